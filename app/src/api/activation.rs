@@ -1,0 +1,24 @@
+//! The activation page's data: whose mailbox a link is for.
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationView {
+    pub address: String,
+    pub name: String,
+    pub min_len: usize,
+    /// An example passphrase, for people without JavaScript.
+    pub suggestion: String,
+}
+
+/// `None` when the link is unknown, used or expired.
+#[server(prefix = "/api", endpoint = "activation/info", input = Json)]
+pub async fn activation_info(token: String) -> Result<Option<ActivationView>, AppError> {
+    super::ctx::run(|cx| async move {
+        let info = crate::domain::activation::lookup(&cx.state.db, &token, cx.state.now()).await?;
+        Ok(info.map(|i| ActivationView { address: i.mailbox.address, name: i.mailbox.display_name, min_len: cx.state.config.password_min_len, suggestion: crate::validation::password::passphrase(crate::domain::crypto::random_below) }))
+    })
+    .await
+}

@@ -1,0 +1,47 @@
+//! What a server function needs from its request, and how its errors leave.
+use crate::domain::{auth::Actor, web::RequestMeta, AppState, DomainResult};
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::future::Future;
+
+/// The request's state, actor and client facts.
+pub struct Cx {
+    pub state: AppState,
+    pub actor: Option<Actor>,
+    pub meta: RequestMeta,
+}
+
+impl Cx {
+    /// The signed-in actor; the policy table has already checked the role.
+    pub fn actor(&self) -> Result<&Actor, crate::domain::DomainError> {
+        self.actor.as_ref().ok_or(crate::domain::DomainError::Unauthenticated)
+    }
+}
+
+pub fn cx() -> Result<Cx, AppError> {
+    let state = use_context::<AppState>().ok_or_else(|| AppError::Internal { reference: "no-state".into() })?;
+    let parts = use_context::<http::request::Parts>();
+    let actor = parts.as_ref().and_then(|p| p.extensions.get::<Option<Actor>>().cloned()).flatten();
+    let meta = parts.as_ref().and_then(|p| p.extensions.get::<RequestMeta>().cloned()).unwrap_or_default();
+    Ok(Cx { state, actor, meta })
+}
+
+/// Sets the HTTP status for an error leaving a server function.
+pub fn fail(e: AppError) -> AppError {
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(e.status()) {
+            opts.set_status(code);
+        }
+    }
+    e
+}
+
+/// Runs the body of a server function with its context and maps its errors.
+pub async fn run<T, F, Fut>(f: F) -> Result<T, AppError>
+where
+    F: FnOnce(Cx) -> Fut,
+    Fut: Future<Output = DomainResult<T>>,
+{
+    let cx = cx().map_err(fail)?;
+    f(cx).await.map_err(|e| fail(e.into()))
+}

@@ -1,0 +1,76 @@
+//! Who may call which server function. The HTTP layer checks every call
+//! against this table before the function runs; a function missing from the
+//! table cannot be called at all (deny by default).
+use super::{activation, audit, auth, forms, home, outbox, reset, staff};
+use crate::domain::auth::Actor;
+use crate::error::AppError;
+use crate::model::Role;
+use server_fn::ServerFn;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (the function itself reveals nothing private).
+    Public,
+    /// Any signed-in staff member.
+    Staff,
+    /// Staff holding one of these roles.
+    Roles(&'static [Role]),
+}
+
+const ADMIN: &[Role] = &[Role::Admin];
+const AUDIT: &[Role] = &[Role::Admin, Role::Auditor];
+const OUTBOX: &[Role] = &[Role::Admin, Role::Petugas];
+
+/// Every server function and its access rule.
+pub fn table() -> Vec<(&'static str, Access)> {
+    vec![
+        (<auth::GetMe as ServerFn>::PATH, Access::Public),
+        (<forms::FormFlashFor as ServerFn>::PATH, Access::Public),
+        (<activation::ActivationInfo as ServerFn>::PATH, Access::Public),
+        (<reset::ResetState as ServerFn>::PATH, Access::Public),
+        (<auth::ListMySessions as ServerFn>::PATH, Access::Staff),
+        (<auth::EndSession as ServerFn>::PATH, Access::Staff),
+        (<auth::SignOutEverywhere as ServerFn>::PATH, Access::Staff),
+        (<home::MyQueues as ServerFn>::PATH, Access::Staff),
+        (<staff::ListStaff as ServerFn>::PATH, Access::Roles(ADMIN)),
+        (<staff::ListUnits as ServerFn>::PATH, Access::Staff),
+        (<staff::AddStaff as ServerFn>::PATH, Access::Roles(ADMIN)),
+        (<staff::RevokeRole as ServerFn>::PATH, Access::Roles(ADMIN)),
+        (<audit::ListAudit as ServerFn>::PATH, Access::Roles(AUDIT)),
+        (<outbox::ListOutbox as ServerFn>::PATH, Access::Roles(OUTBOX)),
+        (<outbox::RetryOutbox as ServerFn>::PATH, Access::Roles(OUTBOX)),
+    ]
+}
+
+/// The rule for a path, if the path is a known server function.
+pub fn access_for(path: &str) -> Option<Access> {
+    table().into_iter().find(|(p, _)| *p == path).map(|(_, a)| a)
+}
+
+/// Allows or refuses a call. Unknown paths are refused.
+pub fn check(path: &str, actor: Option<&Actor>) -> Result<(), AppError> {
+    match (access_for(path), actor) {
+        (None, _) => Err(AppError::Forbidden),
+        (Some(Access::Public), _) => Ok(()),
+        (Some(_), None) => Err(AppError::Unauthenticated),
+        (Some(Access::Staff), Some(_)) => Ok(()),
+        (Some(Access::Roles(roles)), Some(a)) if a.has_any(roles) => Ok(()),
+        (Some(Access::Roles(_)), Some(_)) => Err(AppError::Forbidden),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every server function compiled into the app has an entry in the table.
+    #[test]
+    fn every_registered_server_function_has_a_rule() {
+        let registered: Vec<&str> = server_fn::axum::server_fn_paths().map(|(p, _)| p).collect();
+        assert!(registered.len() >= 10, "server functions not registered: {registered:?}");
+        for path in &registered {
+            assert!(super::access_for(path).is_some(), "server function {path} is missing from the policy table");
+        }
+        for (path, _) in super::table() {
+            assert!(registered.contains(&path), "policy entry {path} names no server function");
+        }
+    }
+}

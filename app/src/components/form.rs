@@ -1,0 +1,49 @@
+//! Form pieces: field messages next to their field, a banner for the rest.
+use super::text::{app_error_text, field_error_text};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::validation::FieldErrors;
+use leptos::prelude::*;
+
+/// The messages for one field, linked to the input by `aria-describedby="{field}-error"`.
+#[component]
+pub fn FieldMessages(#[prop(into)] field: String, #[prop(into)] errors: Signal<FieldErrors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("{field}-error");
+    let field2 = field.clone();
+    let messages = move || errors.with(|e| e.for_field(&field2).map(|fe| field_error_text(i18n, fe)).collect::<Vec<_>>());
+    view! {
+        <div id=id class="field-messages" aria-live="polite">
+            {move || messages().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
+        </div>
+    }
+}
+
+/// Whether a field has errors, for `aria-invalid`.
+pub fn invalid(errors: Signal<FieldErrors>, field: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    move || if errors.with(|e| e.has(field)) { "true" } else { "false" }
+}
+
+/// A banner for an error that belongs to no single field.
+#[component]
+pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|e| {
+            // Field errors are shown next to their fields; only say "check the form".
+            let text = match &e {
+                AppError::Invalid(_) => t_string!(i18n, errors.check_form).to_string(),
+                other => app_error_text(i18n, other),
+            };
+            view! { <div class="banner banner-error" role="alert">{text}</div> }
+        })
+    }
+}
+
+/// Field errors inside an error, or none.
+pub fn field_errors_of(e: &Option<AppError>) -> FieldErrors {
+    match e {
+        Some(AppError::Invalid(f)) => f.clone(),
+        _ => FieldErrors::default(),
+    }
+}

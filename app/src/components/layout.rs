@@ -1,0 +1,179 @@
+//! Page frames: the public one (owners, applicants) and the staff area.
+use super::me::use_me;
+use super::text::role_name;
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+use crate::model::{Me, Role};
+use leptos::prelude::*;
+use leptos_router::{components::{Outlet, A}, hooks::use_location};
+
+/// Language switch: a plain form, so it works without JavaScript.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let next = move || {
+        let q = location.search.get();
+        if q.is_empty() { location.pathname.get() } else { format!("{}?{}", location.pathname.get(), q) }
+    };
+    let other = move || if i18n.get_locale() == Locale::id { "en" } else { "id" };
+    let label = move || if i18n.get_locale() == Locale::id { "English" } else { "Bahasa Indonesia" };
+    view! {
+        <form method="post" action="/bahasa" class="lang-switch">
+            <input type="hidden" name="locale" value=other/>
+            <input type="hidden" name="next" value=next/>
+            <button type="submit" class="link-button" lang=other>{label}</button>
+        </form>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <p>{t!(i18n, footer.tagline)}</p>
+            <LanguageSwitch/>
+        </footer>
+    }
+}
+
+/// Frame for public pages: brand, content, footer.
+#[component]
+pub fn PublicLayout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
+        <header class="topbar">
+            <a href="/" class="brand"><span class="brand-mark" aria-hidden="true">"@"</span>"Surel"</a>
+            <nav class="topbar-links" aria-label=move || t_string!(i18n, nav.public_label)>
+                <a href="/ganti-sandi">{t!(i18n, nav.reset)}</a>
+                <a href="/masuk">{t!(i18n, nav.staff_login)}</a>
+            </nav>
+        </header>
+        <main id="main" class="page">{children()}</main>
+        <Footer/>
+    }
+}
+
+/// One link of the staff navigation and who sees it.
+struct NavItem {
+    href: &'static str,
+    roles: &'static [Role],
+    key: fn(I18nContext<Locale>) -> String,
+}
+
+const ANY_STAFF: &[Role] = &Role::ALL;
+
+fn nav_items() -> Vec<NavItem> {
+    vec![
+        NavItem { href: "/admin", roles: ANY_STAFF, key: |i| t_string!(i, nav.home).to_string() },
+        NavItem { href: "/admin/staf", roles: &[Role::Admin], key: |i| t_string!(i, nav.staff).to_string() },
+        NavItem { href: "/admin/audit", roles: &[Role::Admin, Role::Auditor], key: |i| t_string!(i, nav.audit).to_string() },
+        NavItem { href: "/admin/kotak-keluar", roles: &[Role::Admin, Role::Petugas], key: |i| t_string!(i, nav.outbox).to_string() },
+        NavItem { href: "/admin/sesi", roles: ANY_STAFF, key: |i| t_string!(i, nav.sessions).to_string() },
+    ]
+}
+
+/// The links a staff member sees: exactly those their roles allow.
+pub fn visible_nav(me: &Me) -> Vec<&'static str> {
+    nav_items().into_iter().filter(|n| me.has_any(n.roles)).map(|n| n.href).collect()
+}
+
+/// Frame for the staff area: requires a session, shows the role's navigation.
+/// The pages inside navigate on the client (single-page app).
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_me();
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    None => {
+                        let next = location.pathname.get_untracked();
+                        let to = format!("/masuk?next={}", urlencode(&next));
+                        view! { <leptos_router::components::Redirect path=to/> }.into_any()
+                    }
+                    Some(me) => {
+                        let items = nav_items().into_iter().filter(|n| me.has_any(n.roles)).collect::<Vec<_>>();
+                        let roles = me.roles.iter().map(|g| match &g.unit_name {
+                            Some(u) => format!("{} ({u})", role_name(i18n, g.role)),
+                            None => role_name(i18n, g.role),
+                        }).collect::<Vec<_>>().join(", ");
+                        let name = me.name.clone();
+                        let address = me.address.clone();
+                        view! {
+                            <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
+                            <header class="topbar topbar-admin">
+                                <a href="/admin" class="brand"><span class="brand-mark" aria-hidden="true">"@"</span>"Surel"</a>
+                                <div class="whoami">
+                                    <span class="whoami-name" data-testid="whoami">{name}</span>
+                                    <span class="whoami-roles">{roles}</span>
+                                </div>
+                                <form method="post" action="/keluar" class="signout">
+                                    <button type="submit" class="button button-quiet">{t!(i18n, nav.sign_out)}</button>
+                                </form>
+                            </header>
+                            <div class="admin">
+                                <nav class="admin-nav" aria-label=move || t_string!(i18n, nav.admin_label)>
+                                    <ul>
+                                        {items.into_iter().map(|n| {
+                                            let label = (n.key)(i18n);
+                                            view! { <li><A href=n.href exact=true>{label}</A></li> }
+                                        }).collect_view()}
+                                    </ul>
+                                </nav>
+                                <main id="main" class="admin-main" data-address=address>
+                                    <Outlet/>
+                                </main>
+                            </div>
+                            <Footer/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Shown (with status 403) when a signed-in staff member opens a page of another role.
+#[component]
+pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_me();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let allowed = me.await.map(|m| m.has_any(roles)).unwrap_or(false);
+                if allowed {
+                    children.with_value(|c| c()).into_any()
+                } else {
+                    #[cfg(feature = "ssr")]
+                    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+                        opts.set_status(http::StatusCode::FORBIDDEN);
+                    }
+                    view! {
+                        <section class="card" data-testid="forbidden">
+                            <h1>{t!(i18n, errors.forbidden_title)}</h1>
+                            <p>{t!(i18n, errors.forbidden)}</p>
+                            <p><a href="/admin">{t!(i18n, nav.back_home)}</a></p>
+                        </section>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

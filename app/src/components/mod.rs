@@ -1,0 +1,6 @@
+//! Reusable UI pieces.
+pub mod form;
+pub mod layout;
+pub mod me;
+pub mod password;
+pub mod text;

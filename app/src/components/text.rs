@@ -1,0 +1,108 @@
+//! Turning error codes from the server into sentences in the user's language.
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+use crate::validation::FieldError;
+
+/// The sentence for one field error.
+pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
+    let arg = e.arg.clone().unwrap_or_default();
+    macro_rules! t {
+        ($key:ident) => { t_string!(i18n, errors.$key).to_string() };
+        // Arguments are `{name}` in the translation and filled in here.
+        ($key:ident, $a:ident) => { fill(&t_string!(i18n, errors.$key).to_string(), stringify!($a), &arg) };
+    }
+    match e.code.as_str() {
+        "required" => t!(required),
+        "invalid_credentials" => t!(invalid_credentials),
+        "throttled" => t!(throttled),
+        "phone_empty" => t!(phone_empty),
+        "phone_chars" => t!(phone_chars),
+        "phone_not_id" => t!(phone_not_id),
+        "phone_not_mobile" => t!(phone_not_mobile),
+        "phone_short" => t!(phone_short),
+        "phone_long" => t!(phone_long),
+        "email_empty" => t!(email_empty),
+        "email_invalid" => t!(email_invalid),
+        "nip_empty" => t!(nip_empty),
+        "nip_digits" => t!(nip_digits),
+        "nip_length" => t!(nip_length),
+        "nip_birth" => t!(nip_birth),
+        "nip_appointment" => t!(nip_appointment),
+        "nip_too_young" => t!(nip_too_young),
+        "nip_future" => t!(nip_future),
+        "nip_gender" => t!(nip_gender),
+        "nip_sequence" => t!(nip_sequence),
+        "nip_taken" => t!(nip_taken),
+        "address_empty" => t!(address_empty),
+        "address_short" => t!(address_short),
+        "address_long" => t!(address_long),
+        "address_chars" => t!(address_chars),
+        "address_dots" => t!(address_dots),
+        "address_reserved" => t!(address_reserved),
+        "address_taken" => t!(address_taken),
+        "address_unknown" => t!(address_unknown),
+        "address_domain" => t!(address_domain),
+        "password_empty" => t!(password_empty),
+        "password_short" => t!(password_short, min),
+        "password_long" => t!(password_long, max),
+        "password_address" => t!(password_address),
+        "password_name" => t!(password_name),
+        "password_nip" => t!(password_nip),
+        "password_common" => t!(password_common),
+        "password_weak" => t!(password_weak),
+        "password_mismatch" => t!(password_mismatch),
+        "role_unknown" => t!(role_unknown),
+        "role_needs_unit" => t!(role_needs_unit),
+        "role_exists" => t!(role_exists),
+        "unit_unknown" => t!(unit_unknown),
+        "last_admin" => t!(last_admin),
+        "link_invalid" => t!(link_invalid),
+        "name_empty" => t!(name_empty),
+        "code_format" => t!(code_format),
+        "code_wrong" => t!(code_wrong, left),
+        "code_dead" => t!(code_dead),
+        "code_expired" => t!(code_expired),
+        "reset_expired" => t!(reset_expired),
+        "resend_wait" => t!(resend_wait, secs),
+        _ => t!(generic),
+    }
+}
+
+/// The sentence for an error that is not about one field.
+pub fn app_error_text(i18n: I18nContext<Locale>, e: &AppError) -> String {
+    match e {
+        AppError::Unauthenticated => t_string!(i18n, errors.unauthenticated).to_string(),
+        AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
+        AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
+        AppError::Invalid(list) => list.0.first().map(|f| field_error_text(i18n, f)).unwrap_or_else(|| t_string!(i18n, errors.invalid).to_string()),
+        AppError::Conflict { by: Some(by), .. } => fill(&t_string!(i18n, errors.conflict_by).to_string(), "by", by),
+        AppError::Conflict { .. } => t_string!(i18n, errors.conflict).to_string(),
+        AppError::RateLimited { retry_after_secs } => {
+            fill(&t_string!(i18n, errors.rate_limited).to_string(), "minutes", &retry_after_secs.div_ceil(60).max(1).to_string())
+        }
+        AppError::Internal { reference } => fill(&t_string!(i18n, errors.internal).to_string(), "reference", reference),
+        AppError::Transport(_) => t_string!(i18n, errors.transport).to_string(),
+    }
+}
+
+/// The name of a role in the user's language.
+pub fn role_name(i18n: I18nContext<Locale>, role: crate::model::Role) -> String {
+    use crate::model::Role::*;
+    match role {
+        Admin => t_string!(i18n, roles.admin),
+        Auditor => t_string!(i18n, roles.auditor),
+        Petugas => t_string!(i18n, roles.petugas),
+        Kasi => t_string!(i18n, roles.kasi),
+        Kabid => t_string!(i18n, roles.kabid),
+        KepalaOpd => t_string!(i18n, roles.kepala_opd),
+        PengelolaSimpeg => t_string!(i18n, roles.pengelola_simpeg),
+        PejabatStruktural => t_string!(i18n, roles.pejabat_struktural),
+    }
+    .to_string()
+}
+
+/// Replaces `{name}` in a translated sentence.
+pub fn fill(text: &str, name: &str, value: &str) -> String {
+    text.replace(&format!("{{{name}}}"), value)
+}

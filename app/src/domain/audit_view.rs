@@ -1,0 +1,40 @@
+//! Reading the audit log: pages, filters and the chain check.
+use super::audit::verify_chain;
+use super::entities::audit_entry;
+use super::{AppState, DomainResult};
+use crate::model::{AuditPage, AuditRow};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+pub async fn page(state: &AppState, page: u64, query: &str, size: u64) -> DomainResult<AuditPage> {
+    let mut q = audit_entry::Entity::find().order_by_desc(audit_entry::Column::Id);
+    let query = query.trim();
+    if !query.is_empty() {
+        q = q.filter(
+            Condition::any()
+                .add(audit_entry::Column::Action.contains(query))
+                .add(audit_entry::Column::ActorLabel.contains(query))
+                .add(audit_entry::Column::TargetId.eq(query)),
+        );
+    }
+    let pages = q.paginate(&state.db, size);
+    let total = pages.num_items().await?;
+    let rows = pages
+        .fetch_page(page)
+        .await?
+        .into_iter()
+        .map(|r| AuditRow {
+            id: r.id as i64,
+            at: r.at.to_rfc3339(),
+            actor: r.actor_label,
+            action: r.action,
+            target: match r.target_id {
+                Some(id) => format!("{} #{id}", r.target_type),
+                None => r.target_type,
+            },
+            details: r.details,
+            ip: r.ip,
+        })
+        .collect();
+    let check = verify_chain(&state.db).await?;
+    Ok(AuditPage { rows, total, chain_ok: check.broken_at.is_none(), chain_checked: check.rows })
+}

@@ -1,0 +1,74 @@
+//! Connecting to SQLite or PostgreSQL, and bringing the schema up to date.
+use super::entities::audit_head;
+use anyhow::Context;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, Set};
+use std::time::Duration;
+
+/// Opens the database named by `url` (`sqlite://path?mode=rwc` or `postgres://…`).
+/// SQLite gets WAL (readers never block the writer, Dovecot reads alongside),
+/// foreign keys and a generous busy timeout (writers queue instead of failing).
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut url = url.to_string();
+    if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
+        url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+    }
+    if let Some(path) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or("")) {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+        }
+    }
+    let mut opts = ConnectOptions::new(url.clone());
+    opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        opts.max_connections(if url.contains(":memory:") { 1 } else { 8 }).min_connections(1);
+    } else {
+        opts.max_connections(16);
+    }
+    let db = Database::connect(opts).await.with_context(|| format!("cannot open database {}", redact(&url)))?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 30000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"] {
+            db.execute_unprepared(pragma).await?;
+        }
+    }
+    Ok(db)
+}
+
+/// Runs pending migrations and makes sure the audit chain has its head row.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.context("migration failed")?;
+    if audit_head::Entity::find_by_id(1).one(db).await?.is_none() {
+        audit_head::Entity::insert(audit_head::ActiveModel {
+            id: Set(1),
+            last_id: Set(0),
+            last_hash: Set(super::audit::GENESIS.to_string()),
+            updated_at: Set(chrono::Utc::now()),
+        })
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..s + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(super::redact("postgres://surel:geheim@127.0.0.1/surel"), "postgres://surel:***@127.0.0.1/surel");
+        assert_eq!(super::redact("sqlite://data/surel.db"), "sqlite://data/surel.db");
+    }
+}

@@ -1,0 +1,28 @@
+//! `request_events` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "request_events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub request_id: i32,
+    pub seq: i32,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub actor_mailbox_id: Option<i32>,
+    pub actor_label: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub note: Option<String>,
+    pub step_started_at: DateTimeUtc,
+    pub at: DateTimeUtc,
+    pub due_at: Option<DateTimeUtc>,
+    pub duration_secs: Option<i64>,
+    pub standard_secs: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,31 @@
+//! Domain code: entities, services and rules. Plain Rust, server only.
+pub mod activation;
+pub mod audit;
+pub mod audit_view;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod delivery;
+pub mod entities;
+pub mod error;
+pub mod notify;
+pub mod outbox;
+pub mod outbox_view;
+pub mod password_policy;
+pub mod passwords;
+pub mod queues;
+pub mod rate_limit;
+pub mod reset;
+pub mod seed;
+pub mod sessions;
+pub mod staff;
+pub mod state;
+pub mod web;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{DomainError, DomainResult};
+pub use state::AppState;

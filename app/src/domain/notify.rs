@@ -1,0 +1,54 @@
+//! What people are told, and on which channels. Messages go through the outbox
+//! in the same transaction as the change they report.
+use super::audit::Change;
+use super::entities::{mailbox, person};
+use super::outbox::{self, Channel, Message};
+use super::{AppState, DomainResult};
+
+/// Queues one message if its channel can deliver here (a configured gateway,
+/// or demo mode where the outbox page shows it). SMS is always queued: without
+/// a gateway outside demo mode it lands in the dead letters for officers to see.
+pub async fn send(state: &AppState, change: &Change, channel: Channel, to: &str, subject: Option<&str>, body: String, key: String, related: Option<String>) -> DomainResult<()> {
+    let cfg = &state.config;
+    let deliverable = match channel {
+        Channel::Sms => true,
+        Channel::Email => cfg.smtp.is_some() || cfg.demo,
+        Channel::Telegram => cfg.telegram.is_some() || cfg.demo,
+    };
+    if !deliverable || to.trim().is_empty() {
+        return Ok(());
+    }
+    outbox::enqueue(&**change, &state.keys, Message { channel, recipient: to.to_string(), subject: subject.map(str::to_string), body, key, related }, change.now()).await?;
+    Ok(())
+}
+
+/// After a password change: the registered phone, the mailbox itself, the
+/// personal address and Telegram (if known) hear when it happened and whom to call.
+pub async fn password_changed(state: &AppState, change: &mut Change, mb: &mailbox::Model, person: Option<&person::Model>) -> DomainResult<()> {
+    let when = state.local_time(change.now());
+    let support = &state.config.support_contact;
+    let stamp = change.now().timestamp_micros();
+    let related = Some(format!("mailbox:{}", mb.id));
+    let sms = format!("Surel: kata sandi {} diganti pada {when}. Bukan Anda? Segera hubungi {support}.", mb.address);
+    let mail = format!(
+        "Yth. {name},\n\nKata sandi akun email {addr} telah diganti pada {when} melalui layanan ganti sandi Surel.\n\n\
+         Jika Anda tidak melakukannya, segera hubungi {support} dan atur ulang kata sandi Anda.\n\n\
+         Pesan ini dikirim otomatis; jangan dibalas.",
+        name = mb.display_name,
+        addr = mb.address
+    );
+    if let Some(phone) = &mb.reset_phone {
+        send(state, change, Channel::Sms, phone, None, sms.clone(), format!("pwchanged:{}:{stamp}:sms", mb.id), related.clone()).await?;
+    }
+    let subject = Some("Kata sandi email Anda telah diganti");
+    send(state, change, Channel::Email, &mb.address, subject, mail.clone(), format!("pwchanged:{}:{stamp}:mailbox", mb.id), related.clone()).await?;
+    if let Some(p) = person {
+        if let Some(personal) = &p.personal_email {
+            send(state, change, Channel::Email, personal, subject, mail.clone(), format!("pwchanged:{}:{stamp}:personal", mb.id), related.clone()).await?;
+        }
+        if let Some(chat) = &p.telegram_chat_id {
+            send(state, change, Channel::Telegram, chat, None, sms, format!("pwchanged:{}:{stamp}:telegram", mb.id), related).await?;
+        }
+    }
+    Ok(())
+}

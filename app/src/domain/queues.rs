@@ -1,0 +1,37 @@
+//! "My work": the queues a staff member's roles give them, with open and
+//! overdue counts. Request types register their queues here.
+use super::auth::Actor;
+use super::entities::request;
+use super::{AppState, DomainResult};
+use crate::model::{QueueSummary, Role};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+/// A queue: requests of `kind` in one of `states`, for holders of `role`.
+pub struct QueueDef {
+    pub key: &'static str,
+    pub role: Role,
+    pub kind: &'static str,
+    pub states: &'static [&'static str],
+    pub href: &'static str,
+}
+
+/// Every queue. Filled in by the request flows.
+pub fn all() -> Vec<QueueDef> {
+    Vec::new()
+}
+
+pub async fn for_actor(state: &AppState, actor: &Actor) -> DomainResult<Vec<QueueSummary>> {
+    let now = state.now();
+    let mut out = Vec::new();
+    for q in all().into_iter().filter(|q| actor.has(q.role)) {
+        let base = request::Entity::find().filter(request::Column::Kind.eq(q.kind)).filter(request::Column::State.is_in(q.states.iter().copied()));
+        let scoped = match actor.units_for(q.role).iter().all(|u| u.is_some()) {
+            true => base.filter(request::Column::UnitId.is_in(actor.units_for(q.role).into_iter().flatten())),
+            false => base,
+        };
+        let open = scoped.clone().count(&state.db).await?;
+        let overdue = scoped.filter(request::Column::StepDueAt.lt(now)).count(&state.db).await?;
+        out.push(QueueSummary { key: q.key.to_string(), href: q.href.to_string(), open, overdue });
+    }
+    Ok(out)
+}

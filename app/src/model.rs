@@ -1,0 +1,173 @@
+//! Types that cross the wire between server functions and the UI.
+
+use serde::{Deserialize, Serialize};
+
+/// Staff roles from PRODUCT.md. Account owners and ASN applicants are not staff:
+/// they use the public pages and never sign in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    /// Admin sistem: staff, roles, domains, settings, service levels.
+    Admin,
+    /// Auditor: read-only audit log and reports.
+    Auditor,
+    /// Petugas Pengelola Data Akun Email (Kominfo officer).
+    Petugas,
+    /// Kepala Seksi.
+    Kasi,
+    /// Kepala Bidang Penyelenggaraan E-Government.
+    Kabid,
+    /// Kepala OPD (scoped to a unit).
+    KepalaOpd,
+    /// Pengelola SIMPEG at BKPSDM.
+    PengelolaSimpeg,
+    /// Pejabat Struktural at BKPSDM.
+    PejabatStruktural,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Admin,
+        Role::Auditor,
+        Role::Petugas,
+        Role::Kasi,
+        Role::Kabid,
+        Role::KepalaOpd,
+        Role::PengelolaSimpeg,
+        Role::PejabatStruktural,
+    ];
+
+    /// Stable code stored in the database and used on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Auditor => "auditor",
+            Role::Petugas => "petugas",
+            Role::Kasi => "kasi",
+            Role::Kabid => "kabid",
+            Role::KepalaOpd => "kepala_opd",
+            Role::PengelolaSimpeg => "pengelola_simpeg",
+            Role::PejabatStruktural => "pejabat_struktural",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Roles whose grant must name a unit (OPD).
+    pub fn needs_unit(self) -> bool {
+        matches!(self, Role::KepalaOpd)
+    }
+}
+
+/// A role held by a staff member, optionally limited to one unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleGrant {
+    /// The grant's id (to remove it).
+    pub id: i32,
+    pub role: Role,
+    pub unit_id: Option<i32>,
+    pub unit_name: Option<String>,
+}
+
+/// The signed-in staff member, as the UI sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub mailbox_id: i32,
+    pub address: String,
+    pub name: String,
+    pub roles: Vec<RoleGrant>,
+    pub locale: String,
+}
+
+impl Me {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.iter().any(|g| g.role == role)
+    }
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitOption {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+}
+
+/// One staff member in the admin list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub mailbox_id: i32,
+    pub address: String,
+    pub name: String,
+    pub status: String,
+    pub roles: Vec<RoleGrant>,
+}
+
+/// One audit-log entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+    pub ip: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub total: u64,
+    pub chain_ok: bool,
+    pub chain_checked: u64,
+}
+
+/// A count on the home page: one queue of the signed-in staff member's work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueSummary {
+    /// translation key under `queues.*`
+    pub key: String,
+    pub href: String,
+    pub open: u64,
+    pub overdue: u64,
+}
+
+/// One session of the signed-in staff member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub id: i32,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub current: bool,
+}
+
+/// One message in the outbox page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxRow {
+    pub id: i32,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: Option<String>,
+    /// The text, only in demo mode (it may hold one-time codes).
+    pub body: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub related: Option<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxPage {
+    pub demo: bool,
+    pub rows: Vec<OutboxRow>,
+    pub dead: u64,
+    pub pending: u64,
+}

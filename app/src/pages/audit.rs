@@ -1,0 +1,70 @@
+//! The audit-log viewer (Auditor, Admin sistem): newest first, searchable,
+//! with the result of the hash-chain check.
+use super::sessions::short_time;
+use crate::api::audit::{list_audit, PAGE_SIZE};
+use crate::components::layout::RequireRole;
+use crate::i18n::*;
+use crate::model::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, audit.title).to_string()/>
+        <RequireRole roles=&[Role::Admin, Role::Auditor]>
+            <AuditLog/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn AuditLog() -> impl IntoView {
+    let i18n = use_i18n();
+    let page = RwSignal::new(0u64);
+    let query = RwSignal::new(String::new());
+    let log = Resource::new(move || (page.get(), query.get()), |(p, q)| list_audit(p, q));
+    view! {
+        <h1>{t!(i18n, audit.title)}</h1>
+        <form class="search" role="search" on:submit=move |ev| ev.prevent_default()>
+            <label for="audit-q" class="visually-hidden">{t!(i18n, audit.search)}</label>
+            <input id="audit-q" type="search" placeholder=move || t_string!(i18n, audit.search).to_string()
+                on:change=move |ev| { page.set(0); query.set(event_target_value(&ev)); }/>
+        </form>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match log.await {
+                    Err(e) => view! { <div class="banner banner-error">{crate::components::text::app_error_text(i18n, &e)}</div> }.into_any(),
+                    Ok(p) => {
+                        let pages = p.total.div_ceil(PAGE_SIZE).max(1);
+                        view! {
+                            {if p.chain_ok {
+                                view! { <div class="banner banner-ok" data-testid="chain-ok">{t!(i18n, audit.chain_ok, rows = p.chain_checked)}</div> }.into_any()
+                            } else {
+                                view! { <div class="banner banner-error" data-testid="chain-broken">{t!(i18n, audit.chain_broken)}</div> }.into_any()
+                            }}
+                            <ol class="audit" data-testid="audit-rows">
+                                {p.rows.into_iter().map(|r| view! {
+                                    <li class="audit-row">
+                                        <div class="audit-head">
+                                            <code class="audit-action">{r.action.clone()}</code>
+                                            <time datetime=r.at.clone()>{short_time(&r.at)}</time>
+                                        </div>
+                                        <div class="muted">{r.actor.clone()}" → "{r.target.clone()}{r.ip.clone().map(|ip| format!(" · {ip}"))}</div>
+                                        {(r.details != "{}").then(|| view! { <pre class="audit-details">{r.details.clone()}</pre> })}
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                            <nav class="pager" aria-label=move || t_string!(i18n, audit.pages).to_string()>
+                                <button class="button button-quiet" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, audit.newer)}</button>
+                                <span>{t!(i18n, audit.page_of, page = page.get_untracked() + 1, pages = pages)}</span>
+                                <button class="button button-quiet" disabled=move || page.get() + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, audit.older)}</button>
+                            </nav>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}

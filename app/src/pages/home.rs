@@ -1,0 +1,66 @@
+//! "Pekerjaan saya": the signed-in staff member's queues, one per role.
+use crate::api::home::my_queues;
+use crate::components::me::use_me;
+use crate::components::text::role_name;
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+use crate::model::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// What each role will find here, for the empty state.
+fn role_help(i18n: I18nContext<Locale>, role: Role) -> String {
+    match role {
+        Role::Admin => t_string!(i18n, home.help_admin),
+        Role::Auditor => t_string!(i18n, home.help_auditor),
+        Role::Petugas => t_string!(i18n, home.help_petugas),
+        Role::Kasi => t_string!(i18n, home.help_kasi),
+        Role::Kabid => t_string!(i18n, home.help_kabid),
+        Role::KepalaOpd => t_string!(i18n, home.help_kepala_opd),
+        Role::PengelolaSimpeg => t_string!(i18n, home.help_pengelola_simpeg),
+        Role::PejabatStruktural => t_string!(i18n, home.help_pejabat_struktural),
+    }
+    .to_string()
+}
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_me();
+    let queues = Resource::new(|| (), |_| my_queues());
+    view! {
+        <Title text=move || t_string!(i18n, home.title).to_string()/>
+        <h1>{t!(i18n, home.title)}</h1>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let me = me.await;
+                let queues = queues.await.unwrap_or_default();
+                let roles: Vec<Role> = me.map(|m| { let mut r: Vec<Role> = m.roles.iter().map(|g| g.role).collect(); r.dedup(); r }).unwrap_or_default();
+                view! {
+                    {(!queues.is_empty()).then(|| view! {
+                        <ul class="queues" data-testid="queues">
+                            {queues.into_iter().map(|q| view! {
+                                <li class="queue" class:overdue={q.overdue > 0}>
+                                    <A href=q.href.clone()>
+                                        <span class="queue-name">{q.key.clone()}</span>
+                                        <span class="queue-count">{q.open}</span>
+                                        {(q.overdue > 0).then(|| view! { <span class="badge badge-danger">{t!(i18n, home.overdue, count = q.overdue)}</span> })}
+                                    </A>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    <div class="role-cards">
+                        {roles.into_iter().map(|r| view! {
+                            <section class="card role-card" data-role=r.code()>
+                                <h2>{role_name(i18n, r)}</h2>
+                                <p>{role_help(i18n, r)}</p>
+                            </section>
+                        }).collect_view()}
+                    </div>
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,11 @@
+//! One module per screen.
+pub mod activate;
+pub mod audit;
+pub mod home;
+pub mod landing;
+pub mod login;
+pub mod not_found;
+pub mod outbox;
+pub mod reset;
+pub mod sessions;
+pub mod staff;

@@ -1,0 +1,129 @@
+//! Staff and roles (Admin sistem): who has which role, add and remove grants.
+use crate::api::staff::{add_staff, list_staff, list_units, revoke_role, AddStaffInput};
+use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
+use crate::components::layout::RequireRole;
+use crate::components::text::role_name;
+use crate::i18n::*;
+use crate::model::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, staff.title).to_string()/>
+        <RequireRole roles=&[Role::Admin]>
+            <StaffManager/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn StaffManager() -> impl IntoView {
+    let i18n = use_i18n();
+    let add = Action::new(|input: &AddStaffInput| add_staff(input.clone()));
+    let revoke = Action::new(|id: &i32| revoke_role(*id));
+    let staff = Resource::new(move || (add.version().get(), revoke.version().get()), |_| list_staff());
+    let units = Resource::new(|| (), |_| list_units());
+    let add_errors = Signal::derive(move || field_errors_of(&add.value().get().and_then(|r| r.err())));
+    let add_error = Signal::derive(move || add.value().get().and_then(|r| r.err()));
+    let revoke_error = Signal::derive(move || revoke.value().get().and_then(|r| r.err()));
+    let added = Signal::derive(move || add.value().get().and_then(|r| r.ok()));
+
+    let address = NodeRef::<leptos::html::Input>::new();
+    let name = NodeRef::<leptos::html::Input>::new();
+    let phone = NodeRef::<leptos::html::Input>::new();
+    let role = NodeRef::<leptos::html::Select>::new();
+    let unit = NodeRef::<leptos::html::Select>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
+        let s = |n: NodeRef<leptos::html::Select>| n.get().map(|e| e.value()).unwrap_or_default();
+        add.dispatch(AddStaffInput { address: v(address), name: v(name), phone: v(phone), role: s(role), unit: s(unit) });
+    };
+
+    view! {
+        <h1>{t!(i18n, staff.title)}</h1>
+        <ErrorBanner error=revoke_error/>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let rows = staff.await.unwrap_or_default();
+                view! {
+                    <ul class="list" data-testid="staff-list">
+                        {rows.into_iter().map(|s| view! {
+                            <li class="list-item staff-row" data-address=s.address.clone()>
+                                <div>
+                                    <strong>{s.name.clone()}</strong>
+                                    <div class="muted">{s.address.clone()}{(s.status != "active").then(|| view! { " · "<span class="badge">{s.status.clone()}</span> })}</div>
+                                </div>
+                                <ul class="chips">
+                                    {s.roles.iter().map(|g| {
+                                        let id = g.id;
+                                        let label = match &g.unit_name { Some(u) => format!("{} · {u}", role_name(i18n, g.role)), None => role_name(i18n, g.role) };
+                                        let aria = format!("{} {}", t_string!(i18n, staff.remove), label);
+                                        view! {
+                                            <li class="chip">{label}
+                                                <button class="chip-remove" aria-label=aria title=t_string!(i18n, staff.remove).to_string() on:click=move |_| { revoke.dispatch(id); }>"×"</button>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+        </Suspense>
+
+        <section class="card">
+            <h2>{t!(i18n, staff.add_title)}</h2>
+            <p class="hint">{t!(i18n, staff.add_help)}</p>
+            <ErrorBanner error=add_error/>
+            {move || added.get().map(|r| view! {
+                <div class="banner banner-ok" role="status" data-testid="staff-added">
+                    {if r.activation_sent { t_string!(i18n, staff.added_link_sent).to_string() } else { t_string!(i18n, staff.added).to_string() }}
+                </div>
+            })}
+            <form class="form" on:submit=on_submit novalidate data-testid="add-staff">
+                <div class="field">
+                    <label for="staff-address">{t!(i18n, staff.address)}</label>
+                    <input id="staff-address" node_ref=address type="email" inputmode="email" autocomplete="off" autocapitalize="off"
+                        aria-describedby="address-error" aria-invalid=invalid(add_errors, "address")/>
+                    <FieldMessages field="address" errors=add_errors/>
+                </div>
+                <div class="field">
+                    <label for="staff-name">{t!(i18n, staff.name)}</label>
+                    <input id="staff-name" node_ref=name type="text" autocomplete="off" aria-describedby="name-error" aria-invalid=invalid(add_errors, "name")/>
+                    <p class="hint">{t!(i18n, staff.name_hint)}</p>
+                    <FieldMessages field="name" errors=add_errors/>
+                </div>
+                <div class="field">
+                    <label for="staff-phone">{t!(i18n, staff.phone)}</label>
+                    <input id="staff-phone" node_ref=phone type="tel" inputmode="tel" autocomplete="off" placeholder="0812…" aria-describedby="phone-error" aria-invalid=invalid(add_errors, "phone")/>
+                    <FieldMessages field="phone" errors=add_errors/>
+                </div>
+                <div class="field">
+                    <label for="staff-role">{t!(i18n, staff.role)}</label>
+                    <select id="staff-role" node_ref=role aria-describedby="role-error">
+                        {Role::ALL.into_iter().map(|r| view! { <option value=r.code()>{role_name(i18n, r)}</option> }).collect_view()}
+                    </select>
+                    <FieldMessages field="role" errors=add_errors/>
+                </div>
+                <div class="field">
+                    <label for="staff-unit">{t!(i18n, staff.unit)}</label>
+                    <select id="staff-unit" node_ref=unit aria-describedby="unit-error">
+                        <option value="">{t!(i18n, staff.unit_none)}</option>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                units.await.unwrap_or_default().into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                    <FieldMessages field="unit" errors=add_errors/>
+                </div>
+                <button type="submit" class="button button-primary" disabled=move || add.pending().get()>{t!(i18n, staff.add_submit)}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,63 @@
+//! The HTML document and the route table.
+use crate::components::layout::{AdminLayout, PublicLayout};
+use crate::i18n::*;
+use crate::pages;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The document around every page. Server-side it carries the CSP nonce that
+/// lets the hydration script run.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::domain::web::provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="id">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="surel" href="/pkg/surel.css"/>
+        <I18nContextProvider>
+            <Title formatter=|t: String| if t.is_empty() { "Surel".to_string() } else { format!("{t} · Surel") }/>
+            <crate::components::me::MeProvider>
+                <Router>
+                    <Routes fallback=|| view! { <PublicLayout><pages::not_found::NotFound/></PublicLayout> }>
+                        <Route path=path!("") view=|| view! { <PublicLayout><pages::landing::Landing/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/masuk") view=|| view! { <PublicLayout><pages::login::Login/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/ganti-sandi") view=|| view! { <PublicLayout><pages::reset::ResetPassword/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/ganti-sandi/tanpa-sms") view=|| view! { <PublicLayout><pages::reset::NoSms/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/sandi-tersimpan") view=|| view! { <PublicLayout><pages::activate::PasswordSaved/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/aktivasi/:token") view=|| view! { <PublicLayout><pages::activate::Activate/></PublicLayout> } ssr=SsrMode::Async/>
+                        <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
+                            <Route path=path!("") view=pages::home::Home/>
+                            <Route path=path!("staf") view=pages::staff::StaffPage/>
+                            <Route path=path!("audit") view=pages::audit::AuditPage/>
+                            <Route path=path!("sesi") view=pages::sessions::SessionsPage/>
+                            <Route path=path!("kotak-keluar") view=pages::outbox::OutboxPage/>
+                        </ParentRoute>
+                    </Routes>
+                </Router>
+            </crate::components::me::MeProvider>
+        </I18nContextProvider>
+    }
+}

@@ -1,0 +1,43 @@
+import { test as base, expect, Page } from '@playwright/test';
+
+export const PASSWORD = 'sandi-demo-surel-2026';
+export const DOMAIN = 'batam.go.id';
+
+/** Demo staff (seeded by `surel seed-demo`) and the navigation each must see. */
+export const STAFF = {
+  admin: { address: `andi.pratama@${DOMAIN}`, name: 'Andi Pratama', nav: ['/admin', '/admin/staf', '/admin/audit', '/admin/kotak-keluar', '/admin/sesi'] },
+  auditor: { address: `dewi.lestari@${DOMAIN}`, name: 'Dewi Lestari', nav: ['/admin', '/admin/audit', '/admin/sesi'] },
+  petugas: { address: `budi.santoso@${DOMAIN}`, name: 'Budi Santoso', nav: ['/admin', '/admin/kotak-keluar', '/admin/sesi'] },
+  kasi: { address: `hendra.gunawan@${DOMAIN}`, name: 'Hendra Gunawan', nav: ['/admin', '/admin/sesi'] },
+  kabid: { address: `rudi.hartono@${DOMAIN}`, name: 'Rudi Hartono', nav: ['/admin', '/admin/sesi'] },
+  kepala_opd: { address: `siti.rahma@${DOMAIN}`, name: 'Siti Rahma', nav: ['/admin', '/admin/sesi'] },
+  pengelola_simpeg: { address: `agus.setiawan@${DOMAIN}`, name: 'Agus Setiawan', nav: ['/admin', '/admin/sesi'] },
+  pejabat_struktural: { address: `maya.sari@${DOMAIN}`, name: 'Maya Sari', nav: ['/admin', '/admin/sesi'] },
+} as const;
+export type RoleKey = keyof typeof STAFF;
+
+/** Every test fails on an uncaught error in the page (a broken hydration shows up here). */
+export const test = base.extend<{ pageErrors: string[] }>({
+  pageErrors: [async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text()); });
+    await use(errors);
+    expect(errors, 'errors in the page').toEqual([]);
+  }, { auto: true }],
+});
+export { expect };
+
+export async function signIn(page: Page, role: RoleKey) {
+  await page.goto('/masuk');
+  await page.getByLabel(/Alamat email dinas|Official e-mail address/).fill(STAFF[role].address);
+  await page.getByLabel(/^Kata sandi$|^Password$/).fill(PASSWORD);
+  await page.getByRole('button', { name: /^Masuk$|^Sign in$/ }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByTestId('whoami')).toHaveText(STAFF[role].name);
+}
+
+/** Waits until the WASM has hydrated the page (Leptos marks nothing, so we probe). */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => (window as any).__surel_hydrated === true, null, { timeout: 20_000 });
+}

@@ -1,0 +1,14 @@
+//! Database schema. Every migration runs unchanged on SQLite and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+mod m20261123_000002_password_reset;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration), Box::new(m20261123_000002_password_reset::Migration)]
+    }
+}

@@ -1,0 +1,52 @@
+//! Handlers for plain form posts (pages that work without JavaScript).
+//! Success redirects (303); a failure renders the same page again with the
+//! typed values and field messages, in the right status.
+pub mod activate;
+pub mod auth;
+pub mod reset;
+
+use crate::router::WebState;
+use app::api::forms::FormFlash;
+use app::shell;
+use axum::{
+    body::Body,
+    extract::Request,
+    http::{request::Parts, Method, StatusCode},
+    response::{IntoResponse, Response},
+};
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+
+/// Reads a urlencoded form body (at most 64 KiB) and keeps the request's parts.
+pub async fn read_form<T: DeserializeOwned>(req: Request) -> Result<(Parts, T), Response> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+    let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| (StatusCode::BAD_REQUEST, "formulir tidak lengkap").into_response())?;
+    Ok((parts, form))
+}
+
+/// Renders the page at the request's path with `flash` available to it.
+pub async fn render_with_flash(state: &WebState, mut parts: Parts, flash: FormFlash, status: StatusCode) -> Response {
+    parts.method = Method::GET;
+    let app = state.app.clone();
+    let options = state.leptos.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(app.clone());
+            provide_context(flash.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let mut res = handler(Request::from_parts(parts, Body::empty())).await;
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = status;
+    }
+    res
+}
+
+/// 303 to a same-site path (anything else goes to `fallback`).
+pub fn see_other(path: &str, fallback: &str) -> Response {
+    let safe = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.contains(['\r', '\n']);
+    let to = if safe { path } else { fallback };
+    (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, to.to_string())]).into_response()
+}

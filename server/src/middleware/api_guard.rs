@@ -1,0 +1,19 @@
+//! Checks every server-function call against the policy table before it runs.
+//! Unknown functions are refused (deny by default).
+use app::api::policy;
+use app::domain::auth::Actor;
+use axum::{extract::Request, http::{header, HeaderValue, StatusCode}, middleware::Next, response::{IntoResponse, Response}};
+
+pub async fn layer(req: Request, next: Next) -> Response {
+    let actor = req.extensions().get::<Option<Actor>>().cloned().flatten();
+    match policy::check(req.uri().path(), actor.as_ref()) {
+        Ok(()) => next.run(req).await,
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
+            let body = serde_json::to_string(&e).unwrap_or_default();
+            let mut res = (status, body).into_response();
+            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            res
+        }
+    }
+}

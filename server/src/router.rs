@@ -1,0 +1,92 @@
+//! The HTTP router: pages (server-rendered Leptos), server functions, plain
+//! form posts, static files, and the middleware around them.
+use crate::{forms, middleware};
+use app::{shell, App};
+use app::domain::AppState;
+use axum::{
+    extract::{FromRef, Request, State},
+    middleware::{from_fn, from_fn_with_state},
+    routing::{get, post},
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+
+/// What handlers share: the domain state and Leptos's options.
+#[derive(Clone)]
+pub struct WebState {
+    pub app: AppState,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<WebState> for LeptosOptions {
+    fn from_ref(s: &WebState) -> Self {
+        s.leptos.clone()
+    }
+}
+
+impl FromRef<WebState> for AppState {
+    fn from_ref(s: &WebState) -> Self {
+        s.app.clone()
+    }
+}
+
+/// Leptos options built from our configuration (no Cargo.toml needed at run time).
+pub fn leptos_options(state: &AppState) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("surel")
+        .site_root(state.config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(state.config.bind)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+async fn server_fn_handler(State(state): State<WebState>, req: Request) -> impl axum::response::IntoResponse {
+    let app = state.app.clone();
+    leptos_axum::handle_server_fns_with_context(move || provide_context(app.clone()), req).await
+}
+
+async fn health(State(state): State<WebState>) -> &'static str {
+    use sea_orm::ConnectionTrait;
+    match state.app.db.execute_unprepared("SELECT 1").await {
+        Ok(_) => "ok",
+        Err(_) => "database unavailable",
+    }
+}
+
+pub fn build(app_state: AppState) -> Router {
+    let leptos = leptos_options(&app_state);
+    let state = WebState { app: app_state.clone(), leptos: leptos.clone() };
+    let routes = generate_route_list(App);
+    let ctx = {
+        let app = app_state.clone();
+        move || provide_context(app.clone())
+    };
+    let secure = app_state.config.secure_cookies();
+    let public_url = app_state.config.public_url.clone();
+
+    let api = Router::new()
+        .route("/api/{*fn_name}", post(server_fn_handler).get(server_fn_handler))
+        .route_layer(from_fn(middleware::api_guard::layer));
+
+    Router::new()
+        .merge(api)
+        .route("/masuk", post(forms::auth::sign_in))
+        .route("/keluar", post(forms::auth::sign_out))
+        .route("/bahasa", post(forms::auth::language))
+        .route("/aktivasi/{token}", post(forms::activate::submit))
+        .route("/ganti-sandi", post(forms::reset::submit))
+        .route("/healthz", get(health))
+        .leptos_routes_with_context(&state, routes, ctx.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<WebState, _>(ctx, shell))
+        .layer(from_fn_with_state(app_state.clone(), middleware::session::layer))
+        .layer(from_fn(move |req, next| middleware::csrf::layer(public_url.clone(), req, next)))
+        .layer(from_fn(move |req, next| middleware::security_headers::layer(secure, req, next)))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}

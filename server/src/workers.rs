@@ -1,0 +1,69 @@
+//! Background work that every instance runs: housekeeping (and, as flows
+//! arrive, the outbox dispatcher and scheduled jobs).
+use app::domain::{rate_limit, sessions, AppState};
+use std::time::Duration;
+
+/// Deletes expired rate-limit counters and old sessions every ten minutes.
+pub fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = state.now();
+            if let Err(e) = rate_limit::purge_expired(&state.db, now).await {
+                tracing::warn!(error = %e, "purging rate limits failed");
+            }
+            if let Err(e) = sessions::purge(&state.db, now).await {
+                tracing::warn!(error = %e, "purging sessions failed");
+            }
+        }
+    });
+}
+
+/// Delivers queued messages: claims a batch with a lease (so two instances
+/// never send the same row at once), sends, records the outcome. Wakes when a
+/// message is queued in this process and polls every two seconds otherwise.
+pub fn spawn_outbox(state: AppState) {
+    use app::domain::{delivery, outbox};
+    tokio::spawn(async move {
+        let owner = format!("{}:{}", state.config.instance_id, app::domain::crypto::random_token()[..8].to_string());
+        loop {
+            let now = state.now();
+            let rows = match outbox::claim(&state.db, &owner, now, 20).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(error = %e, "claiming outbox rows failed");
+                    vec![]
+                }
+            };
+            for row in &rows {
+                let Some(body) = state.keys.open(&row.body_enc) else {
+                    let _ = outbox::mark_failed(&state.db, row, &owner, state.now(), "cannot decrypt: server secret changed?", true).await;
+                    continue;
+                };
+                let result = delivery::deliver(&state.config, row, &body).await;
+                let now = state.now();
+                let stored = match result {
+                    Ok(note) => outbox::mark_sent(&state.db, row.id, &owner, now, note).await,
+                    Err(delivery::SendError::Retry(e)) => {
+                        tracing::warn!(id = row.id, channel = %row.channel, error = %e, "delivery failed, will retry");
+                        outbox::mark_failed(&state.db, row, &owner, now, &e, false).await
+                    }
+                    Err(delivery::SendError::Permanent(e)) => {
+                        tracing::warn!(id = row.id, channel = %row.channel, error = %e, "delivery failed for good");
+                        outbox::mark_failed(&state.db, row, &owner, now, &e, true).await
+                    }
+                };
+                if let Err(e) = stored {
+                    tracing::error!(id = row.id, error = %e, "recording delivery failed");
+                }
+            }
+            if rows.is_empty() {
+                tokio::select! {
+                    _ = state.outbox_wake.notified() => {}
+                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                }
+            }
+        }
+    });
+}
