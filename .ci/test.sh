@@ -5,6 +5,6 @@ source "$(dirname "$0")/env.sh"
 echo "== build (release site and server)"
 cargo leptos build --release
 echo "== unit and integration tests"
-cargo test --release -p app --features app/ssr -p server -p migrations
+cargo test --release --no-fail-fast -p app --features app/ssr -p server -p migrations
 echo "== browser tests"
 cd end2end && npx playwright test

@@ -12,7 +12,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  workers: 2,
+  // One worker: the projects share one server and its demo accounts.
+  workers: 1,
   retries: 0,
   reporter: [['list']],
   use: {

@@ -16,7 +16,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     crate::domain::web::provide_request_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang="id">
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -37,7 +37,9 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="surel" href="/pkg/surel.css"/>
-        <I18nContextProvider>
+        // Indonesian unless the person chose otherwise (cookie): browsers on
+        // Indonesian phones often say "en-US", which is not a choice.
+        <I18nContextProvider ssr_lang_header_getter=leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None)>
             <Title formatter=|t: String| if t.is_empty() { "Surel".to_string() } else { format!("{t} · Surel") }/>
             <crate::components::me::MeProvider>
                 <Router>

@@ -67,12 +67,10 @@ pub fn build(app_state: AppState) -> Router {
     let secure = app_state.config.secure_cookies();
     let public_url = app_state.config.public_url.clone();
 
-    let api = Router::new()
-        .route("/api/{*fn_name}", post(server_fn_handler).get(server_fn_handler))
-        .route_layer(from_fn(middleware::api_guard::layer));
-
     Router::new()
-        .merge(api)
+        // leptos_routes below also mounts every server function at its own
+        // path, so the guard is a layer over everything, not a route layer.
+        .route("/api/{*fn_name}", post(server_fn_handler).get(server_fn_handler))
         .route("/masuk", post(forms::auth::sign_in))
         .route("/keluar", post(forms::auth::sign_out))
         .route("/bahasa", post(forms::auth::language))
@@ -84,6 +82,7 @@ pub fn build(app_state: AppState) -> Router {
             move || shell(leptos.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<WebState, _>(ctx, shell))
+        .layer(from_fn(middleware::api_guard::layer))
         .layer(from_fn_with_state(app_state.clone(), middleware::session::layer))
         .layer(from_fn(move |req, next| middleware::csrf::layer(public_url.clone(), req, next)))
         .layer(from_fn(move |req, next| middleware::security_headers::layer(secure, req, next)))

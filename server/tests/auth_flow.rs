@@ -10,9 +10,10 @@ use support::{Db, TestServer, DEMO_PASSWORD, STAFF};
 fn strip_nonces(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
-    while let Some(i) = rest.find("nonce=\"") {
-        out.push_str(&rest[..i + 7]);
-        rest = &rest[i + 7..];
+    while let Some(i) = rest.find("nonce=\"").into_iter().chain(rest.find("crossorigin=\"")).min() {
+        let start = i + rest[i..].find('"').unwrap() + 1;
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
         let end = rest.find('"').unwrap_or(0);
         rest = &rest[end..];
     }

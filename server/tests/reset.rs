@@ -78,19 +78,21 @@ async fn unknown_addresses_get_the_same_answer_at_the_same_speed() {
     let normalise = |html: String, address: &str| {
         let mut out = String::new();
         let mut rest = html.as_str();
-        while let Some(i) = rest.find("nonce=\"") {
-            out.push_str(&rest[..i + 7]);
-            rest = &rest[i + 7..];
+        while let Some(i) = rest.find("nonce=\"").into_iter().chain(rest.find("crossorigin=\"")).min() {
+            let start = i + rest[i..].find('"').unwrap() + 1;
+            out.push_str(&rest[..start]);
+            rest = &rest[start..];
             rest = &rest[rest.find('"').unwrap_or(0)..];
         }
         out.push_str(rest);
-        // the example passphrase is random on every page
-        let out = match (out.find("<code>"), out.find("</code>")) {
-            (Some(a), Some(b)) if b > a => format!("{}{}", &out[..a], &out[b..]),
-            _ => out,
+        // the example passphrase is random on every page, and the countdowns tick
+        let suggestion = match (out.find("<code>"), out.find("</code>")) {
+            (Some(a), Some(b)) if b > a => out[a + 6..b].to_string(),
+            _ => String::new(),
         };
-        let out = out.split("\"suggestion\":\"").map(|p| p.splitn(2, '"').last().unwrap_or("").to_string()).collect::<Vec<_>>().join("");
-        out.replace(address, "ADDRESS")
+        let out = if suggestion.is_empty() { out } else { out.replace(&suggestion, "SUGGESTION") };
+        let out = out.replace(address, "ADDRESS");
+        out.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect::<String>()
     };
     let mut real = vec![];
     let mut fake = vec![];

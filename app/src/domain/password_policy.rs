@@ -84,8 +84,11 @@ mod tests {
         let who = Personal { address: "budi.santoso@batam.go.id", name: Some("Budi Santoso"), nip: Some("197611231995111002") };
         assert_eq!(codes(&check_new_password("pendek", "pendek", 15, &who)), vec!["password_short"]);
         assert_eq!(codes(&check_new_password("aaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaa", 15, &who)), vec!["password_weak"]);
-        assert_eq!(codes(&check_new_password("budisantoso-rahasia", "budisantoso-rahasia", 15, &who)), vec!["password_address"]);
-        assert_eq!(codes(&check_new_password("1234567890123456", "1234567890123456", 15, &who)), vec!["password_common"]);
+        assert_eq!(codes(&check_new_password("budisantoso-rahasia", "budisantoso-rahasia", 15, &who)), vec!["password_address", "password_name"]);
+        assert_eq!(codes(&check_new_password("1234567890123456", "1234567890123456", 15, &who)), vec!["password_weak"]);
+        // with a lower minimum the full list matters: short common passwords are refused by it
+        let anyone = Personal { address: "x@batam.go.id", name: None, nip: None };
+        assert_eq!(codes(&check_new_password("password123", "password123", 8, &anyone)), vec!["password_common"]);
         assert_eq!(codes(&check_new_password("kopi-Senja-pelangi-7-teluk", "kopi-senja", 15, &who)), vec!["password_mismatch"]);
         assert!(check_new_password("kopi-Senja-pelangi-7-teluk", "kopi-Senja-pelangi-7-teluk", 15, &who).is_empty());
     }

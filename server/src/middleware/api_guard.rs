@@ -5,6 +5,9 @@ use app::domain::auth::Actor;
 use axum::{extract::Request, http::{header, HeaderValue, StatusCode}, middleware::Next, response::{IntoResponse, Response}};
 
 pub async fn layer(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
     let actor = req.extensions().get::<Option<Actor>>().cloned().flatten();
     match policy::check(req.uri().path(), actor.as_ref()) {
         Ok(()) => next.run(req).await,

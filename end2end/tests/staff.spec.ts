@@ -1,0 +1,71 @@
+import { test, expect, signIn, hydrated } from './fixtures';
+
+test('the admin grants a role to a new staff member, who gets an activation link by SMS', async ({ page, browser }, info) => {
+  await signIn(page, 'admin');
+  await page.goto('/admin/staf');
+  await hydrated(page);
+  const local = `petugas.baru.${info.project.name}`;
+  await page.getByLabel('Alamat email dinas').fill(`${local}@batam.go.id`);
+  await page.getByLabel('Nama lengkap').fill(`Petugas Baru ${info.project.name}`);
+  await page.getByLabel('Nomor HP').fill('0812 not a number');
+  await page.getByLabel('Peran').selectOption('petugas');
+  await page.getByRole('button', { name: 'Tambah peran' }).click();
+  await expect(page.locator('#phone-error')).toHaveText('Nomor HP hanya boleh berisi angka, spasi, tanda hubung, dan + di depan.');
+  const phone = info.project.name === 'desktop' ? '0812-7100-0001' : '0812-7100-0002';
+  await page.getByLabel('Nomor HP').fill(phone);
+  await page.getByRole('button', { name: 'Tambah peran' }).click();
+  await expect(page.getByTestId('staff-added')).toContainText('Tautan aktivasi dikirim');
+  const row = page.locator(`li.staff-row[data-address="${local}@batam.go.id"]`);
+  await expect(row).toContainText('Petugas Pengelola Data Akun Email');
+
+  // the link arrives in the outbox; the new staff member sets a password and signs in
+  await page.goto('/admin/kotak-keluar');
+  const e164 = '+62' + phone.replace(/\D/g, '').slice(1);
+  const body = await page.locator(`li.outbox-item[data-recipient="${e164}"] .outbox-body`).first().innerText();
+  const link = /(http:\/\/\S+\/aktivasi\/\S+)/.exec(body)![1];
+  const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const newcomer = await ctx.newPage();
+  await newcomer.goto(link);
+  await newcomer.getByLabel('Kata sandi baru', { exact: true }).fill('damai-Pelita-ombak-3-rotan');
+  await newcomer.getByLabel('Ulangi kata sandi baru').fill('damai-Pelita-ombak-3-rotan');
+  await newcomer.getByRole('button', { name: 'Simpan kata sandi' }).click();
+  await expect(newcomer.getByTestId('password-saved')).toBeVisible();
+  await newcomer.goto('/masuk');
+  await newcomer.getByLabel('Alamat email dinas').fill(`${local}@batam.go.id`);
+  await newcomer.getByLabel(/^Kata sandi$/).fill('damai-Pelita-ombak-3-rotan');
+  await newcomer.getByRole('button', { name: 'Masuk' }).click();
+  await expect(newcomer.getByTestId('whoami')).toHaveText(`Petugas Baru ${info.project.name}`);
+  await ctx.close();
+
+  // removing the role takes effect at once
+  await page.goto('/admin/staf');
+  await hydrated(page);
+  await row.getByRole('button', { name: /Cabut peran/ }).click();
+  await expect(row).toHaveCount(0);
+});
+
+test('the last system administrator cannot be removed @desktop-only', async ({ page }) => {
+  await signIn(page, 'admin');
+  await page.goto('/admin/staf');
+  await hydrated(page);
+  const row = page.locator('li.staff-row[data-address="andi.pratama@batam.go.id"]');
+  await row.getByRole('button', { name: /Cabut peran Admin sistem/ }).click();
+  await expect(page.locator('.banner-error')).toContainText('Admin sistem terakhir tidak dapat dicabut.');
+  await expect(row).toContainText('Admin sistem');
+});
+
+test('a staff member sees their sessions and can end them all', async ({ page, browser }) => {
+  await signIn(page, 'pejabat_struktural');
+  const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const other = await ctx.newPage();
+  await signIn(other, 'pejabat_struktural');
+  await page.goto('/admin/sesi');
+  await hydrated(page);
+  await expect(page.getByTestId('sessions').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('sessions')).toContainText('Perangkat ini');
+  await page.getByTestId('end-all').click();
+  await expect(page).toHaveURL(/\/masuk\?keluar=1/);
+  await other.goto('/admin');
+  await expect(other).toHaveURL(/\/masuk\?next=/);
+  await ctx.close();
+});
