@@ -30,6 +30,8 @@ async function noHorizontalScroll(page: Page) {
 async function touchTargetsAreLarge(page: Page) {
   const small = await page.evaluate(() =>
     Array.from(document.querySelectorAll('main form button, main form input:not([type=hidden]):not(.visually-hidden), main .button'))
+      // a checkbox counts by its label, which is the touch target
+      .map((e) => (e as HTMLInputElement).type === 'checkbox' && e.closest('label') ? e.closest('label')! : e)
       .filter((e) => (e as HTMLElement).offsetParent !== null)
       .map((e) => ({ e: (e as HTMLElement).outerHTML.slice(0, 80), h: e.getBoundingClientRect().height }))
       .filter((x) => x.h < 44));

@@ -8,7 +8,7 @@ test('the admin grants a role to a new staff member, who gets an activation link
   await page.getByLabel('Alamat email dinas').fill(`${local}@batam.go.id`);
   await page.getByLabel('Nama lengkap').fill(`Petugas Baru ${info.project.name}`);
   await page.getByLabel('Nomor HP').fill('0812 not a number');
-  await page.getByLabel('Peran').selectOption('petugas');
+  await page.getByLabel('Peran', { exact: true }).selectOption('petugas');
   await page.getByRole('button', { name: 'Tambah peran' }).click();
   await expect(page.locator('#phone-error')).toHaveText('Nomor HP hanya boleh berisi angka, spasi, tanda hubung, dan + di depan.');
   const phone = info.project.name === 'desktop' ? '0812-7100-0001' : '0812-7100-0002';
@@ -20,6 +20,7 @@ test('the admin grants a role to a new staff member, who gets an activation link
 
   // the link arrives in the outbox; the new staff member sets a password and signs in
   await page.goto('/admin/kotak-keluar');
+  await hydrated(page);
   const e164 = '+62' + phone.replace(/\D/g, '').slice(1);
   const body = await page.locator(`li.outbox-item[data-recipient="${e164}"] .outbox-body`).first().innerText();
   const link = /(http:\/\/\S+\/aktivasi\/\S+)/.exec(body)![1];

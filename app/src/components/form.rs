@@ -26,17 +26,27 @@ pub fn invalid(errors: Signal<FieldErrors>, field: &'static str) -> impl Fn() ->
 
 /// A banner for an error that belongs to no single field.
 #[component]
-pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn ErrorBanner(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// Say what the field errors are (for actions with no form fields of their own).
+    #[prop(optional)]
+    detailed: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
-    move || {
-        error.get().map(|e| {
-            // Field errors are shown next to their fields; only say "check the form".
-            let text = match &e {
-                AppError::Invalid(_) => t_string!(i18n, errors.check_form).to_string(),
-                other => app_error_text(i18n, other),
-            };
-            view! { <div class="banner banner-error" role="alert">{text}</div> }
-        })
+    // Always one element: a bare optional view next to a Suspense trips hydration.
+    view! {
+        <div class="notice" aria-live="assertive">
+            {move || {
+                error.get().map(|e| {
+                    // Field errors are shown next to their fields; only say "check the form".
+                    let text = match &e {
+                        AppError::Invalid(_) if !detailed => t_string!(i18n, errors.check_form).to_string(),
+                        other => app_error_text(i18n, other),
+                    };
+                    view! { <div class="banner banner-error" role="alert">{text}</div> }
+                })
+            }}
+        </div>
     }
 }
 
@@ -45,5 +55,26 @@ pub fn field_errors_of(e: &Option<AppError>) -> FieldErrors {
     match e {
         Some(AppError::Invalid(f)) => f.clone(),
         _ => FieldErrors::default(),
+    }
+}
+
+/// What is already typed in the server-rendered input `id` when the WASM
+/// takes over. On a slow phone people type before hydration; starting the
+/// signal empty would wipe their input when `prop:value` is applied.
+pub fn typed_before_hydration(id: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        return web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|i| i.value())
+            .unwrap_or_default();
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = id;
+        String::new()
     }
 }

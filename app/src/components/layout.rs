@@ -97,6 +97,8 @@ pub fn AdminLayout() -> impl IntoView {
                         view! { <leptos_router::components::Redirect path=to/> }.into_any()
                     }
                     Some(me) => {
+                        // Pages inside read this synchronously (no nested Suspense).
+                        provide_context(CurrentStaff(me.clone()));
                         let items = nav_items().into_iter().filter(|n| me.has_any(n.roles)).collect::<Vec<_>>();
                         let roles = me.roles.iter().map(|g| match &g.unit_name {
                             Some(u) => format!("{} ({u})", role_name(i18n, g.role)),
@@ -138,33 +140,34 @@ pub fn AdminLayout() -> impl IntoView {
     }
 }
 
+/// The signed-in staff member inside the staff area (provided by [`AdminLayout`]).
+#[derive(Clone, Debug)]
+pub struct CurrentStaff(pub Me);
+
+pub fn use_staff() -> Option<Me> {
+    use_context::<CurrentStaff>().map(|c| c.0)
+}
+
 /// Shown (with status 403) when a signed-in staff member opens a page of another role.
 #[component]
-pub fn RequireRole(roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
+pub fn RequireRole(roles: &'static [Role], children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    let me = use_me();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let allowed = me.await.map(|m| m.has_any(roles)).unwrap_or(false);
-                if allowed {
-                    children.with_value(|c| c()).into_any()
-                } else {
-                    #[cfg(feature = "ssr")]
-                    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-                        opts.set_status(http::StatusCode::FORBIDDEN);
-                    }
-                    view! {
-                        <section class="card" data-testid="forbidden">
-                            <h1>{t!(i18n, errors.forbidden_title)}</h1>
-                            <p>{t!(i18n, errors.forbidden)}</p>
-                            <p><a href="/admin">{t!(i18n, nav.back_home)}</a></p>
-                        </section>
-                    }.into_any()
-                }
-            })}
-        </Suspense>
+    let allowed = use_staff().map(|m| m.has_any(roles)).unwrap_or(false);
+    if allowed {
+        children().into_any()
+    } else {
+        #[cfg(feature = "ssr")]
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+            opts.set_status(http::StatusCode::FORBIDDEN);
+        }
+        view! {
+            <section class="card" data-testid="forbidden">
+                <h1>{t!(i18n, errors.forbidden_title)}</h1>
+                <p>{t!(i18n, errors.forbidden)}</p>
+                <p><a href="/admin">{t!(i18n, nav.back_home)}</a></p>
+            </section>
+        }
+        .into_any()
     }
 }
 

@@ -1,7 +1,7 @@
 //! New password, twice, with live feedback once the page is hydrated: strength
 //! meter, the rules that still fail, match check, show/hide and a passphrase helper.
 //! Without JavaScript it is two plain password fields and the rules in words.
-use super::form::{invalid, FieldMessages};
+use super::form::{invalid, typed_before_hydration, FieldMessages};
 use crate::i18n::*;
 use crate::validation::password::{check_basic, check_confirmation, estimate_strength, Personal};
 use crate::validation::{FieldError, FieldErrors};
@@ -24,8 +24,8 @@ pub fn NewPasswordFields(
     let i18n = use_i18n();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
+    let password = RwSignal::new(typed_before_hydration("password"));
+    let confirm = RwSignal::new(typed_before_hydration("password_confirm"));
     let show = RwSignal::new(false);
     let name = StoredValue::new(name);
 

@@ -1,6 +1,5 @@
 //! "Pekerjaan saya": the signed-in staff member's queues, one per role.
 use crate::api::home::my_queues;
-use crate::components::me::use_me;
 use crate::components::text::role_name;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -27,16 +26,22 @@ fn role_help(i18n: I18nContext<Locale>, role: Role) -> String {
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
-    let me = use_me();
+    let roles: Vec<Role> = crate::components::layout::use_staff()
+        .map(|m| {
+            let mut r: Vec<Role> = m.roles.iter().map(|g| g.role).collect();
+            r.dedup();
+            r
+        })
+        .unwrap_or_default();
     let queues = Resource::new(|| (), |_| my_queues());
     view! {
         <Title text=move || t_string!(i18n, home.title).to_string()/>
         <h1>{t!(i18n, home.title)}</h1>
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
-            {move || Suspend::new(async move {
-                let me = me.await;
+            {move || {
+                let roles = roles.clone();
+                Suspend::new(async move {
                 let queues = queues.await.unwrap_or_default();
-                let roles: Vec<Role> = me.map(|m| { let mut r: Vec<Role> = m.roles.iter().map(|g| g.role).collect(); r.dedup(); r }).unwrap_or_default();
                 view! {
                     {(!queues.is_empty()).then(|| view! {
                         <ul class="queues" data-testid="queues">
@@ -60,7 +65,7 @@ pub fn Home() -> impl IntoView {
                         }).collect_view()}
                     </div>
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -31,7 +31,7 @@ fn OutboxList() -> impl IntoView {
     let tabs = [("", "all"), ("pending", "pending"), ("sent", "sent"), ("dead", "dead")];
     view! {
         <h1>{t!(i18n, outbox.title)}</h1>
-        <ErrorBanner error=error/>
+        <ErrorBanner error=error detailed=true/>
         <div class="tabs" role="tablist">
             {tabs.into_iter().map(|(value, key)| {
                 let label = match key {

@@ -96,7 +96,7 @@ fn CodeStep(
     verified: Option<(String, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let code = RwSignal::new(String::new());
+    let code = RwSignal::new(crate::components::form::typed_before_hydration("code"));
     let code_errors = Signal::derive(move || {
         let typed = code.get();
         if typed.is_empty() {

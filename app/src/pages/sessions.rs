@@ -28,7 +28,7 @@ pub fn SessionsPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, sessions.title).to_string()/>
         <h1>{t!(i18n, sessions.title)}</h1>
         <p class="lead">{t!(i18n, sessions.lead)}</p>
-        <ErrorBanner error=error/>
+        <ErrorBanner error=error detailed=true/>
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let rows = sessions.await.map_err(|e: AppError| e).unwrap_or_default();

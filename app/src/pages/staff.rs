@@ -45,8 +45,8 @@ fn StaffManager() -> impl IntoView {
 
     view! {
         <h1>{t!(i18n, staff.title)}</h1>
-        <ErrorBanner error=revoke_error/>
-        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+        <ErrorBanner error=revoke_error detailed=true/>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let rows = staff.await.unwrap_or_default();
                 view! {
@@ -74,7 +74,7 @@ fn StaffManager() -> impl IntoView {
                     </ul>
                 }
             })}
-        </Suspense>
+        </Transition>
 
         <section class="card">
             <h2>{t!(i18n, staff.add_title)}</h2>
@@ -112,14 +112,19 @@ fn StaffManager() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="staff-unit">{t!(i18n, staff.unit)}</label>
-                    <select id="staff-unit" node_ref=unit aria-describedby="unit-error">
-                        <option value="">{t!(i18n, staff.unit_none)}</option>
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                units.await.unwrap_or_default().into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()
-                            })}
-                        </Suspense>
-                    </select>
+                    // The whole <select> waits for the units: a Suspense inside
+                    // <select> leaves markers the HTML parser drops, breaking hydration.
+                    <Transition fallback=|| view! { <select disabled><option>"…"</option></select> }>
+                        {move || Suspend::new(async move {
+                            let options = units.await.unwrap_or_default();
+                            view! {
+                                <select id="staff-unit" node_ref=unit aria-describedby="unit-error">
+                                    <option value="">{t!(i18n, staff.unit_none)}</option>
+                                    {options.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Transition>
                     <FieldMessages field="unit" errors=add_errors/>
                 </div>
                 <button type="submit" class="button button-primary" disabled=move || add.pending().get()>{t!(i18n, staff.add_submit)}</button>
