@@ -20,10 +20,10 @@ PORT=${BENCH_PORT:-3200}
 export DATABASE_URL="sqlite://$STATE/surel.db" SUREL_DATA_DIR="$STATE" SUREL_SITE_ROOT="$ROOT/target/site"
 export SUREL_BIND="127.0.0.1:$PORT" SUREL_PUBLIC_URL="http://127.0.0.1:$PORT" SUREL_DEMO=true SUREL_LOG=error
 "$TARGET_DIR/release/surel" seed-demo >/dev/null
-"$TARGET_DIR/release/surel" serve & SERVER=$!
+"$TARGET_DIR/release/surel" serve 2>"$STATE/server.log" & SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$STATE"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/ganti-sandi" >/dev/null && break; sleep 0.1; done
-for path in /ganti-sandi /masuk /ganti-sandi/tanpa-sms; do
+for path in / /ganti-sandi /masuk /ganti-sandi/tanpa-sms; do
   echo "-- GET $path"
   wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$PORT$path" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
 done
@@ -35,3 +35,9 @@ weigh "HTML" "$STATE/page.html"
 weigh "CSS (main)" "$ROOT/target/site/pkg/surel.css"
 weigh "JS glue" "$ROOT/target/site/pkg/surel.js"
 weigh "WASM" "$ROOT/target/site/pkg/surel.wasm"
+
+# Load must not surface bugs that single requests hide (it once found a panic
+# in a detached server-side effect).
+panics=$(grep -ac panicked "$STATE/server.log" || true)
+echo "server panics under load: $panics"
+[ "$panics" -eq 0 ]

@@ -41,7 +41,6 @@ pub fn App() -> impl IntoView {
         // Indonesian phones often say "en-US", which is not a choice.
         <I18nContextProvider ssr_lang_header_getter=leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None)>
             <Title formatter=|t: String| if t.is_empty() { "Surel".to_string() } else { format!("{t} · Surel") }/>
-            <crate::components::me::MeProvider>
                 <Router>
                     <Routes fallback=|| view! { <PublicLayout><pages::not_found::NotFound/></PublicLayout> }>
                         <Route path=path!("") view=|| view! { <PublicLayout><pages::landing::Landing/></PublicLayout> } ssr=SsrMode::Async/>
@@ -59,7 +58,6 @@ pub fn App() -> impl IntoView {
                         </ParentRoute>
                     </Routes>
                 </Router>
-            </crate::components::me::MeProvider>
         </I18nContextProvider>
     }
 }

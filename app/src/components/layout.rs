@@ -1,5 +1,5 @@
 //! Page frames: the public one (owners, applicants) and the staff area.
-use super::me::use_me;
+use super::me::me_resource;
 use super::text::role_name;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -85,7 +85,7 @@ pub fn visible_nav(me: &Me) -> Vec<&'static str> {
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let i18n = use_i18n();
-    let me = use_me();
+    let me = me_resource();
     let location = use_location();
     view! {
         <Suspense fallback=|| ()>

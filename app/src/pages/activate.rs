@@ -16,7 +16,7 @@ pub fn Activate() -> impl IntoView {
     let info = Resource::new(token, |t| async move { activation_info(t).await.ok().flatten() });
     let flash = use_form_flash("activate");
     view! {
-        <Title text=move || t_string!(i18n, activate.title).to_string()/>
+        <Title text=t_string!(i18n, activate.title).to_string()/>
         <section class="card narrow">
             <h1>{t!(i18n, activate.title)}</h1>
             <Suspense fallback=|| ()>
@@ -54,7 +54,7 @@ pub fn Activate() -> impl IntoView {
 pub fn PasswordSaved() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, saved.title).to_string()/>
+        <Title text=t_string!(i18n, saved.title).to_string()/>
         <section class="card narrow" data-testid="password-saved">
             <h1>{t!(i18n, saved.title)}</h1>
             <p class="lead">{t!(i18n, saved.lead)}</p>

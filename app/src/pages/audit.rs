@@ -12,7 +12,7 @@ use leptos_meta::Title;
 pub fn AuditPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, audit.title).to_string()/>
+        <Title text=t_string!(i18n, audit.title).to_string()/>
         <RequireRole roles=&[Role::Admin, Role::Auditor]>
             <AuditLog/>
         </RequireRole>

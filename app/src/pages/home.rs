@@ -35,7 +35,7 @@ pub fn Home() -> impl IntoView {
         .unwrap_or_default();
     let queues = Resource::new(|| (), |_| my_queues());
     view! {
-        <Title text=move || t_string!(i18n, home.title).to_string()/>
+        <Title text=t_string!(i18n, home.title).to_string()/>
         <h1>{t!(i18n, home.title)}</h1>
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || {

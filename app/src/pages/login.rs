@@ -24,7 +24,7 @@ pub fn Login() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, login.title).to_string()/>
+        <Title text=t_string!(i18n, login.title).to_string()/>
         <section class="card narrow">
             <h1>{t!(i18n, login.title)}</h1>
             <p class="lead">{t!(i18n, login.lead)}</p>

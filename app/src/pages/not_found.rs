@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         opts.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=move || t_string!(i18n, errors.not_found_title).to_string()/>
+        <Title text=t_string!(i18n, errors.not_found_title).to_string()/>
         <section class="card narrow">
             <h1>{t!(i18n, errors.not_found_title)}</h1>
             <p>{t!(i18n, errors.not_found)}</p>

@@ -13,7 +13,7 @@ use leptos_meta::Title;
 pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, outbox.title).to_string()/>
+        <Title text=t_string!(i18n, outbox.title).to_string()/>
         <RequireRole roles=&[Role::Admin, Role::Petugas]>
             <OutboxList/>
         </RequireRole>

@@ -30,7 +30,7 @@ pub fn ResetPassword() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, reset.title).to_string()/>
+        <Title text=t_string!(i18n, reset.title).to_string()/>
         <section class="card narrow reset">
             <h1>{t!(i18n, reset.title)}</h1>
             {move || notice().map(|(class, text)| view! { <div class=format!("banner {class}") role="status">{text}</div> })}
@@ -170,7 +170,7 @@ pub fn NoSms() -> impl IntoView {
     let i18n = use_i18n();
     let state = Resource::new(|| (), |_| reset_state());
     view! {
-        <Title text=move || t_string!(i18n, nosms.title).to_string()/>
+        <Title text=t_string!(i18n, nosms.title).to_string()/>
         <section class="card narrow" data-testid="no-sms">
             <h1>{t!(i18n, nosms.title)}</h1>
             <p class="lead">{t!(i18n, nosms.lead)}</p>

@@ -25,7 +25,7 @@ pub fn SessionsPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || t_string!(i18n, sessions.title).to_string()/>
+        <Title text=t_string!(i18n, sessions.title).to_string()/>
         <h1>{t!(i18n, sessions.title)}</h1>
         <p class="lead">{t!(i18n, sessions.lead)}</p>
         <ErrorBanner error=error detailed=true/>
