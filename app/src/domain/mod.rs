@@ -14,15 +14,19 @@ pub mod notify;
 pub mod outbox;
 pub mod outbox_view;
 pub mod password_policy;
+pub mod phone_change;
 pub mod passwords;
 pub mod queues;
 pub mod rate_limit;
+pub mod requests;
 pub mod reset;
 pub mod seed;
+pub mod sla;
 pub mod sessions;
 pub mod staff;
 pub mod state;
 pub mod web;
+pub mod workflow;
 
 #[cfg(test)]
 mod tests;
