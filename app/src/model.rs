@@ -171,3 +171,52 @@ pub struct OutboxPage {
     pub dead: u64,
     pub pending: u64,
 }
+
+/// One request in a queue or list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRow {
+    pub ticket: String,
+    /// `phone_change`, `unit_account`, `personal_account`
+    pub kind: String,
+    pub state: String,
+    pub subject: String,
+    pub created_at: String,
+    pub due_at: Option<String>,
+    pub overdue: bool,
+    pub closed: bool,
+}
+
+/// One step of a request's timeline, with the time it took in office hours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineStep {
+    pub seq: i32,
+    pub action: String,
+    pub to_state: String,
+    pub actor: String,
+    pub note: Option<String>,
+    pub at: String,
+    pub minutes_taken: Option<i64>,
+    pub standard_minutes: Option<i64>,
+    pub late: bool,
+}
+
+/// A fact shown on a request page (`key` is a translation key under `request.fact_*`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestFact {
+    pub key: String,
+    pub value: String,
+}
+
+/// Everything a request page shows, and what the viewer may do next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDetail {
+    pub row: RequestRow,
+    pub version: i32,
+    pub sop: String,
+    /// Standard time of the current step, minutes.
+    pub standard_minutes: Option<i64>,
+    pub facts: Vec<RequestFact>,
+    pub steps: Vec<TimelineStep>,
+    /// Actions the viewer may take now (the engine decides again on submit).
+    pub actions: Vec<String>,
+}

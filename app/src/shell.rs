@@ -55,6 +55,9 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("audit") view=pages::audit::AuditPage/>
                             <Route path=path!("sesi") view=pages::sessions::SessionsPage/>
                             <Route path=path!("kotak-keluar") view=pages::outbox::OutboxPage/>
+                            <Route path=path!("permohonan") view=pages::requests::RequestsPage/>
+                            <Route path=path!("permohonan/:ticket") view=pages::requests::RequestPage/>
+                            <Route path=path!("ganti-nomor") view=pages::requests::PhoneDeskPage/>
                         </ParentRoute>
                     </Routes>
                 </Router>

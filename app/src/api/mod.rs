@@ -7,6 +7,7 @@ pub mod auth;
 pub mod forms;
 pub mod home;
 pub mod outbox;
+pub mod requests;
 pub mod reset;
 pub mod staff;
 

@@ -1,7 +1,7 @@
 //! Who may call which server function. The HTTP layer checks every call
 //! against this table before the function runs; a function missing from the
 //! table cannot be called at all (deny by default).
-use super::{activation, audit, auth, forms, home, outbox, reset, staff};
+use super::{activation, audit, auth, forms, home, outbox, requests, reset, staff};
 use crate::domain::auth::Actor;
 use crate::error::AppError;
 use crate::model::Role;
@@ -20,6 +20,10 @@ pub enum Access {
 const ADMIN: &[Role] = &[Role::Admin];
 const AUDIT: &[Role] = &[Role::Admin, Role::Auditor];
 const OUTBOX: &[Role] = &[Role::Admin, Role::Petugas];
+/// Roles that handle or oversee requests (each request type narrows it further).
+const REQUESTS: &[Role] = &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd];
+/// The phone-change desk and its approval (SOP 001 "no" branch).
+const PHONE_CHANGE: &[Role] = &[Role::Petugas, Role::Kasi];
 
 /// Every server function and its access rule.
 pub fn table() -> Vec<(&'static str, Access)> {
@@ -39,6 +43,10 @@ pub fn table() -> Vec<(&'static str, Access)> {
         (<audit::ListAudit as ServerFn>::PATH, Access::Roles(AUDIT)),
         (<outbox::ListOutbox as ServerFn>::PATH, Access::Roles(OUTBOX)),
         (<outbox::RetryOutbox as ServerFn>::PATH, Access::Roles(OUTBOX)),
+        (<requests::ListRequests as ServerFn>::PATH, Access::Roles(REQUESTS)),
+        (<requests::GetRequest as ServerFn>::PATH, Access::Roles(REQUESTS)),
+        (<requests::StartPhoneChange as ServerFn>::PATH, Access::Roles(&[Role::Petugas])),
+        (<requests::PhoneChangeStep as ServerFn>::PATH, Access::Roles(PHONE_CHANGE)),
     ]
 }
 

@@ -65,6 +65,12 @@ pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
         "code_expired" => t!(code_expired),
         "reset_expired" => t!(reset_expired),
         "resend_wait" => t!(resend_wait, secs),
+        "doc_type_invalid" => t!(doc_type_invalid),
+        "doc_number_invalid" => t!(doc_number_invalid),
+        "phone_unchanged" => t!(phone_unchanged),
+        "phone_change_not_permitted" => t!(phone_change_not_permitted),
+        "note_required" => t!(note_required),
+        "mailbox_not_found" => t!(mailbox_not_found),
         _ => t!(generic),
     }
 }

@@ -19,6 +19,7 @@ pub mod passwords;
 pub mod queues;
 pub mod rate_limit;
 pub mod requests;
+pub mod requests_view;
 pub mod reset;
 pub mod seed;
 pub mod sla;

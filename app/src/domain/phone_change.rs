@@ -15,7 +15,7 @@ use super::entities::{mailbox, request};
 use super::notify;
 use super::outbox::Channel;
 use super::requests::{self, ActorRef, Effects, NewRequest, ServiceLevels};
-use super::workflow::{Acting, PHONE_CHANGE};
+use super::workflow::PHONE_CHANGE;
 use super::{AppState, DomainError, DomainResult};
 use crate::model::Role;
 use crate::validation::phone::{mask_phone, normalize_phone};
@@ -52,9 +52,7 @@ pub struct Desk {
     pub new_phone: String,
 }
 
-fn acting(actor: &Actor) -> Acting {
-    Acting::Staff { mailbox_id: actor.mailbox_id, roles: actor.grants.iter().map(|g| g.role).collect() }
-}
+use super::requests_view::acting;
 
 /// How much a role may do; a change to a staff member's phone needs at least
 /// their rank (a phone reset of an admin is a path to the admin's account).
@@ -97,7 +95,7 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
     };
     let mb = mailbox::Entity::find().filter(mailbox::Column::Address.eq(address.clone())).one(&state.db).await?;
     let Some(mb) = mb else {
-        errors.add("address", "address_unknown");
+        errors.add("address", "mailbox_not_found");
         return Err(errors.into());
     };
     if !errors.is_empty() {
@@ -240,6 +238,20 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
     let (after, _) = requests::transition(&mut change, &levels, ticket, version, "konfirmasi_kode", &who, None, effects).await?;
     change.commit().await?;
     Ok(after.version)
+}
+
+/// The owner left or the document did not match: the officer closes the visit.
+pub async fn cancel(state: &AppState, actor: &Actor, ticket: &str, version: i32, note: &str) -> DomainResult<()> {
+    let mut change = Change::begin(state, actor.who()).await?;
+    let levels = levels(state, &change).await?;
+    let (_, mut payload) = load(&change, ticket).await?;
+    payload.code_mac = None;
+    let me = acting(actor);
+    let who = ActorRef { acting: &me, mailbox_id: Some(actor.mailbox_id), label: &actor.address };
+    let effects = Effects { payload: Some(serde_json::to_value(&payload).map_err(anyhow::Error::from)?) };
+    requests::transition(&mut change, &levels, ticket, version, "batalkan", &who, Some(note), effects).await?;
+    change.commit().await?;
+    Ok(())
 }
 
 /// Step 4: Kasi decides. Approval changes the number and tells everyone.

@@ -15,9 +15,12 @@ pub struct QueueDef {
     pub href: &'static str,
 }
 
-/// Every queue. Filled in by the request flows.
+/// Every queue: for each flow, the states waiting on a staff role.
 pub fn all() -> Vec<QueueDef> {
-    Vec::new()
+    vec![
+        QueueDef { key: "phone_change_code", role: Role::Petugas, kind: "phone_change", states: &["verifikasi_kode"], href: "/admin/permohonan" },
+        QueueDef { key: "phone_change_approve", role: Role::Kasi, kind: "phone_change", states: &["menunggu_kasi"], href: "/admin/permohonan" },
+    ]
 }
 
 pub async fn for_actor(state: &AppState, actor: &Actor) -> DomainResult<Vec<QueueSummary>> {

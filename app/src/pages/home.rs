@@ -23,6 +23,14 @@ fn role_help(i18n: I18nContext<Locale>, role: Role) -> String {
     .to_string()
 }
 
+fn queue_name(i18n: I18nContext<Locale>, key: &str) -> String {
+    match key {
+        "phone_change_code" => t_string!(i18n, queues.phone_change_code).to_string(),
+        "phone_change_approve" => t_string!(i18n, queues.phone_change_approve).to_string(),
+        other => other.to_string(),
+    }
+}
+
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
@@ -48,7 +56,7 @@ pub fn Home() -> impl IntoView {
                             {queues.into_iter().map(|q| view! {
                                 <li class="queue" class:overdue={q.overdue > 0}>
                                     <A href=q.href.clone()>
-                                        <span class="queue-name">{q.key.clone()}</span>
+                                        <span class="queue-name">{queue_name(i18n, &q.key)}</span>
                                         <span class="queue-count">{q.open}</span>
                                         {(q.overdue > 0).then(|| view! { <span class="badge badge-danger">{t!(i18n, home.overdue, count = q.overdue)}</span> })}
                                     </A>

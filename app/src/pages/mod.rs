@@ -6,6 +6,7 @@ pub mod landing;
 pub mod login;
 pub mod not_found;
 pub mod outbox;
+pub mod requests;
 pub mod reset;
 pub mod sessions;
 pub mod staff;

@@ -1,0 +1,118 @@
+//! What staff see of requests: lists (overdue first), the request page with
+//! its timeline against the SOP standards, and who may see which request.
+use super::auth::Actor;
+use super::entities::{request, request_event};
+use super::requests::ServiceLevels;
+use super::workflow::{self, Acting, Flow, Party};
+use super::{AppState, DomainError, DomainResult};
+use crate::model::{RequestDetail, RequestFact, RequestRow, Role, TimelineStep};
+use crate::validation::phone::mask_phone;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+pub fn acting(actor: &Actor) -> Acting {
+    Acting::Staff { mailbox_id: actor.mailbox_id, roles: actor.grants.iter().map(|g| g.role).collect() }
+}
+
+/// Admin sistem and Auditor see every request; others the kinds they handle.
+pub fn may_see(actor: &Actor, flow: &Flow) -> bool {
+    if actor.has_any(&[Role::Admin, Role::Auditor]) {
+        return true;
+    }
+    let mine = |p: Option<Party>| matches!(p, Some(Party::Staff(roles)) if actor.has_any(roles));
+    mine(Some(flow.created_by)) || flow.states.iter().any(|s| mine(s.waits_for))
+}
+
+fn row(state: &AppState, r: &request::Model) -> RequestRow {
+    let now = state.now();
+    RequestRow {
+        ticket: r.ticket.clone(),
+        kind: r.kind.clone(),
+        state: r.state.clone(),
+        subject: r.subject.clone(),
+        created_at: state.local_time(r.created_at),
+        due_at: r.step_due_at.map(|d| state.local_time(d)),
+        overdue: r.closed_at.is_none() && r.step_due_at.is_some_and(|d| d < now),
+        closed: r.closed_at.is_some(),
+    }
+}
+
+/// Requests the actor may see; open ones first, overdue before the rest, then by due time.
+pub async fn list(state: &AppState, actor: &Actor, only_open: bool) -> DomainResult<Vec<RequestRow>> {
+    let kinds: Vec<&str> = workflow::ALL.iter().filter(|f| may_see(actor, f)).map(|f| f.kind).collect();
+    if kinds.is_empty() {
+        return Err(DomainError::Forbidden);
+    }
+    let mut q = request::Entity::find().filter(request::Column::Kind.is_in(kinds));
+    if only_open {
+        q = q.filter(request::Column::ClosedAt.is_null());
+    }
+    let mut rows = q.order_by_desc(request::Column::Id).all(&state.db).await?;
+    rows.sort_by_key(|r| (r.closed_at.is_some(), r.step_due_at.is_none(), r.step_due_at));
+    Ok(rows.iter().take(500).map(|r| row(state, r)).collect())
+}
+
+/// One request, for those who may see it.
+pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<RequestDetail> {
+    let r = request::Entity::find().filter(request::Column::Ticket.eq(ticket)).one(&state.db).await?.ok_or(DomainError::NotFound)?;
+    let flow = workflow::flow(&r.kind).ok_or(DomainError::NotFound)?;
+    if !may_see(actor, flow) {
+        // not "forbidden": do not confirm that the ticket exists
+        return Err(DomainError::NotFound);
+    }
+    let levels = ServiceLevels::load(&state.db, state.config.utc_offset_hours).await?;
+    let events = request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(r.id))
+        .order_by_asc(request_event::Column::Seq)
+        .all(&state.db)
+        .await?;
+    let steps = events
+        .iter()
+        .map(|e| {
+            let taken = e.duration_secs.map(|s| s / 60);
+            let standard = e.standard_secs.map(|s| s / 60);
+            TimelineStep {
+                seq: e.seq,
+                action: e.action.clone(),
+                to_state: e.to_state.clone(),
+                actor: e.actor_label.clone(),
+                note: e.note.clone(),
+                at: state.local_time(e.at),
+                minutes_taken: taken,
+                standard_minutes: standard,
+                late: matches!((taken, standard), (Some(t), Some(s)) if t > s),
+            }
+        })
+        .collect();
+    let me = acting(actor);
+    let mut actions: Vec<String> = flow.actions_for(&r.state, &me).into_iter().map(|t| t.action.to_string()).collect();
+    actions.dedup();
+    Ok(RequestDetail {
+        row: row(state, &r),
+        version: r.version,
+        sop: flow.sop.to_string(),
+        standard_minutes: if r.closed_at.is_some() { None } else { levels.standard_minutes(flow, &r.state).map(i64::from) },
+        facts: facts(state, &r),
+        steps,
+        actions,
+    })
+}
+
+/// The request's data, with personal data masked.
+fn facts(state: &AppState, r: &request::Model) -> Vec<RequestFact> {
+    let fact = |key: &str, value: String| RequestFact { key: key.to_string(), value };
+    match r.kind.as_str() {
+        "phone_change" => {
+            let Ok(p) = serde_json::from_str::<super::phone_change::Payload>(&r.payload) else { return vec![] };
+            let doc = state.keys.open(&p.doc_number_sealed).unwrap_or_default();
+            let tail: String = doc.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+            vec![
+                fact("address", p.address),
+                fact("doc_type", p.doc_type),
+                fact("doc_number", format!("••••{tail}")),
+                fact("old_phone", p.old_phone.as_deref().map(mask_phone).unwrap_or_else(|| "—".into())),
+                fact("new_phone", mask_phone(&p.new_phone)),
+            ]
+        }
+        _ => vec![fact("subject", r.subject.clone())],
+    }
+}

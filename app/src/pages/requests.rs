@@ -1,0 +1,373 @@
+//! Requests: the list (overdue first), the phone-change desk (F2) and the
+//! request page with its actions, timeline and printable report.
+use crate::api::requests::{get_request, list_requests, phone_change_step, start_phone_change, PhoneChangeAction, PhoneChangeInput};
+use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
+use crate::components::layout::RequireRole;
+use crate::components::text::fill;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::{RequestDetail, RequestRow, Role};
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::{use_navigate, use_params_map}};
+
+/// Roles that handle or oversee requests (the server narrows per type).
+pub const REQUEST_ROLES: &[Role] = &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd];
+
+pub fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
+    match kind {
+        "phone_change" => t_string!(i18n, request.kind_phone_change),
+        "unit_account" => t_string!(i18n, request.kind_unit_account),
+        "personal_account" => t_string!(i18n, request.kind_personal_account),
+        _ => return kind.to_string(),
+    }
+    .to_string()
+}
+
+pub fn state_label(i18n: I18nContext<Locale>, state: &str) -> String {
+    match state {
+        "verifikasi_kode" => t_string!(i18n, request.state_verifikasi_kode),
+        "menunggu_kasi" => t_string!(i18n, request.state_menunggu_kasi),
+        "menunggu_kabid" => t_string!(i18n, request.state_menunggu_kabid),
+        "input_data" => t_string!(i18n, request.state_input_data),
+        "verifikasi_data" => t_string!(i18n, request.state_verifikasi_data),
+        "uji_akun" => t_string!(i18n, request.state_uji_akun),
+        "pelaporan" => t_string!(i18n, request.state_pelaporan),
+        "pemeriksaan" => t_string!(i18n, request.state_pemeriksaan),
+        "perbaikan" => t_string!(i18n, request.state_perbaikan),
+        "pembuatan_akun" => t_string!(i18n, request.state_pembuatan_akun),
+        "pengiriman" => t_string!(i18n, request.state_pengiriman),
+        "selesai" => t_string!(i18n, request.state_selesai),
+        "ditolak" => t_string!(i18n, request.state_ditolak),
+        "dibatalkan" => t_string!(i18n, request.state_dibatalkan),
+        _ => return state.to_string(),
+    }
+    .to_string()
+}
+
+fn action_label(i18n: I18nContext<Locale>, action: &str) -> String {
+    match action {
+        "buat" => t_string!(i18n, request.action_buat),
+        "kirim_ulang_kode" => t_string!(i18n, request.action_kirim_ulang_kode),
+        "konfirmasi_kode" => t_string!(i18n, request.action_konfirmasi_kode),
+        "batalkan" => t_string!(i18n, request.action_batalkan),
+        "setujui" => t_string!(i18n, request.action_setujui),
+        "tolak" => t_string!(i18n, request.action_tolak),
+        _ => t_string!(i18n, request.action_other),
+    }
+    .to_string()
+}
+
+fn fact_label(i18n: I18nContext<Locale>, key: &str) -> String {
+    match key {
+        "address" => t_string!(i18n, request.fact_address),
+        "doc_type" => t_string!(i18n, request.fact_doc_type),
+        "doc_number" => t_string!(i18n, request.fact_doc_number),
+        "old_phone" => t_string!(i18n, request.fact_old_phone),
+        "new_phone" => t_string!(i18n, request.fact_new_phone),
+        _ => t_string!(i18n, request.fact_subject),
+    }
+    .to_string()
+}
+
+fn doc_label(i18n: I18nContext<Locale>, code: &str) -> String {
+    match code {
+        "ktp" => t_string!(i18n, request.doc_ktp),
+        "surat_tugas" => t_string!(i18n, request.doc_surat_tugas),
+        "kartu_pegawai" => t_string!(i18n, request.doc_kartu_pegawai),
+        _ => return code.to_string(),
+    }
+    .to_string()
+}
+
+#[component]
+pub fn RequestsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=t_string!(i18n, request.list_title).to_string()/>
+        <RequireRole roles=REQUEST_ROLES>
+            <RequestList/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn RequestList() -> impl IntoView {
+    let i18n = use_i18n();
+    let only_open = RwSignal::new(true);
+    let rows = Resource::new(move || only_open.get(), list_requests);
+    let is_petugas = crate::components::layout::use_staff().map(|m| m.has(Role::Petugas)).unwrap_or(false);
+    view! {
+        <h1>{t!(i18n, request.list_title)}</h1>
+        <p class="lead">{t!(i18n, request.list_lead)}</p>
+        <div class="toolbar">
+            {is_petugas.then(|| view! { <A href="/admin/ganti-nomor" attr:class="button button-primary">{t!(i18n, request.desk_link)}</A> })}
+            <label class="check">
+                <input type="checkbox" prop:checked=move || only_open.get() on:change=move |ev| only_open.set(event_target_checked(&ev))/>
+                {t!(i18n, request.only_open)}
+            </label>
+        </div>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let list: Vec<RequestRow> = rows.await.unwrap_or_default();
+                if list.is_empty() {
+                    return view! { <p class="empty" data-testid="requests-empty">{t!(i18n, request.empty)}</p> }.into_any();
+                }
+                view! {
+                    <ul class="list" data-testid="requests">
+                        {list.into_iter().map(|r| {
+                            let href = format!("/admin/permohonan/{}", r.ticket);
+                            let (ticket, ticket_attr) = (r.ticket.clone(), r.ticket.clone());
+                            let kind = kind_label(i18n, &r.kind);
+                            let state = state_label(i18n, &r.state);
+                            let overdue = r.overdue;
+                            let due = r.due_at.clone().filter(|_| !r.closed);
+                            let subject = r.subject.clone();
+                            view! {
+                                <li class="list-item request-row" class:overdue=overdue data-ticket=ticket_attr>
+                                    <A href=href attr:class="request-link">
+                                        <strong>{ticket}</strong>" · "{kind}
+                                        <div class="muted">{subject}</div>
+                                        <div>
+                                            <span class="badge">{state}</span>
+                                            {overdue.then(|| view! { " "<span class="badge badge-danger">{t!(i18n, request.overdue)}</span> })}
+                                            {due.map(|d| view! { " "<span class="muted">{t!(i18n, request.due)}": "{d}</span> })}
+                                        </div>
+                                    </A>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn PhoneDeskPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=t_string!(i18n, request.desk_title).to_string()/>
+        <RequireRole roles=&[Role::Petugas]>
+            <PhoneDesk/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn PhoneDesk() -> impl IntoView {
+    let i18n = use_i18n();
+    let start = Action::new(|input: &PhoneChangeInput| start_phone_change(input.clone()));
+    let errors = Signal::derive(move || field_errors_of(&start.value().get().and_then(|r| r.err())));
+    let error = Signal::derive(move || start.value().get().and_then(|r| r.err()));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(ticket)) = start.value().get() {
+            navigate(&format!("/admin/permohonan/{ticket}"), Default::default());
+        }
+    });
+    let address = NodeRef::<leptos::html::Input>::new();
+    let doc_type = NodeRef::<leptos::html::Select>::new();
+    let doc_number = NodeRef::<leptos::html::Input>::new();
+    let new_phone = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
+        start.dispatch(PhoneChangeInput {
+            address: v(address),
+            doc_type: doc_type.get().map(|e| e.value()).unwrap_or_default(),
+            doc_number: v(doc_number),
+            new_phone: v(new_phone),
+        });
+    };
+    view! {
+        <h1>{t!(i18n, request.desk_title)}</h1>
+        <p class="lead">{t!(i18n, request.desk_lead)}</p>
+        <ErrorBanner error=error/>
+        <form class="form card" on:submit=on_submit novalidate data-testid="phone-desk">
+            <div class="field">
+                <label for="pc-address">{t!(i18n, request.desk_address)}</label>
+                <input id="pc-address" node_ref=address type="email" inputmode="email" autocomplete="off" autocapitalize="off" spellcheck="false"
+                    aria-describedby="address-error" aria-invalid=invalid(errors, "address")/>
+                <FieldMessages field="address" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="pc-doc-type">{t!(i18n, request.desk_doc_type)}</label>
+                <select id="pc-doc-type" node_ref=doc_type aria-describedby="doc_type-error">
+                    {["ktp", "surat_tugas", "kartu_pegawai"].into_iter().map(|d| view! { <option value=d>{doc_label(i18n, d)}</option> }).collect_view()}
+                </select>
+                <FieldMessages field="doc_type" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="pc-doc-number">{t!(i18n, request.desk_doc_number)}</label>
+                <input id="pc-doc-number" node_ref=doc_number type="text" autocomplete="off" spellcheck="false"
+                    aria-describedby="pc-doc-hint doc_number-error" aria-invalid=invalid(errors, "doc_number")/>
+                <p class="hint" id="pc-doc-hint">{t!(i18n, request.desk_doc_number_hint)}</p>
+                <FieldMessages field="doc_number" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="pc-phone">{t!(i18n, request.desk_new_phone)}</label>
+                <input id="pc-phone" node_ref=new_phone type="tel" inputmode="tel" autocomplete="off" placeholder="0812…"
+                    aria-describedby="new_phone-error" aria-invalid=invalid(errors, "new_phone")/>
+                <FieldMessages field="new_phone" errors=errors/>
+            </div>
+            <button type="submit" class="button button-primary button-block" disabled=move || start.pending().get()>{t!(i18n, request.desk_submit)}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn RequestPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=t_string!(i18n, request.report_title).to_string()/>
+        <RequireRole roles=REQUEST_ROLES>
+            <RequestView/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn RequestView() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let ticket = move || params.with(|p| p.get("ticket").unwrap_or_default());
+    let step = Action::new(|(ticket, version, step): &(String, i32, PhoneChangeAction)| phone_change_step(ticket.clone(), *version, step.clone()));
+    let detail = Resource::new(move || (ticket(), step.version().get()), |(t, _)| get_request(t));
+    let step_error = Signal::derive(move || step.value().get().and_then(|r| r.err()));
+    let step_errors = Signal::derive(move || field_errors_of(&step_error.get()));
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e))/> }.into_any(),
+                    Ok(d) => view! { <RequestBody d=d step=step step_error=step_error step_errors=step_errors/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RequestBody(
+    d: RequestDetail,
+    step: Action<(String, i32, PhoneChangeAction), Result<(), AppError>>,
+    step_error: Signal<Option<AppError>>,
+    step_errors: Signal<crate::validation::FieldErrors>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let ticket = d.row.ticket.clone();
+    let version = d.version;
+    let has = |a: &str| d.actions.iter().any(|x| x == a);
+    let code = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let t1 = ticket.clone();
+    let send = move |s: PhoneChangeAction| {
+        step.dispatch((t1.clone(), version, s));
+    };
+    let send = StoredValue::new(send);
+    let sop_line = d.standard_minutes.map(|m| fill(&fill(&t_string!(i18n, request.sop_line).to_string(), "sop", &d.sop), "minutes", &m.to_string()));
+    let (can_confirm, can_resend, can_cancel, can_approve, can_reject) =
+        (has("konfirmasi_kode"), has("kirim_ulang_kode"), has("batalkan"), has("setujui"), has("tolak"));
+    let any_action = !d.actions.is_empty();
+    view! {
+        <article class="request" data-testid="request" data-state=d.row.state.clone()>
+            <header class="request-head">
+                <h1>{d.row.ticket.clone()}</h1>
+                <p class="lead">{kind_label(i18n, &d.row.kind)}" · "{d.row.subject.clone()}</p>
+                <p>
+                    <span class="badge" data-testid="request-state">{state_label(i18n, &d.row.state)}</span>
+                    {d.row.overdue.then(|| view! { " "<span class="badge badge-danger">{t!(i18n, request.overdue)}</span> })}
+                </p>
+                {d.row.due_at.clone().filter(|_| !d.row.closed).map(|due| view! { <p class="muted">{t!(i18n, request.due)}": "{due}</p> })}
+                {sop_line.map(|s| view! { <p class="muted">{s}</p> })}
+            </header>
+            <dl class="facts">
+                {d.facts.iter().map(|f| {
+                    let value = if f.key == "doc_type" { doc_label(i18n, &f.value) } else { f.value.clone() };
+                    view! { <div class="fact"><dt>{fact_label(i18n, &f.key)}</dt><dd data-fact=f.key.clone()>{value}</dd></div> }
+                }).collect_view()}
+            </dl>
+
+            <section class="card actions no-print" aria-labelledby="actions-title">
+                <h2 id="actions-title" class="visually-hidden">{t!(i18n, request.approve)}</h2>
+                <ErrorBanner error=step_error/>
+                {move || (step.value().get().is_some_and(|r| r.is_ok()) && !step.pending().get()).then(|| view! {
+                    <div class="banner banner-ok" role="status">{t!(i18n, request.done_ok)}</div>
+                })}
+                {(!any_action).then(|| view! { <p class="muted">{t!(i18n, request.no_actions)}</p> })}
+                {can_confirm.then(|| view! {
+                    <form class="form" novalidate data-testid="confirm-code" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        send.with_value(|s| s(PhoneChangeAction::ConfirmCode { code: code.get_untracked() }));
+                    }>
+                        <div class="field">
+                            <label for="rq-code">{t!(i18n, request.code_label)}</label>
+                            <input id="rq-code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" pattern="[0-9]{6}" class="code-input"
+                                aria-describedby="code-error" aria-invalid=invalid(step_errors, "code")
+                                on:input=move |ev| code.set(event_target_value(&ev))/>
+                            <FieldMessages field="code" errors=step_errors/>
+                        </div>
+                        <button type="submit" class="button button-primary button-block" disabled=move || step.pending().get()>{t!(i18n, request.confirm_code)}</button>
+                    </form>
+                })}
+                {can_resend.then(|| view! {
+                    <button type="button" class="button button-quiet" disabled=move || step.pending().get()
+                        on:click=move |_| send.with_value(|s| s(PhoneChangeAction::ResendCode))>{t!(i18n, request.resend_code)}</button>
+                })}
+                {can_approve.then(|| view! {
+                    <button type="button" class="button button-primary button-block" data-testid="approve" disabled=move || step.pending().get()
+                        on:click=move |_| send.with_value(|s| s(PhoneChangeAction::Approve))>{t!(i18n, request.approve)}</button>
+                })}
+                {(can_reject || can_cancel).then(|| view! {
+                    <form class="form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        let n = note.get_untracked();
+                        send.with_value(|s| s(if can_reject { PhoneChangeAction::Reject { note: n } } else { PhoneChangeAction::Cancel { note: n } }));
+                    }>
+                        <div class="field">
+                            <label for="rq-note">{t!(i18n, request.note_label)}</label>
+                            <textarea id="rq-note" rows="2" aria-describedby="note-error" aria-invalid=invalid(step_errors, "note")
+                                on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                            <FieldMessages field="note" errors=step_errors/>
+                        </div>
+                        <button type="submit" class="button button-danger" disabled=move || step.pending().get()>
+                            {if can_reject { t_string!(i18n, request.reject).to_string() } else { t_string!(i18n, request.cancel).to_string() }}
+                        </button>
+                    </form>
+                })}
+            </section>
+
+            <section aria-labelledby="timeline-title">
+                <h2 id="timeline-title">{t!(i18n, request.timeline)}</h2>
+                <ol class="timeline" data-testid="timeline">
+                    {d.steps.iter().map(|s| {
+                        let took = match (s.minutes_taken, s.standard_minutes) {
+                            (Some(t), Some(st)) => Some(fill(&fill(&t_string!(i18n, request.took).to_string(), "taken", &t.to_string()), "standard", &st.to_string())),
+                            _ => None,
+                        };
+                        view! {
+                            <li class="timeline-step" class:late=s.late data-action=s.action.clone()>
+                                <strong>{action_label(i18n, &s.action)}</strong>" → "{state_label(i18n, &s.to_state)}
+                                <div class="muted">{s.at.clone()}" · "{s.actor.clone()}</div>
+                                {s.note.clone().map(|n| view! { <p class="note">{n}</p> })}
+                                {took.map(|t| view! { <p class="muted">{t}{s.late.then(|| view! { " · "<span class="badge badge-danger">{t!(i18n, request.late)}</span> })}</p> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </section>
+            <button type="button" class="button button-quiet no-print" on:click=|_| print_page()>{t!(i18n, request.print)}</button>
+        </article>
+    }
+}
+
+/// The printable report is this page; print styles hide the controls.
+fn print_page() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
