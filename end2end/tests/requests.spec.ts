@@ -52,12 +52,19 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   // the officer cannot approve their own recording
   await expect(page.getByTestId('approve')).toHaveCount(0);
 
-  // The Kasi, in a browser of their own: the queue, then two taps.
+  // The Kasi was sent a link to the request.
+  await page.goto('/admin/kotak-keluar');
+  await hydrated(page);
+  const path = new URL(requestUrl).pathname;
+  const notice = page.locator('li.outbox-item .outbox-body', { hasText: `${path}` }).filter({ hasText: 'menunggu persetujuan Anda' }).first();
+  const link = /(http:\/\/\S+\/admin\/permohonan\/SRL-\d{4}-\d{6})/.exec(await notice.innerText())![1];
+
+  // The Kasi, in a browser of their own: the queue, the link, then two taps.
   const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: page.viewportSize() ?? undefined });
   const kasi = await ctx.newPage();
   await signIn(kasi, 'kasi');
   await expect(kasi.getByTestId('queues')).toContainText('Ganti nomor HP: menunggu persetujuan');
-  await kasi.goto(requestUrl);
+  await kasi.goto(link);
   await hydrated(kasi);
   await kasi.getByTestId('approve').click();
   await expect(kasi.getByTestId('request-state')).toHaveText('Selesai');

@@ -236,8 +236,34 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
     let who = ActorRef { acting: &me, mailbox_id: Some(actor.mailbox_id), label: &actor.address };
     let effects = Effects { payload: Some(serde_json::to_value(&payload).map_err(anyhow::Error::from)?) };
     let (after, _) = requests::transition(&mut change, &levels, ticket, version, "konfirmasi_kode", &who, None, effects).await?;
+    notify_approvers(state, &change, ticket, &payload.address, actor.mailbox_id).await?;
     change.commit().await?;
+    state.wake_outbox();
     Ok(after.version)
+}
+
+/// Tells every Kasi (but the officer who recorded it) that a change waits for
+/// them, with a link that opens the request on a phone.
+async fn notify_approvers(state: &AppState, change: &Change, ticket: &str, address: &str, recorded_by: i32) -> DomainResult<()> {
+    use super::entities::staff_role;
+    let kasi: Vec<i32> = staff_role::Entity::find()
+        .filter(staff_role::Column::Role.eq(Role::Kasi.code()))
+        .all(&**change)
+        .await?
+        .into_iter()
+        .map(|g| g.mailbox_id)
+        .filter(|id| *id != recorded_by)
+        .collect();
+    let link = format!("{}/admin/permohonan/{ticket}", state.config.public_url.trim_end_matches('/'));
+    let related = Some(format!("request:{ticket}"));
+    for mb in mailbox::Entity::find().filter(mailbox::Column::Id.is_in(kasi)).filter(mailbox::Column::Status.eq("active")).all(&**change).await? {
+        let text = format!("Surel: ganti nomor HP {address} (tiket {ticket}) menunggu persetujuan Anda. {link}");
+        if let Some(phone) = &mb.reset_phone {
+            notify::send(state, change, Channel::Sms, phone, None, text.clone(), format!("{ticket}:approve:{}:sms", mb.id), related.clone()).await?;
+        }
+        notify::send(state, change, Channel::Email, &mb.address, Some("Permohonan menunggu persetujuan Anda"), text, format!("{ticket}:approve:{}:mail", mb.id), related.clone()).await?;
+    }
+    Ok(())
 }
 
 /// The owner left or the document did not match: the officer closes the visit.
@@ -346,6 +372,9 @@ mod tests {
         // a wrong code counts, the right one moves the request to the Kasi
         assert!(matches!(confirm_code(&state, &budi, &ticket, 1, "000000").await, Err(DomainError::Invalid(_))));
         let v = confirm_code(&state, &budi, &ticket, 1, &code).await.unwrap();
+        // the Kasi is told, with a link to the request
+        let kasi_mail = outbox::Entity::find().filter(outbox::Column::Recipient.eq("hendra.gunawan@batam.go.id")).one(&state.db).await.unwrap().unwrap();
+        assert!(state.keys.open(&kasi_mail.body_enc).unwrap().contains(&format!("/admin/permohonan/{ticket}")));
         // the officer cannot approve; the Kasi can
         assert!(matches!(decide(&state, &budi, &ticket, v, true, None).await, Err(DomainError::Forbidden)));
         decide(&state, &hendra, &ticket, v, true, None).await.unwrap();
