@@ -14,7 +14,7 @@ use super::crypto::random_code;
 use super::entities::{mailbox, request};
 use super::notify;
 use super::outbox::Channel;
-use super::requests::{self, ActorRef, Effects, NewRequest, ServiceLevels};
+use super::requests::{self, Effects, NewRequest, ServiceLevels, StepActor};
 use super::workflow::PHONE_CHANGE;
 use super::{AppState, DomainError, DomainResult};
 use crate::model::Role;
@@ -45,6 +45,17 @@ pub struct Payload {
     pub code_confirmed: bool,
 }
 
+impl Payload {
+    fn to_json(&self) -> DomainResult<serde_json::Value> {
+        Ok(serde_json::to_value(self).map_err(anyhow::Error::from)?)
+    }
+
+    /// The transition effect that stores this payload.
+    fn effects(&self) -> DomainResult<Effects> {
+        Ok(Effects { payload: Some(self.to_json()?) })
+    }
+}
+
 pub struct Desk {
     pub address: String,
     pub doc_type: String,
@@ -52,7 +63,6 @@ pub struct Desk {
     pub new_phone: String,
 }
 
-use super::requests_view::acting;
 
 /// How much a role may do; a change to a staff member's phone needs at least
 /// their rank (a phone reset of an admin is a path to the admin's account).
@@ -137,14 +147,13 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
         wrong_guesses: 0,
         code_confirmed: false,
     };
-    let me = acting(actor);
-    let who = ActorRef { acting: &me, mailbox_id: Some(actor.mailbox_id), label: &actor.address };
+    let who = StepActor::staff(actor);
     let new = NewRequest {
         unit_id: mb.unit_id,
         applicant_mailbox_id: Some(mb.id),
         applicant_person_id: mb.person_id,
         subject: mb.address.clone(),
-        payload: serde_json::to_value(&payload).map_err(anyhow::Error::from)?,
+        payload: payload.to_json()?,
         note: None,
     };
     let row = requests::create(&mut change, &levels, &PHONE_CHANGE, &who, new).await?;
@@ -152,7 +161,7 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
     let mut payload = payload;
     payload.code_mac = Some(state.keys.code_mac(&code_context(&row.ticket, 1), &code));
     let mut am = row.clone().into_active_model();
-    am.payload = Set(serde_json::to_string(&payload).map_err(anyhow::Error::from)?);
+    am.payload = Set(payload.to_json()?.to_string());
     am.update(&*change).await?;
     send_code(state, &change, &row.ticket, &new_phone, &code, 1).await?;
     change.commit().await?;
@@ -181,9 +190,8 @@ pub async fn resend_code(state: &AppState, actor: &Actor, ticket: &str, version:
     payload.code_mac = Some(state.keys.code_mac(&code_context(ticket, payload.code_seq), &code));
     payload.code_expires_at = Some(change.now() + Duration::seconds(CODE_VALID));
     payload.wrong_guesses = 0;
-    let me = acting(actor);
-    let who = ActorRef { acting: &me, mailbox_id: Some(actor.mailbox_id), label: &actor.address };
-    let effects = Effects { payload: Some(serde_json::to_value(&payload).map_err(anyhow::Error::from)?) };
+    let who = StepActor::staff(actor);
+    let effects = payload.effects()?;
     let (row, _) = requests::transition(&mut change, &levels, ticket, version, "kirim_ulang_kode", &who, None, effects).await?;
     send_code(state, &change, ticket, &payload.new_phone, &code, payload.code_seq).await?;
     change.commit().await?;
@@ -201,8 +209,7 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
     }
     if row.version != version || row.state != "verifikasi_kode" {
         // the engine words the conflict ("already handled by X")
-        let me = acting(actor);
-        let who = ActorRef { acting: &me, mailbox_id: Some(actor.mailbox_id), label: &actor.address };
+        let who = StepActor::staff(actor);
         requests::transition(&mut change, &levels, ticket, version, "konfirmasi_kode", &who, None, Effects::default()).await?;
         return Err(DomainError::Conflict { code: "already_handled".into(), by: None });
     }
@@ -220,7 +227,7 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
         // Count the guess in its own committed change: a refusal must not roll it back.
         payload.wrong_guesses += 1;
         let mut am = row.into_active_model();
-        am.payload = Set(serde_json::to_string(&payload).map_err(anyhow::Error::from)?);
+        am.payload = Set(payload.to_json()?.to_string());
         am.update(&*change).await?;
         change.log("request.code_wrong", "request", ticket, serde_json::json!({ "guesses": payload.wrong_guesses })).await?;
         change.commit().await?;
@@ -232,9 +239,8 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
     }
     payload.code_confirmed = true;
     payload.code_mac = None;
-    let me = acting(actor);
-    let who = ActorRef { acting: &me, mailbox_id: Some(actor.mailbox_id), label: &actor.address };
-    let effects = Effects { payload: Some(serde_json::to_value(&payload).map_err(anyhow::Error::from)?) };
+    let who = StepActor::staff(actor);
+    let effects = payload.effects()?;
     let (after, _) = requests::transition(&mut change, &levels, ticket, version, "konfirmasi_kode", &who, None, effects).await?;
     notify_approvers(state, &change, ticket, &payload.address, actor.mailbox_id).await?;
     change.commit().await?;
@@ -272,9 +278,8 @@ pub async fn cancel(state: &AppState, actor: &Actor, ticket: &str, version: i32,
     let levels = levels(state, &change).await?;
     let (_, mut payload) = load(&change, ticket).await?;
     payload.code_mac = None;
-    let me = acting(actor);
-    let who = ActorRef { acting: &me, mailbox_id: Some(actor.mailbox_id), label: &actor.address };
-    let effects = Effects { payload: Some(serde_json::to_value(&payload).map_err(anyhow::Error::from)?) };
+    let who = StepActor::staff(actor);
+    let effects = payload.effects()?;
     requests::transition(&mut change, &levels, ticket, version, "batalkan", &who, Some(note), effects).await?;
     change.commit().await?;
     Ok(())
@@ -285,8 +290,7 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = levels(state, &change).await?;
     let (_, payload) = load(&change, ticket).await?;
-    let me = acting(actor);
-    let who = ActorRef { acting: &me, mailbox_id: Some(actor.mailbox_id), label: &actor.address };
+    let who = StepActor::staff(actor);
     let action = if approve { "setujui" } else { "tolak" };
     requests::transition(&mut change, &levels, ticket, version, action, &who, note, Effects::default()).await?;
     let related = Some(format!("request:{ticket}"));
@@ -327,8 +331,7 @@ mod tests {
     use super::*;
     use crate::domain::auth::actor_for_session;
     use crate::domain::entities::{outbox, session};
-    use crate::domain::tests::state_with_clock;
-    use sea_orm::QueryOrder;
+    use crate::domain::tests::{last_code, state_with_clock};
 
     /// A signed-in demo staff member (seeded by `seed_demo`).
     async fn staff(state: &AppState, address: &str) -> Actor {
@@ -346,12 +349,6 @@ mod tests {
         .await
         .unwrap();
         actor_for_session(state, &s, None).await.unwrap().unwrap()
-    }
-
-    async fn last_code(state: &AppState) -> String {
-        let row = outbox::Entity::find().order_by_desc(outbox::Column::Id).one(&state.db).await.unwrap().unwrap();
-        let text = state.keys.open(&row.body_enc).unwrap();
-        text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_string()
     }
 
     fn desk(phone: &str) -> Desk {

@@ -6,6 +6,7 @@
 //! writes a step event with the time taken against the standard, and moves
 //! the due time to the next step's standard in office hours.
 use super::audit::Change;
+use super::auth::Actor;
 use super::entities::{request, request_event, setting, ticket_counter};
 use super::sla::Calendar;
 use super::workflow::{Acting, Flow, Refusal, Transition};
@@ -71,11 +72,27 @@ impl ServiceLevels {
     }
 }
 
-/// The actor as the step events and audit log record them.
-pub struct ActorRef<'a> {
-    pub acting: &'a Acting,
+/// Who takes a step: what the flow table checks, and what the step event records.
+pub struct StepActor {
+    pub acting: Acting,
     pub mailbox_id: Option<i32>,
-    pub label: &'a str,
+    pub label: String,
+}
+
+impl StepActor {
+    /// A signed-in staff member, with all their roles.
+    pub fn staff(actor: &Actor) -> Self {
+        StepActor {
+            acting: Acting::Staff { mailbox_id: actor.mailbox_id, roles: actor.grants.iter().map(|g| g.role).collect() },
+            mailbox_id: Some(actor.mailbox_id),
+            label: actor.address.clone(),
+        }
+    }
+}
+
+/// A note worth keeping: trimmed, and none when blank.
+fn clean_note(note: Option<&str>) -> Option<String> {
+    note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string)
 }
 
 pub struct NewRequest {
@@ -88,8 +105,8 @@ pub struct NewRequest {
 }
 
 /// Opens a request in the flow's initial state, with a fresh ticket number.
-pub async fn create(change: &mut Change, levels: &ServiceLevels, flow: &'static Flow, actor: &ActorRef<'_>, new: NewRequest) -> DomainResult<request::Model> {
-    if !flow.may_create(actor.acting) {
+pub async fn create(change: &mut Change, levels: &ServiceLevels, flow: &'static Flow, actor: &StepActor, new: NewRequest) -> DomainResult<request::Model> {
+    if !flow.may_create(&actor.acting) {
         return Err(DomainError::Forbidden);
     }
     let now = change.now();
@@ -121,8 +138,8 @@ pub async fn create(change: &mut Change, levels: &ServiceLevels, flow: &'static 
         from_state: Set(None),
         to_state: Set(flow.initial.into()),
         actor_mailbox_id: Set(actor.mailbox_id),
-        actor_label: Set(actor.label.to_string()),
-        note: Set(new.note.filter(|n| !n.trim().is_empty())),
+        actor_label: Set(actor.label.clone()),
+        note: Set(clean_note(new.note.as_deref())),
         step_started_at: Set(now),
         at: Set(now),
         due_at: Set(due),
@@ -150,7 +167,7 @@ pub async fn transition(
     ticket: &str,
     seen_version: i32,
     action: &str,
-    actor: &ActorRef<'_>,
+    actor: &StepActor,
     note: Option<&str>,
     effects: Effects,
 ) -> DomainResult<(request::Model, &'static Transition)> {
@@ -169,7 +186,7 @@ pub async fn transition(
         return Err(already_handled());
     }
     let earlier = |a: &str| events.iter().rev().find(|e| e.action == a).and_then(|e| e.actor_mailbox_id);
-    let t = match flow.check(&current.state, action, actor.acting, note, earlier) {
+    let t = match flow.check(&current.state, action, &actor.acting, note, earlier) {
         Ok(t) => t,
         Err(Refusal::NotAllowedFromState) => return Err(already_handled()),
         Err(Refusal::WrongParty) => return Err(DomainError::Forbidden),
@@ -202,8 +219,8 @@ pub async fn transition(
         from_state: Set(Some(current.state.clone())),
         to_state: Set(t.to.to_string()),
         actor_mailbox_id: Set(actor.mailbox_id),
-        actor_label: Set(actor.label.to_string()),
-        note: Set(note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string)),
+        actor_label: Set(actor.label.clone()),
+        note: Set(clean_note(note)),
         step_started_at: Set(current.step_started_at),
         at: Set(now),
         due_at: Set(current.step_due_at),
@@ -239,7 +256,7 @@ mod tests {
 
     async fn open(state: &AppState, levels: &ServiceLevels, who: &Acting) -> request::Model {
         let mut c = Change::begin(state, Who::system("test")).await.unwrap();
-        let actor = ActorRef { acting: who, mailbox_id: Some(1), label: "budi.santoso@batam.go.id" };
+        let actor = StepActor { acting: who.clone(), mailbox_id: Some(1), label: "budi.santoso@batam.go.id".into() };
         let new = NewRequest { unit_id: None, applicant_mailbox_id: None, applicant_person_id: None, subject: "HP".into(), payload: json!({}), note: None };
         let r = create(&mut c, levels, &super::super::workflow::PHONE_CHANGE, &actor, new).await.unwrap();
         c.commit().await.unwrap();
@@ -269,7 +286,8 @@ mod tests {
             let ticket = r.ticket.clone();
             async move {
                 let mut c = Change::begin(&state, Who::system("test")).await.unwrap();
-                let actor = ActorRef { acting: &who, mailbox_id: match &who { Acting::Staff { mailbox_id, .. } => Some(*mailbox_id), _ => None }, label };
+                let mailbox_id = match &who { Acting::Staff { mailbox_id, .. } => Some(*mailbox_id), _ => None };
+                let actor = StepActor { acting: who, mailbox_id, label: label.into() };
                 let out = transition(&mut c, &levels, &ticket, version, action, &actor, Some("ok"), Effects::default()).await;
                 if out.is_ok() {
                     c.commit().await.unwrap();

@@ -2,16 +2,12 @@
 //! its timeline against the SOP standards, and who may see which request.
 use super::auth::Actor;
 use super::entities::{request, request_event};
-use super::requests::ServiceLevels;
-use super::workflow::{self, Acting, Flow, Party};
+use super::requests::{ServiceLevels, StepActor};
+use super::workflow::{self, Flow, Party};
 use super::{AppState, DomainError, DomainResult};
 use crate::model::{RequestDetail, RequestFact, RequestRow, Role, TimelineStep};
 use crate::validation::phone::mask_phone;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-
-pub fn acting(actor: &Actor) -> Acting {
-    Acting::Staff { mailbox_id: actor.mailbox_id, roles: actor.grants.iter().map(|g| g.role).collect() }
-}
+use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
 /// Admin sistem and Auditor see every request; others the kinds they handle.
 pub fn may_see(actor: &Actor, flow: &Flow) -> bool {
@@ -46,9 +42,17 @@ pub async fn list(state: &AppState, actor: &Actor, only_open: bool) -> DomainRes
     if only_open {
         q = q.filter(request::Column::ClosedAt.is_null());
     }
-    let mut rows = q.order_by_desc(request::Column::Id).all(&state.db).await?;
-    rows.sort_by_key(|r| (r.closed_at.is_some(), r.step_due_at.is_none(), r.step_due_at));
-    Ok(rows.iter().take(500).map(|r| row(state, r)).collect())
+    // open before closed, then soonest due; NULLs placed explicitly (SQLite and
+    // PostgreSQL sort them differently)
+    let rows = q
+        .order_by(Expr::col(request::Column::ClosedAt).is_not_null(), Order::Asc)
+        .order_by(Expr::col(request::Column::StepDueAt).is_null(), Order::Asc)
+        .order_by_asc(request::Column::StepDueAt)
+        .order_by_desc(request::Column::Id)
+        .limit(500)
+        .all(&state.db)
+        .await?;
+    Ok(rows.iter().map(|r| row(state, r)).collect())
 }
 
 /// One request, for those who may see it.
@@ -83,8 +87,8 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
             }
         })
         .collect();
-    let me = acting(actor);
-    let mut actions: Vec<String> = flow.actions_for(&r.state, &me).into_iter().map(|t| t.action.to_string()).collect();
+    let me = StepActor::staff(actor);
+    let mut actions: Vec<String> = flow.actions_for(&r.state, &me.acting).into_iter().map(|t| t.action.to_string()).collect();
     actions.dedup();
     Ok(RequestDetail {
         row: row(state, &r),

@@ -21,7 +21,7 @@ pub async fn state_with_clock() -> (AppState, OffsetClock) {
 }
 
 /// The code in the newest SMS (decrypted from the outbox, as the gateway would see it).
-async fn last_code(state: &AppState) -> String {
+pub async fn last_code(state: &AppState) -> String {
     let row = outbox::Entity::find().order_by_desc(outbox::Column::Id).one(&state.db).await.unwrap().unwrap();
     let text = state.keys.open(&row.body_enc).unwrap();
     text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_string()

@@ -237,13 +237,12 @@ fn RequestView() -> impl IntoView {
     let step = Action::new(|(ticket, version, step): &(String, i32, PhoneChangeAction)| phone_change_step(ticket.clone(), *version, step.clone()));
     let detail = Resource::new(move || (ticket(), step.version().get()), |(t, _)| get_request(t));
     let step_error = Signal::derive(move || step.value().get().and_then(|r| r.err()));
-    let step_errors = Signal::derive(move || field_errors_of(&step_error.get()));
     view! {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e))/> }.into_any(),
-                    Ok(d) => view! { <RequestBody d=d step=step step_error=step_error step_errors=step_errors/> }.into_any(),
+                    Ok(d) => view! { <RequestBody d=d step=step step_error=step_error/> }.into_any(),
                 }
             })}
         </Transition>
@@ -255,9 +254,9 @@ fn RequestBody(
     d: RequestDetail,
     step: Action<(String, i32, PhoneChangeAction), Result<(), AppError>>,
     step_error: Signal<Option<AppError>>,
-    step_errors: Signal<crate::validation::FieldErrors>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let step_errors = Signal::derive(move || field_errors_of(&step_error.get()));
     let ticket = d.row.ticket.clone();
     let version = d.version;
     let has = |a: &str| d.actions.iter().any(|x| x == a);
