@@ -12,6 +12,11 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   const owner = OWNER[info.project.name];
   test.skip(!owner, 'desktop and mobile only');
   await signIn(page, 'petugas');
+  // the list says what it shows, before and after hydration
+  await page.goto('/admin/permohonan');
+  await expect(page.getByLabel('Hanya yang masih berjalan')).toBeChecked();
+  await hydrated(page);
+  await expect(page.getByLabel('Hanya yang masih berjalan')).toBeChecked();
   await page.goto('/admin/ganti-nomor');
   await hydrated(page);
 

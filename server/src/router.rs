@@ -83,6 +83,7 @@ pub fn build(app_state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<WebState, _>(ctx, shell))
         .layer(from_fn(middleware::api_guard::layer))
+        .layer(from_fn(middleware::staff_area::layer))
         .layer(from_fn_with_state(app_state.clone(), middleware::session::layer))
         .layer(from_fn(move |req, next| middleware::csrf::layer(public_url.clone(), req, next)))
         .layer(from_fn(move |req, next| middleware::security_headers::layer(secure, req, next)))

@@ -129,6 +129,10 @@ async fn sign_out_and_sign_out_everywhere_end_sessions() {
     let r = phone.post(format!("{}/keluar", s.url)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(s.call(&phone, "/api/me", json!({})).await.1, "null");
+    // the staff area now answers with a real redirect to sign-in, keeping the page asked for
+    let r = phone.get(format!("{}/admin/permohonan?semua=1", s.url)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()[header::LOCATION], "/masuk?next=/admin/permohonan%3Fsemua%3D1");
     assert!(s.call(&laptop, "/api/me", json!({})).await.1.contains("andi.pratama"));
     // everywhere ends them all
     let phone = s.signed_in(STAFF[0].1).await;

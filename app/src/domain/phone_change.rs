@@ -105,7 +105,7 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
     };
     let mb = mailbox::Entity::find().filter(mailbox::Column::Address.eq(address.clone())).one(&state.db).await?;
     let Some(mb) = mb else {
-        errors.add("address", "mailbox_not_found");
+        errors.add("address", if address.is_empty() { "required" } else { "mailbox_not_found" });
         return Err(errors.into());
     };
     if !errors.is_empty() {
@@ -401,6 +401,9 @@ mod tests {
             }
             other => panic!("expected field errors, got {other:?}"),
         }
+        // an empty address is asked for, not reported as unknown
+        let empty = Desk { address: " ".into(), doc_type: "ktp".into(), doc_number: "2171015508900003".into(), new_phone: "081273000001".into() };
+        assert!(matches!(start(&state, &budi, empty).await, Err(DomainError::Invalid(f)) if f.0[0].code == "required"));
     }
 
     #[tokio::test]

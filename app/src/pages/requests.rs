@@ -104,7 +104,8 @@ fn RequestList() -> impl IntoView {
         <div class="toolbar">
             {is_petugas.then(|| view! { <A href="/admin/ganti-nomor" attr:class="button button-primary">{t!(i18n, request.desk_link)}</A> })}
             <label class="check">
-                <input type="checkbox" prop:checked=move || only_open.get() on:change=move |ev| only_open.set(event_target_checked(&ev))/>
+                // `checked` for the server-rendered page, `prop:checked` once hydrated
+                <input type="checkbox" checked=only_open.get_untracked() prop:checked=move || only_open.get() on:change=move |ev| only_open.set(event_target_checked(&ev))/>
                 {t!(i18n, request.only_open)}
             </label>
         </div>

@@ -1,5 +1,6 @@
-//! HTTP middleware: security headers, CSRF, sessions, and the server-function guard.
+//! HTTP middleware: security headers, CSRF, sessions, the staff-area redirect and the server-function guard.
 pub mod api_guard;
 pub mod csrf;
 pub mod security_headers;
 pub mod session;
+pub mod staff_area;
