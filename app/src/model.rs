@@ -216,7 +216,66 @@ pub struct RequestDetail {
     /// Standard time of the current step, minutes.
     pub standard_minutes: Option<i64>,
     pub facts: Vec<RequestFact>,
+    pub attachments: Vec<AttachmentLink>,
     pub steps: Vec<TimelineStep>,
     /// Actions the viewer may take now (the engine decides again on submit).
     pub actions: Vec<String>,
+}
+
+/// SOP 000 step 1: what a Kepala OPD submits for a unit / kegiatan / event account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitAccountInput {
+    /// `unit`, `kegiatan` or `event`
+    pub account_kind: String,
+    pub purpose: String,
+    /// Proposed local part (before the `@`).
+    pub proposed_local: String,
+    pub responsible_name: String,
+    pub responsible_nip: String,
+    pub responsible_phone: String,
+    /// `YYYY-MM-DD`, events only.
+    pub ends_on: String,
+    pub letter_number: String,
+    /// `YYYY-MM-DD`
+    pub letter_date: String,
+    /// Token of the uploaded letter (PDF).
+    pub letter_file: String,
+}
+
+/// SOP 000 step 3: the account data an officer enters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitAccountData {
+    pub local_part: String,
+    pub quota_mb: String,
+    /// Extra local parts, separated by commas or spaces.
+    pub aliases: String,
+    /// `YYYY-MM-DD`, events only.
+    pub ends_on: String,
+}
+
+/// Whether a proposed address is free.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressCheck {
+    pub address: String,
+    /// None when free; else an error code (`address_taken`, `address_reserved` …).
+    pub problem: Option<String>,
+}
+
+/// A file attached to a request (download at `/lampiran/{id}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentLink {
+    pub id: i32,
+    pub kind: String,
+    pub filename: String,
+    pub size_bytes: i64,
+}
+
+/// A file just uploaded (`POST /lampiran`); `token` attaches it to a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Uploaded {
+    pub token: String,
+    pub id: i32,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
 }

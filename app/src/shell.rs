@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("permohonan") view=pages::requests::RequestsPage/>
                             <Route path=path!("permohonan/:ticket") view=pages::requests::RequestPage/>
                             <Route path=path!("ganti-nomor") view=pages::requests::PhoneDeskPage/>
+                            <Route path=path!("akun-unit/baru") view=pages::unit_account::UnitAccountNewPage/>
                         </ParentRoute>
                     </Routes>
                 </Router>

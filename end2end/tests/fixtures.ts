@@ -8,10 +8,11 @@ export const STAFF = {
   admin: { address: `andi.pratama@${DOMAIN}`, name: 'Andi Pratama', nav: ['/admin', '/admin/permohonan', '/admin/staf', '/admin/audit', '/admin/kotak-keluar', '/admin/sesi'] },
   auditor: { address: `dewi.lestari@${DOMAIN}`, name: 'Dewi Lestari', nav: ['/admin', '/admin/permohonan', '/admin/audit', '/admin/sesi'] },
   petugas: { address: `budi.santoso@${DOMAIN}`, name: 'Budi Santoso', nav: ['/admin', '/admin/permohonan', '/admin/kotak-keluar', '/admin/sesi'] },
+  petugas2: { address: `sari.wulandari@${DOMAIN}`, name: 'Sari Wulandari', nav: ['/admin', '/admin/permohonan', '/admin/kotak-keluar', '/admin/sesi'] },
   kasi: { address: `hendra.gunawan@${DOMAIN}`, name: 'Hendra Gunawan', nav: ['/admin', '/admin/permohonan', '/admin/sesi'] },
   kabid: { address: `rudi.hartono@${DOMAIN}`, name: 'Rudi Hartono', nav: ['/admin', '/admin/permohonan', '/admin/sesi'] },
   kepala_opd: { address: `siti.rahma@${DOMAIN}`, name: 'Siti Rahma', nav: ['/admin', '/admin/permohonan', '/admin/sesi'] },
-  pengelola_simpeg: { address: `agus.setiawan@${DOMAIN}`, name: 'Agus Setiawan', nav: ['/admin', '/admin/sesi'] },
+  pengelola_simpeg: { address: `agus.setiawan@${DOMAIN}`, name: 'Agus Setiawan', nav: ['/admin', '/admin/permohonan', '/admin/sesi'] },
   pejabat_struktural: { address: `maya.sari@${DOMAIN}`, name: 'Maya Sari', nav: ['/admin', '/admin/sesi'] },
 } as const;
 export type RoleKey = keyof typeof STAFF;

@@ -3,12 +3,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_foundation;
 mod m20261123_000002_password_reset;
+mod m20261124_000003_mail_test_view;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_foundation::Migration), Box::new(m20261123_000002_password_reset::Migration)]
+        vec![
+            Box::new(m20261123_000001_foundation::Migration),
+            Box::new(m20261123_000002_password_reset::Migration),
+            Box::new(m20261124_000003_mail_test_view::Migration),
+        ]
     }
 }

@@ -34,6 +34,11 @@ enum Command {
     },
     /// List every setting with its environment variable.
     Settings,
+    /// Test a mailbox on the mail server: deliver a message over LMTP and read
+    /// it back over IMAP as the master user (the SOP's account test).
+    CheckMailbox {
+        address: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -148,6 +153,17 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("Activation link (valid 72 hours, once): {link}");
             }
             Ok(())
+        }
+        Some(Command::CheckMailbox { address }) => {
+            let st = state(&cli).await?;
+            let cfg = st.config.mail_server.as_ref().ok_or_else(|| anyhow::anyhow!("{}", app::domain::mail_check::CheckFailure::not_configured().message()))?;
+            match app::domain::mail_check::test_mailbox(cfg, &address.trim().to_lowercase(), "cli").await {
+                Ok(r) => {
+                    println!("{address}: delivered and read back in {} ms", r.millis);
+                    Ok(())
+                }
+                Err(f) => anyhow::bail!("{address}: {} [{}]", f.message(), f.stage),
+            }
         }
         Some(Command::Settings) => {
             for (k, help) in SETTINGS {

@@ -30,6 +30,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("instance_id", "name of this instance (several instances share one database)"),
     ("hash_concurrency", "password hashes computed at once (default 2)"),
     ("utc_offset_hours", "local time zone for messages: 7 (WIB, default), 8 (WITA) or 9 (WIT)"),
+    ("mail_lmtp", "mail server LMTP host:port, for account tests (e.g. 127.0.0.1:24)"),
+    ("mail_imap", "mail server IMAP host:port, for account tests (e.g. 127.0.0.1:143)"),
+    ("mail_master_user", "Dovecot master user that opens new mailboxes for the account test"),
+    ("mail_master_password", "that master user's password"),
 ];
 
 fn env_name(key: &str) -> String {
@@ -150,6 +154,22 @@ impl Raw {
             None => None,
         };
         let demo = self.bool("demo")?.unwrap_or(sms.is_none());
+        let mail_keys = ["mail_lmtp", "mail_imap", "mail_master_user", "mail_master_password"];
+        let mail_server = match mail_keys.map(|k| self.get(k)) {
+            [Some(lmtp), Some(imap), Some(user), Some(password)] => {
+                for (k, v) in [("mail_lmtp", lmtp), ("mail_imap", imap)] {
+                    if v.rsplit_once(':').is_none_or(|(_, p)| p.parse::<u16>().is_err()) {
+                        return Err(self.bad(k, "host:port"));
+                    }
+                }
+                Some(app::domain::mail_check::MailServerConfig { lmtp: lmtp.into(), imap: imap.into(), master_user: user.into(), master_password: password.into() })
+            }
+            [None, None, None, None] => None,
+            given => {
+                let missing: Vec<String> = mail_keys.iter().zip(given).filter(|(_, v)| v.is_none()).map(|(k, _)| format!("{k} ({})", env_name(k))).collect();
+                bail!("the mail server for account tests needs all four settings; missing: {}", missing.join(", "));
+            }
+        };
         Ok(Config {
             database_url,
             bind,
@@ -169,6 +189,7 @@ impl Raw {
             instance_id: self.get("instance_id").map(str::to_string).unwrap_or_else(|| format!("surel-{}", std::process::id())),
             hash_concurrency: self.number("hash_concurrency", 1, 64, 2)? as usize,
             utc_offset_hours: self.number("utc_offset_hours", 7, 9, 7)? as i32,
+            mail_server,
         })
     }
 }

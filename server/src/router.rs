@@ -76,6 +76,8 @@ pub fn build(app_state: AppState) -> Router {
         .route("/bahasa", post(forms::auth::language))
         .route("/aktivasi/{token}", post(forms::activate::submit))
         .route("/ganti-sandi", post(forms::reset::submit))
+        .route("/lampiran", post(forms::attachments::upload).layer(forms::attachments::body_limit()))
+        .route("/lampiran/{id}", get(forms::attachments::download))
         .route("/healthz", get(health))
         .leptos_routes_with_context(&state, routes, ctx.clone(), {
             let leptos = leptos.clone();

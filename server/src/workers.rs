@@ -1,9 +1,10 @@
 //! Background work that every instance runs: housekeeping (and, as flows
 //! arrive, the outbox dispatcher and scheduled jobs).
-use app::domain::{rate_limit, sessions, AppState};
+use app::domain::{accounts, rate_limit, sessions, AppState};
 use std::time::Duration;
 
-/// Deletes expired rate-limit counters and old sessions every ten minutes.
+/// Deletes expired rate-limit counters and old sessions every ten minutes;
+/// reminds and ends event accounts (SOP 000).
 pub fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -15,6 +16,11 @@ pub fn spawn_housekeeping(state: AppState) {
             }
             if let Err(e) = sessions::purge(&state.db, now).await {
                 tracing::warn!(error = %e, "purging sessions failed");
+            }
+            match accounts::end_events(&state).await {
+                Ok((0, 0)) => {}
+                Ok((reminded, ended)) => tracing::info!(reminded, ended, "event accounts"),
+                Err(e) => tracing::warn!(error = %e, "ending event accounts failed"),
             }
         }
     });

@@ -26,6 +26,9 @@ fn sample_body(path: &str) -> Value {
         "/api/requests/get" => json!({ "ticket": "SRL-2000-000000" }),
         "/api/phone-change/start" => json!({ "input": { "address": "", "doc_type": "", "doc_number": "", "new_phone": "" } }),
         "/api/phone-change/step" => json!({ "ticket": "SRL-2000-000000", "version": 1, "step": { "ConfirmCode": { "code": "123456" } } }),
+        "/api/unit-account/submit" => json!({ "input": { "account_kind": "", "purpose": "", "proposed_local": "", "responsible_name": "", "responsible_nip": "", "responsible_phone": "", "ends_on": "", "letter_number": "", "letter_date": "", "letter_file": "" } }),
+        "/api/unit-account/step" => json!({ "ticket": "SRL-2000-000000", "version": 1, "step": "Approve" }),
+        "/api/accounts/check-address" => json!({ "local_part": "humas.contoh" }),
         other => panic!("no sample body for server function {other}: add it to tests/authz.rs"),
     }
 }

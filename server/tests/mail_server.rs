@@ -41,6 +41,10 @@ impl Drop for Dovecot {
 }
 
 fn start_dovecot(db: &Path, port: u16) -> Option<Dovecot> {
+    start_dovecot_with(db, port, &[])
+}
+
+fn start_dovecot_with(db: &Path, port: u16, env: &[(&str, String)]) -> Option<Dovecot> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/dovecot/run-local.sh");
     let have = Path::new("/usr/sbin/dovecot").exists();
     let root = String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout).trim() == "0";
@@ -49,7 +53,7 @@ fn start_dovecot(db: &Path, port: u16) -> Option<Dovecot> {
         eprintln!("skipping: Dovecot not installed or not root");
         return None;
     }
-    let out = Command::new(script).arg(db).arg(port.to_string()).output().unwrap();
+    let out = Command::new(script).arg(db).arg(port.to_string()).envs(env.iter().map(|(k, v)| (*k, v.as_str()))).output().unwrap();
     assert!(out.status.success(), "run-local.sh failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let dir = stdout.lines().find_map(|l| l.strip_prefix("DOVECOT_DIR=")).expect("DOVECOT_DIR").to_string();
@@ -78,4 +82,47 @@ async fn imap_login_follows_a_reset() {
     assert!(!imap_login(port, user, DEMO_PASSWORD).await, "IMAP refuses the old password");
     // a password with quotes and non-ASCII reaches Dovecot byte for byte
     assert!(!imap_login(port, "nobody@batam.go.id", new).await);
+}
+
+/// SOP 000/002 step 4: a new mailbox (pending, no password) is delivered to
+/// and read back through the master user; nobody can log in to it directly.
+#[tokio::test]
+async fn new_mailboxes_pass_the_account_test_but_cannot_be_logged_into() {
+    let s = TestServer::start(Db::Sqlite).await;
+    let db = s.dir.path().join("surel.db");
+    let (imap, lmtp) = (support::free_port(), support::free_port());
+    let master = ("surel-test", "master-Sandi-uji-2026");
+    let env = [("LMTP_PORT", lmtp.to_string()), ("MASTER_USER", master.0.to_string()), ("MASTER_PASSWORD", master.1.to_string())];
+    let Some(_dovecot) = start_dovecot_with(&db, imap, &env) else { return };
+    let sql = "INSERT INTO mailboxes (address, local_part, domain_id, kind, display_name, status, quota_mb, created_at, updated_at) \
+               SELECT 'ppdb.baru@batam.go.id', 'ppdb.baru', id, 'kegiatan', 'PPDB', 'pending', 1024, '2026-11-24 00:00:00+00:00', '2026-11-24 00:00:00+00:00' FROM domains LIMIT 1; \
+               UPDATE mailboxes SET status = 'disabled' WHERE address = 'dimas.saputra@batam.go.id';";
+    let out = Command::new("sqlite3").arg(&db).arg(sql).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let check = |address: &str| {
+        Command::new(env!("CARGO_BIN_EXE_surel"))
+            .args(["check-mailbox", address])
+            .env("DATABASE_URL", &s.database_url)
+            .env("SUREL_SECRET", "0123456789abcdef0123456789abcdef")
+            .env("SUREL_MAIL_LMTP", format!("127.0.0.1:{lmtp}"))
+            .env("SUREL_MAIL_IMAP", format!("127.0.0.1:{imap}"))
+            .env("SUREL_MAIL_MASTER_USER", master.0)
+            .env("SUREL_MAIL_MASTER_PASSWORD", master.1)
+            .output()
+            .unwrap()
+    };
+    let ok = check("ppdb.baru@batam.go.id");
+    assert!(ok.status.success(), "{}{}", String::from_utf8_lossy(&ok.stdout), String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("delivered and read back"));
+    // no password yet: no login, whatever is typed
+    for guess in ["", "x", DEMO_PASSWORD] {
+        assert!(!imap_login(imap, "ppdb.baru@batam.go.id", guess).await, "logged in to a pending mailbox with {guess:?}");
+    }
+    // unknown and disabled mailboxes fail the test, saying why
+    for address in ["tidak.ada@batam.go.id", "dimas.saputra@batam.go.id"] {
+        let bad = check(address);
+        assert!(!bad.status.success());
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert!(err.contains("[rcpt]") && err.contains("menolak penerima"), "{address}: {err}");
+    }
 }

@@ -21,7 +21,7 @@ const ADMIN: &[Role] = &[Role::Admin];
 const AUDIT: &[Role] = &[Role::Admin, Role::Auditor];
 const OUTBOX: &[Role] = &[Role::Admin, Role::Petugas];
 /// Roles that handle or oversee requests (each request type narrows it further).
-const REQUESTS: &[Role] = &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd];
+const REQUESTS: &[Role] = crate::pages::requests::REQUEST_ROLES;
 /// The phone-change desk and its approval (SOP 001 "no" branch).
 const PHONE_CHANGE: &[Role] = &[Role::Petugas, Role::Kasi];
 
@@ -47,6 +47,9 @@ pub fn table() -> Vec<(&'static str, Access)> {
         (<requests::GetRequest as ServerFn>::PATH, Access::Roles(REQUESTS)),
         (<requests::StartPhoneChange as ServerFn>::PATH, Access::Roles(&[Role::Petugas])),
         (<requests::PhoneChangeStep as ServerFn>::PATH, Access::Roles(PHONE_CHANGE)),
+        (<requests::SubmitUnitAccount as ServerFn>::PATH, Access::Roles(&[Role::KepalaOpd])),
+        (<requests::UnitAccountStep as ServerFn>::PATH, Access::Roles(&[Role::Kabid, Role::Petugas])),
+        (<requests::CheckAddress as ServerFn>::PATH, Access::Roles(&[Role::KepalaOpd, Role::Petugas, Role::Admin])),
     ]
 }
 

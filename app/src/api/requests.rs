@@ -60,3 +60,51 @@ pub async fn phone_change_step(ticket: String, version: i32, step: PhoneChangeAc
     })
     .await
 }
+
+/// SOP 000 step 1: a Kepala OPD submits; returns the ticket number.
+#[server(prefix = "/api", endpoint = "unit-account/submit", input = Json)]
+pub async fn submit_unit_account(input: crate::model::UnitAccountInput) -> Result<String, AppError> {
+    super::ctx::run(|cx| async move { crate::domain::unit_account::submit(&cx.state, cx.actor()?, input).await }).await
+}
+
+/// What Kabid PE or a Petugas does on a unit-account request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UnitAccountAction {
+    Approve,
+    Reject { note: String },
+    InputData { data: crate::model::UnitAccountData },
+    ApproveData,
+    ReturnData { note: String },
+    RetryTest,
+    SendReport,
+}
+
+#[server(prefix = "/api", endpoint = "unit-account/step", input = Json)]
+pub async fn unit_account_step(ticket: String, version: i32, step: UnitAccountAction) -> Result<(), AppError> {
+    super::ctx::run(|cx| async move {
+        use crate::domain::unit_account as ua;
+        let (s, a) = (&cx.state, cx.actor()?);
+        match step {
+            UnitAccountAction::Approve => ua::decide(s, a, &ticket, version, true, None).await,
+            UnitAccountAction::Reject { note } => ua::decide(s, a, &ticket, version, false, Some(&note)).await,
+            UnitAccountAction::InputData { data } => ua::input_data(s, a, &ticket, version, data).await,
+            UnitAccountAction::ApproveData => ua::approve_data(s, a, &ticket, version).await,
+            UnitAccountAction::ReturnData { note } => ua::return_data(s, a, &ticket, version, &note).await,
+            UnitAccountAction::RetryTest => ua::retry_test(s, a, &ticket, version).await,
+            UnitAccountAction::SendReport => ua::send_report(s, a, &ticket, version).await,
+        }
+    })
+    .await
+}
+
+/// Whether a proposed address (local part) is valid and free.
+#[server(prefix = "/api", endpoint = "accounts/check-address", input = Json)]
+pub async fn check_address(local_part: String) -> Result<crate::model::AddressCheck, AppError> {
+    super::ctx::run(|cx| async move {
+        let domain = crate::domain::accounts::default_domain(&cx.state.db).await?;
+        let local = local_part.trim().to_lowercase();
+        let problem = crate::domain::accounts::available(&cx.state.db, &local).await?.err().map(str::to_string);
+        Ok(crate::model::AddressCheck { address: format!("{local}@{}", domain.name), problem })
+    })
+    .await
+}

@@ -4,3 +4,4 @@ pub mod layout;
 pub mod me;
 pub mod password;
 pub mod text;
+pub mod upload;

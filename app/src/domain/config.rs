@@ -50,6 +50,8 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// Local time zone for messages and reports: 7 (WIB), 8 (WITA) or 9 (WIT).
     pub utc_offset_hours: i32,
+    /// The mail server, for account tests (LMTP delivery, IMAP master login).
+    pub mail_server: Option<super::mail_check::MailServerConfig>,
 }
 
 impl Config {
@@ -83,6 +85,7 @@ impl Config {
             instance_id: "test".into(),
             hash_concurrency: 2,
             utc_offset_hours: 7,
+            mail_server: None,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Domain code: entities, services and rules. Plain Rust, server only.
+pub mod accounts;
 pub mod activation;
+pub mod attachments;
 pub mod audit;
 pub mod audit_view;
 pub mod auth;
@@ -9,6 +11,7 @@ pub mod crypto;
 pub mod db;
 pub mod delivery;
 pub mod entities;
+pub mod mail_check;
 pub mod error;
 pub mod notify;
 pub mod outbox;
@@ -25,6 +28,7 @@ pub mod seed;
 pub mod sla;
 pub mod sessions;
 pub mod staff;
+pub mod unit_account;
 pub mod state;
 pub mod web;
 pub mod workflow;

@@ -52,3 +52,56 @@ pub async fn password_changed(state: &AppState, change: &mut Change, mb: &mailbo
     }
     Ok(())
 }
+
+/// The page of a request, for links in notifications (opens on a phone too).
+pub fn request_link(state: &AppState, ticket: &str) -> String {
+    format!("{}/admin/permohonan/{ticket}", state.config.public_url.trim_end_matches('/'))
+}
+
+/// Tells every active staff member holding `role` (except `except`) that a
+/// request needs them: by e-mail, and by SMS too when `sms`. `step` makes the
+/// outbox keys unique per step, so a retry never sends twice.
+#[allow(clippy::too_many_arguments)]
+pub async fn tell_role(
+    state: &AppState,
+    change: &Change,
+    role: crate::model::Role,
+    except: Option<i32>,
+    ticket: &str,
+    step: &str,
+    subject: &str,
+    text: &str,
+    sms: bool,
+) -> DomainResult<()> {
+    use super::entities::staff_role;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let ids: Vec<i32> = staff_role::Entity::find()
+        .filter(staff_role::Column::Role.eq(role.code()))
+        .all(&**change)
+        .await?
+        .into_iter()
+        .map(|g| g.mailbox_id)
+        .filter(|id| Some(*id) != except)
+        .collect();
+    let text = format!("{text} {}", request_link(state, ticket));
+    let related = Some(format!("request:{ticket}"));
+    for mb in mailbox::Entity::find().filter(mailbox::Column::Id.is_in(ids)).filter(mailbox::Column::Status.eq("active")).all(&**change).await? {
+        if sms {
+            if let Some(phone) = &mb.reset_phone {
+                send(state, change, Channel::Sms, phone, None, text.clone(), format!("{ticket}:{step}:{}:sms", mb.id), related.clone()).await?;
+            }
+        }
+        send(state, change, Channel::Email, &mb.address, Some(subject), text.clone(), format!("{ticket}:{step}:{}:mail", mb.id), related.clone()).await?;
+    }
+    Ok(())
+}
+
+/// Tells one mailbox (an applicant, the officer who input data) by e-mail.
+pub async fn tell_mailbox(state: &AppState, change: &Change, mailbox_id: i32, ticket: &str, step: &str, subject: &str, text: &str) -> DomainResult<()> {
+    use sea_orm::EntityTrait;
+    if let Some(mb) = mailbox::Entity::find_by_id(mailbox_id).one(&**change).await? {
+        let text = format!("{text} {}", request_link(state, ticket));
+        send(state, change, Channel::Email, &mb.address, Some(subject), text, format!("{ticket}:{step}:{}:mail", mb.id), Some(format!("request:{ticket}"))).await?;
+    }
+    Ok(())
+}

@@ -251,25 +251,8 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
 /// Tells every Kasi (but the officer who recorded it) that a change waits for
 /// them, with a link that opens the request on a phone.
 async fn notify_approvers(state: &AppState, change: &Change, ticket: &str, address: &str, recorded_by: i32) -> DomainResult<()> {
-    use super::entities::staff_role;
-    let kasi: Vec<i32> = staff_role::Entity::find()
-        .filter(staff_role::Column::Role.eq(Role::Kasi.code()))
-        .all(&**change)
-        .await?
-        .into_iter()
-        .map(|g| g.mailbox_id)
-        .filter(|id| *id != recorded_by)
-        .collect();
-    let link = format!("{}/admin/permohonan/{ticket}", state.config.public_url.trim_end_matches('/'));
-    let related = Some(format!("request:{ticket}"));
-    for mb in mailbox::Entity::find().filter(mailbox::Column::Id.is_in(kasi)).filter(mailbox::Column::Status.eq("active")).all(&**change).await? {
-        let text = format!("Surel: ganti nomor HP {address} (tiket {ticket}) menunggu persetujuan Anda. {link}");
-        if let Some(phone) = &mb.reset_phone {
-            notify::send(state, change, Channel::Sms, phone, None, text.clone(), format!("{ticket}:approve:{}:sms", mb.id), related.clone()).await?;
-        }
-        notify::send(state, change, Channel::Email, &mb.address, Some("Permohonan menunggu persetujuan Anda"), text, format!("{ticket}:approve:{}:mail", mb.id), related.clone()).await?;
-    }
-    Ok(())
+    let text = format!("Surel: ganti nomor HP {address} (tiket {ticket}) menunggu persetujuan Anda.");
+    notify::tell_role(state, change, Role::Kasi, Some(recorded_by), ticket, "approve", "Permohonan menunggu persetujuan Anda", &text, true).await
 }
 
 /// The owner left or the document did not match: the officer closes the visit.
@@ -329,26 +312,11 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::auth::actor_for_session;
-    use crate::domain::entities::{outbox, session};
+    use crate::domain::entities::outbox;
     use crate::domain::tests::{last_code, state_with_clock};
 
-    /// A signed-in demo staff member (seeded by `seed_demo`).
     async fn staff(state: &AppState, address: &str) -> Actor {
-        let mb = mailbox::Entity::find().filter(mailbox::Column::Address.eq(address)).one(&state.db).await.unwrap().unwrap();
-        let now = state.now();
-        let s = session::ActiveModel {
-            token_hash: Set(format!("test-{address}")),
-            mailbox_id: Set(mb.id),
-            created_at: Set(now),
-            last_seen_at: Set(now),
-            expires_at: Set(now + Duration::hours(1)),
-            ..Default::default()
-        }
-        .insert(&state.db)
-        .await
-        .unwrap();
-        actor_for_session(state, &s, None).await.unwrap().unwrap()
+        crate::domain::tests::staff_actor(state, address).await
     }
 
     fn desk(phone: &str) -> Desk {

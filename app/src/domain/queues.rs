@@ -20,6 +20,17 @@ pub fn all() -> Vec<QueueDef> {
     vec![
         QueueDef { key: "phone_change_code", role: Role::Petugas, kind: "phone_change", states: &["verifikasi_kode"], href: "/admin/permohonan" },
         QueueDef { key: "phone_change_approve", role: Role::Kasi, kind: "phone_change", states: &["menunggu_kasi"], href: "/admin/permohonan" },
+        QueueDef { key: "unit_account_approve", role: Role::Kabid, kind: "unit_account", states: &["menunggu_kabid"], href: "/admin/permohonan" },
+        QueueDef { key: "unit_account_input", role: Role::Petugas, kind: "unit_account", states: &["input_data"], href: "/admin/permohonan" },
+        QueueDef { key: "unit_account_verify", role: Role::Petugas, kind: "unit_account", states: &["verifikasi_data", "uji_akun"], href: "/admin/permohonan" },
+        QueueDef { key: "unit_account_report", role: Role::Petugas, kind: "unit_account", states: &["pelaporan"], href: "/admin/permohonan" },
+        QueueDef {
+            key: "unit_account_mine",
+            role: Role::KepalaOpd,
+            kind: "unit_account",
+            states: &["menunggu_kabid", "input_data", "verifikasi_data", "uji_akun", "pelaporan"],
+            href: "/admin/permohonan",
+        },
     ]
 }
 

@@ -90,6 +90,30 @@ impl StepActor {
     }
 }
 
+impl StepActor {
+    /// Surel itself (account tests, scheduled jobs).
+    pub fn system(label: &str) -> Self {
+        StepActor { acting: Acting::System, mailbox_id: None, label: label.to_string() }
+    }
+}
+
+/// A request of `flow` and its payload.
+pub async fn load<C: ConnectionTrait, P: serde::de::DeserializeOwned>(db: &C, flow: &Flow, ticket: &str) -> DomainResult<(request::Model, P)> {
+    let row = request::Entity::find()
+        .filter(request::Column::Ticket.eq(ticket))
+        .filter(request::Column::Kind.eq(flow.kind))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let payload = serde_json::from_str(&row.payload).map_err(anyhow::Error::from)?;
+    Ok((row, payload))
+}
+
+/// A payload as a transition effect.
+pub fn with_payload<P: serde::Serialize>(payload: &P) -> DomainResult<Effects> {
+    Ok(Effects { payload: Some(serde_json::to_value(payload).map_err(anyhow::Error::from)?) })
+}
+
 /// A note worth keeping: trimmed, and none when blank.
 fn clean_note(note: Option<&str>) -> Option<String> {
     note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string)

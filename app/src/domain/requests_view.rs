@@ -5,7 +5,7 @@ use super::entities::{request, request_event};
 use super::requests::{ServiceLevels, StepActor};
 use super::workflow::{self, Flow, Party};
 use super::{AppState, DomainError, DomainResult};
-use crate::model::{RequestDetail, RequestFact, RequestRow, Role, TimelineStep};
+use crate::model::{AttachmentLink, RequestDetail, RequestFact, RequestRow, Role, TimelineStep};
 use crate::validation::phone::mask_phone;
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
@@ -15,7 +15,21 @@ pub fn may_see(actor: &Actor, flow: &Flow) -> bool {
         return true;
     }
     let mine = |p: Option<Party>| matches!(p, Some(Party::Staff(roles)) if actor.has_any(roles));
-    mine(Some(flow.created_by)) || flow.states.iter().any(|s| mine(s.waits_for))
+    actor.has_any(flow.readers) || mine(Some(flow.created_by)) || flow.states.iter().any(|s| mine(s.waits_for))
+}
+
+/// A Kepala OPD (with no other role that sees the type) sees only the
+/// requests of their own unit or their own.
+pub fn may_see_row(actor: &Actor, flow: &Flow, r: &request::Model) -> bool {
+    if !may_see(actor, flow) {
+        return false;
+    }
+    let only_applicant = actor.grants.iter().all(|g| g.role == Role::KepalaOpd);
+    if !only_applicant {
+        return true;
+    }
+    let units = actor.units_for(Role::KepalaOpd);
+    r.applicant_mailbox_id == Some(actor.mailbox_id) || units.contains(&None) || r.unit_id.is_some_and(|u| units.contains(&Some(u)))
 }
 
 fn row(state: &AppState, r: &request::Model) -> RequestRow {
@@ -52,14 +66,18 @@ pub async fn list(state: &AppState, actor: &Actor, only_open: bool) -> DomainRes
         .limit(500)
         .all(&state.db)
         .await?;
-    Ok(rows.iter().map(|r| row(state, r)).collect())
+    Ok(rows
+        .iter()
+        .filter(|r| workflow::flow(&r.kind).is_some_and(|f| may_see_row(actor, f, r)))
+        .map(|r| row(state, r))
+        .collect())
 }
 
 /// One request, for those who may see it.
 pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<RequestDetail> {
     let r = request::Entity::find().filter(request::Column::Ticket.eq(ticket)).one(&state.db).await?.ok_or(DomainError::NotFound)?;
     let flow = workflow::flow(&r.kind).ok_or(DomainError::NotFound)?;
-    if !may_see(actor, flow) {
+    if !may_see_row(actor, flow, &r) {
         // not "forbidden": do not confirm that the ticket exists
         return Err(DomainError::NotFound);
     }
@@ -96,6 +114,11 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
         sop: flow.sop.to_string(),
         standard_minutes: if r.closed_at.is_some() { None } else { levels.standard_minutes(flow, &r.state).map(i64::from) },
         facts: facts(state, &r),
+        attachments: super::attachments::for_request(&state.db, r.id)
+            .await?
+            .into_iter()
+            .map(|a| AttachmentLink { id: a.id, kind: a.kind, filename: a.filename, size_bytes: a.size_bytes })
+            .collect(),
         steps,
         actions,
     })
@@ -116,6 +139,38 @@ fn facts(state: &AppState, r: &request::Model) -> Vec<RequestFact> {
                 fact("old_phone", p.old_phone.as_deref().map(mask_phone).unwrap_or_else(|| "—".into())),
                 fact("new_phone", mask_phone(&p.new_phone)),
             ]
+        }
+        "unit_account" => {
+            let Ok(p) = serde_json::from_str::<super::unit_account::Payload>(&r.payload) else { return vec![] };
+            let mut out = vec![
+                fact("account_kind", p.account_kind),
+                fact("unit", p.unit_name),
+                fact("purpose", p.purpose),
+                fact("proposed_local", p.proposed_local),
+                fact("responsible_name", p.responsible_name),
+                fact("responsible_nip", crate::validation::nip::format_nip(&p.responsible_nip)),
+                fact("responsible_phone", mask_phone(&p.responsible_phone)),
+                fact("letter", format!("{} ({})", p.letter_number, p.letter_date.format("%d-%m-%Y"))),
+            ];
+            if let Some(d) = p.ends_on {
+                out.push(fact("ends_on", d.format("%Y-%m-%d").to_string()));
+            }
+            if let Some(l) = p.final_local {
+                out.push(fact("final_local", l));
+            }
+            if let Some(q) = p.quota_mb {
+                out.push(fact("quota_mb", q.to_string()));
+            }
+            if !p.aliases.is_empty() {
+                out.push(fact("aliases", p.aliases.join(", ")));
+            }
+            if let Some(a) = p.address {
+                out.push(fact("address", a));
+            }
+            if let Some(m) = p.test_message {
+                out.push(fact("test", m));
+            }
+            out
         }
         _ => vec![fact("subject", r.subject.clone())],
     }

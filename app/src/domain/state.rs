@@ -30,9 +30,18 @@ impl AppState {
         self.outbox_wake.notify_one();
     }
 
+    fn offset(&self) -> chrono::FixedOffset {
+        chrono::FixedOffset::east_opt(self.config.utc_offset_hours * 3600).unwrap_or(chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+    }
+
+    /// Today in the configured time zone (end dates, letter dates).
+    pub fn local_date(&self) -> chrono::NaiveDate {
+        self.now().with_timezone(&self.offset()).date_naive()
+    }
+
     /// `23-11-2026 19:05 WIB`, in the configured time zone.
     pub fn local_time(&self, t: DateTime<Utc>) -> String {
-        let offset = chrono::FixedOffset::east_opt(self.config.utc_offset_hours * 3600).unwrap_or(chrono::FixedOffset::east_opt(7 * 3600).unwrap());
+        let offset = self.offset();
         let label = match self.config.utc_offset_hours { 7 => "WIB", 8 => "WITA", 9 => "WIT", _ => "" };
         format!("{} {label}", t.with_timezone(&offset).format("%d-%m-%Y %H:%M")).trim_end().to_string()
     }

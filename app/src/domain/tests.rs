@@ -20,6 +20,26 @@ pub async fn state_with_clock() -> (AppState, OffsetClock) {
     (state, clock)
 }
 
+/// A signed-in demo staff member (seeded by `seed_demo`).
+pub async fn staff_actor(state: &AppState, address: &str) -> super::auth::Actor {
+    use super::entities::{mailbox, session};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
+    let mb = mailbox::Entity::find().filter(mailbox::Column::Address.eq(address)).one(&state.db).await.unwrap().unwrap();
+    let now = state.now();
+    let s = session::ActiveModel {
+        token_hash: Set(format!("test-{address}-{}", super::crypto::random_token())),
+        mailbox_id: Set(mb.id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + Duration::hours(1)),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .unwrap();
+    super::auth::actor_for_session(state, &s, None).await.unwrap().unwrap()
+}
+
 /// The code in the newest SMS (decrypted from the outbox, as the gateway would see it).
 pub async fn last_code(state: &AppState) -> String {
     let row = outbox::Entity::find().order_by_desc(outbox::Column::Id).one(&state.db).await.unwrap().unwrap();

@@ -60,6 +60,8 @@ pub struct Flow {
     /// The state a new request starts in and who may create one.
     pub initial: &'static str,
     pub created_by: Party,
+    /// Roles that receive the report and may read these requests.
+    pub readers: &'static [Role],
     pub states: &'static [State],
     pub transitions: &'static [Transition],
 }
@@ -153,6 +155,7 @@ pub const PHONE_CHANGE: Flow = Flow {
     sop: "001",
     initial: "verifikasi_kode",
     created_by: PETUGAS,
+    readers: &[],
     states: &[
         // step 2: the owner reads back the code sent to the new number (60 min)
         st("verifikasi_kode", 2, 60, PETUGAS),
@@ -177,6 +180,8 @@ pub const UNIT_ACCOUNT: Flow = Flow {
     sop: "000",
     initial: "menunggu_kabid",
     created_by: Party::Staff(&[Role::KepalaOpd]),
+    // SOP 000 step 5: the report goes to Kabid PE and the personnel-data manager
+    readers: &[Role::Kabid, Role::PengelolaSimpeg],
     states: &[
         st("menunggu_kabid", 2, 5, KABID),
         st("input_data", 3, 30, PETUGAS),
@@ -206,6 +211,7 @@ pub const PERSONAL_ACCOUNT: Flow = Flow {
     sop: "002",
     initial: "pemeriksaan",
     created_by: Party::Applicant,
+    readers: &[],
     states: &[
         st("pemeriksaan", 2, 15, KASI),
         // returned for correction: the applicant's move (step 1 again, 15 min)

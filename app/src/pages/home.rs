@@ -27,6 +27,11 @@ fn queue_name(i18n: I18nContext<Locale>, key: &str) -> String {
     match key {
         "phone_change_code" => t_string!(i18n, queues.phone_change_code).to_string(),
         "phone_change_approve" => t_string!(i18n, queues.phone_change_approve).to_string(),
+        "unit_account_approve" => t_string!(i18n, queues.unit_account_approve).to_string(),
+        "unit_account_input" => t_string!(i18n, queues.unit_account_input).to_string(),
+        "unit_account_verify" => t_string!(i18n, queues.unit_account_verify).to_string(),
+        "unit_account_report" => t_string!(i18n, queues.unit_account_report).to_string(),
+        "unit_account_mine" => t_string!(i18n, queues.unit_account_mine).to_string(),
         other => other.to_string(),
     }
 }

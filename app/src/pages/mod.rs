@@ -10,3 +10,4 @@ pub mod requests;
 pub mod reset;
 pub mod sessions;
 pub mod staff;
+pub mod unit_account;

@@ -1,19 +1,21 @@
 //! Requests: the list (overdue first), the phone-change desk (F2) and the
 //! request page with its actions, timeline and printable report.
-use crate::api::requests::{get_request, list_requests, phone_change_step, start_phone_change, PhoneChangeAction, PhoneChangeInput};
+use crate::api::requests::{
+    get_request, list_requests, phone_change_step, start_phone_change, unit_account_step, PhoneChangeAction, PhoneChangeInput, UnitAccountAction,
+};
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
 use crate::components::layout::RequireRole;
 use crate::components::text::fill;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::{RequestDetail, RequestRow, Role};
+use crate::model::{RequestDetail, RequestRow, Role, UnitAccountData};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::{use_navigate, use_params_map}};
 
 /// Roles that handle or oversee requests (the server narrows per type).
-pub const REQUEST_ROLES: &[Role] = &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd];
+pub const REQUEST_ROLES: &[Role] = &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd, Role::PengelolaSimpeg];
 
 pub fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
     match kind {
@@ -54,6 +56,13 @@ fn action_label(i18n: I18nContext<Locale>, action: &str) -> String {
         "batalkan" => t_string!(i18n, request.action_batalkan),
         "setujui" => t_string!(i18n, request.action_setujui),
         "tolak" => t_string!(i18n, request.action_tolak),
+        "input_data" => t_string!(i18n, request.action_input_data),
+        "setujui_data" => t_string!(i18n, request.action_setujui_data),
+        "kembalikan_data" => t_string!(i18n, request.action_kembalikan_data),
+        "uji_berhasil" => t_string!(i18n, request.action_uji_berhasil),
+        "uji_gagal" => t_string!(i18n, request.action_uji_gagal),
+        "uji_ulang" => t_string!(i18n, request.action_uji_ulang),
+        "kirim_laporan" => t_string!(i18n, request.action_kirim_laporan),
         _ => t_string!(i18n, request.action_other),
     }
     .to_string()
@@ -66,6 +75,19 @@ fn fact_label(i18n: I18nContext<Locale>, key: &str) -> String {
         "doc_number" => t_string!(i18n, request.fact_doc_number),
         "old_phone" => t_string!(i18n, request.fact_old_phone),
         "new_phone" => t_string!(i18n, request.fact_new_phone),
+        "account_kind" => t_string!(i18n, request.fact_account_kind),
+        "unit" => t_string!(i18n, request.fact_unit),
+        "purpose" => t_string!(i18n, request.fact_purpose),
+        "proposed_local" => t_string!(i18n, request.fact_proposed_local),
+        "responsible_name" => t_string!(i18n, request.fact_responsible_name),
+        "responsible_nip" => t_string!(i18n, request.fact_responsible_nip),
+        "responsible_phone" => t_string!(i18n, request.fact_responsible_phone),
+        "letter" => t_string!(i18n, request.fact_letter),
+        "ends_on" => t_string!(i18n, request.fact_ends_on),
+        "final_local" => t_string!(i18n, request.fact_final_local),
+        "quota_mb" => t_string!(i18n, request.fact_quota_mb),
+        "aliases" => t_string!(i18n, request.fact_aliases),
+        "test" => t_string!(i18n, request.fact_test),
         _ => t_string!(i18n, request.fact_subject),
     }
     .to_string()
@@ -73,6 +95,9 @@ fn fact_label(i18n: I18nContext<Locale>, key: &str) -> String {
 
 fn doc_label(i18n: I18nContext<Locale>, code: &str) -> String {
     match code {
+        "unit" => t_string!(i18n, request.unit_kind_unit),
+        "kegiatan" => t_string!(i18n, request.unit_kind_kegiatan),
+        "event" => t_string!(i18n, request.unit_kind_event),
         "ktp" => t_string!(i18n, request.doc_ktp),
         "surat_tugas" => t_string!(i18n, request.doc_surat_tugas),
         "kartu_pegawai" => t_string!(i18n, request.doc_kartu_pegawai),
@@ -97,12 +122,15 @@ fn RequestList() -> impl IntoView {
     let i18n = use_i18n();
     let only_open = RwSignal::new(true);
     let rows = Resource::new(move || only_open.get(), list_requests);
-    let is_petugas = crate::components::layout::use_staff().map(|m| m.has(Role::Petugas)).unwrap_or(false);
+    let staff = crate::components::layout::use_staff();
+    let is_petugas = staff.as_ref().map(|m| m.has(Role::Petugas)).unwrap_or(false);
+    let is_kepala_opd = staff.as_ref().map(|m| m.has(Role::KepalaOpd)).unwrap_or(false);
     view! {
         <h1>{t!(i18n, request.list_title)}</h1>
         <p class="lead">{t!(i18n, request.list_lead)}</p>
         <div class="toolbar">
             {is_petugas.then(|| view! { <A href="/admin/ganti-nomor" attr:class="button button-primary">{t!(i18n, request.desk_link)}</A> })}
+            {is_kepala_opd.then(|| view! { <A href="/admin/akun-unit/baru" attr:class="button button-primary">{t!(i18n, request.new_unit_link)}</A> })}
             <label class="check">
                 // `checked` for the server-rendered page, `prop:checked` once hydrated
                 <input type="checkbox" checked=only_open.get_untracked() prop:checked=move || only_open.get() on:change=move |ev| only_open.set(event_target_checked(&ev))/>
@@ -230,12 +258,28 @@ pub fn RequestPage() -> impl IntoView {
     }
 }
 
+/// A step on any request type, sent to that type's server function.
+#[derive(Clone, Debug)]
+enum StepCall {
+    Phone(PhoneChangeAction),
+    Unit(UnitAccountAction),
+}
+
+async fn send_step(ticket: String, version: i32, call: StepCall) -> Result<(), AppError> {
+    match call {
+        StepCall::Phone(a) => phone_change_step(ticket, version, a).await,
+        StepCall::Unit(a) => unit_account_step(ticket, version, a).await,
+    }
+}
+
+type StepAction = Action<(String, i32, StepCall), Result<(), AppError>>;
+
 #[component]
 fn RequestView() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let ticket = move || params.with(|p| p.get("ticket").unwrap_or_default());
-    let step = Action::new(|(ticket, version, step): &(String, i32, PhoneChangeAction)| phone_change_step(ticket.clone(), *version, step.clone()));
+    let step: StepAction = Action::new(|(ticket, version, call): &(String, i32, StepCall)| send_step(ticket.clone(), *version, call.clone()));
     let detail = Resource::new(move || (ticket(), step.version().get()), |(t, _)| get_request(t));
     let step_error = Signal::derive(move || step.value().get().and_then(|r| r.err()));
     view! {
@@ -253,7 +297,7 @@ fn RequestView() -> impl IntoView {
 #[component]
 fn RequestBody(
     d: RequestDetail,
-    step: Action<(String, i32, PhoneChangeAction), Result<(), AppError>>,
+    step: StepAction,
     step_error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -264,13 +308,25 @@ fn RequestBody(
     let code = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let t1 = ticket.clone();
-    let send = move |s: PhoneChangeAction| {
+    let send = move |s: StepCall| {
         step.dispatch((t1.clone(), version, s));
     };
     let send = StoredValue::new(send);
     let sop_line = d.standard_minutes.map(|m| fill(&fill(&t_string!(i18n, request.sop_line).to_string(), "sop", &d.sop), "minutes", &m.to_string()));
     let (can_confirm, can_resend, can_cancel, can_approve, can_reject) =
         (has("konfirmasi_kode"), has("kirim_ulang_kode"), has("batalkan"), has("setujui"), has("tolak"));
+    let unit = d.row.kind == "unit_account";
+    let (can_input, can_approve_data, can_return, can_retry, can_report) =
+        (has("input_data"), has("setujui_data"), has("kembalikan_data"), has("uji_ulang"), has("kirim_laporan"));
+    let fact = |k: &str| d.facts.iter().find(|f| f.key == k).map(|f| f.value.clone()).unwrap_or_default();
+    let input_defaults = UnitAccountData {
+        local_part: Some(fact("final_local")).filter(|l| !l.is_empty()).unwrap_or_else(|| fact("proposed_local")),
+        quota_mb: Some(fact("quota_mb")).filter(|q| !q.is_empty()).unwrap_or_else(|| "2048".into()),
+        aliases: fact("aliases"),
+        ends_on: fact("ends_on"),
+    };
+    let is_event = fact("account_kind") == "event";
+    let attachments = d.attachments.clone();
     let any_action = !d.actions.is_empty();
     view! {
         <article class="request" data-testid="request" data-state=d.row.state.clone()>
@@ -286,11 +342,22 @@ fn RequestBody(
             </header>
             <dl class="facts">
                 {d.facts.iter().map(|f| {
-                    let value = if f.key == "doc_type" { doc_label(i18n, &f.value) } else { f.value.clone() };
+                    let value = if f.key == "doc_type" || f.key == "account_kind" { doc_label(i18n, &f.value) } else { f.value.clone() };
                     view! { <div class="fact"><dt>{fact_label(i18n, &f.key)}</dt><dd data-fact=f.key.clone()>{value}</dd></div> }
                 }).collect_view()}
             </dl>
 
+            {(!attachments.is_empty()).then(|| view! {
+                <section aria-labelledby="attachments-title">
+                    <h2 id="attachments-title">{t!(i18n, request.attachments)}</h2>
+                    <ul class="attachments" data-testid="attachments">
+                        {attachments.into_iter().map(|a| {
+                            let size = format!("{:.0} KB", (a.size_bytes as f64 / 1024.0).ceil());
+                            view! { <li><a href=format!("/lampiran/{}", a.id) download rel="external">{a.filename}</a>" · "<span class="muted">{size}</span></li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             <section class="card actions no-print" aria-labelledby="actions-title">
                 <h2 id="actions-title" class="visually-hidden">{t!(i18n, request.approve)}</h2>
                 <ErrorBanner error=step_error/>
@@ -301,7 +368,7 @@ fn RequestBody(
                 {can_confirm.then(|| view! {
                     <form class="form" novalidate data-testid="confirm-code" on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
-                        send.with_value(|s| s(PhoneChangeAction::ConfirmCode { code: code.get_untracked() }));
+                        send.with_value(|s| s(StepCall::Phone(PhoneChangeAction::ConfirmCode { code: code.get_untracked() })));
                     }>
                         <div class="field">
                             <label for="rq-code">{t!(i18n, request.code_label)}</label>
@@ -315,17 +382,37 @@ fn RequestBody(
                 })}
                 {can_resend.then(|| view! {
                     <button type="button" class="button button-quiet" disabled=move || step.pending().get()
-                        on:click=move |_| send.with_value(|s| s(PhoneChangeAction::ResendCode))>{t!(i18n, request.resend_code)}</button>
+                        on:click=move |_| send.with_value(|s| s(StepCall::Phone(PhoneChangeAction::ResendCode)))>{t!(i18n, request.resend_code)}</button>
                 })}
                 {can_approve.then(|| view! {
                     <button type="button" class="button button-primary button-block" data-testid="approve" disabled=move || step.pending().get()
-                        on:click=move |_| send.with_value(|s| s(PhoneChangeAction::Approve))>{t!(i18n, request.approve)}</button>
+                        on:click=move |_| send.with_value(|s| s(if unit { StepCall::Unit(UnitAccountAction::Approve) } else { StepCall::Phone(PhoneChangeAction::Approve) }))>{t!(i18n, request.approve)}</button>
                 })}
-                {(can_reject || can_cancel).then(|| view! {
+                {can_input.then(|| view! { <AccountDataForm defaults=input_defaults.clone() is_event=is_event step=step
+                    on_save=Callback::new(move |data| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::InputData { data }))))/> })}
+                {can_approve_data.then(|| view! {
+                    <button type="button" class="button button-primary button-block" data-testid="approve-data" disabled=move || step.pending().get()
+                        on:click=move |_| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::ApproveData)))>{t!(i18n, request.approve_data)}</button>
+                })}
+                {can_retry.then(|| view! {
+                    <button type="button" class="button button-primary button-block" data-testid="retry-test" disabled=move || step.pending().get()
+                        on:click=move |_| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::RetryTest)))>{t!(i18n, request.retry_test)}</button>
+                })}
+                {can_report.then(|| view! {
+                    <button type="button" class="button button-primary button-block" data-testid="send-report" disabled=move || step.pending().get()
+                        on:click=move |_| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::SendReport)))>{t!(i18n, request.send_report)}</button>
+                })}
+                {(can_reject || can_cancel || can_return).then(|| view! {
                     <form class="form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
                         let n = note.get_untracked();
-                        send.with_value(|s| s(if can_reject { PhoneChangeAction::Reject { note: n } } else { PhoneChangeAction::Cancel { note: n } }));
+                        let call = match (unit, can_reject, can_return) {
+                            (true, true, _) => StepCall::Unit(UnitAccountAction::Reject { note: n }),
+                            (true, _, true) => StepCall::Unit(UnitAccountAction::ReturnData { note: n }),
+                            (false, true, _) => StepCall::Phone(PhoneChangeAction::Reject { note: n }),
+                            _ => StepCall::Phone(PhoneChangeAction::Cancel { note: n }),
+                        };
+                        send.with_value(|s| s(call));
                     }>
                         <div class="field">
                             <label for="rq-note">{t!(i18n, request.note_label)}</label>
@@ -334,7 +421,7 @@ fn RequestBody(
                             <FieldMessages field="note" errors=step_errors/>
                         </div>
                         <button type="submit" class="button button-danger" disabled=move || step.pending().get()>
-                            {if can_reject { t_string!(i18n, request.reject).to_string() } else { t_string!(i18n, request.cancel).to_string() }}
+                            {if can_reject { t_string!(i18n, request.reject).to_string() } else if can_return { t_string!(i18n, request.return_data).to_string() } else { t_string!(i18n, request.cancel).to_string() }}
                         </button>
                     </form>
                 })}
@@ -369,5 +456,55 @@ fn print_page() {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
         let _ = w.print();
+    }
+}
+
+/// SOP 000 step 3: the officer enters the account data (address checked live).
+#[component]
+fn AccountDataForm(defaults: UnitAccountData, is_event: bool, step: StepAction, on_save: Callback<UnitAccountData>) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = Signal::derive(move || field_errors_of(&step.value().get().and_then(|r| r.err())));
+    let local = RwSignal::new(defaults.local_part.clone());
+    let local_in = NodeRef::<leptos::html::Input>::new();
+    let quota = NodeRef::<leptos::html::Input>::new();
+    let aliases = NodeRef::<leptos::html::Input>::new();
+    let ends_on = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
+        let data = UnitAccountData { local_part: v(local_in), quota_mb: v(quota), aliases: v(aliases), ends_on: v(ends_on) };
+        on_save.run(data);
+    };
+    view! {
+        <form class="form" novalidate data-testid="account-data" on:submit=on_submit>
+            <h3>{t!(i18n, request.input_title)}</h3>
+            <div class="field">
+                <label for="ad-local">{t!(i18n, request.input_local)}</label>
+                <input id="ad-local" node_ref=local_in type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=defaults.local_part.clone()
+                    aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part") on:change=move |ev| local.set(event_target_value(&ev))/>
+                <crate::pages::unit_account::AddressAvailability local=local/>
+                <FieldMessages field="local_part" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="ad-quota">{t!(i18n, request.input_quota)}</label>
+                <input id="ad-quota" node_ref=quota type="number" inputmode="numeric" min="100" max="51200" step="100" value=defaults.quota_mb.clone()
+                    aria-describedby="quota_mb-error" aria-invalid=invalid(errors, "quota_mb")/>
+                <FieldMessages field="quota_mb" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="ad-aliases">{t!(i18n, request.input_aliases)}</label>
+                <input id="ad-aliases" node_ref=aliases type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=defaults.aliases.clone()
+                    aria-describedby="aliases-error" aria-invalid=invalid(errors, "aliases")/>
+                <FieldMessages field="aliases" errors=errors/>
+            </div>
+            {is_event.then(|| view! {
+                <div class="field">
+                    <label for="ad-ends">{t!(i18n, request.unit_ends_on)}</label>
+                    <input id="ad-ends" node_ref=ends_on type="date" value=defaults.ends_on.clone() aria-describedby="ends_on-error" aria-invalid=invalid(errors, "ends_on")/>
+                    <FieldMessages field="ends_on" errors=errors/>
+                </div>
+            })}
+            <button type="submit" class="button button-primary button-block" disabled=move || step.pending().get()>{t!(i18n, request.input_submit)}</button>
+        </form>
     }
 }

@@ -6,6 +6,7 @@ pub mod email;
 pub mod nip;
 pub mod password;
 pub mod phone;
+pub mod upload;
 
 use serde::{Deserialize, Serialize};
 

@@ -2,6 +2,7 @@
 //! Success redirects (303); a failure renders the same page again with the
 //! typed values and field messages, in the right status.
 pub mod activate;
+pub mod attachments;
 pub mod auth;
 pub mod reset;
 

@@ -1,0 +1,113 @@
+//! A file field that uploads as soon as a file is chosen (`POST /lampiran`)
+//! and hands the form a token; errors show under the field in the user's
+//! language. The browser checks size and type first; the server decides.
+//! Choosing another file replaces the upload; "Hapus berkas" clears it.
+use crate::components::text::field_error_text;
+use crate::i18n::*;
+use crate::model::Uploaded;
+use crate::validation::FieldError;
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+enum UploadState {
+    Empty,
+    Sending,
+    Done(Uploaded),
+    Failed(FieldError),
+}
+
+/// "123 KB" / "1,2 MB": enough to recognise the file.
+fn size_text(bytes: i64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", (bytes as f64 / 1024.0).ceil().max(1.0))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+#[component]
+pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(into)] on_change: Callback<Option<Uploaded>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = RwSignal::new(UploadState::Empty);
+    let input = NodeRef::<leptos::html::Input>::new();
+    // Each choice gets a number; a slow answer for an earlier choice is dropped.
+    let attempt = StoredValue::new(0u32);
+    let on_file = move |_ev: leptos::ev::Event| {
+        attempt.update_value(|n| *n += 1);
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(file) = input.get_untracked().and_then(|i| i.files()).and_then(|l| l.get(0)) else {
+                status.set(UploadState::Empty);
+                on_change.run(None);
+                return;
+            };
+            on_change.run(None);
+            if let Err(code) = crate::validation::upload::precheck(file.size() as usize, &file.type_()) {
+                status.set(UploadState::Failed(FieldError::new("file", code)));
+                return;
+            }
+            status.set(UploadState::Sending);
+            let mine = attempt.get_value();
+            leptos::task::spawn_local(async move {
+                let result = send(kind, &file).await;
+                if attempt.try_get_value() != Some(mine) {
+                    return;
+                }
+                match result {
+                    Ok(up) => {
+                        on_change.run(Some(up.clone()));
+                        status.set(UploadState::Done(up));
+                    }
+                    Err(e) => status.set(UploadState::Failed(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (kind, input);
+    };
+    let remove = move |_| {
+        attempt.update_value(|n| *n += 1);
+        if let Some(el) = input.get_untracked() {
+            el.set_value("");
+        }
+        status.set(UploadState::Empty);
+        on_change.run(None);
+    };
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field file-field">
+            <label for=id>{label}</label>
+            <input id=id node_ref=input type="file" accept="application/pdf,image/jpeg,image/png" class="file-input"
+                aria-describedby=error_id.clone() on:change=on_file/>
+            <div id=error_id aria-live="polite">
+                {move || match status.get() {
+                    UploadState::Empty => ().into_any(),
+                    UploadState::Sending => view! { <p class="hint">{t!(i18n, request.uploading)}</p> }.into_any(),
+                    UploadState::Done(up) => view! {
+                        <p class="hint hint-ok" data-testid="file-ok">{up.filename}" · "{size_text(up.size_bytes)}</p>
+                        <button type="button" class="button button-quiet" data-testid="file-remove" on:click=remove>{t!(i18n, request.file_remove)}</button>
+                    }.into_any(),
+                    UploadState::Failed(e) => view! { <p class="field-error" data-testid="file-error">{field_error_text(i18n, &e)}</p> }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+async fn send(kind: &str, file: &web_sys::File) -> Result<Uploaded, FieldError> {
+    use crate::error::AppError;
+    let transport = || FieldError::new("file", "upload_failed");
+    let form = web_sys::FormData::new().map_err(|_| transport())?;
+    form.append_with_str("kind", kind).map_err(|_| transport())?;
+    form.append_with_blob_and_filename("file", file, &file.name()).map_err(|_| transport())?;
+    let res = gloo_net::http::Request::post("/lampiran").body(form).map_err(|_| transport())?.send().await.map_err(|_| transport())?;
+    if res.ok() {
+        return res.json::<Uploaded>().await.map_err(|_| transport());
+    }
+    match res.json::<AppError>().await {
+        Ok(AppError::Invalid(list)) => Err(list.0.into_iter().next().unwrap_or_else(transport)),
+        Ok(AppError::RateLimited { .. }) => Err(FieldError::new("file", "upload_limited")),
+        _ => Err(transport()),
+    }
+}

@@ -1,0 +1,165 @@
+//! F3 step 1: a Kepala OPD asks for a unit / kegiatan / event account (SOP 000).
+use crate::api::requests::{check_address, submit_unit_account};
+use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
+use crate::components::layout::RequireRole;
+use crate::components::text::field_error_text;
+use crate::components::upload::FileField;
+use crate::i18n::*;
+use crate::model::{Role, UnitAccountInput, Uploaded};
+use crate::validation::FieldError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn UnitAccountNewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=t_string!(i18n, request.unit_title).to_string()/>
+        <RequireRole roles=&[Role::KepalaOpd]>
+            <UnitAccountForm/>
+        </RequireRole>
+    }
+}
+
+/// Live availability of a proposed address, checked as the officer types.
+#[component]
+pub fn AddressAvailability(local: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    // Client only: the server renders nothing here, and the check starts once hydrated.
+    let check = LocalResource::new(move || {
+        let l = local.get();
+        async move { if l.trim().len() < 3 { None } else { check_address(l).await.ok() } }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                check.await.map(|c| match c.problem {
+                    None => view! { <p class="hint hint-ok" data-testid="address-free">{t!(i18n, request.address_free)}": "{c.address}</p> }.into_any(),
+                    Some(code) => {
+                        let text = field_error_text(i18n, &FieldError::new("address", code));
+                        view! { <p class="hint hint-bad" data-testid="address-taken">{text}</p> }.into_any()
+                    }
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn UnitAccountForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let submit = Action::new(|input: &UnitAccountInput| submit_unit_account(input.clone()));
+    let errors = Signal::derive(move || field_errors_of(&submit.value().get().and_then(|r| r.err())));
+    let error = Signal::derive(move || submit.value().get().and_then(|r| r.err()));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(ticket)) = submit.value().get() {
+            navigate(&format!("/admin/permohonan/{ticket}"), Default::default());
+        }
+    });
+    let kind = RwSignal::new("unit".to_string());
+    let proposed = RwSignal::new(String::new());
+    let letter = RwSignal::new(None::<Uploaded>);
+    let proposed_input = NodeRef::<leptos::html::Input>::new();
+    let purpose = NodeRef::<leptos::html::Textarea>::new();
+    let name = NodeRef::<leptos::html::Input>::new();
+    let nip = NodeRef::<leptos::html::Input>::new();
+    let phone = NodeRef::<leptos::html::Input>::new();
+    let ends_on = NodeRef::<leptos::html::Input>::new();
+    let letter_number = NodeRef::<leptos::html::Input>::new();
+    let letter_date = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
+        submit.dispatch(UnitAccountInput {
+            account_kind: kind.get_untracked(),
+            purpose: purpose.get().map(|e| e.value()).unwrap_or_default(),
+            proposed_local: v(proposed_input),
+            responsible_name: v(name),
+            responsible_nip: v(nip),
+            responsible_phone: v(phone),
+            ends_on: if kind.get_untracked() == "event" { v(ends_on) } else { String::new() },
+            letter_number: v(letter_number),
+            letter_date: v(letter_date),
+            letter_file: letter.get_untracked().map(|u| u.token).unwrap_or_default(),
+        });
+    };
+    let kinds = [
+        ("unit", t_string!(i18n, request.unit_kind_unit).to_string()),
+        ("kegiatan", t_string!(i18n, request.unit_kind_kegiatan).to_string()),
+        ("event", t_string!(i18n, request.unit_kind_event).to_string()),
+    ];
+    view! {
+        <h1>{t!(i18n, request.unit_title)}</h1>
+        <p class="lead">{t!(i18n, request.unit_lead)}</p>
+        <ErrorBanner error=error/>
+        <form class="form card" on:submit=on_submit novalidate data-testid="unit-account-form">
+            <fieldset class="field">
+                <legend>{t!(i18n, request.unit_kind)}</legend>
+                {kinds.into_iter().map(|(code, label)| view! {
+                    <label class="check">
+                        <input type="radio" name="account_kind" value=code checked=code == "unit"
+                            on:change=move |_| kind.set(code.to_string())/>
+                        {label}
+                    </label>
+                }).collect_view()}
+                <FieldMessages field="account_kind" errors=errors/>
+            </fieldset>
+            <div class="field">
+                <label for="ua-purpose">{t!(i18n, request.unit_purpose)}</label>
+                <textarea id="ua-purpose" node_ref=purpose rows="3" maxlength="500" aria-describedby="purpose-error" aria-invalid=invalid(errors, "purpose")></textarea>
+                <FieldMessages field="purpose" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="ua-proposed">{t!(i18n, request.unit_proposed)}</label>
+                <input id="ua-proposed" node_ref=proposed_input type="text" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="64"
+                    aria-describedby="ua-proposed-hint proposed_local-error" aria-invalid=invalid(errors, "proposed_local")
+                    on:change=move |ev| proposed.set(event_target_value(&ev))/>
+                <p class="hint" id="ua-proposed-hint">{t!(i18n, request.unit_proposed_hint)}</p>
+                <AddressAvailability local=proposed/>
+                <FieldMessages field="proposed_local" errors=errors/>
+            </div>
+            <div class="field" class:hidden=move || kind.get() != "event">
+                <label for="ua-ends">{t!(i18n, request.unit_ends_on)}</label>
+                <input id="ua-ends" node_ref=ends_on type="date" aria-describedby="ends_on-error" aria-invalid=invalid(errors, "ends_on")/>
+                <FieldMessages field="ends_on" errors=errors/>
+            </div>
+            <h2>{t!(i18n, request.unit_responsible)}</h2>
+            <div class="field">
+                <label for="ua-name">{t!(i18n, request.unit_resp_name)}</label>
+                <input id="ua-name" node_ref=name type="text" autocomplete="off" aria-describedby="responsible_name-error" aria-invalid=invalid(errors, "responsible_name")/>
+                <FieldMessages field="responsible_name" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="ua-nip">{t!(i18n, request.unit_resp_nip)}</label>
+                <input id="ua-nip" node_ref=nip type="text" inputmode="numeric" autocomplete="off" maxlength="24"
+                    aria-describedby="responsible_nip-error" aria-invalid=invalid(errors, "responsible_nip")/>
+                <FieldMessages field="responsible_nip" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="ua-phone">{t!(i18n, request.unit_resp_phone)}</label>
+                <input id="ua-phone" node_ref=phone type="tel" inputmode="tel" autocomplete="off" placeholder="0812…"
+                    aria-describedby="ua-phone-hint responsible_phone-error" aria-invalid=invalid(errors, "responsible_phone")/>
+                <p class="hint" id="ua-phone-hint">{t!(i18n, request.unit_resp_phone_hint)}</p>
+                <FieldMessages field="responsible_phone" errors=errors/>
+            </div>
+            <h2>{t!(i18n, request.unit_letter)}</h2>
+            <div class="field">
+                <label for="ua-letter-number">{t!(i18n, request.unit_letter_number)}</label>
+                <input id="ua-letter-number" node_ref=letter_number type="text" autocomplete="off" maxlength="100"
+                    aria-describedby="letter_number-error" aria-invalid=invalid(errors, "letter_number")/>
+                <FieldMessages field="letter_number" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="ua-letter-date">{t!(i18n, request.unit_letter_date)}</label>
+                <input id="ua-letter-date" node_ref=letter_date type="date" aria-describedby="letter_date-error" aria-invalid=invalid(errors, "letter_date")/>
+                <FieldMessages field="letter_date" errors=errors/>
+            </div>
+            <FileField kind="surat_resmi" id="ua-letter-file" label=t_string!(i18n, request.unit_letter_file).to_string()
+                on_change=Callback::new(move |u: Option<Uploaded>| letter.set(u))/>
+            <FieldMessages field="letter_file" errors=errors/>
+            <button type="submit" class="button button-primary button-block" disabled=move || submit.pending().get()>{t!(i18n, request.unit_submit)}</button>
+        </form>
+    }
+}
