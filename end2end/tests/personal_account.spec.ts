@@ -7,9 +7,9 @@ import type { Browser, Page } from '@playwright/test';
 // officer creates the account, which Surel tests on the mail server and
 // whose activation link goes to the applicant; the applicant follows it all
 // with the ticket number and a code.
-const CASE: Record<string, { name: string; suggested: string; fixed: string; nip: string; phone: string }> = {
-  desktop: { name: 'Dr. Ratna Kusuma, S.Kom', suggested: 'ratna.kusuma', fixed: 'ratna.k', nip: '199203152019032015', phone: '0812-7600-0001' },
-  mobile: { name: 'Bambang Wijaya', suggested: 'bambang.wijaya', fixed: 'bambang.w', nip: '198811022015031004', phone: '0812-7600-0002' },
+const CASE: Record<string, { name: string; suggested: string; fixed: string; nip: string; born: string; phone: string }> = {
+  desktop: { name: 'Dr. Ratna Kusuma, S.Kom', suggested: 'ratna.kusuma', fixed: 'ratna.k', nip: '199203152019032015', born: '15-03-1992', phone: '0812-7600-0001' },
+  mobile: { name: 'Bambang Wijaya', suggested: 'bambang.wijaya', fixed: 'bambang.w', nip: '198811022015031004', born: '02-11-1988', phone: '0812-7600-0002' },
 };
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
@@ -89,7 +89,7 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await kasi.goto(url);
   await hydrated(kasi);
   await expect(kasi.getByTestId('request-state')).toHaveText('Pemeriksaan Kasi');
-  await expect(kasi.locator('[data-fact="nip_info"]')).toContainText('15-03-1992');
+  await expect(kasi.locator('[data-fact="nip_info"]')).toContainText(c.born);
   await expect(kasi.getByTestId('attachments')).toContainText('formulir.pdf');
   await kasi.getByTestId('return-fix').click();
   await expect(kasi.locator('#note-error')).toHaveText('Tuliskan alasannya.');

@@ -81,9 +81,12 @@ async fn phone_change_with_concurrent_approval() {
         } else {
             assert_eq!(d["row"]["state"], "ditolak");
         }
-        // People without a request role see nothing of it.
+        // A role that does not handle phone changes sees nothing of it: not
+        // even that the ticket exists (the same answer as an unknown ticket).
         let simpeg = s.signed_in("agus.setiawan@batam.go.id").await;
         let (status, _) = s.call(&simpeg, "/api/requests/get", json!({ "ticket": ticket })).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = s.call(&simpeg, "/api/requests/get", json!({ "ticket": "SRL-2000-999999" })).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
