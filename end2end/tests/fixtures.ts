@@ -53,3 +53,9 @@ export async function signIn(page: Page, role: RoleKey) {
 export async function hydrated(page: Page) {
   await page.waitForFunction(() => (window as any).__surel_hydrated === true, null, { timeout: 20_000 });
 }
+
+/** Mobile first: the page fits its viewport's width (nothing scrolls sideways). */
+export async function fitsWidth(page: Page) {
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  expect(scroll, 'page wider than the viewport').toBeLessThanOrEqual(inner);
+}

@@ -1,4 +1,4 @@
-import { test, expect, signIn, hydrated, watchErrors, RoleKey } from './fixtures';
+import { test, expect, signIn, hydrated, watchErrors, fitsWidth, RoleKey } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 // SOP 002 (F4): an ASN applicant with no account applies on the public page,
@@ -41,6 +41,7 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await page.getByRole('link', { name: /Minta akun email ASN/ }).click();
   await expect(page).toHaveURL(/\/permohonan-akun$/);
   await hydrated(page);
+  await fitsWidth(page);
 
   // Nothing filled in: every field says what is missing, in Indonesian.
   await page.getByRole('button', { name: 'Kirim permohonan' }).click();
@@ -142,6 +143,7 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await page.getByLabel('Kode dari SMS').fill(statusCode);
   await page.getByRole('button', { name: 'Lihat status' }).click();
   await expect(page.getByTestId('status-state')).toHaveText('Selesai');
+  await fitsWidth(page);
   await expect(page.getByTestId('status-view')).toContainText(`${c.fixed}@batam.go.id`);
   await expect(page.getByTestId('status-view')).toContainText('Formulir belum ditandatangani atasan');
   await expect(page.getByTestId('status-view')).not.toContainText('hendra.gunawan');

@@ -1,4 +1,4 @@
-import { test, expect, signIn, hydrated } from './fixtures';
+import { test, expect, signIn, hydrated, fitsWidth } from './fixtures';
 
 // Service levels (Admin sistem), the dashboard and the monthly recap.
 test('the admin sets a standard time; bad values are refused field by field', async ({ page }, info) => {
@@ -9,6 +9,7 @@ test('the admin sets a standard time; bad values are refused field by field', as
   await hydrated(page);
   const kabid = page.getByLabel(/Akun OPD.*Menunggu persetujuan Kabid PE/);
   await expect(kabid).toHaveValue(/^\d+$/);
+  await fitsWidth(page);
   const before = await kabid.inputValue();
 
   await kabid.fill('0');
@@ -47,6 +48,7 @@ test('the dashboard shows each request type with its steps, and the recap downlo
   await expect(personal).toContainText('SOP 002');
   await expect(personal.locator('tr[data-state="pemeriksaan"]')).toContainText('15 mnt');
   await expect(page.locator('section.flow-stats[data-kind="phone_change"] [data-stat="open"]')).toHaveText(/^\d+$/);
+  await fitsWidth(page);
   // another month: the page asks the server again
   await page.getByLabel('Bulan').fill('2026-01');
   await expect(page.getByTestId('dashboard-month')).toContainText('2026-01');
