@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 /// How long a correction link works.
 const FIX_VALID_DAYS: i64 = 14;
-const SUBMITS_PER_IP: Limit = Limit::new("apply-submit-ip", 10, 3600);
+const SUBMITS_PER_IP: Limit = Limit::new("apply-submit-ip", 30, 3600);
 const ADDRESS_CHECKS_PER_IP: Limit = Limit::new("apply-address-ip", 120, 3600);
 /// Setting that holds the rule for proposed addresses (`first.last` …).
 pub const ADDRESS_RULE_KEY: &str = "accounts.address_rule";

@@ -25,7 +25,9 @@ pub use super::entities::phone_proof::Model as Proof;
 pub const CODE_TTL_MINUTES: i64 = 10;
 pub const MAX_WRONG_GUESSES: i32 = 5;
 pub const RESEND_COOLDOWN_SECS: i64 = 60;
-const SENDS_PER_IP: Limit = Limit::new("proof-send-ip", 20, 3600);
+// Generous per address: a whole office may share one address behind NAT;
+// the per-number limit is what protects people's phones.
+const SENDS_PER_IP: Limit = Limit::new("proof-send-ip", 60, 3600);
 const SENDS_PER_NUMBER: Limit = Limit::new("proof-send-number", 5, 24 * 3600);
 const GUESSES_PER_IP: Limit = Limit::new("proof-guess-ip", 60, 3600);
 
