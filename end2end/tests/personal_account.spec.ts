@@ -139,6 +139,7 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await hydrated(page);
   await expect(page.getByLabel('Nomor tiket')).toHaveValue(ticket);
   await page.getByRole('button', { name: 'Kirim kode' }).click();
+  await expect(page.getByTestId('status-code')).toBeVisible();
   const statusCode = /\b(\d{6})\b/.exec(await sms(officer, e164, /status tiket/))![1];
   await page.getByLabel('Kode dari SMS').fill(statusCode);
   await page.getByRole('button', { name: 'Lihat status' }).click();
