@@ -27,6 +27,7 @@ pub mod reset;
 pub mod seed;
 pub mod sla;
 pub mod sessions;
+pub mod simpeg;
 pub mod staff;
 pub mod unit_account;
 pub mod state;

@@ -1,0 +1,8 @@
+//! F5, bulk ASN accounts from a SIMPEG export (SOP 004): the pure part.
+//! Read the upload ([`reader`], with [`columns`] for the header mapping),
+//! check each row ([`rules`], with [`units`] for the OPD), propose addresses
+//! for the eligible ones ([`addresses`]). [`generator`] makes realistic test
+//! files. No database, no I/O: the server functions around it do that.
+
+pub mod columns;
+pub mod reader;
