@@ -4,5 +4,8 @@
 //! for the eligible ones ([`addresses`]). [`generator`] makes realistic test
 //! files. No database, no I/O: the server functions around it do that.
 
+pub mod addresses;
 pub mod columns;
 pub mod reader;
+pub mod rules;
+pub mod units;
