@@ -6,6 +6,10 @@
 
 pub mod addresses;
 pub mod columns;
+pub mod generator;
 pub mod reader;
 pub mod rules;
 pub mod units;
+
+#[cfg(test)]
+mod tests;
