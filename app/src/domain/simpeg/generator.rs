@@ -139,6 +139,13 @@ impl Generated {
         self.rows.iter().filter(|r| r.planted.eligible()).count()
     }
 
+    /// The header row and every row, as text cells (for writers of other formats).
+    pub fn table(&self) -> Vec<Vec<String>> {
+        let mut t = vec![HEADERS.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+        t.extend(self.rows.iter().map(|r| r.cells().iter().map(|c| c.to_string()).collect()));
+        t
+    }
+
     /// CSV bytes; with `;` (Excel's choice in Indonesian locales) a UTF-8 BOM leads, as Excel writes it.
     pub fn to_csv(&self, delimiter: u8) -> Result<Vec<u8>, String> {
         let mut out = Vec::new();

@@ -10,6 +10,9 @@ pub mod generator;
 pub mod reader;
 pub mod rules;
 pub mod units;
+mod xls_guard;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod xls_fixture;

@@ -163,7 +163,10 @@ pub fn read_sheet(bytes: &[u8], mapping: Option<&ColumnMapping>) -> Result<Sheet
             check_zip_unpacked_size(bytes)?;
             guard_parser(|| read_xlsx(bytes))?
         }
-        FileKind::Xls => guard_parser(|| read_xls(bytes))?,
+        FileKind::Xls => {
+            super::xls_guard::check_xls(bytes)?;
+            guard_parser(|| read_xls(bytes))?
+        }
     };
     assemble(kind, raw, mapping)
 }

@@ -133,6 +133,7 @@ fn hostile_bytes_never_panic() {
     let g = generate(&GeneratorConfig { rows: 40, bad_fraction: 0.5, seed: 5, today: TODAY });
     let xlsx = g.to_xlsx().unwrap();
     let csv = g.to_csv(b';').unwrap();
+    let xls = super::xls_fixture::xls_from_rows(&g.table());
     let run = |bytes: &[u8]| {
         if let Ok(rows) = judge(bytes, &g.has_mailbox, None) {
             let _ = propose_addresses(&rows, DEFAULT_RULE, &HashSet::new());
@@ -148,8 +149,8 @@ fn hostile_bytes_never_panic() {
         run(&bytes);
     }
     // Real files with flipped bytes, cut short, or with a run of bytes overwritten.
-    for source in [&xlsx, &csv] {
-        for _ in 0..150 {
+    for source in [&xlsx, &csv, &xls] {
+        for _ in 0..300 {
             let mut bytes = source.clone();
             match rng.gen_range(0..3) {
                 0 => {
@@ -195,3 +196,17 @@ fn many_equal_names_stay_distinct() {
     assert_eq!(distinct.len(), 3000);
     assert_eq!(proposals[2999].local_part.as_deref(), Ok("budi.santoso3000"));
 }
+
+#[test]
+fn xls_round_trip_1000_rows() {
+    let g = generate(&config(1000, 15));
+    let bytes = super::xls_fixture::xls_from_rows(&g.table());
+    let sheet = read_sheet(&bytes, None).unwrap();
+    assert_eq!(sheet.kind, FileKind::Xls);
+    assert_eq!(sheet.rows.len(), 1000);
+    let rows = judge(&bytes, &g.has_mailbox, None).unwrap();
+    assert_as_planted(&g, &rows);
+    assert_addresses(&rows);
+}
+
+
