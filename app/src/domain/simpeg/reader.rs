@@ -150,6 +150,61 @@ pub struct Sheet {
 /// Reads an upload. Without `mapping` the columns are detected from the
 /// header names; with one (from the mapping screen) it is used as given.
 pub fn read_sheet(bytes: &[u8], mapping: Option<&ColumnMapping>) -> Result<Sheet, ReadError> {
+    let (kind, raw) = read_rows(bytes)?;
+    let table = split_header(raw)?;
+    let mapping = match mapping {
+        Some(m) => m.clone(),
+        None => table.detected,
+    };
+    let width = table.headers.len().max(table.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0));
+    mapping.validate(width)?;
+    if table.rows.is_empty() {
+        return Err(ReadError::NoRows);
+    }
+    if table.rows.len() > MAX_ROWS {
+        return Err(ReadError::TooManyRows);
+    }
+    let used: Vec<usize> = mapping.pairs().into_iter().map(|(_, c)| c).collect();
+    let unmatched = table
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !used.contains(i) && !h.is_empty())
+        .map(|(i, h)| (i, h.clone()))
+        .collect();
+    let rows = table.rows.into_iter().map(|(line, cells)| SheetRow { line, cells }).collect();
+    Ok(Sheet { kind, header_line: table.header_line, headers: table.headers, mapping, unmatched, rows })
+}
+
+/// What the mapping screen shows when the headers are not all recognised:
+/// the header row, what was detected, what is missing, and a few rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preview {
+    pub kind: FileKind,
+    pub header_line: usize,
+    pub headers: Vec<String>,
+    pub detected: ColumnMapping,
+    /// Required fields without a column.
+    pub missing: Vec<Field>,
+    /// The first data rows, up to the number asked for.
+    pub sample: Vec<SheetRow>,
+    /// How many data rows the file has.
+    pub data_rows: usize,
+}
+
+/// Reads an upload for the mapping screen: succeeds whatever the headers
+/// say (the file-level errors still apply).
+pub fn preview(bytes: &[u8], sample_rows: usize) -> Result<Preview, ReadError> {
+    let (kind, raw) = read_rows(bytes)?;
+    let table = split_header(raw)?;
+    let missing = Field::ALL.iter().copied().filter(|f| f.required() && table.detected.get(*f).is_none()).collect();
+    let data_rows = table.rows.len();
+    let sample = table.rows.into_iter().take(sample_rows).map(|(line, cells)| SheetRow { line, cells }).collect();
+    Ok(Preview { kind, header_line: table.header_line, headers: table.headers, detected: table.detected, missing, sample, data_rows })
+}
+
+/// The file's non-empty rows, under the ceilings, whatever the format.
+fn read_rows(bytes: &[u8]) -> Result<(FileKind, RawRows), ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -168,7 +223,7 @@ pub fn read_sheet(bytes: &[u8], mapping: Option<&ColumnMapping>) -> Result<Sheet
             guard_parser(|| read_xls(bytes))?
         }
     };
-    assemble(kind, raw, mapping)
+    Ok((kind, raw))
 }
 
 /// Rows as they come out of a parser: (1-based line, cells), empty rows skipped.
@@ -222,13 +277,22 @@ impl RowSink {
     }
 }
 
-/// Picks the header row, applies or detects the mapping, and keeps the rows below.
-fn assemble(kind: FileKind, mut raw: RawRows, mapping: Option<&ColumnMapping>) -> Result<Sheet, ReadError> {
+/// A file split at its header row.
+struct Table {
+    header_line: usize,
+    headers: Vec<String>,
+    detected: ColumnMapping,
+    /// The rows below the header.
+    rows: RawRows,
+}
+
+/// Finds the header: the first row where every required field is found,
+/// else the row among the first few matching the most fields (title lines
+/// above it are dropped).
+fn split_header(mut raw: RawRows) -> Result<Table, ReadError> {
     if raw.is_empty() {
         return Err(ReadError::NoHeader);
     }
-    // The header is the first row where every required field is found, else
-    // the row among the first few matching the most fields.
     let mut best: Option<(usize, ColumnMapping, usize)> = None;
     for (i, (_, cells)) in raw.iter().take(HEADER_SEARCH_ROWS).enumerate() {
         let detected = detect_mapping(cells);
@@ -242,30 +306,9 @@ fn assemble(kind: FileKind, mut raw: RawRows, mapping: Option<&ColumnMapping>) -
         }
     }
     let (header_index, detected, _) = best.unwrap_or((0, ColumnMapping::default(), 0));
-    let mut rest = raw.split_off(header_index + 1);
+    let rows = raw.split_off(header_index + 1);
     let (header_line, headers) = raw.pop().unwrap_or((1, Vec::new()));
-    drop(raw); // title lines above the header
-    let mapping = match mapping {
-        Some(m) => m.clone(),
-        None => detected,
-    };
-    let width = headers.len().max(rest.iter().map(|(_, c)| c.len()).max().unwrap_or(0));
-    mapping.validate(width)?;
-    if rest.is_empty() {
-        return Err(ReadError::NoRows);
-    }
-    if rest.len() > MAX_ROWS {
-        return Err(ReadError::TooManyRows);
-    }
-    let used: Vec<usize> = mapping.pairs().into_iter().map(|(_, c)| c).collect();
-    let unmatched = headers
-        .iter()
-        .enumerate()
-        .filter(|(i, h)| !used.contains(i) && !h.is_empty())
-        .map(|(i, h)| (i, h.clone()))
-        .collect();
-    let rows = rest.drain(..).map(|(line, cells)| SheetRow { line, cells }).collect();
-    Ok(Sheet { kind, header_line, headers, mapping, unmatched, rows })
+    Ok(Table { header_line, headers, detected, rows })
 }
 
 /// Third-party parsers meet hostile files here; a panic inside one is turned
@@ -519,6 +562,19 @@ mod tests {
         assert_eq!(read_sheet(b"", None), Err(ReadError::Empty));
         assert_eq!(read_sheet(b" \n\n", None), Err(ReadError::NoHeader));
         assert_eq!(read_sheet(format!("{HEADER}\n").as_bytes(), None), Err(ReadError::NoRows));
+    }
+
+    #[test]
+    fn previews_for_the_mapping_screen() {
+        let text = "Kolom A;Nama;Kolom C\n1;Budi;x\n2;Sari;y\n3;Dewi;z\n";
+        let p = preview(text.as_bytes(), 2).unwrap();
+        assert_eq!(p.headers, vec!["Kolom A", "Nama", "Kolom C"]);
+        assert_eq!(p.detected.get(Field::Name), Some(1));
+        assert_eq!(p.missing.first(), Some(&Field::Nip));
+        assert!(!p.missing.contains(&Field::Name));
+        assert_eq!(p.sample.len(), 2);
+        assert_eq!(p.data_rows, 3);
+        assert_eq!(preview(b"", 2), Err(ReadError::Empty));
     }
 
     #[test]
