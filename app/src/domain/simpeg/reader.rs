@@ -319,14 +319,20 @@ fn guard_parser(f: impl FnOnce() -> Result<RawRows, ReadError>) -> Result<RawRow
 
 // ---- CSV -------------------------------------------------------------------
 
-/// CSV as text: UTF-8 (with or without BOM), else Windows-1252 as Excel on
-/// Indonesian Windows writes it; delimiter `;`, `,` or tab, guessed from the
+/// CSV as text: UTF-8 (with or without BOM), UTF-16LE with BOM (Excel's
+/// "Unicode Text"), else Windows-1252 as Excel on Indonesian Windows writes it; delimiter `;`, `,` or tab, guessed from the
 /// first line, or given by Excel's `sep=;` line.
 fn read_csv(bytes: &[u8]) -> Result<RawRows, ReadError> {
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let text: Cow<str> = match std::str::from_utf8(bytes) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => Cow::Owned(bytes.iter().map(|b| cp1252(*b)).collect()),
+    let text: Cow<str> = if let Some(utf16) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        // Excel's "Unicode Text" export: UTF-16LE, tab-separated.
+        let units: Vec<u16> = utf16.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+        Cow::Owned(String::from_utf16_lossy(&units))
+    } else {
+        let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => Cow::Owned(bytes.iter().map(|b| cp1252(*b)).collect()),
+        }
     };
     let (delimiter, skip_first) = csv_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
@@ -551,6 +557,12 @@ mod tests {
         bytes.extend_from_slice(b"\n1;Jos\xe9 \x93Joe\x94\n");
         let sheet = read_sheet(&bytes, None).unwrap();
         assert_eq!(sheet.rows[0].cells[1], "José “Joe”");
+
+        let text = format!("{}\n1\tSiti 😀\n", HEADER.replace(';', "\t"));
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let sheet = read_sheet(&bytes, None).unwrap();
+        assert_eq!(sheet.rows[0].cells, vec!["1", "Siti 😀"]);
     }
 
     #[test]
