@@ -279,3 +279,128 @@ pub struct Uploaded {
     pub content_type: String,
     pub size_bytes: i64,
 }
+
+/// SOP 002 step 1: what an ASN applicant submits on the public form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalAccountInput {
+    pub name: String,
+    pub nip: String,
+    /// The unit's id (from the list on the form).
+    pub unit_id: String,
+    /// Proposed local part (before the `@`).
+    pub proposed_local: String,
+    pub phone: String,
+    /// From `send_apply_code`: which code the applicant is typing.
+    pub phone_token: String,
+    pub phone_code: String,
+    pub personal_email: String,
+    /// Token of the uploaded signed form; on a correction, empty keeps the old one.
+    pub form_file: String,
+}
+
+/// The correction page: the data as submitted and the checker's note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalAccountFix {
+    pub ticket: String,
+    pub note: String,
+    pub input: PersonalAccountInput,
+    pub phone_masked: String,
+}
+
+/// SOP 002 step 3: the account data the officer confirms.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalAccountData {
+    pub local_part: String,
+    pub quota_mb: String,
+}
+
+/// A unit on the public application form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicUnit {
+    pub id: i32,
+    pub name: String,
+}
+
+/// One step as the applicant sees it (no staff names).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicantStep {
+    pub action: String,
+    pub to_state: String,
+    pub at: String,
+    /// The reason, for a return or a rejection.
+    pub note: Option<String>,
+}
+
+/// What an applicant sees of their request after proving the phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicantStatus {
+    pub ticket: String,
+    pub state: String,
+    pub name: String,
+    pub unit: String,
+    /// The new address, once the request is done.
+    pub address: Option<String>,
+    pub due_at: Option<String>,
+    pub steps: Vec<ApplicantStep>,
+}
+
+/// One step's figures for a month: how often it was done, the median office
+/// time it took and how many were within the standard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepStats {
+    pub state: String,
+    pub sop_step: Option<u8>,
+    pub count: u32,
+    pub median_minutes: Option<i64>,
+    pub standard_minutes: Option<i64>,
+    pub within_standard: u32,
+}
+
+/// One request type on the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowStats {
+    pub kind: String,
+    pub sop: String,
+    pub open: u32,
+    pub overdue: u32,
+    /// Created and closed in the month.
+    pub created: u32,
+    pub closed: u32,
+    pub steps: Vec<StepStats>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// `2026-11`
+    pub month: String,
+    pub flows: Vec<FlowStats>,
+}
+
+/// A step's standard time: the SOP's and the one in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepStandard {
+    pub kind: String,
+    pub sop: String,
+    pub state: String,
+    pub sop_step: Option<u8>,
+    pub default_minutes: u32,
+    pub minutes: u32,
+}
+
+/// Office hours of one weekday (`HH:MM`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeDay {
+    pub open: String,
+    pub close: String,
+    pub closed: bool,
+}
+
+/// What the Admin sistem sets for service levels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceLevelSettings {
+    pub steps: Vec<StepStandard>,
+    /// Monday first, seven days.
+    pub days: Vec<OfficeDay>,
+    /// One date (`YYYY-MM-DD`) per line.
+    pub holidays: String,
+}

@@ -5,30 +5,35 @@ export const DOMAIN = 'batam.go.id';
 
 /** Demo staff (seeded by `surel seed-demo`) and the navigation each must see. */
 export const STAFF = {
-  admin: { address: `andi.pratama@${DOMAIN}`, name: 'Andi Pratama', nav: ['/admin', '/admin/permohonan', '/admin/staf', '/admin/audit', '/admin/kotak-keluar', '/admin/sesi'] },
-  auditor: { address: `dewi.lestari@${DOMAIN}`, name: 'Dewi Lestari', nav: ['/admin', '/admin/permohonan', '/admin/audit', '/admin/sesi'] },
-  petugas: { address: `budi.santoso@${DOMAIN}`, name: 'Budi Santoso', nav: ['/admin', '/admin/permohonan', '/admin/kotak-keluar', '/admin/sesi'] },
-  petugas2: { address: `sari.wulandari@${DOMAIN}`, name: 'Sari Wulandari', nav: ['/admin', '/admin/permohonan', '/admin/kotak-keluar', '/admin/sesi'] },
-  kasi: { address: `hendra.gunawan@${DOMAIN}`, name: 'Hendra Gunawan', nav: ['/admin', '/admin/permohonan', '/admin/sesi'] },
-  kabid: { address: `rudi.hartono@${DOMAIN}`, name: 'Rudi Hartono', nav: ['/admin', '/admin/permohonan', '/admin/sesi'] },
-  kepala_opd: { address: `siti.rahma@${DOMAIN}`, name: 'Siti Rahma', nav: ['/admin', '/admin/permohonan', '/admin/sesi'] },
-  pengelola_simpeg: { address: `agus.setiawan@${DOMAIN}`, name: 'Agus Setiawan', nav: ['/admin', '/admin/permohonan', '/admin/sesi'] },
+  admin: { address: `andi.pratama@${DOMAIN}`, name: 'Andi Pratama', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/staf', '/admin/layanan', '/admin/audit', '/admin/kotak-keluar', '/admin/sesi'] },
+  auditor: { address: `dewi.lestari@${DOMAIN}`, name: 'Dewi Lestari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/layanan', '/admin/audit', '/admin/sesi'] },
+  petugas: { address: `budi.santoso@${DOMAIN}`, name: 'Budi Santoso', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/kotak-keluar', '/admin/sesi'] },
+  petugas2: { address: `sari.wulandari@${DOMAIN}`, name: 'Sari Wulandari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/kotak-keluar', '/admin/sesi'] },
+  kasi: { address: `hendra.gunawan@${DOMAIN}`, name: 'Hendra Gunawan', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
+  kabid: { address: `rudi.hartono@${DOMAIN}`, name: 'Rudi Hartono', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
+  kepala_opd: { address: `siti.rahma@${DOMAIN}`, name: 'Siti Rahma', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
+  pengelola_simpeg: { address: `agus.setiawan@${DOMAIN}`, name: 'Agus Setiawan', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
   pejabat_struktural: { address: `maya.sari@${DOMAIN}`, name: 'Maya Sari', nav: ['/admin', '/admin/sesi'] },
 } as const;
 export type RoleKey = keyof typeof STAFF;
 
 /** Every test fails on an uncaught error in the page (a broken hydration shows up here). */
+/** Collects uncaught errors of a page (use for extra browser contexts too). */
+export function watchErrors(page: Page, errors: string[]) {
+  // A navigation that starts while the WASM is still streaming cuts the
+  // download short; Chromium reports that as a CompileError of the page being
+  // left. It says nothing about the app (a 404 or a hydration panic still fails).
+  const aborted = /instantiateStreaming\(\): expected \d+ bytes, fell off end/;
+  page.on('pageerror', (e) => { if (!aborted.test(String(e))) errors.push(String(e)); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && !aborted.test(m.text())) errors.push(m.text());
+  });
+}
+
 export const test = base.extend<{ pageErrors: string[] }>({
   pageErrors: [async ({ page }, use) => {
     const errors: string[] = [];
-    // A navigation that starts while the WASM is still streaming cuts the
-    // download short; Chromium reports that as a CompileError of the page being
-    // left. It says nothing about the app (a 404 or a hydration panic still fails).
-    const aborted = /instantiateStreaming\(\): expected \d+ bytes, fell off end/;
-    page.on('pageerror', (e) => { if (!aborted.test(String(e))) errors.push(String(e)); });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && !aborted.test(m.text())) errors.push(m.text());
-    });
+    watchErrors(page, errors);
     await use(errors);
     expect(errors, 'errors in the page').toEqual([]);
   }, { auto: true }],

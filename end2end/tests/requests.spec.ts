@@ -3,6 +3,8 @@ import { test, expect, signIn, hydrated } from './fixtures';
 // SOP 001 "no" branch (F2): the owner comes to the desk, the officer records the
 // identity document and the new number, the owner reads back the code sent to
 // it, and a Kasi approves in their own browser.
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+
 const OWNER: Record<string, { address: string; phone: string }> = {
   desktop: { address: 'fitri.handayani@batam.go.id', phone: '0812-7300-0001' },
   mobile: { address: 'rina.marlina@batam.go.id', phone: '0812-7300-0002' },
@@ -33,11 +35,17 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   await page.getByLabel('Jenis dokumen identitas').selectOption('ktp');
   await page.getByLabel('Nomor dokumen').fill('2171015508900003');
   await page.getByLabel('Nomor HP baru').fill(owner.phone);
+  // the scan of the document is part of the record
+  await page.getByRole('button', { name: 'Catat dan kirim kode' }).click();
+  await expect(page.locator('#doc_scan-error')).toHaveText('Lampirkan foto atau pindaian dokumen identitas.');
+  await page.getByLabel(/Foto\/pindaian dokumen identitas/).setInputFiles({ name: 'ktp.png', mimeType: 'image/png', buffer: PNG });
+  await expect(page.getByTestId('file-ok')).toContainText('ktp.png');
   await page.getByRole('button', { name: 'Catat dan kirim kode' }).click();
   await expect(page).toHaveURL(/\/admin\/permohonan\/SRL-\d{4}-\d{6}$/);
   const requestUrl = page.url();
   await expect(page.getByTestId('request-state')).toHaveText('Menunggu kode dari pemilik');
   await expect(page.locator('[data-fact="doc_number"]')).toHaveText('••••0003');
+  await expect(page.getByTestId('attachments')).toContainText('ktp.png');
 
   // The code went to the new number (demo outbox).
   await page.goto('/admin/kotak-keluar');

@@ -1,4 +1,4 @@
-import { test, expect, signIn, hydrated, RoleKey } from './fixtures';
+import { test, expect, signIn, hydrated, watchErrors, RoleKey } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 // SOP 000 (F3): Kepala OPD asks for a unit/event account with the official
@@ -13,14 +13,15 @@ const CASE: Record<string, { local: string; phone: string; nip: string }> = {
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
-async function as(browser: Browser, page: Page, role: RoleKey): Promise<Page> {
+async function as(browser: Browser, page: Page, role: RoleKey, errors: string[]): Promise<Page> {
   const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: page.viewportSize() ?? undefined });
   const p = await ctx.newPage();
+  watchErrors(p, errors);
   await signIn(p, role);
   return p;
 }
 
-test('unit account: submitted with a letter, approved, entered, verified, tested, reported', async ({ page, browser }, info) => {
+test('unit account: submitted with a letter, approved, entered, verified, tested, reported', async ({ page, browser, pageErrors }, info) => {
   const c = CASE[info.project.name];
   test.skip(!c, 'desktop and mobile only');
   await signIn(page, 'kepala_opd');
@@ -61,7 +62,7 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await expect(page.getByTestId('attachments')).toContainText('surat-permohonan.pdf');
 
   // Kabid PE: from the queue on the home page, approve in two taps.
-  const kabid = await as(browser, page, 'kabid');
+  const kabid = await as(browser, page, 'kabid', pageErrors);
   await expect(kabid.getByTestId('queues')).toContainText('Akun OPD/kegiatan: menunggu persetujuan');
   await kabid.goto(url);
   await hydrated(kabid);
@@ -69,7 +70,7 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await expect(kabid.getByTestId('request-state')).toHaveText('Input data akun');
 
   // First officer enters the data; the proposal is prefilled.
-  const budi = await as(browser, page, 'petugas');
+  const budi = await as(browser, page, 'petugas', pageErrors);
   await budi.goto(url);
   await hydrated(budi);
   await expect(budi.getByLabel('Alamat email final')).toHaveValue(c.local);
@@ -84,7 +85,7 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await expect(budi.getByTestId('approve-data')).toHaveCount(0);
 
   // Second officer approves: the mailbox is created and tested on the mail server.
-  const sari = await as(browser, page, 'petugas2');
+  const sari = await as(browser, page, 'petugas2', pageErrors);
   await sari.goto(url);
   await hydrated(sari);
   await sari.getByTestId('approve-data').click();

@@ -1,4 +1,5 @@
 //! Browser entry point. The server renders every page; this hydrates it.
+#![recursion_limit = "512"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_password_reset;
 mod m20261124_000003_mail_test_view;
+mod m20261124_000004_phone_proofs;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_password_reset::Migration),
             Box::new(m20261124_000003_mail_test_view::Migration),
+            Box::new(m20261124_000004_phone_proofs::Migration),
         ]
     }
 }

@@ -78,6 +78,7 @@ pub fn build(app_state: AppState) -> Router {
         .route("/ganti-sandi", post(forms::reset::submit))
         .route("/lampiran", post(forms::attachments::upload).layer(forms::attachments::body_limit()))
         .route("/lampiran/{id}", get(forms::attachments::download))
+        .route("/laporan/rekap", get(forms::recap::download))
         .route("/healthz", get(health))
         .leptos_routes_with_context(&state, routes, ctx.clone(), {
             let leptos = leptos.clone();

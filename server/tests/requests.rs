@@ -12,6 +12,7 @@ const KASI: &str = "hendra.gunawan@batam.go.id";
 const OWNER: &str = "fitri.handayani@batam.go.id";
 const OLD_PHONE: &str = "+6281290000005";
 const NEW_PHONE: &str = "+6281273000009";
+const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];
 
 async fn detail(s: &TestServer, c: &reqwest::Client, ticket: &str) -> Value {
     let (status, text) = s.call(c, "/api/requests/get", json!({ "ticket": ticket })).await;
@@ -24,7 +25,8 @@ async fn phone_change_with_concurrent_approval() {
     for db in support::databases() {
         let s = TestServer::start(db).await;
         let petugas = s.signed_in(PETUGAS).await;
-        let start = json!({ "input": { "address": OWNER, "doc_type": "ktp", "doc_number": "2171015508900003", "new_phone": "0812-7300-0009" } });
+        let scan = s.upload_token(&petugas, "identitas", "ktp.png", PNG).await;
+        let start = json!({ "input": { "address": OWNER, "doc_type": "ktp", "doc_number": "2171015508900003", "new_phone": "0812-7300-0009", "doc_scan": scan } });
 
         // A Kasi cannot record a desk visit; the officer can.
         let kasi_a = s.signed_in(KASI).await;

@@ -1,7 +1,7 @@
 //! Who may call which server function. The HTTP layer checks every call
 //! against this table before the function runs; a function missing from the
 //! table cannot be called at all (deny by default).
-use super::{activation, audit, auth, forms, home, outbox, requests, reset, staff};
+use super::{activation, apply, audit, auth, forms, home, outbox, reports, requests, reset, staff};
 use crate::domain::auth::Actor;
 use crate::error::AppError;
 use crate::model::Role;
@@ -50,6 +50,22 @@ pub fn table() -> Vec<(&'static str, Access)> {
         (<requests::SubmitUnitAccount as ServerFn>::PATH, Access::Roles(&[Role::KepalaOpd])),
         (<requests::UnitAccountStep as ServerFn>::PATH, Access::Roles(&[Role::Kabid, Role::Petugas])),
         (<requests::CheckAddress as ServerFn>::PATH, Access::Roles(&[Role::KepalaOpd, Role::Petugas, Role::Admin])),
+        // SOP 002: applicants have no account; each function limits itself
+        // (codes, rate limits counted in the database) and reveals nothing
+        // about other people's requests.
+        (<apply::ApplyUnits as ServerFn>::PATH, Access::Public),
+        (<apply::ApplySuggestAddress as ServerFn>::PATH, Access::Public),
+        (<apply::ApplyCheckAddress as ServerFn>::PATH, Access::Public),
+        (<apply::ApplySendCode as ServerFn>::PATH, Access::Public),
+        (<apply::ApplySubmit as ServerFn>::PATH, Access::Public),
+        (<apply::ApplyFixInfo as ServerFn>::PATH, Access::Public),
+        (<apply::ApplyResubmit as ServerFn>::PATH, Access::Public),
+        (<apply::ApplyStatusCode as ServerFn>::PATH, Access::Public),
+        (<apply::ApplyStatus as ServerFn>::PATH, Access::Public),
+        (<reports::GetDashboard as ServerFn>::PATH, Access::Roles(REQUESTS)),
+        (<reports::GetServiceLevels as ServerFn>::PATH, Access::Roles(AUDIT)),
+        (<reports::SaveServiceLevels as ServerFn>::PATH, Access::Roles(ADMIN)),
+        (<apply::PersonalAccountStep as ServerFn>::PATH, Access::Roles(&[Role::Kasi, Role::Petugas, Role::Admin])),
     ]
 }
 

@@ -22,6 +22,9 @@ pub struct PhoneChangeInput {
     pub doc_type: String,
     pub doc_number: String,
     pub new_phone: String,
+    /// Token of the uploaded identity scan (`POST /lampiran`, kind `identitas`).
+    #[serde(default)]
+    pub doc_scan: String,
 }
 
 /// SOP 001 step 1 at the desk: returns the new ticket number.
@@ -29,7 +32,7 @@ pub struct PhoneChangeInput {
 pub async fn start_phone_change(input: PhoneChangeInput) -> Result<String, AppError> {
     super::ctx::run(|cx| async move {
         use crate::domain::phone_change::{start, Desk};
-        let desk = Desk { address: input.address, doc_type: input.doc_type, doc_number: input.doc_number, new_phone: input.new_phone };
+        let desk = Desk { address: input.address, doc_type: input.doc_type, doc_number: input.doc_number, new_phone: input.new_phone, doc_scan: input.doc_scan };
         start(&cx.state, cx.actor()?, desk).await
     })
     .await

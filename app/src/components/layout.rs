@@ -69,7 +69,9 @@ fn nav_items() -> Vec<NavItem> {
     vec![
         NavItem { href: "/admin", roles: ANY_STAFF, key: |i| t_string!(i, nav.home).to_string() },
         NavItem { href: "/admin/permohonan", roles: crate::pages::requests::REQUEST_ROLES, key: |i| t_string!(i, nav.requests).to_string() },
+        NavItem { href: "/admin/dasbor", roles: crate::pages::requests::REQUEST_ROLES, key: |i| t_string!(i, nav.dashboard).to_string() },
         NavItem { href: "/admin/staf", roles: &[Role::Admin], key: |i| t_string!(i, nav.staff).to_string() },
+        NavItem { href: "/admin/layanan", roles: &[Role::Admin, Role::Auditor], key: |i| t_string!(i, nav.service_levels).to_string() },
         NavItem { href: "/admin/audit", roles: &[Role::Admin, Role::Auditor], key: |i| t_string!(i, nav.audit).to_string() },
         NavItem { href: "/admin/kotak-keluar", roles: &[Role::Admin, Role::Petugas], key: |i| t_string!(i, nav.outbox).to_string() },
         NavItem { href: "/admin/sesi", roles: ANY_STAFF, key: |i| t_string!(i, nav.sessions).to_string() },

@@ -86,6 +86,14 @@ pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
         "attachment_missing" => t!(attachment_missing),
         "upload_failed" => t!(upload_failed),
         "upload_limited" => t!(upload_limited),
+        "code_not_sent" => t!(code_not_sent),
+        "email_official" => t!(email_official),
+        "form_required" => t!(form_required),
+        "scan_required" => t!(scan_required),
+        "standard_invalid" => t!(standard_invalid),
+        "hours_invalid" => t!(hours_invalid),
+        "no_open_day" => t!(no_open_day),
+        "holiday_invalid" => t!(holiday_invalid, value),
         _ => t!(generic),
     }
 }

@@ -8,6 +8,8 @@ use crate::model::Uploaded;
 use crate::validation::FieldError;
 use leptos::prelude::*;
 
+// Only the browser moves past `Empty`; the server renders the empty field.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Debug, PartialEq)]
 enum UploadState {
     Empty,
@@ -65,7 +67,7 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
         #[cfg(not(feature = "hydrate"))]
         let _ = (kind, input);
     };
-    let remove = move |_| {
+    let remove = move |_: leptos::ev::MouseEvent| {
         attempt.update_value(|n| *n += 1);
         if let Some(el) = input.get_untracked() {
             el.set_value("");
@@ -80,14 +82,19 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
             <input id=id node_ref=input type="file" accept="application/pdf,image/jpeg,image/png" class="file-input"
                 aria-describedby=error_id.clone() on:change=on_file/>
             <div id=error_id aria-live="polite">
+                // Options, not one match: each renders the same marker on the
+                // server and in the browser, so hydration lines up.
+                {move || (status.get() == UploadState::Sending).then(|| view! { <p class="hint">{t!(i18n, request.uploading)}</p> })}
                 {move || match status.get() {
-                    UploadState::Empty => ().into_any(),
-                    UploadState::Sending => view! { <p class="hint">{t!(i18n, request.uploading)}</p> }.into_any(),
-                    UploadState::Done(up) => view! {
+                    UploadState::Done(up) => Some(view! {
                         <p class="hint hint-ok" data-testid="file-ok">{up.filename}" · "{size_text(up.size_bytes)}</p>
                         <button type="button" class="button button-quiet" data-testid="file-remove" on:click=remove>{t!(i18n, request.file_remove)}</button>
-                    }.into_any(),
-                    UploadState::Failed(e) => view! { <p class="field-error" data-testid="file-error">{field_error_text(i18n, &e)}</p> }.into_any(),
+                    }),
+                    _ => None,
+                }}
+                {move || match status.get() {
+                    UploadState::Failed(e) => Some(view! { <p class="field-error" data-testid="file-error">{field_error_text(i18n, &e)}</p> }),
+                    _ => None,
                 }}
             </div>
         </div>

@@ -61,6 +61,8 @@ pub struct Desk {
     pub doc_type: String,
     pub doc_number: String,
     pub new_phone: String,
+    /// Token of the uploaded scan or photo of the identity document.
+    pub doc_scan: String,
 }
 
 
@@ -108,6 +110,9 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
         errors.add("address", if address.is_empty() { "required" } else { "mailbox_not_found" });
         return Err(errors.into());
     };
+    if desk.doc_scan.trim().is_empty() {
+        errors.add("doc_scan", "scan_required");
+    }
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -157,6 +162,10 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
         note: None,
     };
     let row = requests::create(&mut change, &levels, &PHONE_CHANGE, &who, new).await?;
+    let scans = super::attachments::claim(&mut change, state, &[desk.doc_scan.trim().to_string()], row.id).await.map_err(|_| DomainError::field("doc_scan", "attachment_missing"))?;
+    if scans.iter().any(|f| f.kind != "identitas") {
+        return Err(DomainError::field("doc_scan", "attachment_missing"));
+    }
     // The code's MAC is bound to the ticket, so it is written after creation.
     let mut payload = payload;
     payload.code_mac = Some(state.keys.code_mac(&code_context(&row.ticket, 1), &code));
@@ -319,8 +328,14 @@ mod tests {
         crate::domain::tests::staff_actor(state, address).await
     }
 
-    fn desk(phone: &str) -> Desk {
-        Desk { address: "yusuf.hakim@batam.go.id".into(), doc_type: "ktp".into(), doc_number: "2171010101900001".into(), new_phone: phone.into() }
+    const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];
+
+    async fn scan(state: &AppState, by: &Actor) -> String {
+        crate::domain::attachments::store(state, Some(by), "identitas", "ktp.png", PNG).await.unwrap().token
+    }
+
+    async fn desk(state: &AppState, by: &Actor, phone: &str) -> Desk {
+        Desk { address: "yusuf.hakim@batam.go.id".into(), doc_type: "ktp".into(), doc_number: "2171010101900001".into(), new_phone: phone.into(), doc_scan: scan(state, by).await }
     }
 
     #[tokio::test]
@@ -332,7 +347,7 @@ mod tests {
         let state = AppState { config: std::sync::Arc::new(config), ..state };
         let budi = staff(&state, "budi.santoso@batam.go.id").await;
         let hendra = staff(&state, "hendra.gunawan@batam.go.id").await;
-        let ticket = start(&state, &budi, desk("0812-7777-0001")).await.unwrap();
+        let ticket = start(&state, &budi, desk(&state, &budi, "0812-7777-0001").await).await.unwrap();
         let code = last_code(&state).await;
         // a wrong code counts, the right one moves the request to the Kasi
         assert!(matches!(confirm_code(&state, &budi, &ticket, 1, "000000").await, Err(DomainError::Invalid(_))));
@@ -360,7 +375,7 @@ mod tests {
     async fn bad_desk_input_gets_field_errors() {
         let (state, _) = state_with_clock().await;
         let budi = staff(&state, "budi.santoso@batam.go.id").await;
-        let bad = Desk { address: "nobody@batam.go.id".into(), doc_type: "paspor-palsu".into(), doc_number: "1".into(), new_phone: "12ab".into() };
+        let bad = Desk { address: "nobody@batam.go.id".into(), doc_type: "paspor-palsu".into(), doc_number: "1".into(), new_phone: "12ab".into(), doc_scan: String::new() };
         match start(&state, &budi, bad).await {
             Err(DomainError::Invalid(f)) => {
                 for field in ["address", "doc_type", "doc_number", "new_phone"] {
@@ -370,7 +385,7 @@ mod tests {
             other => panic!("expected field errors, got {other:?}"),
         }
         // an empty address is asked for, not reported as unknown
-        let empty = Desk { address: " ".into(), doc_type: "ktp".into(), doc_number: "2171015508900003".into(), new_phone: "081273000001".into() };
+        let empty = Desk { address: " ".into(), doc_type: "ktp".into(), doc_number: "2171015508900003".into(), new_phone: "081273000001".into(), doc_scan: String::new() };
         assert!(matches!(start(&state, &budi, empty).await, Err(DomainError::Invalid(f)) if f.0[0].code == "required"));
     }
 
@@ -378,7 +393,7 @@ mod tests {
     async fn an_officer_cannot_change_a_more_powerful_phone() {
         let (state, _) = state_with_clock().await;
         let budi = staff(&state, "budi.santoso@batam.go.id").await;
-        let mut d = desk("0812-7777-0002");
+        let mut d = desk(&state, &budi, "0812-7777-0002").await;
         d.address = "andi.pratama@batam.go.id".into(); // Admin sistem
         assert!(matches!(start(&state, &budi, d).await, Err(DomainError::Invalid(f)) if f.has("address")));
     }
@@ -387,7 +402,7 @@ mod tests {
     async fn codes_expire_and_lock() {
         let (state, clock) = state_with_clock().await;
         let budi = staff(&state, "budi.santoso@batam.go.id").await;
-        let ticket = start(&state, &budi, desk("0812-7777-0003")).await.unwrap();
+        let ticket = start(&state, &budi, desk(&state, &budi, "0812-7777-0003").await).await.unwrap();
         let code = last_code(&state).await;
         clock.advance(Duration::minutes(11));
         assert!(matches!(confirm_code(&state, &budi, &ticket, 1, &code).await, Err(DomainError::Invalid(f)) if f.0[0].code == "code_expired"));

@@ -24,6 +24,9 @@ pub fn all() -> Vec<QueueDef> {
         QueueDef { key: "unit_account_input", role: Role::Petugas, kind: "unit_account", states: &["input_data"], href: "/admin/permohonan" },
         QueueDef { key: "unit_account_verify", role: Role::Petugas, kind: "unit_account", states: &["verifikasi_data", "uji_akun"], href: "/admin/permohonan" },
         QueueDef { key: "unit_account_report", role: Role::Petugas, kind: "unit_account", states: &["pelaporan"], href: "/admin/permohonan" },
+        QueueDef { key: "personal_account_check", role: Role::Kasi, kind: "personal_account", states: &["pemeriksaan"], href: "/admin/permohonan" },
+        QueueDef { key: "personal_account_create", role: Role::Petugas, kind: "personal_account", states: &["pembuatan_akun", "uji_akun"], href: "/admin/permohonan" },
+        QueueDef { key: "personal_account_create", role: Role::Admin, kind: "personal_account", states: &["pembuatan_akun", "uji_akun"], href: "/admin/permohonan" },
         QueueDef {
             key: "unit_account_mine",
             role: Role::KepalaOpd,
@@ -38,6 +41,10 @@ pub async fn for_actor(state: &AppState, actor: &Actor) -> DomainResult<Vec<Queu
     let now = state.now();
     let mut out = Vec::new();
     for q in all().into_iter().filter(|q| actor.has(q.role)) {
+        // one queue may be open to several roles (Petugas and Admin sistem)
+        if out.iter().any(|o: &QueueSummary| o.key == q.key) {
+            continue;
+        }
         let base = request::Entity::find().filter(request::Column::Kind.eq(q.kind)).filter(request::Column::State.is_in(q.states.iter().copied()));
         let scoped = match actor.units_for(q.role).iter().all(|u| u.is_some()) {
             true => base.filter(request::Column::UnitId.is_in(actor.units_for(q.role).into_iter().flatten())),

@@ -106,14 +106,25 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
         })
         .collect();
     let me = StepActor::staff(actor);
-    let mut actions: Vec<String> = flow.actions_for(&r.state, &me.acting).into_iter().map(|t| t.action.to_string()).collect();
+    // Offer only what the engine would allow, four-eyes rule included.
+    let earlier = |a: &str| events.iter().rev().find(|e| e.action == a).and_then(|e| e.actor_mailbox_id);
+    let mut actions: Vec<String> = flow
+        .actions_for(&r.state, &me.acting)
+        .into_iter()
+        .filter(|t| t.not_same_actor_as.is_none_or(|prev| earlier(prev) != Some(actor.mailbox_id)))
+        .map(|t| t.action.to_string())
+        .collect();
     actions.dedup();
     Ok(RequestDetail {
         row: row(state, &r),
         version: r.version,
         sop: flow.sop.to_string(),
         standard_minutes: if r.closed_at.is_some() { None } else { levels.standard_minutes(flow, &r.state).map(i64::from) },
-        facts: facts(state, &r),
+        facts: if r.kind == "personal_account" {
+            super::personal_account::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
+        } else {
+            facts(state, &r)
+        },
         attachments: super::attachments::for_request(&state.db, r.id)
             .await?
             .into_iter()

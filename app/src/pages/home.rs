@@ -32,6 +32,8 @@ fn queue_name(i18n: I18nContext<Locale>, key: &str) -> String {
         "unit_account_verify" => t_string!(i18n, queues.unit_account_verify).to_string(),
         "unit_account_report" => t_string!(i18n, queues.unit_account_report).to_string(),
         "unit_account_mine" => t_string!(i18n, queues.unit_account_mine).to_string(),
+        "personal_account_check" => t_string!(i18n, queues.personal_account_check).to_string(),
+        "personal_account_create" => t_string!(i18n, queues.personal_account_create).to_string(),
         other => other.to_string(),
     }
 }

@@ -17,6 +17,14 @@ pub fn Landing() -> impl IntoView {
                 <strong>{t!(i18n, landing.reset_title)}</strong>
                 <span>{t!(i18n, landing.reset_text)}</span>
             </a></li>
+            <li><a class="tile" href="/permohonan-akun">
+                <strong>{t!(i18n, landing.apply_title)}</strong>
+                <span>{t!(i18n, landing.apply_text)}</span>
+            </a></li>
+            <li><a class="tile" href="/permohonan-akun/status">
+                <strong>{t!(i18n, landing.status_title)}</strong>
+                <span>{t!(i18n, landing.status_text)}</span>
+            </a></li>
             <li><a class="tile" href="/masuk">
                 <strong>{t!(i18n, landing.staff_title)}</strong>
                 <span>{t!(i18n, landing.staff_text)}</span>

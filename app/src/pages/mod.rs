@@ -1,11 +1,13 @@
 //! One module per screen.
 pub mod activate;
+pub mod apply;
 pub mod audit;
 pub mod home;
 pub mod landing;
 pub mod login;
 pub mod not_found;
 pub mod outbox;
+pub mod reports;
 pub mod requests;
 pub mod reset;
 pub mod sessions;

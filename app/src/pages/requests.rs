@@ -1,5 +1,6 @@
 //! Requests: the list (overdue first), the phone-change desk (F2) and the
 //! request page with its actions, timeline and printable report.
+use crate::api::apply::{personal_account_step, PersonalAccountAction};
 use crate::api::requests::{
     get_request, list_requests, phone_change_step, start_phone_change, unit_account_step, PhoneChangeAction, PhoneChangeInput, UnitAccountAction,
 };
@@ -8,7 +9,7 @@ use crate::components::layout::RequireRole;
 use crate::components::text::fill;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::{RequestDetail, RequestRow, Role, UnitAccountData};
+use crate::model::{PersonalAccountData, RequestDetail, RequestRow, Role, UnitAccountData};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -48,7 +49,7 @@ pub fn state_label(i18n: I18nContext<Locale>, state: &str) -> String {
     .to_string()
 }
 
-fn action_label(i18n: I18nContext<Locale>, action: &str) -> String {
+pub fn action_label(i18n: I18nContext<Locale>, action: &str) -> String {
     match action {
         "buat" => t_string!(i18n, request.action_buat),
         "kirim_ulang_kode" => t_string!(i18n, request.action_kirim_ulang_kode),
@@ -63,6 +64,10 @@ fn action_label(i18n: I18nContext<Locale>, action: &str) -> String {
         "uji_gagal" => t_string!(i18n, request.action_uji_gagal),
         "uji_ulang" => t_string!(i18n, request.action_uji_ulang),
         "kirim_laporan" => t_string!(i18n, request.action_kirim_laporan),
+        "kembalikan" => t_string!(i18n, request.action_kembalikan),
+        "kirim_ulang" => t_string!(i18n, request.action_kirim_ulang),
+        "buat_akun" => t_string!(i18n, request.action_buat_akun),
+        "kirim_aktivasi" => t_string!(i18n, request.action_kirim_aktivasi),
         _ => t_string!(i18n, request.action_other),
     }
     .to_string()
@@ -88,6 +93,13 @@ fn fact_label(i18n: I18nContext<Locale>, key: &str) -> String {
         "quota_mb" => t_string!(i18n, request.fact_quota_mb),
         "aliases" => t_string!(i18n, request.fact_aliases),
         "test" => t_string!(i18n, request.fact_test),
+        "applicant_name" => t_string!(i18n, request.fact_applicant_name),
+        "nip" => t_string!(i18n, request.fact_nip),
+        "nip_info" => t_string!(i18n, request.fact_nip_info),
+        "phone_verified" => t_string!(i18n, request.fact_phone_verified),
+        "personal_email" => t_string!(i18n, request.fact_personal_email),
+        "warning" => t_string!(i18n, request.fact_warning),
+        "revision" => t_string!(i18n, request.fact_revision),
         _ => t_string!(i18n, request.fact_subject),
     }
     .to_string()
@@ -201,6 +213,7 @@ fn PhoneDesk() -> impl IntoView {
     let doc_type = NodeRef::<leptos::html::Select>::new();
     let doc_number = NodeRef::<leptos::html::Input>::new();
     let new_phone = NodeRef::<leptos::html::Input>::new();
+    let scan = RwSignal::new(None::<crate::model::Uploaded>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
@@ -209,6 +222,7 @@ fn PhoneDesk() -> impl IntoView {
             doc_type: doc_type.get().map(|e| e.value()).unwrap_or_default(),
             doc_number: v(doc_number),
             new_phone: v(new_phone),
+            doc_scan: scan.get_untracked().map(|u| u.token).unwrap_or_default(),
         });
     };
     view! {
@@ -236,6 +250,9 @@ fn PhoneDesk() -> impl IntoView {
                 <p class="hint" id="pc-doc-hint">{t!(i18n, request.desk_doc_number_hint)}</p>
                 <FieldMessages field="doc_number" errors=errors/>
             </div>
+            <crate::components::upload::FileField kind="identitas" id="pc-doc-scan" label=t_string!(i18n, request.desk_doc_scan).to_string()
+                on_change=Callback::new(move |u: Option<crate::model::Uploaded>| scan.set(u))/>
+            <FieldMessages field="doc_scan" errors=errors/>
             <div class="field">
                 <label for="pc-phone">{t!(i18n, request.desk_new_phone)}</label>
                 <input id="pc-phone" node_ref=new_phone type="tel" inputmode="tel" autocomplete="off" placeholder="0812…"
@@ -263,12 +280,14 @@ pub fn RequestPage() -> impl IntoView {
 enum StepCall {
     Phone(PhoneChangeAction),
     Unit(UnitAccountAction),
+    Personal(PersonalAccountAction),
 }
 
 async fn send_step(ticket: String, version: i32, call: StepCall) -> Result<(), AppError> {
     match call {
         StepCall::Phone(a) => phone_change_step(ticket, version, a).await,
         StepCall::Unit(a) => unit_account_step(ticket, version, a).await,
+        StepCall::Personal(a) => personal_account_step(ticket, version, a).await,
     }
 }
 
@@ -316,6 +335,8 @@ fn RequestBody(
     let (can_confirm, can_resend, can_cancel, can_approve, can_reject) =
         (has("konfirmasi_kode"), has("kirim_ulang_kode"), has("batalkan"), has("setujui"), has("tolak"));
     let unit = d.row.kind == "unit_account";
+    let personal = d.row.kind == "personal_account";
+    let (can_return_fix, can_create) = (has("kembalikan"), has("buat_akun"));
     let (can_input, can_approve_data, can_return, can_retry, can_report) =
         (has("input_data"), has("setujui_data"), has("kembalikan_data"), has("uji_ulang"), has("kirim_laporan"));
     let fact = |k: &str| d.facts.iter().find(|f| f.key == k).map(|f| f.value.clone()).unwrap_or_default();
@@ -386,7 +407,7 @@ fn RequestBody(
                 })}
                 {can_approve.then(|| view! {
                     <button type="button" class="button button-primary button-block" data-testid="approve" disabled=move || step.pending().get()
-                        on:click=move |_| send.with_value(|s| s(if unit { StepCall::Unit(UnitAccountAction::Approve) } else { StepCall::Phone(PhoneChangeAction::Approve) }))>{t!(i18n, request.approve)}</button>
+                        on:click=move |_| send.with_value(|s| s(if personal { StepCall::Personal(PersonalAccountAction::Approve) } else if unit { StepCall::Unit(UnitAccountAction::Approve) } else { StepCall::Phone(PhoneChangeAction::Approve) }))>{t!(i18n, request.approve)}</button>
                 })}
                 {can_input.then(|| view! { <AccountDataForm defaults=input_defaults.clone() is_event=is_event step=step
                     on_save=Callback::new(move |data| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::InputData { data }))))/> })}
@@ -396,13 +417,32 @@ fn RequestBody(
                 })}
                 {can_retry.then(|| view! {
                     <button type="button" class="button button-primary button-block" data-testid="retry-test" disabled=move || step.pending().get()
-                        on:click=move |_| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::RetryTest)))>{t!(i18n, request.retry_test)}</button>
+                        on:click=move |_| send.with_value(|s| s(if personal { StepCall::Personal(PersonalAccountAction::RetryTest) } else { StepCall::Unit(UnitAccountAction::RetryTest) }))>{t!(i18n, request.retry_test)}</button>
                 })}
                 {can_report.then(|| view! {
                     <button type="button" class="button button-primary button-block" data-testid="send-report" disabled=move || step.pending().get()
                         on:click=move |_| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::SendReport)))>{t!(i18n, request.send_report)}</button>
                 })}
-                {(can_reject || can_cancel || can_return).then(|| view! {
+                {can_create.then(|| view! { <PersonalCreateForm local=fact("proposed_local") step=step
+                    on_save=Callback::new(move |data| send.with_value(|s| s(StepCall::Personal(PersonalAccountAction::Create { data }))))/> })}
+                {(personal && (can_reject || can_return_fix)).then(|| view! {
+                    // SOP 002 step 2: return for correction or reject, each with a reason
+                    <form class="form" novalidate data-testid="check-note" on:submit=move |ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+                        <div class="field">
+                            <label for="rq-note">{t!(i18n, request.note_label)}</label>
+                            <textarea id="rq-note" rows="2" aria-describedby="note-error" aria-invalid=invalid(step_errors, "note")
+                                on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                            <FieldMessages field="note" errors=step_errors/>
+                        </div>
+                        <div class="button-row">
+                            <button type="button" class="button button-quiet" data-testid="return-fix" disabled=move || step.pending().get()
+                                on:click=move |_| send.with_value(|s| s(StepCall::Personal(PersonalAccountAction::Return { note: note.get_untracked() })))>{t!(i18n, request.return_fix)}</button>
+                            <button type="button" class="button button-danger" data-testid="reject" disabled=move || step.pending().get()
+                                on:click=move |_| send.with_value(|s| s(StepCall::Personal(PersonalAccountAction::Reject { note: note.get_untracked() })))>{t!(i18n, request.reject)}</button>
+                        </div>
+                    </form>
+                })}
+                {(!personal && (can_reject || can_cancel || can_return)).then(|| view! {
                     <form class="form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
                         let n = note.get_untracked();
@@ -456,6 +496,40 @@ fn print_page() {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
         let _ = w.print();
+    }
+}
+
+/// SOP 002 step 3: the officer confirms the address and quota; the mailbox is created and tested.
+#[component]
+fn PersonalCreateForm(local: String, step: StepAction, on_save: Callback<PersonalAccountData>) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = Signal::derive(move || field_errors_of(&step.value().get().and_then(|r| r.err())));
+    let local_sig = RwSignal::new(local.clone());
+    let local_in = NodeRef::<leptos::html::Input>::new();
+    let quota = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
+        on_save.run(PersonalAccountData { local_part: v(local_in), quota_mb: v(quota) });
+    };
+    view! {
+        <form class="form" novalidate data-testid="create-account" on:submit=on_submit>
+            <h3>{t!(i18n, request.create_title)}</h3>
+            <div class="field">
+                <label for="pa-local">{t!(i18n, request.input_local)}</label>
+                <input id="pa-local" node_ref=local_in type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=local
+                    aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part") on:change=move |ev| local_sig.set(event_target_value(&ev))/>
+                <crate::pages::unit_account::AddressAvailability local=local_sig/>
+                <FieldMessages field="local_part" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="pa-quota">{t!(i18n, request.input_quota)}</label>
+                <input id="pa-quota" node_ref=quota type="number" inputmode="numeric" min="100" max="51200" step="100" value="2048"
+                    aria-describedby="quota_mb-error" aria-invalid=invalid(errors, "quota_mb")/>
+                <FieldMessages field="quota_mb" errors=errors/>
+            </div>
+            <button type="submit" class="button button-primary button-block" disabled=move || step.pending().get()>{t!(i18n, request.create_submit)}</button>
+        </form>
     }
 }
 

@@ -5,7 +5,7 @@ use crate::components::layout::RequireRole;
 use crate::components::text::field_error_text;
 use crate::components::upload::FileField;
 use crate::i18n::*;
-use crate::model::{Role, UnitAccountInput, Uploaded};
+use crate::model::{AddressCheck, Role, UnitAccountInput, Uploaded};
 use crate::validation::FieldError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,27 +22,44 @@ pub fn UnitAccountNewPage() -> impl IntoView {
     }
 }
 
-/// Live availability of a proposed address, checked as the officer types.
+/// Live availability of a proposed address, checked when the field changes.
+/// A plain signal filled by an effect (effects run only in the browser), so
+/// the server and the hydrating browser render the same empty slot.
 #[component]
-pub fn AddressAvailability(local: RwSignal<String>) -> impl IntoView {
+pub fn AddressAvailability(
+    local: RwSignal<String>,
+    /// On a public page: the applicant's own (rate-limited) check.
+    #[prop(optional)]
+    public: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
-    // Client only: the server renders nothing here, and the check starts once hydrated.
-    let check = LocalResource::new(move || {
+    let result = RwSignal::new(None::<AddressCheck>);
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
         let l = local.get();
-        async move { if l.trim().len() < 3 { None } else { check_address(l).await.ok() } }
+        asked.update_value(|n| *n += 1);
+        let mine = asked.get_value();
+        if l.trim().len() < 3 {
+            result.set(None);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let answer = if public { crate::api::apply::apply_check_address(l).await.ok() } else { check_address(l).await.ok() };
+            // a slower answer to an older question is dropped; so is any
+            // answer once the form is gone (try_*: the signals may be disposed)
+            if asked.try_get_value() == Some(mine) {
+                result.try_set(answer);
+            }
+        });
     });
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                check.await.map(|c| match c.problem {
-                    None => view! { <p class="hint hint-ok" data-testid="address-free">{t!(i18n, request.address_free)}": "{c.address}</p> }.into_any(),
-                    Some(code) => {
-                        let text = field_error_text(i18n, &FieldError::new("address", code));
-                        view! { <p class="hint hint-bad" data-testid="address-taken">{text}</p> }.into_any()
-                    }
-                })
-            })}
-        </Transition>
+        {move || result.get().map(|c| match c.problem {
+            None => view! { <p class="hint hint-ok" data-testid="address-free">{t!(i18n, request.address_free)}": "{c.address}</p> }.into_any(),
+            Some(code) => {
+                let text = field_error_text(i18n, &FieldError::new("address", code));
+                view! { <p class="hint hint-bad" data-testid="address-taken">{text}</p> }.into_any()
+            }
+        })}
     }
 }
 

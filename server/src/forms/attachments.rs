@@ -1,21 +1,25 @@
 //! `POST /lampiran` (multipart: `kind`, `file`) stores an upload and answers
-//! JSON `Uploaded` or a field error; `GET /lampiran/{id}` serves a file to
-//! staff who may see its request.
+//! JSON `Uploaded`, or a field error as JSON `AppError` (the shape server
+//! functions use); `GET /lampiran/{id}` serves a file to staff who may see
+//! its request.
 use crate::router::WebState;
 use app::domain::{attachments, auth::Actor, rate_limit::{self, Limit}, web::RequestMeta, DomainError};
 use app::error::AppError;
 use axum::{
-    extract::{DefaultBodyLimit, Multipart, Path, State},
+    extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Extension, Json,
 };
 
-/// Public uploads (F4 applicants) per client address.
-const UPLOADS_PER_IP: Limit = Limit::new("upload-ip", 30, 3600);
+/// Public uploads (F4 applicants are not signed in) per client address; a
+/// form needs a few files, retries included. Counted in the database, so the
+/// limit holds across instances.
+const UPLOADS_PER_IP: Limit = Limit::new("upload-ip", 20, 3600);
 
 /// The body may be a little over 5 MB (multipart framing), so that a file of
-/// exactly 5 MB passes and a bigger one gets the clear message below.
+/// exactly 5 MB passes and one a byte bigger gets `file_too_large` from the
+/// content check; a much bigger body is cut off and gets the same message.
 pub fn body_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(attachments::MAX_BYTES + 64 * 1024)
 }
@@ -26,9 +30,28 @@ fn error(e: DomainError) -> Response {
     (status, Json(e)).into_response()
 }
 
-pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, Extension(meta): Extension<RequestMeta>, mut form: Multipart) -> Response {
-    let now = state.app.now();
+/// A broken multipart body: over the limit (413 from axum) or malformed.
+/// The rest of the body is left unread, so the connection cannot carry
+/// another request: say so, or the client may reuse it and fail.
+fn body_error(status: StatusCode) -> Response {
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "file_too_large" } else { "upload_failed" };
+    let mut res = error(DomainError::field("file", code));
+    res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    res
+}
+
+pub async fn upload(
+    State(state): State<WebState>,
+    Extension(actor): Extension<Option<Actor>>,
+    Extension(meta): Extension<RequestMeta>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let mut form = match form {
+        Ok(f) => f,
+        Err(r) => return body_error(r.status()),
+    };
     if actor.is_none() {
+        let now = state.app.now();
         let ip = meta.ip.clone().unwrap_or_default();
         match rate_limit::hit(&state.app.db, &UPLOADS_PER_IP, &ip, now).await {
             Ok(true) => {}
@@ -38,21 +61,24 @@ pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<O
     }
     let (mut kind, mut file) = (String::new(), None);
     loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("kind") => kind = field.text().await.unwrap_or_default(),
-                Some("file") => {
-                    let name = field.file_name().unwrap_or("berkas").to_string();
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes)),
-                        // the body limit cut it short: the file is too big
-                        Err(_) => return error(DomainError::field("file", "file_too_large")),
-                    }
-                }
-                _ => {}
-            },
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => return error(DomainError::field("file", "file_too_large")),
+            Err(e) => return body_error(e.status()),
+        };
+        match field.name() {
+            Some("kind") => match field.text().await {
+                Ok(t) => kind = t,
+                Err(e) => return body_error(e.status()),
+            },
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes)),
+                    Err(e) => return body_error(e.status()),
+                }
+            }
+            _ => {}
         }
     }
     let Some((name, bytes)) = file else { return error(DomainError::field("file", "file_empty")) };
@@ -62,14 +88,16 @@ pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<O
     }
 }
 
-/// `filename*` (RFC 5987) for any name, plus an ASCII fallback.
+/// An ASCII `filename` for old clients plus `filename*` (RFC 5987) with the
+/// real name. (The stored name has no control characters or quotes.)
 fn disposition(name: &str) -> HeaderValue {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let ascii: String = name.chars().map(|c| if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' { c } else { '_' }).collect();
     let encoded: String = name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
     HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")).unwrap_or(HeaderValue::from_static("attachment"))
 }
 
 pub async fn download(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, Path(id): Path<i32>) -> Response {
+    // (no `next`: sign-in returns only into /admin, where the links to files are)
     let Some(actor) = actor else { return Redirect::to("/masuk").into_response() };
     match attachments::open(&state.app, &actor, id).await {
         Ok((row, bytes)) => {
@@ -77,10 +105,26 @@ pub async fn download(State(state): State<WebState>, Extension(actor): Extension
             let h = res.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&row.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")));
             h.insert(header::CONTENT_DISPOSITION, disposition(&row.filename));
+            // (the security-headers layer then makes every non-static
+            // response plain `no-store`, which is as strict)
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
             h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
             res
         }
+        // A person followed a link: a sentence, not JSON. Same answer for
+        // "no such file" and "not yours".
+        Err(DomainError::NotFound) => (StatusCode::NOT_FOUND, "Lampiran tidak ditemukan (attachment not found).").into_response(),
         Err(e) => error(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disposition;
+
+    #[test]
+    fn disposition_keeps_non_ascii_names_in_filename_star() {
+        assert_eq!(disposition("surat.pdf"), "attachment; filename=\"surat.pdf\"; filename*=UTF-8''surat.pdf");
+        assert_eq!(disposition("Surat Ñ.pdf"), "attachment; filename=\"Surat _.pdf\"; filename*=UTF-8''Surat%20%C3%91.pdf");
     }
 }

@@ -4,6 +4,7 @@
 pub mod activate;
 pub mod attachments;
 pub mod auth;
+pub mod recap;
 pub mod reset;
 
 use crate::router::WebState;

@@ -146,6 +146,25 @@ impl TestServer {
         c
     }
 
+    /// Uploads a file as the browser's FormData would (`POST /lampiran`); returns status and body.
+    pub async fn upload(&self, c: &Client, kind: &str, filename: &str, bytes: &[u8]) -> (StatusCode, String) {
+        let boundary = "----surel-test-boundary-91c";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n").into_bytes();
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = c.post(format!("{}/lampiran", self.url)).header("content-type", format!("multipart/form-data; boundary={boundary}")).body(body).send().await.unwrap();
+        (r.status(), r.text().await.unwrap_or_default())
+    }
+
+    /// The token of an upload that must succeed.
+    pub async fn upload_token(&self, c: &Client, kind: &str, filename: &str, bytes: &[u8]) -> String {
+        let (status, text) = self.upload(c, kind, filename, bytes).await;
+        assert_eq!(status, StatusCode::OK, "upload failed: {text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["token"].as_str().unwrap().to_string()
+    }
+
     /// Calls a server function with a JSON body; returns status and body.
     pub async fn call(&self, c: &Client, path: &str, body: serde_json::Value) -> (StatusCode, String) {
         let r = c.post(format!("{}{path}", self.url)).header("content-type", "application/json").body(body.to_string()).send().await.unwrap();

@@ -8,6 +8,7 @@ pub mod domain_name;
 pub mod mailbox;
 pub mod outbox;
 pub mod person;
+pub mod phone_proof;
 pub mod rate_limit;
 pub mod request;
 pub mod reset_attempt;

@@ -1,0 +1,238 @@
+//! The dashboard (`/admin/dasbor`): per request type the open and overdue
+//! requests and, for a month, each step's median time against its standard,
+//! with the monthly recap to download; and the Admin sistem's service-level
+//! settings (`/admin/layanan`).
+use crate::api::reports::{get_dashboard, get_service_levels, save_service_levels};
+use crate::components::form::{field_errors_of, ErrorBanner, FieldMessages};
+use crate::components::layout::RequireRole;
+use crate::i18n::*;
+use crate::model::{FlowStats, OfficeDay, Role, ServiceLevelSettings, StepStandard};
+use crate::pages::requests::{kind_label, state_label, REQUEST_ROLES};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=t_string!(i18n, reports.dashboard_title).to_string()/>
+        <RequireRole roles=REQUEST_ROLES>
+            <DashboardView/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn DashboardView() -> impl IntoView {
+    let i18n = use_i18n();
+    // empty = this month (the server knows the office's date)
+    let month = RwSignal::new(String::new());
+    let data = Resource::new(move || month.get(), get_dashboard);
+    view! {
+        <h1>{t!(i18n, reports.dashboard_title)}</h1>
+        <p class="lead">{t!(i18n, reports.dashboard_lead)}</p>
+        <div class="toolbar">
+            <label for="db-month">{t!(i18n, reports.month)}</label>
+            <input id="db-month" type="month" on:change=move |ev| month.set(event_target_value(&ev))/>
+        </div>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) detailed=true/> }.into_any(),
+                    Ok(d) => {
+                        let m = d.month.clone();
+                        view! {
+                            <p class="muted" data-testid="dashboard-month">{t!(i18n, reports.month)}": "{d.month.clone()}</p>
+                            <div class="dashboard" data-testid="dashboard">
+                                {d.flows.into_iter().map(|f| view! { <FlowCard f=f month=m.clone()/> }).collect_view()}
+                            </div>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn FlowCard(f: FlowStats, month: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let xlsx = format!("/laporan/rekap?sop={}&bulan={month}&format=xlsx", f.sop);
+    let csv = format!("/laporan/rekap?sop={}&bulan={month}&format=csv", f.sop);
+    view! {
+        <section class="card flow-stats" data-kind=f.kind.clone()>
+            <h2>{kind_label(i18n, &f.kind)}" · SOP "{f.sop.clone()}</h2>
+            <dl class="stats">
+                <div><dt>{t!(i18n, reports.open)}</dt><dd data-stat="open">{f.open}</dd></div>
+                <div class:stat-bad={f.overdue > 0}><dt>{t!(i18n, reports.overdue)}</dt><dd data-stat="overdue">{f.overdue}</dd></div>
+                <div><dt>{t!(i18n, reports.created)}</dt><dd data-stat="created">{f.created}</dd></div>
+                <div><dt>{t!(i18n, reports.closed)}</dt><dd data-stat="closed">{f.closed}</dd></div>
+            </dl>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, reports.step)}</th>
+                        <th scope="col">{t!(i18n, reports.count)}</th>
+                        <th scope="col">{t!(i18n, reports.median)}</th>
+                        <th scope="col">{t!(i18n, reports.standard)}</th>
+                        <th scope="col">{t!(i18n, reports.within)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {f.steps.into_iter().map(|s| {
+                            let late = matches!((s.median_minutes, s.standard_minutes), (Some(m), Some(st)) if m > st);
+                            let within = if s.count == 0 { "—".to_string() } else { format!("{}%", s.within_standard * 100 / s.count) };
+                            view! {
+                                <tr class:late=late data-state=s.state.clone()>
+                                    <th scope="row">{s.sop_step.map(|n| format!("{n}. ")).unwrap_or_default()}{state_label(i18n, &s.state)}</th>
+                                    <td>{s.count}</td>
+                                    <td data-stat="median">{s.median_minutes.map(|m| format!("{m} mnt")).unwrap_or_else(|| "—".into())}</td>
+                                    <td>{s.standard_minutes.map(|m| format!("{m} mnt")).unwrap_or_else(|| "—".into())}</td>
+                                    <td>{within}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p class="button-row">
+                <a class="button button-quiet" href=xlsx rel="external" download data-testid="recap-xlsx">{t!(i18n, reports.download_xlsx)}</a>
+                <a class="button button-quiet" href=csv rel="external" download data-testid="recap-csv">{t!(i18n, reports.download_csv)}</a>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ServiceLevelsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=t_string!(i18n, reports.levels_title).to_string()/>
+        <RequireRole roles=&[Role::Admin, Role::Auditor]>
+            <ServiceLevelsView/>
+        </RequireRole>
+    }
+}
+
+fn weekday(i18n: leptos_i18n::I18nContext<Locale>, i: usize) -> String {
+    match i {
+        0 => t_string!(i18n, reports.mon),
+        1 => t_string!(i18n, reports.tue),
+        2 => t_string!(i18n, reports.wed),
+        3 => t_string!(i18n, reports.thu),
+        4 => t_string!(i18n, reports.fri),
+        5 => t_string!(i18n, reports.sat),
+        _ => t_string!(i18n, reports.sun),
+    }
+    .to_string()
+}
+
+#[component]
+fn ServiceLevelsView() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = Action::new(|s: &ServiceLevelSettings| save_service_levels(s.clone()));
+    let data = Resource::new(move || save.version().get(), |_| get_service_levels());
+    let staff = crate::components::layout::use_staff();
+    let can_edit = staff.as_ref().map(|m| m.has(Role::Admin)).unwrap_or(false);
+    view! {
+        <h1>{t!(i18n, reports.levels_title)}</h1>
+        <p class="lead">{t!(i18n, reports.levels_lead)}</p>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e))/> }.into_any(),
+                    Ok(s) => view! { <LevelsForm s=s save=save can_edit=can_edit/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn LevelsForm(s: ServiceLevelSettings, save: Action<ServiceLevelSettings, Result<(), crate::error::AppError>>, can_edit: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = Signal::derive(move || field_errors_of(&save.value().get().and_then(|r| r.err())));
+    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let steps: Vec<(StepStandard, RwSignal<String>)> = s.steps.iter().map(|st| (st.clone(), RwSignal::new(st.minutes.to_string()))).collect();
+    let days: Vec<(RwSignal<bool>, RwSignal<String>, RwSignal<String>)> =
+        s.days.iter().map(|d| (RwSignal::new(d.closed), RwSignal::new(d.open.clone()), RwSignal::new(d.close.clone()))).collect();
+    let holidays = RwSignal::new(s.holidays.clone());
+    let steps_for_submit = StoredValue::new(steps.clone());
+    let days_for_submit = StoredValue::new(days.clone());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let steps = steps_for_submit.with_value(|v| {
+            v.iter().map(|(st, m)| StepStandard { minutes: m.get_untracked().trim().parse().unwrap_or(0), ..st.clone() }).collect()
+        });
+        let days = days_for_submit.with_value(|v| {
+            v.iter().map(|(c, o, cl)| OfficeDay { closed: c.get_untracked(), open: o.get_untracked(), close: cl.get_untracked() }).collect()
+        });
+        save.dispatch(ServiceLevelSettings { steps, days, holidays: holidays.get_untracked() });
+    };
+    view! {
+        <form class="form" novalidate data-testid="service-levels" on:submit=on_submit>
+            <ErrorBanner error=error/>
+            {move || (save.value().get().is_some_and(|r| r.is_ok()) && !save.pending().get()).then(|| view! {
+                <div class="banner banner-ok" role="status" data-testid="levels-saved">{t!(i18n, reports.saved)}</div>
+            })}
+            <fieldset class="card" disabled=!can_edit>
+                <legend>{t!(i18n, reports.standards)}</legend>
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">{t!(i18n, reports.step)}</th>
+                            <th scope="col">{t!(i18n, reports.sop_default)}</th>
+                            <th scope="col">{t!(i18n, reports.standard_minutes)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {steps.into_iter().map(|(st, minutes)| {
+                                let id = format!("step-{}-{}", st.kind, st.state);
+                                let field = id.clone();
+                                view! {
+                                    <tr>
+                                        <th scope="row"><label for=id.clone()>{kind_label(i18n, &st.kind)}" · "{st.sop_step.map(|n| format!("{n}. ")).unwrap_or_default()}{state_label(i18n, &st.state)}</label></th>
+                                        <td>{st.default_minutes}" mnt"</td>
+                                        <td>
+                                            <input id=id type="number" inputmode="numeric" min="1" max="4800" class="input-narrow" value=minutes.get_untracked()
+                                                on:input=move |ev| minutes.set(event_target_value(&ev))/>
+                                            <FieldMessages field=field errors=errors/>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </fieldset>
+            <fieldset class="card" disabled=!can_edit>
+                <legend>{t!(i18n, reports.office_hours)}</legend>
+                {days.into_iter().enumerate().map(|(i, (closed, open, close))| {
+                    let field = format!("day-{i}");
+                    view! {
+                        <div class="field office-day">
+                            <strong>{weekday(i18n, i)}</strong>
+                            <label class="check"><input type="checkbox" checked=closed.get_untracked() on:change=move |ev| closed.set(event_target_checked(&ev))/>{t!(i18n, reports.closed_day)}</label>
+                            <span class:hidden=move || closed.get()>
+                                <input type="time" value=open.get_untracked() aria-label=t_string!(i18n, reports.opens).to_string() on:input=move |ev| open.set(event_target_value(&ev))/>
+                                " – "
+                                <input type="time" value=close.get_untracked() aria-label=t_string!(i18n, reports.closes).to_string() on:input=move |ev| close.set(event_target_value(&ev))/>
+                            </span>
+                            <FieldMessages field=field errors=errors/>
+                        </div>
+                    }
+                }).collect_view()}
+                <FieldMessages field="days" errors=errors/>
+            </fieldset>
+            <fieldset class="card" disabled=!can_edit>
+                <legend>{t!(i18n, reports.holidays)}</legend>
+                <div class="field">
+                    <label for="sl-holidays">{t!(i18n, reports.holidays_hint)}</label>
+                    <textarea id="sl-holidays" rows="6" aria-describedby="holidays-error" on:input=move |ev| holidays.set(event_target_value(&ev))>{s.holidays.clone()}</textarea>
+                    <FieldMessages field="holidays" errors=errors/>
+                </div>
+            </fieldset>
+            {can_edit.then(|| view! {
+                <button type="submit" class="button button-primary button-block" disabled=move || save.pending().get()>{t!(i18n, reports.save)}</button>
+            })}
+        </form>
+    }
+}

@@ -1,0 +1,149 @@
+import { test, expect, signIn, hydrated, watchErrors, RoleKey } from './fixtures';
+import type { Browser, Page } from '@playwright/test';
+
+// SOP 002 (F4): an ASN applicant with no account applies on the public page,
+// proving the phone with a code; the Kasi returns it for correction; the
+// applicant fixes it through the link from the SMS; the Kasi approves; an
+// officer creates the account, which Surel tests on the mail server and
+// whose activation link goes to the applicant; the applicant follows it all
+// with the ticket number and a code.
+const CASE: Record<string, { name: string; suggested: string; fixed: string; nip: string; phone: string }> = {
+  desktop: { name: 'Dr. Ratna Kusuma, S.Kom', suggested: 'ratna.kusuma', fixed: 'ratna.k', nip: '199203152019032015', phone: '0812-7600-0001' },
+  mobile: { name: 'Bambang Wijaya', suggested: 'bambang.wijaya', fixed: 'bambang.w', nip: '198811022015031004', phone: '0812-7600-0002' },
+};
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+async function as(browser: Browser, page: Page, role: RoleKey, errors: string[]): Promise<Page> {
+  const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: page.viewportSize() ?? undefined });
+  const p = await ctx.newPage();
+  watchErrors(p, errors);
+  await signIn(p, role);
+  return p;
+}
+
+/** The newest SMS to `e164` that matches `pattern`, read on the demo outbox page. */
+async function sms(officer: Page, e164: string, pattern: RegExp): Promise<string> {
+  await officer.goto('/admin/kotak-keluar');
+  await hydrated(officer);
+  const body = await officer.locator(`li.outbox-item[data-recipient="${e164}"] .outbox-body`, { hasText: pattern }).first().innerText();
+  return body;
+}
+
+test('personal account: applied, returned, corrected, approved, created, tested, followed', async ({ page, browser, pageErrors }, info) => {
+  const c = CASE[info.project.name];
+  test.skip(!c, 'desktop and mobile only');
+  const e164 = '+62' + c.phone.replace(/\D/g, '').slice(1);
+  const officer = await as(browser, page, 'petugas', pageErrors);
+
+  // The applicant finds the form from the front page.
+  await page.goto('/');
+  await page.getByRole('link', { name: /Minta akun email ASN/ }).click();
+  await expect(page).toHaveURL(/\/permohonan-akun$/);
+  await hydrated(page);
+
+  // Nothing filled in: every field says what is missing, in Indonesian.
+  await page.getByRole('button', { name: 'Kirim permohonan' }).click();
+  await expect(page.locator('#name-error')).toHaveText('Nama wajib diisi.');
+  await expect(page.locator('#nip-error')).toHaveText('NIP wajib diisi.');
+  await expect(page.locator('#unit_id-error')).toHaveText('Wajib diisi.');
+  await expect(page.locator('#personal_email-error')).toHaveText('Alamat email wajib diisi.');
+  await expect(page.locator('#form_file-error')).toContainText('formulir permohonan');
+
+  // The name suggests an address (titles dropped), checked live.
+  await page.getByLabel('Nama lengkap').fill(c.name);
+  await page.getByLabel('Nama lengkap').blur();
+  await expect(page.getByLabel('Usulan alamat email')).toHaveValue(c.suggested);
+  await expect(page.getByTestId('address-free')).toContainText(`${c.suggested}@batam.go.id`);
+  await page.getByLabel('NIP').fill('1992 0315 2019 13 2 015');
+  await page.getByLabel('OPD').selectOption({ label: 'Dinas Pendidikan' });
+  await page.getByLabel('Nomor HP').fill(c.phone);
+  await page.getByLabel('Email pribadi').fill('nama@batam.go.id');
+  await page.getByLabel('Formulir yang sudah ditandatangani').setInputFiles({ name: 'formulir.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await expect(page.getByTestId('file-ok')).toContainText('formulir.pdf');
+  await page.getByRole('button', { name: 'Kirim permohonan' }).click();
+  await expect(page.locator('#nip-error')).toContainText('pengangkatan');
+  await expect(page.locator('#personal_email-error')).toHaveText('Gunakan email pribadi (misalnya Gmail), bukan alamat dinas.');
+
+  // The phone is proved by a code.
+  await page.getByLabel('NIP').fill(c.nip);
+  await page.getByLabel('Email pribadi').fill(`${c.suggested}@gmail.com`);
+  await page.getByRole('button', { name: 'Kirim permohonan' }).click();
+  await expect(page.locator('#phone_code-error')).toContainText('Minta kode lewat SMS dulu');
+  await page.getByTestId('send-code').click();
+  await expect(page.getByTestId('code-sent')).toBeVisible();
+  const code = /\b(\d{6})\b/.exec(await sms(officer, e164, /permohonan akun email ASN/))![1];
+  await page.getByLabel('Kode dari SMS').fill(code === '000000' ? '111111' : '000000');
+  await page.getByRole('button', { name: 'Kirim permohonan' }).click();
+  await expect(page.locator('#phone_code-error')).toContainText('Kode salah');
+  await page.getByLabel('Kode dari SMS').fill(code);
+  await page.getByRole('button', { name: 'Kirim permohonan' }).click();
+  await expect(page.getByTestId('apply-done')).toBeVisible();
+  const ticket = (await page.getByTestId('apply-ticket').innerText()).trim();
+  expect(ticket).toMatch(/^SRL-\d{4}-\d{6}$/);
+  const url = `/admin/permohonan/${ticket}`;
+
+  // The Kasi sees it in the queue and returns it for correction with a reason.
+  const kasi = await as(browser, page, 'kasi', pageErrors);
+  await expect(kasi.getByTestId('queues')).toContainText('Akun ASN: menunggu pemeriksaan');
+  await kasi.goto(url);
+  await hydrated(kasi);
+  await expect(kasi.getByTestId('request-state')).toHaveText('Pemeriksaan Kasi');
+  await expect(kasi.locator('[data-fact="nip_info"]')).toContainText('15-03-1992');
+  await expect(kasi.getByTestId('attachments')).toContainText('formulir.pdf');
+  await kasi.getByTestId('return-fix').click();
+  await expect(kasi.locator('#note-error')).toHaveText('Tuliskan alasannya.');
+  await kasi.getByLabel('Alasan').fill('Formulir belum ditandatangani atasan');
+  await kasi.getByTestId('return-fix').click();
+  await expect(kasi.getByTestId('request-state')).toHaveText('Dikembalikan untuk perbaikan');
+
+  // The applicant opens the link from the SMS, sees why, and corrects it.
+  const fix = /(\/permohonan-akun\/perbaiki\/\S+)/.exec(await sms(officer, e164, /perlu diperbaiki/))![1];
+  await page.goto(fix);
+  await hydrated(page);
+  await expect(page.getByTestId('fix-note')).toContainText('Formulir belum ditandatangani atasan');
+  await expect(page.getByLabel('NIP')).toHaveValue(c.nip);
+  await page.getByLabel('Usulan alamat email').fill(c.fixed);
+  await page.getByLabel('Usulan alamat email').blur();
+  await expect(page.getByTestId('address-free')).toContainText(`${c.fixed}@batam.go.id`);
+  await page.getByLabel(/Formulir baru/).setInputFiles({ name: 'formulir-ttd.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await expect(page.getByTestId('file-ok')).toContainText('formulir-ttd.pdf');
+  await page.getByRole('button', { name: 'Kirim perbaikan' }).click();
+  await expect(page.getByTestId('apply-done')).toContainText('Perbaikan terkirim');
+  // the link works once
+  await page.goto(fix);
+  await expect(page.getByTestId('link-invalid')).toBeVisible();
+
+  // The Kasi approves in one tap; the history shows the correction.
+  await kasi.goto(url);
+  await hydrated(kasi);
+  await expect(kasi.locator('[data-fact="revision"]')).toContainText('proposed_local');
+  await kasi.getByTestId('approve').click();
+  await expect(kasi.getByTestId('request-state')).toHaveText('Pembuatan akun');
+
+  // The officer creates the account; Surel tests it and sends the activation link.
+  await officer.goto(url);
+  await hydrated(officer);
+  await expect(officer.getByLabel('Alamat email final')).toHaveValue(c.fixed);
+  await officer.getByRole('button', { name: 'Buat akun dan uji' }).click();
+  await expect(officer.getByTestId('request-state')).toHaveText('Selesai', { timeout: 20_000 });
+  await expect(officer.locator('[data-fact="test"]')).toContainText('terbaca di server surat');
+  await expect(officer.locator('[data-fact="address"]')).toHaveText(`${c.fixed}@batam.go.id`);
+  const activation = await sms(officer, e164, /\/aktivasi\//);
+  expect(activation).toContain(`${c.fixed}@batam.go.id`);
+  expect(activation).not.toMatch(/sandi(nya)? (adalah|:)/i);
+
+  // The applicant follows the request with the ticket and a code.
+  await page.goto(`/permohonan-akun/status?tiket=${ticket}`);
+  await hydrated(page);
+  await expect(page.getByLabel('Nomor tiket')).toHaveValue(ticket);
+  await page.getByRole('button', { name: 'Kirim kode' }).click();
+  const statusCode = /\b(\d{6})\b/.exec(await sms(officer, e164, /status tiket/))![1];
+  await page.getByLabel('Kode dari SMS').fill(statusCode);
+  await page.getByRole('button', { name: 'Lihat status' }).click();
+  await expect(page.getByTestId('status-state')).toHaveText('Selesai');
+  await expect(page.getByTestId('status-view')).toContainText(`${c.fixed}@batam.go.id`);
+  await expect(page.getByTestId('status-view')).toContainText('Formulir belum ditandatangani atasan');
+  await expect(page.getByTestId('status-view')).not.toContainText('hendra.gunawan');
+  for (const p of [officer, kasi]) await p.context().close();
+});
