@@ -254,6 +254,22 @@ async fn taken_locals<C: ConnectionTrait>(db: &C, except_batch: i32) -> DomainRe
     Ok(taken)
 }
 
+/// The checks alone, against the database's units, domains and mailboxes
+/// (the command line's `--dry-run`): nothing is stored.
+pub async fn dry_run(state: &AppState, sheet: &Sheet) -> DomainResult<rules::Summary> {
+    let units = unit::Entity::find().all(&state.db).await?;
+    let unit_list: Vec<(i32, &str, &str)> = units.iter().map(|u| (u.id, u.code.as_str(), u.name.as_str())).collect();
+    let matcher = UnitMatcher::new(&unit_list);
+    let domains: Vec<String> = domain_name::Entity::find().all(&state.db).await?.into_iter().map(|d| d.name).collect();
+    let domain_refs: Vec<&str> = domains.iter().map(String::as_str).collect();
+    let has_mailbox = nips_with_mailbox(&state.db).await?;
+    let ctx = RuleContext { today: today(state), units: &matcher, official_domains: &domain_refs, has_mailbox: &has_mailbox };
+    let checked = rules::check_sheet(sheet, &ctx);
+    let taken = taken_locals(&state.db, 0).await?;
+    let _ = super::simpeg::addresses::propose_addresses(&checked, rule(state).await?, &taken);
+    Ok(rules::summarize(&checked))
+}
+
 /// Checks every row of `sheet` and stores the rows of batch `b` (draft).
 async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, sheet: &Sheet) -> DomainResult<()> {
     let units = unit::Entity::find().all(&**change).await?;

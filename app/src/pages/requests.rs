@@ -16,7 +16,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::{use_navigate, use_params_map}};
 
 /// Roles that handle or oversee requests (the server narrows per type).
-pub const REQUEST_ROLES: &[Role] = &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd, Role::PengelolaSimpeg];
+pub const REQUEST_ROLES: &[Role] = &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd, Role::PengelolaSimpeg, Role::PejabatStruktural];
 
 pub fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
     match kind {
