@@ -4,6 +4,7 @@
 #  2. HTTP throughput and latency of the public pages with wrk, against a
 #     release server on loopback with a fresh SQLite file and demo data
 #  3. page weight of the reset page: HTML, CSS, JS and WASM, raw and gzipped
+#  4. F5: a 10,000-row SIMPEG export checked, and a 10,000-account batch processed
 source "$(dirname "$0")/env.sh"
 if ! command -v wrk >/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -35,6 +36,19 @@ weigh "HTML" "$STATE/page.html"
 weigh "CSS (main)" "$ROOT/target/site/pkg/surel.css"
 weigh "JS glue" "$ROOT/target/site/pkg/surel.js"
 weigh "WASM" "$ROOT/target/site/pkg/surel.wasm"
+
+echo "== SIMPEG import (SOP 004): 10,000-row XLSX preview (target < 2 s), 10,000-account batch (target < 60 s)"
+SIMPEG=$(mktemp -d)
+(
+  export DATABASE_URL="sqlite://$SIMPEG/surel.db" SUREL_DATA_DIR="$SIMPEG" SUREL_DEMO=true SUREL_LOG=error
+  "$TARGET_DIR/release/surel" seed-demo >/dev/null
+  "$TARGET_DIR/release/surel" generate-simpeg --rows 10000 --out "$SIMPEG/simpeg-10k.xlsx"
+  # read + check only (what the preview costs before storing)
+  "$TARGET_DIR/release/surel" import-simpeg "$SIMPEG/simpeg-10k.xlsx" --dry-run
+  # read, check, store the draft; submit; process every row (mailbox, link, SMS in the outbox), peak memory
+  /usr/bin/time -f "peak memory: %M KB, wall %e s" "$TARGET_DIR/release/surel" import-simpeg "$SIMPEG/simpeg-10k.xlsx" --process
+)
+rm -rf "$SIMPEG"
 
 # Load must not surface bugs that single requests hide (it once found a panic
 # in a detached server-side effect).

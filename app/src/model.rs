@@ -404,3 +404,91 @@ pub struct ServiceLevelSettings {
     /// One date (`YYYY-MM-DD`) per line.
     pub holidays: String,
 }
+
+/// F5: one row of a SIMPEG batch as the preview table shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimpegRowView {
+    pub id: i32,
+    pub line: i32,
+    pub nip: Option<String>,
+    /// Name with titles, as read (shown as text, never as markup).
+    pub name: String,
+    pub unit: Option<String>,
+    /// Masked (`0812****1234`).
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// `eligible`, `rejected`, `has_account`
+    pub verdict: String,
+    /// Reason codes (translated on screen).
+    pub reasons: Vec<String>,
+    pub local_part: Option<String>,
+    /// Code of what is wrong with the proposed address (`address_no_letters` …).
+    pub address_problem: Option<String>,
+    /// `pending`, `done`, `failed`, `skipped`
+    pub status: String,
+    pub address: Option<String>,
+    pub error: Option<String>,
+}
+
+/// F5: a batch with one page of its rows and the processing progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimpegBatchView {
+    pub id: i32,
+    /// `mapping`, `draft`, `submitted`, `done`, `discarded`
+    pub status: String,
+    pub file_name: String,
+    pub file_kind: String,
+    pub created_at: String,
+    pub total: i32,
+    pub eligible: i32,
+    pub rejected: i32,
+    pub already: i32,
+    pub processed: i32,
+    pub failed: i32,
+    /// The collective request, once submitted.
+    pub ticket: Option<String>,
+    pub request_state: Option<String>,
+    /// The job is working this batch now.
+    pub running: bool,
+    /// Domain of the addresses (`batam.go.id`).
+    pub domain: String,
+    pub rows: Vec<SimpegRowView>,
+    /// Rows matching the filter.
+    pub filtered: u64,
+    pub page: u32,
+    pub page_size: u32,
+    /// May the viewer edit addresses and submit.
+    pub editable: bool,
+}
+
+/// F5: the mapping screen, when the export's headers are not all recognised.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimpegMapping {
+    pub batch_id: i32,
+    pub headers: Vec<String>,
+    /// (field code, column, required), in the screen's order.
+    pub fields: Vec<(String, Option<usize>, bool)>,
+    /// Required fields without a column.
+    pub missing: Vec<String>,
+    pub sample: Vec<Vec<String>>,
+    pub data_rows: usize,
+}
+
+/// F5: what an upload gives: a checked batch, or the mapping screen first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SimpegUploaded {
+    Checked { batch_id: i32 },
+    NeedsMapping(SimpegMapping),
+}
+
+/// F5: one of the batches on the import screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimpegBatchRow {
+    pub id: i32,
+    pub file_name: String,
+    pub status: String,
+    pub created_at: String,
+    pub total: i32,
+    pub eligible: i32,
+    pub ticket: Option<String>,
+}

@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("akun-unit/baru") view=pages::unit_account::UnitAccountNewPage/>
                             <Route path=path!("dasbor") view=pages::reports::DashboardPage/>
                             <Route path=path!("layanan") view=pages::reports::ServiceLevelsPage/>
+                            <Route path=path!("simpeg") view=pages::simpeg::SimpegPage/>
                         </ParentRoute>
                     </Routes>
                 </Router>

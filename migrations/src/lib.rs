@@ -5,6 +5,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_password_reset;
 mod m20261124_000003_mail_test_view;
 mod m20261124_000004_phone_proofs;
+mod m20261125_000005_simpeg_batches;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_password_reset::Migration),
             Box::new(m20261124_000003_mail_test_view::Migration),
             Box::new(m20261124_000004_phone_proofs::Migration),
+            Box::new(m20261125_000005_simpeg_batches::Migration),
         ]
     }
 }

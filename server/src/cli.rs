@@ -39,6 +39,39 @@ enum Command {
     CheckMailbox {
         address: String,
     },
+    /// Check a SIMPEG export (XLSX, XLS or CSV) as the import screen does
+    /// (SOP 004 steps 1–2), store it as a draft batch, and optionally submit
+    /// it (step 3) and process it (step 4) with a progress bar.
+    ImportSimpeg {
+        file: PathBuf,
+        /// Only read and check; print the summary and store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The Pengelola SIMPEG the batch is recorded for (default: the first one).
+        #[arg(long = "as")]
+        as_address: Option<String>,
+        /// Submit the batch into the month's collective request.
+        #[arg(long)]
+        submit: bool,
+        /// Then process it here (implies --submit), as this Petugas (default: the first one).
+        #[arg(long)]
+        process: bool,
+        #[arg(long)]
+        officer: Option<String>,
+    },
+    /// Write a realistic, made-up SIMPEG export (for tests and `make bench`).
+    GenerateSimpeg {
+        #[arg(long)]
+        rows: usize,
+        /// `.xlsx` or `.csv` (by the name)
+        #[arg(long)]
+        out: PathBuf,
+        /// Share of rows with a planted defect (0.0–1.0).
+        #[arg(long, default_value_t = 0.2)]
+        bad: f64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -165,6 +198,17 @@ async fn run(cli: Cli) -> Result<()> {
                 Err(f) => anyhow::bail!("{address}: {} [{}]", f.message(), f.stage),
             }
         }
+        Some(Command::ImportSimpeg { file, dry_run, as_address, submit, process, officer }) => {
+            import_simpeg(&cli, file, *dry_run, as_address.as_deref(), *submit || *process, *process, officer.as_deref()).await
+        }
+        Some(Command::GenerateSimpeg { rows, out, bad, seed }) => {
+            use app::domain::simpeg::generator::{generate, GeneratorConfig};
+            let g = generate(&GeneratorConfig { rows: *rows, bad_fraction: *bad, seed: *seed, ..Default::default() });
+            let bytes = if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) { g.to_csv(b';') } else { g.to_xlsx() }.map_err(|e| anyhow::anyhow!(e))?;
+            std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+            println!("{}: {} rows, {} expected eligible, {} bytes", out.display(), rows, g.expected_eligible() + g.count(app::domain::simpeg::generator::Planted::AlreadyHasAccount), bytes.len());
+            Ok(())
+        }
         Some(Command::Settings) => {
             for (k, help) in SETTINGS {
                 let env = if *k == "database_url" { "DATABASE_URL".to_string() } else { format!("SUREL_{}", k.to_uppercase()) };
@@ -180,6 +224,7 @@ async fn serve(state: AppState) -> Result<()> {
     password_policy::warm_up();
     crate::workers::spawn_housekeeping(state.clone());
     crate::workers::spawn_outbox(state.clone());
+    crate::workers::spawn_simpeg(state.clone());
     if !state.config.demo && state.config.sms.is_none() {
         tracing::warn!("no SMS gateway (SUREL_SMS_URL) and not in demo mode: reset codes cannot be delivered");
     }
@@ -193,5 +238,93 @@ async fn serve(state: AppState) -> Result<()> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    Ok(())
+}
+
+/// A signed-in-like actor for a staff address, or the first holder of `role`.
+async fn actor_for(st: &AppState, address: Option<&str>, role: app::model::Role) -> Result<app::domain::auth::Actor> {
+    use app::domain::entities::{mailbox, staff_role};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let mb = match address {
+        Some(a) => mailbox::Entity::find().filter(mailbox::Column::Address.eq(a.trim().to_lowercase())).one(&st.db).await?,
+        None => {
+            let g = staff_role::Entity::find().filter(staff_role::Column::Role.eq(role.code())).order_by_asc(staff_role::Column::Id).one(&st.db).await?;
+            match g {
+                Some(g) => mailbox::Entity::find_by_id(g.mailbox_id).one(&st.db).await?,
+                None => None,
+            }
+        }
+    }
+    .ok_or_else(|| anyhow::anyhow!("no staff member with role {} (use `surel user add`)", role.code()))?;
+    let grants = app::domain::auth::grants_of(&st.db, mb.id).await?;
+    if !grants.iter().any(|g| g.role == role) {
+        anyhow::bail!("{} does not hold role {}", mb.address, role.code());
+    }
+    Ok(app::domain::auth::Actor { mailbox_id: mb.id, address: mb.address, name: mb.display_name, grants, session_id: 0, locale: None, ip: None })
+}
+
+fn domain_err(e: app::domain::DomainError) -> anyhow::Error {
+    match e {
+        app::domain::DomainError::Invalid(f) => anyhow::anyhow!("{}", f.0.iter().map(|e| format!("{}: {}", e.field, e.code)).collect::<Vec<_>>().join("; ")),
+        other => other.into(),
+    }
+}
+
+async fn import_simpeg(cli: &Cli, file: &std::path::Path, dry_run: bool, as_address: Option<&str>, submit: bool, process: bool, officer: Option<&str>) -> Result<()> {
+    use app::domain::simpeg::reader;
+    use app::model::{Role, SimpegUploaded};
+    use indicatif::{ProgressBar, ProgressStyle};
+    use std::time::Instant;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let st = state(cli).await?;
+    db::migrate(&st.db).await?;
+    let started = Instant::now();
+    if dry_run {
+        let spinner = ProgressBar::new_spinner().with_message("reading and checking");
+        spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+        let sheet = reader::read_sheet(&bytes, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let s = app::domain::simpeg_batch::dry_run(&st, &sheet).await.map_err(domain_err)?;
+        spinner.finish_and_clear();
+        println!(
+            "{}: {} rows ({:?}), {} eligible, {} rejected, {} already have an account; checked in {} ms",
+            file.display(),
+            sheet.rows.len(),
+            sheet.kind,
+            s.eligible,
+            s.rejected,
+            s.already_has_account,
+            started.elapsed().as_millis()
+        );
+        return Ok(());
+    }
+    let pengelola = actor_for(&st, as_address, Role::PengelolaSimpeg).await?;
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let batch_id = match app::domain::simpeg_batch::upload(&st, &pengelola, &name, &bytes).await.map_err(domain_err)? {
+        SimpegUploaded::Checked { batch_id } => batch_id,
+        SimpegUploaded::NeedsMapping(m) => anyhow::bail!("columns not recognised (missing: {}); map them on the import screen (batch {})", m.missing.join(", "), m.batch_id),
+    };
+    let v = app::domain::simpeg_batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
+    println!("batch {batch_id}: {} rows, {} eligible, {} rejected, {} already have an account; checked and stored in {} ms", v.total, v.eligible, v.rejected, v.already, started.elapsed().as_millis());
+    if !submit {
+        return Ok(());
+    }
+    let ticket = app::domain::simpeg_batch::submit(&st, &pengelola, batch_id).await.map_err(domain_err)?;
+    println!("submitted into {ticket}");
+    if !process {
+        return Ok(());
+    }
+    let petugas = actor_for(&st, officer, Role::Petugas).await?;
+    let detail = app::domain::requests_view::detail(&st, &petugas, &ticket).await.map_err(domain_err)?;
+    if detail.row.state == "proses" {
+        app::domain::simpeg_batch::start_processing(&st, &petugas, &ticket, detail.version).await.map_err(domain_err)?;
+    }
+    let bar = ProgressBar::new(v.eligible as u64);
+    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} accounts, {per_sec}, eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let t = Instant::now();
+    let owner = format!("cli:{}", &app::domain::crypto::random_token()[..8]);
+    let done = app::domain::simpeg_batch::work(&st, &owner, None, |n| bar.set_position(n as u64)).await.map_err(domain_err)?;
+    bar.finish_and_clear();
+    let after = app::domain::simpeg_batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
+    println!("processed {} rows in {} ms: {} accounts made, {} failed; request {ticket} is now {}", done.rows, t.elapsed().as_millis(), after.processed, after.failed, after.request_state.unwrap_or_default());
     Ok(())
 }

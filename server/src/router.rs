@@ -79,6 +79,9 @@ pub fn build(app_state: AppState) -> Router {
         .route("/lampiran", post(forms::attachments::upload).layer(forms::attachments::body_limit()))
         .route("/lampiran/{id}", get(forms::attachments::download))
         .route("/laporan/rekap", get(forms::recap::download))
+        .route("/simpeg/unggah", post(forms::simpeg::upload).layer(forms::simpeg::body_limit()))
+        .route("/simpeg/ditolak/{batch}", get(forms::simpeg::rejected))
+        .route("/simpeg/ekspor/{ticket}", get(forms::simpeg::export))
         .route("/healthz", get(health))
         .leptos_routes_with_context(&state, routes, ctx.clone(), {
             let leptos = leptos.clone();

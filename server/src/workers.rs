@@ -73,3 +73,21 @@ pub fn spawn_outbox(state: AppState) {
         }
     });
 }
+
+/// Works collective SIMPEG requests (SOP 004 step 4) row by row. Started
+/// with the server, so a batch cut off by a crash or a restart resumes where
+/// it stopped; the batch lease keeps two instances off the same batch.
+pub fn spawn_simpeg(state: AppState) {
+    use app::domain::simpeg_batch;
+    tokio::spawn(async move {
+        let owner = format!("{}:{}", state.config.instance_id, &app::domain::crypto::random_token()[..8]);
+        loop {
+            match simpeg_batch::work(&state, &owner, None, |_| {}).await {
+                Ok(done) if done.rows > 0 || done.finished_requests > 0 => tracing::info!(rows = done.rows, finished = done.finished_requests, "simpeg batches worked"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "simpeg batch job failed; will retry"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+}

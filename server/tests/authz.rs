@@ -42,6 +42,15 @@ fn sample_body(path: &str) -> Value {
         "/api/settings/service-levels" => json!({}),
         "/api/settings/service-levels/save" => json!({ "input": { "steps": [], "days": [], "holidays": "" } }),
         "/api/personal-account/step" => json!({ "ticket": "SRL-2000-000000", "version": 1, "step": "Approve" }),
+        "/api/simpeg/list" => json!({}),
+        "/api/simpeg/view" => json!({ "batch_id": 987654, "filter": "", "page": 0 }),
+        "/api/simpeg/mapping" => json!({ "batch_id": 987654 }),
+        "/api/simpeg/set-mapping" => json!({ "batch_id": 987654, "columns": [["nip", 0]] }),
+        "/api/simpeg/edit-address" => json!({ "batch_id": 987654, "row_id": 1, "local_part": "contoh.nama" }),
+        "/api/simpeg/submit" => json!({ "batch_id": 987654 }),
+        "/api/simpeg/discard" => json!({ "batch_id": 987654 }),
+        "/api/simpeg/step" => json!({ "ticket": "SRL-2000-000000", "version": 1, "action": "tandai_dimuat" }),
+        "/api/simpeg/progress" => json!({ "ticket": "SRL-2000-000000" }),
         other => panic!("no sample body for server function {other}: add it to tests/authz.rs"),
     }
 }

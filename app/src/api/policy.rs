@@ -1,7 +1,7 @@
 //! Who may call which server function. The HTTP layer checks every call
 //! against this table before the function runs; a function missing from the
 //! table cannot be called at all (deny by default).
-use super::{activation, apply, audit, auth, forms, home, outbox, reports, requests, reset, staff};
+use super::{activation, apply, audit, auth, forms, home, outbox, reports, requests, reset, simpeg, staff};
 use crate::domain::auth::Actor;
 use crate::error::AppError;
 use crate::model::Role;
@@ -24,6 +24,9 @@ const OUTBOX: &[Role] = &[Role::Admin, Role::Petugas];
 const REQUESTS: &[Role] = crate::pages::requests::REQUEST_ROLES;
 /// The phone-change desk and its approval (SOP 001 "no" branch).
 const PHONE_CHANGE: &[Role] = &[Role::Petugas, Role::Kasi];
+/// SOP 004: the SIMPEG manager prepares; officers process; the Pejabat Struktural receives.
+const SIMPEG_PREP: &[Role] = crate::domain::simpeg_batch::PREPARERS;
+const SIMPEG_VIEW: &[Role] = crate::domain::simpeg_batch::VIEWERS;
 
 /// Every server function and its access rule.
 pub fn table() -> Vec<(&'static str, Access)> {
@@ -66,6 +69,15 @@ pub fn table() -> Vec<(&'static str, Access)> {
         (<reports::GetServiceLevels as ServerFn>::PATH, Access::Roles(AUDIT)),
         (<reports::SaveServiceLevels as ServerFn>::PATH, Access::Roles(ADMIN)),
         (<apply::PersonalAccountStep as ServerFn>::PATH, Access::Roles(&[Role::Kasi, Role::Petugas, Role::Admin])),
+        (<simpeg::SimpegList as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
+        (<simpeg::SimpegView as ServerFn>::PATH, Access::Roles(SIMPEG_VIEW)),
+        (<simpeg::SimpegGetMapping as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
+        (<simpeg::SimpegSetMapping as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
+        (<simpeg::SimpegEditAddress as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
+        (<simpeg::SimpegSubmit as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
+        (<simpeg::SimpegDiscard as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
+        (<simpeg::SimpegStep as ServerFn>::PATH, Access::Roles(&[Role::Petugas, Role::PengelolaSimpeg, Role::PejabatStruktural])),
+        (<simpeg::SimpegProgress as ServerFn>::PATH, Access::Roles(SIMPEG_VIEW)),
     ]
 }
 

@@ -69,6 +69,7 @@ fn nav_items() -> Vec<NavItem> {
     vec![
         NavItem { href: "/admin", roles: ANY_STAFF, key: |i| t_string!(i, nav.home).to_string() },
         NavItem { href: "/admin/permohonan", roles: crate::pages::requests::REQUEST_ROLES, key: |i| t_string!(i, nav.requests).to_string() },
+        NavItem { href: "/admin/simpeg", roles: &[Role::PengelolaSimpeg], key: |i| t_string!(i, nav.simpeg).to_string() },
         NavItem { href: "/admin/dasbor", roles: crate::pages::requests::REQUEST_ROLES, key: |i| t_string!(i, nav.dashboard).to_string() },
         NavItem { href: "/admin/staf", roles: &[Role::Admin], key: |i| t_string!(i, nav.staff).to_string() },
         NavItem { href: "/admin/layanan", roles: &[Role::Admin, Role::Auditor], key: |i| t_string!(i, nav.service_levels).to_string() },

@@ -30,6 +30,8 @@ pub mod reset;
 pub mod seed;
 pub mod sla;
 pub mod sessions;
+pub mod simpeg;
+pub mod simpeg_batch;
 pub mod staff;
 pub mod unit_account;
 pub mod state;

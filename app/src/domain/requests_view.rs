@@ -122,6 +122,8 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
         standard_minutes: if r.closed_at.is_some() { None } else { levels.standard_minutes(flow, &r.state).map(i64::from) },
         facts: if r.kind == "personal_account" {
             super::personal_account::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
+        } else if r.kind == "simpeg_bulk" {
+            super::simpeg_batch::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
         } else {
             facts(state, &r)
         },

@@ -235,8 +235,40 @@ pub const PERSONAL_ACCOUNT: Flow = Flow {
     ],
 };
 
+const PENGELOLA_SIMPEG: Party = Party::Staff(&[Role::PengelolaSimpeg]);
+
+/// F5 — bulk ASN accounts from a SIMPEG export (SOP 004). Steps 1–3 (export,
+/// sort, submit) happen on the import screen; submitting creates the request.
+pub const SIMPEG_BULK: Flow = Flow {
+    kind: "simpeg_bulk",
+    sop: "004",
+    initial: "proses",
+    created_by: PENGELOLA_SIMPEG,
+    readers: &[Role::PengelolaSimpeg, Role::PejabatStruktural],
+    states: &[
+        // step 4: the officer starts the batch job …
+        st("proses", 4, 30, PETUGAS),
+        // … which Surel runs row by row (durable, resumable)
+        st("memproses", 4, 30, Party::System),
+        // step 5: the SIMPEG manager loads NIP → address into SIMPEG
+        st("isi_simpeg", 5, 30, PENGELOLA_SIMPEG),
+        // step 6: the SIMPEG manager reports to the Pejabat Struktural
+        st("pelaporan", 6, 30, PENGELOLA_SIMPEG),
+        // step 7: the Pejabat Struktural receives the report
+        st("penerimaan", 7, 30, Party::Staff(&[Role::PejabatStruktural])),
+        end("selesai"),
+    ],
+    transitions: &[
+        tr("proses_batch", "proses", "memproses", PETUGAS),
+        tr("batch_selesai", "memproses", "isi_simpeg", Party::System),
+        tr("tandai_dimuat", "isi_simpeg", "pelaporan", PENGELOLA_SIMPEG),
+        tr("laporkan", "pelaporan", "penerimaan", PENGELOLA_SIMPEG),
+        tr("terima_laporan", "penerimaan", "selesai", Party::Staff(&[Role::PejabatStruktural])),
+    ],
+};
+
 /// Every request type.
-pub const ALL: [&Flow; 3] = [&PHONE_CHANGE, &UNIT_ACCOUNT, &PERSONAL_ACCOUNT];
+pub const ALL: [&Flow; 4] = [&PHONE_CHANGE, &UNIT_ACCOUNT, &PERSONAL_ACCOUNT, &SIMPEG_BULK];
 
 pub fn flow(kind: &str) -> Option<&'static Flow> {
     ALL.iter().copied().find(|f| f.kind == kind)
@@ -343,5 +375,10 @@ mod tests {
         assert!(!PERSONAL_ACCOUNT.may_create(&staff(1, &[Role::Admin])));
         assert!(UNIT_ACCOUNT.may_create(&staff(1, &[Role::KepalaOpd])));
         assert!(!UNIT_ACCOUNT.may_create(&staff(1, &[Role::Kabid])));
+        for s in ["proses", "memproses", "isi_simpeg", "pelaporan", "penerimaan"] {
+            assert_eq!(minutes(&SIMPEG_BULK, s), 30, "SOP 004: 30 minutes per step");
+        }
+        assert!(SIMPEG_BULK.may_create(&staff(1, &[Role::PengelolaSimpeg])));
+        assert!(!SIMPEG_BULK.may_create(&staff(1, &[Role::Petugas])));
     }
 }

@@ -11,5 +11,6 @@ pub mod reports;
 pub mod requests;
 pub mod reset;
 pub mod sessions;
+pub mod simpeg;
 pub mod staff;
 pub mod unit_account;

@@ -16,13 +16,14 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::{use_navigate, use_params_map}};
 
 /// Roles that handle or oversee requests (the server narrows per type).
-pub const REQUEST_ROLES: &[Role] = &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd, Role::PengelolaSimpeg];
+pub const REQUEST_ROLES: &[Role] = &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd, Role::PengelolaSimpeg, Role::PejabatStruktural];
 
 pub fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
     match kind {
         "phone_change" => t_string!(i18n, request.kind_phone_change),
         "unit_account" => t_string!(i18n, request.kind_unit_account),
         "personal_account" => t_string!(i18n, request.kind_personal_account),
+        "simpeg_bulk" => t_string!(i18n, request.kind_simpeg_bulk),
         _ => return kind.to_string(),
     }
     .to_string()
@@ -44,6 +45,10 @@ pub fn state_label(i18n: I18nContext<Locale>, state: &str) -> String {
         "selesai" => t_string!(i18n, request.state_selesai),
         "ditolak" => t_string!(i18n, request.state_ditolak),
         "dibatalkan" => t_string!(i18n, request.state_dibatalkan),
+        "proses" => t_string!(i18n, request.state_proses),
+        "memproses" => t_string!(i18n, request.state_memproses),
+        "isi_simpeg" => t_string!(i18n, request.state_isi_simpeg),
+        "penerimaan" => t_string!(i18n, request.state_penerimaan),
         _ => return state.to_string(),
     }
     .to_string()
@@ -68,6 +73,11 @@ pub fn action_label(i18n: I18nContext<Locale>, action: &str) -> String {
         "kirim_ulang" => t_string!(i18n, request.action_kirim_ulang),
         "buat_akun" => t_string!(i18n, request.action_buat_akun),
         "kirim_aktivasi" => t_string!(i18n, request.action_kirim_aktivasi),
+        "proses_batch" => t_string!(i18n, request.action_proses_batch),
+        "batch_selesai" => t_string!(i18n, request.action_batch_selesai),
+        "tandai_dimuat" => t_string!(i18n, request.action_tandai_dimuat),
+        "laporkan" => t_string!(i18n, request.action_laporkan),
+        "terima_laporan" => t_string!(i18n, request.action_terima_laporan),
         _ => t_string!(i18n, request.action_other),
     }
     .to_string()
@@ -100,6 +110,9 @@ fn fact_label(i18n: I18nContext<Locale>, key: &str) -> String {
         "personal_email" => t_string!(i18n, request.fact_personal_email),
         "warning" => t_string!(i18n, request.fact_warning),
         "revision" => t_string!(i18n, request.fact_revision),
+        "month" => t_string!(i18n, request.fact_month),
+        "simpeg_batch" => t_string!(i18n, request.fact_simpeg_batch),
+        "simpeg_progress" => t_string!(i18n, request.fact_simpeg_progress),
         _ => t_string!(i18n, request.fact_subject),
     }
     .to_string()
@@ -281,6 +294,7 @@ enum StepCall {
     Phone(PhoneChangeAction),
     Unit(UnitAccountAction),
     Personal(PersonalAccountAction),
+    Simpeg(String),
 }
 
 async fn send_step(ticket: String, version: i32, call: StepCall) -> Result<(), AppError> {
@@ -288,6 +302,7 @@ async fn send_step(ticket: String, version: i32, call: StepCall) -> Result<(), A
         StepCall::Phone(a) => phone_change_step(ticket, version, a).await,
         StepCall::Unit(a) => unit_account_step(ticket, version, a).await,
         StepCall::Personal(a) => personal_account_step(ticket, version, a).await,
+        StepCall::Simpeg(a) => crate::api::simpeg::simpeg_step(ticket, version, a).await,
     }
 }
 
@@ -336,6 +351,8 @@ fn RequestBody(
         (has("konfirmasi_kode"), has("kirim_ulang_kode"), has("batalkan"), has("setujui"), has("tolak"));
     let unit = d.row.kind == "unit_account";
     let personal = d.row.kind == "personal_account";
+    let simpeg = d.row.kind == "simpeg_bulk";
+    let simpeg_actions: Vec<String> = if simpeg { d.actions.clone() } else { vec![] };
     let (can_return_fix, can_create) = (has("kembalikan"), has("buat_akun"));
     let (can_input, can_approve_data, can_return, can_retry, can_report) =
         (has("input_data"), has("setujui_data"), has("kembalikan_data"), has("uji_ulang"), has("kirim_laporan"));
@@ -405,6 +422,12 @@ fn RequestBody(
                     <button type="button" class="button button-quiet" disabled=move || step.pending().get()
                         on:click=move |_| send.with_value(|s| s(StepCall::Phone(PhoneChangeAction::ResendCode)))>{t!(i18n, request.resend_code)}</button>
                 })}
+                {simpeg.then(|| view! { <crate::pages::simpeg::SimpegRequestPanel ticket=ticket.clone()/> })}
+                {simpeg_actions.clone().into_iter().map(|a| {
+                    let label = action_label(i18n, &a);
+                    view! { <button type="button" class="button button-primary button-block" data-testid=format!("step-{a}") disabled=move || step.pending().get()
+                        on:click=move |_| { let a = a.clone(); send.with_value(|s| s(StepCall::Simpeg(a))) }>{label}</button> }
+                }).collect_view()}
                 {can_approve.then(|| view! {
                     <button type="button" class="button button-primary button-block" data-testid="approve" disabled=move || step.pending().get()
                         on:click=move |_| send.with_value(|s| s(if personal { StepCall::Personal(PersonalAccountAction::Approve) } else if unit { StepCall::Unit(UnitAccountAction::Approve) } else { StepCall::Phone(PhoneChangeAction::Approve) }))>{t!(i18n, request.approve)}</button>

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod auth;
 pub mod recap;
 pub mod reset;
+pub mod simpeg;
 
 use crate::router::WebState;
 use app::api::forms::FormFlash;

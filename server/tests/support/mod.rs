@@ -55,6 +55,7 @@ pub struct TestServer {
     pub database_url: String,
     pub sms: gateway::Gateway,
     child: Child,
+    env: Vec<(String, String)>,
     _pg: Option<postgres::Postgres>,
 }
 
@@ -109,10 +110,24 @@ impl TestServer {
             assert!(out.status.success(), "seed-demo failed: {}", String::from_utf8_lossy(&out.stderr));
         }
         let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
-        let child = Command::new(surel_bin()).arg("serve").envs(env).stdout(Stdio::null()).stderr(log).spawn().expect("start surel serve");
-        let server = TestServer { url, dir, database_url, sms, child, _pg: pg };
+        let child = Command::new(surel_bin()).arg("serve").envs(env.clone()).stdout(Stdio::null()).stderr(log).spawn().expect("start surel serve");
+        let server = TestServer { url, dir, database_url, sms, child, env, _pg: pg };
         server.wait_healthy().await;
         server
+    }
+
+    /// Kills the `surel` process at once (SIGKILL: a crash, no clean shutdown).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts another `surel serve` on the same database, port and data folder.
+    pub async fn restart(&mut self) {
+        self.kill();
+        let log = std::fs::OpenOptions::new().append(true).create(true).open(self.dir.path().join("server.log")).unwrap();
+        self.child = Command::new(surel_bin()).arg("serve").envs(self.env.clone()).stdout(Stdio::null()).stderr(log).spawn().expect("restart surel serve");
+        self.wait_healthy().await;
     }
 
     async fn wait_healthy(&self) {

@@ -15,6 +15,8 @@ pub mod reset_attempt;
 pub mod request_event;
 pub mod session;
 pub mod setting;
+pub mod simpeg_batch;
+pub mod simpeg_row;
 pub mod staff_role;
 pub mod ticket_counter;
 pub mod unit;

@@ -1,0 +1,78 @@
+//! Bulk ASN accounts from SIMPEG (SOP 004, F5). Thin: parse, rely on the
+//! policy table, call `domain::simpeg_batch` (which checks the roles again).
+//! The upload and the two XLSX files are plain HTTP (`server/src/forms/simpeg.rs`).
+use crate::error::AppError;
+use crate::model::{SimpegBatchRow, SimpegBatchView, SimpegMapping};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Progress of a collective request's job (polled while it runs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimpegJobProgress {
+    pub made: i64,
+    pub failed: i64,
+    pub eligible: i64,
+    pub state: String,
+}
+
+#[server(prefix = "/api", endpoint = "simpeg/list", input = Json)]
+pub async fn simpeg_list() -> Result<Vec<SimpegBatchRow>, AppError> {
+    super::ctx::run(|cx| async move { crate::domain::simpeg_batch::list(&cx.state, cx.actor()?).await }).await
+}
+
+#[server(prefix = "/api", endpoint = "simpeg/view", input = Json)]
+pub async fn simpeg_view(batch_id: i32, filter: String, page: u32) -> Result<SimpegBatchView, AppError> {
+    super::ctx::run(|cx| async move { crate::domain::simpeg_batch::view(&cx.state, cx.actor()?, batch_id, &filter, page).await }).await
+}
+
+#[server(prefix = "/api", endpoint = "simpeg/mapping", input = Json)]
+pub async fn simpeg_get_mapping(batch_id: i32) -> Result<SimpegMapping, AppError> {
+    super::ctx::run(|cx| async move { crate::domain::simpeg_batch::mapping(&cx.state, cx.actor()?, batch_id).await }).await
+}
+
+/// Field code → column (none: the file has no such column).
+#[server(prefix = "/api", endpoint = "simpeg/set-mapping", input = Json)]
+pub async fn simpeg_set_mapping(batch_id: i32, columns: Vec<(String, Option<usize>)>) -> Result<(), AppError> {
+    super::ctx::run(|cx| async move { crate::domain::simpeg_batch::set_mapping(&cx.state, cx.actor()?, batch_id, columns).await }).await
+}
+
+#[server(prefix = "/api", endpoint = "simpeg/edit-address", input = Json)]
+pub async fn simpeg_edit_address(batch_id: i32, row_id: i32, local_part: String) -> Result<String, AppError> {
+    super::ctx::run(|cx| async move { crate::domain::simpeg_batch::edit_address(&cx.state, cx.actor()?, batch_id, row_id, &local_part).await }).await
+}
+
+/// Returns the ticket of the month's collective request.
+#[server(prefix = "/api", endpoint = "simpeg/submit", input = Json)]
+pub async fn simpeg_submit(batch_id: i32) -> Result<String, AppError> {
+    super::ctx::run(|cx| async move { crate::domain::simpeg_batch::submit(&cx.state, cx.actor()?, batch_id).await }).await
+}
+
+#[server(prefix = "/api", endpoint = "simpeg/discard", input = Json)]
+pub async fn simpeg_discard(batch_id: i32) -> Result<(), AppError> {
+    super::ctx::run(|cx| async move { crate::domain::simpeg_batch::discard(&cx.state, cx.actor()?, batch_id).await }).await
+}
+
+/// `proses_batch` (Petugas), `tandai_dimuat`, `laporkan` (Pengelola SIMPEG), `terima_laporan` (Pejabat Struktural).
+#[server(prefix = "/api", endpoint = "simpeg/step", input = Json)]
+pub async fn simpeg_step(ticket: String, version: i32, action: String) -> Result<(), AppError> {
+    super::ctx::run(|cx| async move {
+        use crate::domain::simpeg_batch as sb;
+        let (s, a) = (&cx.state, cx.actor()?);
+        if action == "proses_batch" {
+            sb::start_processing(s, a, &ticket, version).await
+        } else {
+            sb::step(s, a, &ticket, version, &action).await
+        }
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "simpeg/progress", input = Json)]
+pub async fn simpeg_progress(ticket: String) -> Result<SimpegJobProgress, AppError> {
+    super::ctx::run(|cx| async move {
+        let (made, failed, eligible, state) = crate::domain::simpeg_batch::progress(&cx.state, cx.actor()?, &ticket).await?;
+        Ok(SimpegJobProgress { made, failed, eligible, state })
+    })
+    .await
+}

@@ -1,0 +1,303 @@
+//! F5 (SOP 004): the Pengelola SIMPEG's import screen (`/admin/simpeg`):
+//! upload, column mapping when headers differ, the checked rows with a
+//! verdict filter and pages, per-row address edits, submit; and the panel
+//! on the collective request's page (progress while the job runs, the
+//! NIP → address file, the next step's button).
+use crate::api::simpeg::{simpeg_get_mapping, simpeg_list, simpeg_progress, simpeg_set_mapping, simpeg_submit, simpeg_edit_address, simpeg_view};
+use crate::components::form::ErrorBanner;
+use crate::components::layout::RequireRole;
+use crate::components::text::{field_error_text, fill};
+#[cfg(feature = "hydrate")]
+use crate::error::AppError;
+use crate::validation::FieldError;
+use crate::i18n::*;
+use crate::model::{Role, SimpegMapping, SimpegRowView};
+#[cfg(feature = "hydrate")]
+use crate::model::SimpegUploaded;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+const PREPARERS: &[Role] = &[Role::PengelolaSimpeg];
+
+#[component]
+pub fn SimpegPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=t_string!(i18n, simpeg.title).to_string()/>
+        <RequireRole roles=PREPARERS>
+            <SimpegImport/>
+        </RequireRole>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+async fn send_file(file: web_sys::File) -> Result<SimpegUploaded, FieldError> {
+    let transport = || FieldError::new("file", "upload_failed");
+    let form = web_sys::FormData::new().map_err(|_| transport())?;
+    form.append_with_blob_and_filename("file", &file, &file.name()).map_err(|_| transport())?;
+    let res = gloo_net::http::Request::post("/simpeg/unggah").body(form).map_err(|_| transport())?.send().await.map_err(|_| transport())?;
+    if res.ok() {
+        return res.json::<SimpegUploaded>().await.map_err(|_| transport());
+    }
+    match res.json::<AppError>().await {
+        Ok(AppError::Invalid(list)) => Err(list.0.into_iter().next().unwrap_or_else(transport)),
+        _ => Err(transport()),
+    }
+}
+
+#[component]
+fn SimpegImport() -> impl IntoView {
+    let i18n = use_i18n();
+    let batch = RwSignal::new(None::<i32>);
+    let mapping = RwSignal::new(None::<SimpegMapping>);
+    let upload_error = RwSignal::new(None::<FieldError>);
+    let uploading = RwSignal::new(false);
+    let batches = Resource::new(move || batch.get(), |_| simpeg_list());
+    let on_file = move |_ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = _ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            uploading.set(true);
+            upload_error.set(None);
+            leptos::task::spawn_local(async move {
+                match send_file(file).await {
+                    Ok(crate::model::SimpegUploaded::Checked { batch_id }) => {
+                        mapping.set(None);
+                        batch.set(Some(batch_id));
+                    }
+                    Ok(crate::model::SimpegUploaded::NeedsMapping(m)) => {
+                        batch.set(None);
+                        mapping.set(Some(m));
+                    }
+                    Err(e) => upload_error.set(Some(e)),
+                }
+                uploading.set(false);
+            });
+        }
+    };
+    view! {
+        <h1>{t!(i18n, simpeg.title)}</h1>
+        <p class="lead">{t!(i18n, simpeg.lead)}</p>
+        <div class="field">
+            <label for="simpeg-file">{t!(i18n, simpeg.file)}</label>
+            <input id="simpeg-file" type="file" data-testid="simpeg-file" accept=".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,text/csv" on:change=on_file/>
+            {move || uploading.get().then(|| view! { <p class="hint">{t!(i18n, simpeg.uploading)}</p> })}
+            {move || upload_error.get().map(|e| view! { <p class="field-error" data-testid="simpeg-upload-error">{field_error_text(i18n, &e)}</p> })}
+        </div>
+        {move || mapping.get().map(|m| view! { <MappingForm m=m batch=batch mapping=mapping/> })}
+        {move || batch.get().map(|id| view! { <BatchPreview id=id/> })}
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = batches.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <h2>{t!(i18n, simpeg.batches)}</h2>
+                    <ul class="plain-list">
+                        {list.into_iter().map(|b| {
+                            let id = b.id;
+                            view! { <li>
+                                <button type="button" class="button button-quiet" on:click=move |_| batch.set(Some(id))>{b.file_name.clone()}</button>
+                                " · "{b.created_at.clone()}" · "{b.eligible}"/"{b.total}
+                                {b.ticket.clone().map(|t| view! { " · "<a href=format!("/admin/permohonan/{t}")>{t.clone()}</a> })}
+                            </li> }
+                        }).collect_view()}
+                    </ul>
+                })
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn MappingForm(m: SimpegMapping, batch: RwSignal<Option<i32>>, mapping: RwSignal<Option<SimpegMapping>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = m.batch_id;
+    let columns: Vec<(String, RwSignal<String>, bool)> = m.fields.iter().map(|(f, c, req)| (f.clone(), RwSignal::new(c.map(|c| c.to_string()).unwrap_or_default()), *req)).collect();
+    let headers = m.headers.clone();
+    let cols = columns.clone();
+    let apply = Action::new(move |_: &()| {
+        let cols: Vec<(String, Option<usize>)> = cols.iter().map(|(f, s, _)| (f.clone(), s.get_untracked().parse().ok())).collect();
+        async move { simpeg_set_mapping(id, cols).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = apply.value().get() {
+            mapping.set(None);
+            batch.set(Some(id));
+        }
+    });
+    let error = Signal::derive(move || apply.value().get().and_then(|r| r.err()));
+    let _ = simpeg_get_mapping;
+    view! {
+        <section class="card" data-testid="simpeg-mapping">
+            <h2>{t!(i18n, simpeg.mapping_title)}</h2>
+            <p>{t!(i18n, simpeg.mapping_lead)}</p>
+            {columns.into_iter().map(|(field, sel, required)| {
+                let headers = headers.clone();
+                let label = format!("{field}{}", if required { " *" } else { "" });
+                view! {
+                    <div class="field">
+                        <label>{label}</label>
+                        <select prop:value=move || sel.get() on:change=move |ev| sel.set(event_target_value(&ev))>
+                            <option value="">{t!(i18n, simpeg.not_in_file)}</option>
+                            {headers.into_iter().enumerate().map(|(i, h)| view! { <option value=i.to_string()>{format!("{} · {h}", i + 1)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                }
+            }).collect_view()}
+            <ErrorBanner error=error detailed=true/>
+            <button type="button" class="button button-primary" on:click=move |_| { apply.dispatch(()); }>{t!(i18n, simpeg.apply_mapping)}</button>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn BatchPreview(id: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let filter = RwSignal::new(String::new());
+    let page = RwSignal::new(0u32);
+    let tick = RwSignal::new(0u32);
+    let data = Resource::new(move || (filter.get(), page.get(), tick.get()), move |(f, p, _)| simpeg_view(id, f, p));
+    let submit = Action::new(move |_: &()| simpeg_submit(id));
+    let submit_error = Signal::derive(move || submit.value().get().and_then(|r| r.err()));
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) detailed=true/> }.into_any(),
+                    Ok(v) => {
+                        let summary = fill(&fill(&fill(&fill(&t_string!(i18n, simpeg.summary).to_string(), "total", &v.total.to_string()), "eligible", &v.eligible.to_string()), "rejected", &v.rejected.to_string()), "already", &v.already.to_string());
+                        let pages = (v.filtered as u32).div_ceil(v.page_size.max(1)).max(1);
+                        let editable = v.editable;
+                        let domain = v.domain.clone();
+                        view! {
+                            <section class="card" data-testid="simpeg-preview">
+                                <p data-testid="simpeg-summary"><strong>{v.file_name.clone()}</strong>": "{summary}</p>
+                                {v.ticket.clone().map(|t| view! { <p data-testid="simpeg-ticket"><a href=format!("/admin/permohonan/{t}")>{fill(&t_string!(i18n, simpeg.submitted).to_string(), "ticket", &t)}</a></p> })}
+                                <div class="toolbar">
+                                    <label for="simpeg-filter">{t!(i18n, simpeg.filter)}</label>
+                                    <select id="simpeg-filter" data-testid="simpeg-filter" prop:value=move || filter.get() on:change=move |ev| { page.set(0); filter.set(event_target_value(&ev)); }>
+                                        <option value="">{t!(i18n, simpeg.filter_all)}</option>
+                                        <option value="eligible">{t!(i18n, simpeg.filter_eligible)}</option>
+                                        <option value="rejected">{t!(i18n, simpeg.filter_rejected)}</option>
+                                        <option value="has_account">{t!(i18n, simpeg.filter_has_account)}</option>
+                                        <option value="failed">{t!(i18n, simpeg.filter_failed)}</option>
+                                    </select>
+                                    <a href=format!("/simpeg/ditolak/{id}") rel="external" download data-testid="simpeg-rejected">{t!(i18n, simpeg.download_rejected)}</a>
+                                </div>
+                                <div class="table-scroll">
+                                    <table class="table simpeg-table" data-testid="simpeg-rows">
+                                        <thead><tr>
+                                            <th>{t!(i18n, simpeg.line)}</th><th>"NIP"</th><th>{t!(i18n, simpeg.name)}</th><th>{t!(i18n, simpeg.unit)}</th><th>{t!(i18n, simpeg.verdict)}</th><th>{t!(i18n, simpeg.address)}</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {v.rows.into_iter().map(|r| view! { <PreviewRow batch=id r=r editable=editable domain=domain.clone()/> }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <div class="toolbar">
+                                    <button type="button" class="button button-quiet" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, simpeg.prev)}</button>
+                                    <span>{fill(&t_string!(i18n, simpeg.page).to_string(), "page", &format!("{}/{pages}", v.page + 1))}</span>
+                                    <button type="button" class="button button-quiet" disabled=move || page.get() + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, simpeg.next)}</button>
+                                </div>
+                                {editable.then(|| view! {
+                                    <ErrorBanner error=submit_error detailed=true/>
+                                    <button type="button" class="button button-primary button-block" data-testid="simpeg-submit" disabled=move || submit.pending().get()
+                                        on:click=move |_| { submit.dispatch(()); }>{t!(i18n, simpeg.submit)}</button>
+                                })}
+                                {move || submit.value().get().and_then(|r| r.ok()).map(|t| view! { <p data-testid="simpeg-submitted"><a href=format!("/admin/permohonan/{t}")>{fill(&t_string!(i18n, simpeg.submitted).to_string(), "ticket", &t)}</a></p> })}
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+fn verdict_label(i18n: leptos_i18n::I18nContext<Locale>, v: &str) -> String {
+    match v {
+        "eligible" => t_string!(i18n, simpeg.verdict_eligible),
+        "rejected" => t_string!(i18n, simpeg.verdict_rejected),
+        _ => t_string!(i18n, simpeg.verdict_has_account),
+    }
+    .to_string()
+}
+
+#[component]
+fn PreviewRow(batch: i32, r: SimpegRowView, editable: bool, domain: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let local = RwSignal::new(r.local_part.clone().unwrap_or_default());
+    let row_id = r.id;
+    let save = Action::new(move |l: &String| simpeg_edit_address(batch, row_id, l.clone()));
+    let problem = r.address_problem.clone();
+    let reasons: Vec<String> = r.reasons.iter().map(|c| field_error_text(i18n, &FieldError::new("", c))).collect();
+    let eligible = r.verdict == "eligible";
+    view! {
+        <tr data-verdict=r.verdict.clone()>
+            <td>{r.line}</td>
+            <td>{r.nip.clone().unwrap_or_default()}</td>
+            // plain text nodes: a name like `<script>` is shown, never run
+            <td>{r.name.clone()}</td>
+            <td>{r.unit.clone().unwrap_or_default()}</td>
+            <td>{verdict_label(i18n, &r.verdict)}{(!reasons.is_empty()).then(|| view! { <ul class="reasons">{reasons.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> })}</td>
+            <td>
+                {match (eligible, editable) {
+                    (true, true) => view! {
+                        <input type="text" class="input-address" aria-label="local part" prop:value=move || local.get() on:input=move |ev| local.set(event_target_value(&ev))/>
+                        <span class="muted">"@"{domain.clone()}</span>
+                        <button type="button" class="button button-quiet" on:click=move |_| { save.dispatch(local.get_untracked()); }>{t!(i18n, simpeg.save)}</button>
+                    }.into_any(),
+                    (true, false) => view! { <span>{r.address.clone().or_else(|| r.local_part.clone().map(|l| format!("{l}@{domain}"))).unwrap_or_default()}</span> }.into_any(),
+                    _ => ().into_any(),
+                }}
+                {problem.map(|p| view! { <p class="field-error">{field_error_text(i18n, &FieldError::new("local_part", &p))}</p> })}
+                {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=Signal::stored(Some(e)) detailed=true/> })}
+                {r.error.clone().map(|e| view! { <p class="field-error">{field_error_text(i18n, &FieldError::new("", &e))}</p> })}
+            </td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// On the collective request's page: progress (polled every second while
+/// the job runs) and the NIP → address file once accounts exist.
+#[component]
+pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = RwSignal::new(0u32);
+    let t = ticket.clone();
+    let progress = Resource::new(move || tick.get(), move |_| simpeg_progress(t.clone()));
+    #[cfg(feature = "hydrate")]
+    {
+        if let Ok(handle) = set_interval_with_handle(move || tick.update(|n| *n += 1), std::time::Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    let export = format!("/simpeg/ekspor/{ticket}");
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let export = export.clone();
+                Suspend::new(async move {
+                    progress.await.ok().map(|p| {
+                        let line = fill(&fill(&fill(&t_string!(i18n, simpeg.progress).to_string(), "made", &p.made.to_string()), "eligible", &p.eligible.to_string()), "failed", &p.failed.to_string());
+                        let running = p.state == "memproses";
+                        let max = p.eligible.max(1).to_string();
+                        view! {
+                            <section class="card" data-testid="simpeg-progress" data-state=p.state.clone()>
+                                <progress max=max value=p.made.to_string()></progress>
+                                <p data-testid="simpeg-progress-line">{line}{running.then(|| view! { " · "{t!(i18n, simpeg.running)} })}</p>
+                                {(p.made > 0 && !running).then(|| view! { <p><a href=export.clone() rel="external" download data-testid="simpeg-export">{t!(i18n, simpeg.export)}</a></p> })}
+                            </section>
+                        }
+                    })
+                })
+            }}
+        </Transition>
+    }
+    .into_any()
+}

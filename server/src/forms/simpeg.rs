@@ -1,0 +1,102 @@
+//! F5 files over plain HTTP, for the Pengelola SIMPEG and those who follow
+//! the collective request:
+//! - `POST /simpeg/unggah` (multipart `file`, ≤ 16 MB) checks a SIMPEG
+//!   export and answers JSON `SimpegUploaded` (or a field error as JSON `AppError`);
+//! - `GET /simpeg/ditolak/{batch}`: the rejected rows with reasons (XLSX);
+//! - `GET /simpeg/ekspor/{ticket}`: NIP → official address for SIMPEG (XLSX).
+use crate::router::WebState;
+use app::domain::{auth::Actor, simpeg::reader::MAX_FILE_BYTES, simpeg_batch, DomainError};
+use app::error::AppError;
+use axum::{
+    extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, State},
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    Extension, Json,
+};
+
+/// A file of exactly 16 MB passes (plus multipart framing); more is cut off.
+pub fn body_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)
+}
+
+fn error(e: DomainError) -> Response {
+    let e = AppError::from(e);
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, Json(e)).into_response()
+}
+
+fn body_error(status: StatusCode) -> Response {
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "file_too_large" } else { "upload_failed" };
+    let mut res = error(DomainError::field("file", code));
+    res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    res
+}
+
+pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, form: Result<Multipart, MultipartRejection>) -> Response {
+    let Some(actor) = actor else { return error(DomainError::Unauthenticated) };
+    if !actor.has_any(simpeg_batch::PREPARERS) {
+        return error(DomainError::Forbidden);
+    }
+    let mut form = match form {
+        Ok(f) => f,
+        Err(r) => return body_error(r.status()),
+    };
+    let mut file = None;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return body_error(e.status()),
+        };
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_string();
+            match field.bytes().await {
+                Ok(bytes) => file = Some((name, bytes)),
+                Err(e) => return body_error(e.status()),
+            }
+        }
+    }
+    let Some((name, bytes)) = file else { return error(DomainError::field("file", "file_empty")) };
+    match simpeg_batch::upload(&state.app, &actor, &name, &bytes).await {
+        Ok(up) => Json(up).into_response(),
+        Err(e) => error(e),
+    }
+}
+
+fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    res
+}
+
+fn file_error(e: DomainError) -> Response {
+    match e {
+        DomainError::Forbidden => (StatusCode::FORBIDDEN, "Peran Anda tidak memiliki akses ke berkas ini.").into_response(),
+        DomainError::NotFound => (StatusCode::NOT_FOUND, "Berkas tidak ditemukan.").into_response(),
+        e => {
+            tracing::error!(error = %e, "simpeg file failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Berkas gagal dibuat.").into_response()
+        }
+    }
+}
+
+pub async fn rejected(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, Path(batch): Path<i32>) -> Response {
+    let Some(actor) = actor else { return Redirect::to("/masuk").into_response() };
+    match simpeg_batch::rejected_xlsx(&state.app, &actor, batch).await {
+        Ok((name, bytes)) => xlsx(&name, bytes),
+        Err(e) => file_error(e),
+    }
+}
+
+pub async fn export(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, Path(ticket): Path<String>) -> Response {
+    let Some(actor) = actor else { return Redirect::to("/masuk").into_response() };
+    match simpeg_batch::export_xlsx(&state.app, &actor, &ticket).await {
+        Ok((name, bytes)) => xlsx(&name, bytes),
+        Err(e) => file_error(e),
+    }
+}
