@@ -12,8 +12,8 @@ export const STAFF = {
   kasi: { address: `hendra.gunawan@${DOMAIN}`, name: 'Hendra Gunawan', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
   kabid: { address: `rudi.hartono@${DOMAIN}`, name: 'Rudi Hartono', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
   kepala_opd: { address: `siti.rahma@${DOMAIN}`, name: 'Siti Rahma', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
-  pengelola_simpeg: { address: `agus.setiawan@${DOMAIN}`, name: 'Agus Setiawan', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
-  pejabat_struktural: { address: `maya.sari@${DOMAIN}`, name: 'Maya Sari', nav: ['/admin', '/admin/sesi'] },
+  pengelola_simpeg: { address: `agus.setiawan@${DOMAIN}`, name: 'Agus Setiawan', nav: ['/admin', '/admin/permohonan', '/admin/simpeg', '/admin/dasbor', '/admin/sesi'] },
+  pejabat_struktural: { address: `maya.sari@${DOMAIN}`, name: 'Maya Sari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
 } as const;
 export type RoleKey = keyof typeof STAFF;
 

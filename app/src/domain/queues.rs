@@ -27,6 +27,9 @@ pub fn all() -> Vec<QueueDef> {
         QueueDef { key: "personal_account_check", role: Role::Kasi, kind: "personal_account", states: &["pemeriksaan"], href: "/admin/permohonan" },
         QueueDef { key: "personal_account_create", role: Role::Petugas, kind: "personal_account", states: &["pembuatan_akun", "uji_akun"], href: "/admin/permohonan" },
         QueueDef { key: "personal_account_create", role: Role::Admin, kind: "personal_account", states: &["pembuatan_akun", "uji_akun"], href: "/admin/permohonan" },
+        QueueDef { key: "simpeg_process", role: Role::Petugas, kind: "simpeg_bulk", states: &["proses", "memproses"], href: "/admin/permohonan" },
+        QueueDef { key: "simpeg_fill", role: Role::PengelolaSimpeg, kind: "simpeg_bulk", states: &["isi_simpeg", "pelaporan"], href: "/admin/permohonan" },
+        QueueDef { key: "simpeg_receive", role: Role::PejabatStruktural, kind: "simpeg_bulk", states: &["penerimaan"], href: "/admin/permohonan" },
         QueueDef {
             key: "unit_account_mine",
             role: Role::KepalaOpd,

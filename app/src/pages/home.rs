@@ -34,6 +34,9 @@ fn queue_name(i18n: I18nContext<Locale>, key: &str) -> String {
         "unit_account_mine" => t_string!(i18n, queues.unit_account_mine).to_string(),
         "personal_account_check" => t_string!(i18n, queues.personal_account_check).to_string(),
         "personal_account_create" => t_string!(i18n, queues.personal_account_create).to_string(),
+        "simpeg_process" => t_string!(i18n, queues.simpeg_process).to_string(),
+        "simpeg_fill" => t_string!(i18n, queues.simpeg_fill).to_string(),
+        "simpeg_receive" => t_string!(i18n, queues.simpeg_receive).to_string(),
         other => other.to_string(),
     }
 }

@@ -135,11 +135,12 @@ fn MappingForm(m: SimpegMapping, batch: RwSignal<Option<i32>>, mapping: RwSignal
             <p>{t!(i18n, simpeg.mapping_lead)}</p>
             {columns.into_iter().map(|(field, sel, required)| {
                 let headers = headers.clone();
-                let label = format!("{field}{}", if required { " *" } else { "" });
+                let label = format!("{}{}", field_label(i18n, &field), if required { " *" } else { "" });
+                let id = format!("map-{field}");
                 view! {
                     <div class="field">
-                        <label>{label}</label>
-                        <select prop:value=move || sel.get() on:change=move |ev| sel.set(event_target_value(&ev))>
+                        <label for=id.clone()>{label}</label>
+                        <select id=id prop:value=move || sel.get() on:change=move |ev| sel.set(event_target_value(&ev))>
                             <option value="">{t!(i18n, simpeg.not_in_file)}</option>
                             {headers.into_iter().enumerate().map(|(i, h)| view! { <option value=i.to_string()>{format!("{} · {h}", i + 1)}</option> }).collect_view()}
                         </select>
@@ -263,6 +264,24 @@ fn PreviewRow(batch: i32, r: SimpegRowView, editable: bool, domain: String) -> i
     .into_any()
 }
 
+/// The name of an import column in the user's language.
+fn field_label(i18n: leptos_i18n::I18nContext<Locale>, code: &str) -> String {
+    match code {
+        "nip" => t_string!(i18n, simpeg.field_nip),
+        "name" => t_string!(i18n, simpeg.field_name),
+        "unit" => t_string!(i18n, simpeg.field_unit),
+        "phone" => t_string!(i18n, simpeg.field_phone),
+        "email" => t_string!(i18n, simpeg.field_email),
+        "phone_verified" => t_string!(i18n, simpeg.field_phone_verified),
+        "email_verified" => t_string!(i18n, simpeg.field_email_verified),
+        "data_complete" => t_string!(i18n, simpeg.field_data_complete),
+        "title_front" => t_string!(i18n, simpeg.field_title_front),
+        "title_back" => t_string!(i18n, simpeg.field_title_back),
+        _ => return code.to_string(),
+    }
+    .to_string()
+}
+
 /// On the collective request's page: progress (polled every second while
 /// the job runs) and the NIP → address file once accounts exist.
 #[component]
@@ -273,7 +292,9 @@ pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
     let progress = Resource::new(move || tick.get(), move |_| simpeg_progress(t.clone()));
     #[cfg(feature = "hydrate")]
     {
-        if let Ok(handle) = set_interval_with_handle(move || tick.update(|n| *n += 1), std::time::Duration::from_secs(1)) {
+        // Ask again every second only while the batch waits for or runs its job.
+        let busy = move || progress.get_untracked().and_then(|r| r.ok()).is_none_or(|p| p.state == "proses" || p.state == "memproses");
+        if let Ok(handle) = set_interval_with_handle(move || if busy() { tick.update(|n| *n += 1) }, std::time::Duration::from_secs(1)) {
             on_cleanup(move || handle.clear());
         }
     }

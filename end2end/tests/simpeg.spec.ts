@@ -1,0 +1,118 @@
+import { test, expect, signIn, hydrated, watchErrors, fitsWidth, RoleKey } from './fixtures';
+import type { Browser, Page } from '@playwright/test';
+
+// SOP 004 (F5): the Pengelola SIMPEG uploads the monthly export, checks the
+// preview and submits one collective request; a Petugas processes the batch
+// (mailboxes without passwords, activation links by SMS); the Pengelola
+// downloads NIP → address for SIMPEG, marks it loaded and reports; the
+// Pejabat Struktural receives the report.
+const CASE: Record<string, { nip: (n: number) => string; phone: (n: number) => string; names: string[] }> = {
+  desktop: {
+    nip: (n) => `19900101201501100${n}`,
+    phone: (n) => `0812-7701-100${n}`,
+    names: ['Wulan Sari', 'Dedi Kurniawan', "Ir. Rahmat O'Neil, M.T.", 'Nur <script>alert(1)</script> Aini', 'Fajar Nugraha', 'Lina Marlina'],
+  },
+  mobile: {
+    nip: (n) => `19910202201602200${n}`,
+    phone: (n) => `0812-7702-200${n}`,
+    names: ['Tari Puspita', 'Eko Prasetyo', 'Hj. Siti Aminah, S.Pd', 'Bayu Saputra 🙂', 'Gilang Ramadhan', 'Rika Amelia'],
+  },
+};
+
+function csvFile(c: (typeof CASE)[string]): Buffer {
+  const header = 'NIP,NAMA,UNIT KERJA,NO HP,EMAIL PRIBADI,HP TERVERIFIKASI,EMAIL TERVERIFIKASI,DATA LENGKAP';
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const rows = c.names.map((name, i) => {
+    const n = i + 1;
+    let nip = c.nip(n);
+    let phoneOk = 'ya';
+    if (n === 5) nip = nip.slice(0, 4) + '13' + nip.slice(6); // month 13: not a NIP
+    if (n === 6) phoneOk = 'tidak'; // SOP 004 step 2: only verified phones
+    const email = `${name.toLowerCase().replace(/[^a-z]/g, '')}${n}@gmail.com`;
+    return [nip, q(name), 'Dinas Pendidikan', c.phone(n), email, phoneOk, 'ya', 'ya'].join(',');
+  });
+  return Buffer.from([header, ...rows].join('\r\n') + '\r\n');
+}
+
+async function as(browser: Browser, page: Page, role: RoleKey, errors: string[]): Promise<Page> {
+  const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: page.viewportSize() ?? undefined });
+  const p = await ctx.newPage();
+  watchErrors(p, errors);
+  await signIn(p, role);
+  return p;
+}
+
+test('bulk accounts: uploaded, checked, submitted, processed, exported, reported, received', async ({ page, browser, pageErrors }, info) => {
+  const c = CASE[info.project.name];
+  test.skip(!c, 'desktop and mobile only');
+  await signIn(page, 'pengelola_simpeg');
+  await page.locator('nav.admin-nav').getByRole('link', { name: /SIMPEG/ }).click();
+  await expect(page).toHaveURL(/\/admin\/simpeg$/);
+  await hydrated(page);
+
+  // A broken spreadsheet gets a clear message; unknown headers get the mapping screen.
+  await page.getByTestId('simpeg-file').setInputFiles({ name: 'daftar.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\x03\x04 rusak') });
+  await expect(page.getByTestId('simpeg-upload-error')).toBeVisible();
+  await page.getByTestId('simpeg-file').setInputFiles({ name: 'daftar.csv', mimeType: 'text/csv', buffer: Buffer.from('Nomor Pegawai,Nama Orang\n199001012015011001,Budi\n') });
+  await expect(page.getByTestId('simpeg-mapping')).toBeVisible();
+  await expect(page.getByLabel('Unit kerja (OPD) *')).toBeVisible();
+
+  // The export: four eligible rows, two rejected with their reasons.
+  await page.getByTestId('simpeg-file').setInputFiles({ name: 'simpeg-november.csv', mimeType: 'text/csv', buffer: csvFile(c) });
+  await expect(page.getByTestId('simpeg-summary')).toContainText('simpeg-november.csv');
+  // hostile names are data, shown as written (desktop: a <script> tag; mobile: an emoji)
+  await expect(page.getByTestId('simpeg-rows')).toContainText(c.names[3]);
+  await fitsWidth(page);
+  await page.getByTestId('simpeg-filter').selectOption('rejected');
+  await expect(page.getByTestId('simpeg-rows').locator('tbody tr')).toHaveCount(2);
+  const rejected = await page.request.get((await page.getByTestId('simpeg-rejected').getAttribute('href'))!);
+  expect(rejected.status()).toBe(200);
+  expect((await rejected.body()).subarray(0, 2).toString()).toBe('PK');
+  await page.getByTestId('simpeg-filter').selectOption('eligible');
+  await expect(page.getByTestId('simpeg-rows').locator('tbody tr')).toHaveCount(4);
+
+  await page.getByTestId('simpeg-submit').click();
+  const submitted = page.getByTestId('simpeg-submitted');
+  await expect(submitted).toContainText(/SRL-\d{4}-\d{6}/);
+  const ticket = /SRL-\d{4}-\d{6}/.exec(await submitted.innerText())![0];
+  const url = `/admin/permohonan/${ticket}`;
+
+  // The officer processes the batch; progress shows while it runs.
+  const officer = await as(browser, page, 'petugas', pageErrors);
+  await expect(officer.getByTestId('queues')).toContainText('proses batch');
+  await officer.goto(url);
+  await hydrated(officer);
+  await expect(officer.getByTestId('request-state')).toHaveText('Menunggu diproses petugas');
+  await officer.getByTestId('step-proses_batch').click();
+  await expect(officer.getByTestId('simpeg-progress-line')).toContainText('4 dari 4 akun dibuat, 0 gagal', { timeout: 30_000 });
+  await expect(async () => {
+    await officer.reload();
+    await expect(officer.getByTestId('request-state')).toHaveText('Pengisian email resmi di SIMPEG', { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  // every owner got a one-time activation link, never a password
+  await officer.goto('/admin/kotak-keluar');
+  await hydrated(officer);
+  const e164 = '+62' + c.phone(1).replace(/\D/g, '').slice(1);
+  await expect(officer.locator(`li.outbox-item[data-recipient="${e164}"]`).first()).toContainText('/aktivasi/');
+
+  // The Pengelola downloads NIP → address, marks it loaded and reports.
+  await page.goto(url);
+  await hydrated(page);
+  const exported = await page.request.get((await page.getByTestId('simpeg-export').getAttribute('href'))!);
+  expect(exported.status()).toBe(200);
+  expect((await exported.body()).subarray(0, 2).toString()).toBe('PK');
+  await page.getByTestId('step-tandai_dimuat').click();
+  await expect(page.getByTestId('request-state')).toHaveText('Pelaporan');
+  await page.getByTestId('step-laporkan').click();
+  await expect(page.getByTestId('request-state')).toHaveText('Menunggu penerimaan laporan');
+
+  // The Pejabat Struktural receives it.
+  const pejabat = await as(browser, page, 'pejabat_struktural', pageErrors);
+  await expect(pejabat.getByTestId('queues')).toContainText('terima laporan');
+  await pejabat.goto(url);
+  await hydrated(pejabat);
+  await pejabat.getByTestId('step-terima_laporan').click();
+  await expect(pejabat.getByTestId('request-state')).toHaveText('Selesai');
+  await expect(pejabat.locator('[data-testid="timeline"] li').last()).toContainText('Terima laporan');
+  for (const p of [officer, pejabat]) await p.context().close();
+});
