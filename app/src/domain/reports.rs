@@ -439,7 +439,9 @@ mod tests {
         assert!(d.flows.iter().any(|f| f.kind == "phone_change"));
         assert!(d.flows.iter().all(|f| f.kind != "unit_account"), "a Kasi does not handle unit accounts");
         let maya = staff_actor(&state, "maya.sari@batam.go.id").await;
-        assert!(matches!(dashboard(&state, &maya, "").await, Err(DomainError::Forbidden)));
+        // the Pejabat Struktural sees only the collective SIMPEG requests (SOP 004 step 7)
+        let kinds: Vec<String> = dashboard(&state, &maya, "").await.unwrap().flows.into_iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, ["simpeg_bulk"]);
         assert!(matches!(recap(&state, &kasi, "000", "2026-11").await, Err(DomainError::Forbidden)));
         let r = recap(&state, &kasi, "001", "2026-11").await.unwrap();
         assert!(r.rows.is_empty());

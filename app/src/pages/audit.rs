@@ -59,7 +59,7 @@ fn AuditLog() -> impl IntoView {
                             <nav class="pager" aria-label=move || t_string!(i18n, audit.pages).to_string()>
                                 <button class="button button-quiet" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, audit.newer)}</button>
                                 <span>{t!(i18n, audit.page_of, page = page.get_untracked() + 1, pages = pages)}</span>
-                                <button class="button button-quiet" disabled=move || page.get() + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, audit.older)}</button>
+                                <button class="button button-quiet" disabled=move || { page.get() + 1 >= pages } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, audit.older)}</button>
                             </nav>
                         }.into_any()
                     }

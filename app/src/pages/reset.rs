@@ -148,7 +148,7 @@ fn CodeStep(
         {(!is_verified).then(|| view! {
             <form method="post" action="/ganti-sandi" class="inline-form" data-testid="reset-resend">
                 <input type="hidden" name="action" value="resend"/>
-                <button type="submit" class="button button-quiet" disabled=move || countdown.get() > 0>
+                <button type="submit" class="button button-quiet" disabled=move || { countdown.get() > 0 }>
                     {move || if countdown.get() > 0 {
                         crate::components::text::fill(&t_string!(i18n, reset.resend_in).to_string(), "secs", &countdown.get().to_string())
                     } else {

@@ -201,7 +201,7 @@ fn BatchPreview(id: i32) -> impl IntoView {
                                 <div class="toolbar">
                                     <button type="button" class="button button-quiet" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, simpeg.prev)}</button>
                                     <span>{fill(&t_string!(i18n, simpeg.page).to_string(), "page", &format!("{}/{pages}", v.page + 1))}</span>
-                                    <button type="button" class="button button-quiet" disabled=move || page.get() + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, simpeg.next)}</button>
+                                    <button type="button" class="button button-quiet" disabled=move || { page.get() + 1 >= pages } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, simpeg.next)}</button>
                                 </div>
                                 {editable.then(|| view! {
                                     <ErrorBanner error=submit_error detailed=true/>
@@ -282,43 +282,51 @@ fn field_label(i18n: leptos_i18n::I18nContext<Locale>, code: &str) -> String {
     .to_string()
 }
 
-/// On the collective request's page: progress (polled every second while
-/// the job runs) and the NIP → address file once accounts exist.
+/// On the collective request's page: progress (asked every second while the
+/// batch waits for or runs its job) and the NIP → address file once accounts
+/// exist. Browser only: a plain signal filled after hydration, so the server
+/// and the hydrating browser render the same empty slot (no nested Suspense
+/// inside the request page's own).
 #[component]
 pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
     let i18n = use_i18n();
-    let tick = RwSignal::new(0u32);
-    let t = ticket.clone();
-    let progress = Resource::new(move || tick.get(), move |_| simpeg_progress(t.clone()));
+    let progress = RwSignal::new(None::<crate::api::simpeg::SimpegJobProgress>);
     #[cfg(feature = "hydrate")]
     {
-        // Ask again every second only while the batch waits for or runs its job.
-        let busy = move || progress.get_untracked().and_then(|r| r.ok()).is_none_or(|p| p.state == "proses" || p.state == "memproses");
-        if let Ok(handle) = set_interval_with_handle(move || if busy() { tick.update(|n| *n += 1) }, std::time::Duration::from_secs(1)) {
+        let t = ticket.clone();
+        let ask = move || {
+            let t = t.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(p) = simpeg_progress(t).await {
+                    progress.try_set(Some(p));
+                }
+            });
+        };
+        ask();
+        let busy = move || progress.get_untracked().is_none_or(|p| p.state == "proses" || p.state == "memproses");
+        if let Ok(handle) = set_interval_with_handle(move || if busy() { ask() }, std::time::Duration::from_secs(1)) {
             on_cleanup(move || handle.clear());
         }
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = simpeg_progress;
     let export = format!("/simpeg/ekspor/{ticket}");
     view! {
-        <Transition fallback=|| ()>
-            {move || {
+        <div data-testid="simpeg-panel">
+            {move || progress.get().map(|p| {
+                let line = fill(&fill(&fill(&t_string!(i18n, simpeg.progress).to_string(), "made", &p.made.to_string()), "eligible", &p.eligible.to_string()), "failed", &p.failed.to_string());
+                let running = p.state == "memproses";
+                let max = p.eligible.max(1).to_string();
                 let export = export.clone();
-                Suspend::new(async move {
-                    progress.await.ok().map(|p| {
-                        let line = fill(&fill(&fill(&t_string!(i18n, simpeg.progress).to_string(), "made", &p.made.to_string()), "eligible", &p.eligible.to_string()), "failed", &p.failed.to_string());
-                        let running = p.state == "memproses";
-                        let max = p.eligible.max(1).to_string();
-                        view! {
-                            <section class="card" data-testid="simpeg-progress" data-state=p.state.clone()>
-                                <progress max=max value=p.made.to_string()></progress>
-                                <p data-testid="simpeg-progress-line">{line}{running.then(|| view! { " · "{t!(i18n, simpeg.running)} })}</p>
-                                {(p.made > 0 && !running).then(|| view! { <p><a href=export.clone() rel="external" download data-testid="simpeg-export">{t!(i18n, simpeg.export)}</a></p> })}
-                            </section>
-                        }
-                    })
-                })
-            }}
-        </Transition>
+                view! {
+                    <section class="card" data-testid="simpeg-progress" data-state=p.state.clone()>
+                        <progress max=max value=p.made.to_string()></progress>
+                        <p data-testid="simpeg-progress-line">{line}{running.then(|| view! { " · "{t!(i18n, simpeg.running)} })}</p>
+                        {(p.made > 0 && !running).then(|| view! { <p><a href=export rel="external" download data-testid="simpeg-export">{t!(i18n, simpeg.export)}</a></p> })}
+                    </section>
+                }
+            })}
+        </div>
     }
     .into_any()
 }
