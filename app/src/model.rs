@@ -459,6 +459,9 @@ pub struct SimpegBatchView {
     pub page_size: u32,
     /// May the viewer edit addresses and submit.
     pub editable: bool,
+    /// A draft joins this request (the month's open one of the same unit)
+    /// unless a separate request is asked for.
+    pub joins: Option<String>,
 }
 
 /// F5: the mapping screen, when the export's headers are not all recognised.

@@ -56,6 +56,20 @@ export async function hydrated(page: Page) {
 
 /** Mobile first: the page fits its viewport's width (nothing scrolls sideways). */
 export async function fitsWidth(page: Page) {
+  const width = page.viewportSize()!.width;
   const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   expect(scroll, 'page wider than the viewport').toBeLessThanOrEqual(inner);
+  // a mobile browser may widen its layout to the content: also check that no
+  // visible element sticks out of the screen, unless a scroll box holds it
+  const outside = await page.evaluate((w) => Array.from(document.querySelectorAll('body *'))
+    .filter((e) => {
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || r.right <= w + 1) return false;
+      for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return false;
+      }
+      return true;
+    })
+    .map((e) => e.outerHTML.slice(0, 80)), width);
+  expect(outside, 'elements outside the screen').toEqual([]);
 }

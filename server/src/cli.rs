@@ -308,7 +308,7 @@ async fn import_simpeg(cli: &Cli, file: &std::path::Path, dry_run: bool, as_addr
     if !submit {
         return Ok(());
     }
-    let ticket = app::domain::simpeg_batch::submit(&st, &pengelola, batch_id).await.map_err(domain_err)?;
+    let ticket = app::domain::simpeg_batch::submit(&st, &pengelola, batch_id, false).await.map_err(domain_err)?;
     println!("submitted into {ticket}");
     if !process {
         return Ok(());

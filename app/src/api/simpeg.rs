@@ -42,10 +42,11 @@ pub async fn simpeg_edit_address(batch_id: i32, row_id: i32, local_part: String)
     super::ctx::run(|cx| async move { crate::domain::simpeg_batch::edit_address(&cx.state, cx.actor()?, batch_id, row_id, &local_part).await }).await
 }
 
-/// Returns the ticket of the month's collective request.
+/// Returns the ticket of the collective request: the month's open one of the
+/// Pengelola's unit, or a new one when `separate`.
 #[server(prefix = "/api", endpoint = "simpeg/submit", input = Json)]
-pub async fn simpeg_submit(batch_id: i32) -> Result<String, AppError> {
-    super::ctx::run(|cx| async move { crate::domain::simpeg_batch::submit(&cx.state, cx.actor()?, batch_id).await }).await
+pub async fn simpeg_submit(batch_id: i32, #[server(default)] separate: bool) -> Result<String, AppError> {
+    super::ctx::run(|cx| async move { crate::domain::simpeg_batch::submit(&cx.state, cx.actor()?, batch_id, separate).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "simpeg/discard", input = Json)]

@@ -1,5 +1,5 @@
 //! Page frames: the public one (owners, applicants) and the staff area.
-use super::me::me_resource;
+use super::me::{me_from_page, me_resource};
 use super::text::role_name;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -88,60 +88,64 @@ pub fn visible_nav(me: &Me) -> Vec<&'static str> {
 /// The pages inside navigate on the client (single-page app).
 #[component]
 pub fn AdminLayout() -> impl IntoView {
-    let i18n = use_i18n();
-    let me = me_resource();
-    let location = use_location();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match me.await {
-                    None => {
-                        let next = location.pathname.get_untracked();
-                        let to = format!("/masuk?next={}", urlencode(&next));
-                        view! { <leptos_router::components::Redirect path=to/> }.into_any()
-                    }
-                    Some(me) => {
-                        // Pages inside read this synchronously (no nested Suspense).
-                        provide_context(CurrentStaff(me.clone()));
-                        let items = nav_items().into_iter().filter(|n| me.has_any(n.roles)).collect::<Vec<_>>();
-                        let roles = me.roles.iter().map(|g| match &g.unit_name {
-                            Some(u) => format!("{} ({u})", role_name(i18n, g.role)),
-                            None => role_name(i18n, g.role),
-                        }).collect::<Vec<_>>().join(", ");
-                        let name = me.name.clone();
-                        let address = me.address.clone();
-                        view! {
-                            <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
-                            <header class="topbar topbar-admin">
-                                <a href="/admin" class="brand"><span class="brand-mark" aria-hidden="true">"@"</span>"Surel"</a>
-                                <div class="whoami">
-                                    <span class="whoami-name" data-testid="whoami">{name}</span>
-                                    <span class="whoami-roles">{roles}</span>
-                                </div>
-                                <form method="post" action="/keluar" class="signout">
-                                    <button type="submit" class="button button-quiet">{t!(i18n, nav.sign_out)}</button>
-                                </form>
-                            </header>
-                            <div class="admin">
-                                <nav class="admin-nav" aria-label=move || t_string!(i18n, nav.admin_label)>
-                                    <ul>
-                                        {items.into_iter().map(|n| {
-                                            let label = (n.key)(i18n);
-                                            view! { <li><A href=n.href exact=true>{label}</A></li> }
-                                        }).collect_view()}
-                                    </ul>
-                                </nav>
-                                <main id="main" class="admin-main" data-address=address>
-                                    <Outlet/>
-                                </main>
-                            </div>
-                            <Footer/>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+    match me_from_page() {
+        Some(me) => staff_frame(me),
+        None => {
+            let me = me_resource();
+            view! {
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move { staff_frame(me.await) })}
+                </Suspense>
+            }
+            .into_any()
+        }
     }
+}
+
+fn staff_frame(me: Option<Me>) -> AnyView {
+    let i18n = use_i18n();
+    let Some(me) = me else {
+        let next = use_location().pathname.get_untracked();
+        let to = format!("/masuk?next={}", urlencode(&next));
+        return view! { <leptos_router::components::Redirect path=to/> }.into_any();
+    };
+    // Pages inside read this synchronously (no nested Suspense).
+    provide_context(CurrentStaff(me.clone()));
+    let items = nav_items().into_iter().filter(|n| me.has_any(n.roles)).collect::<Vec<_>>();
+    let roles = me.roles.iter().map(|g| match &g.unit_name {
+        Some(u) => format!("{} ({u})", role_name(i18n, g.role)),
+        None => role_name(i18n, g.role),
+    }).collect::<Vec<_>>().join(", ");
+    let name = me.name.clone();
+    let address = me.address.clone();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
+        <header class="topbar topbar-admin">
+            <a href="/admin" class="brand"><span class="brand-mark" aria-hidden="true">"@"</span>"Surel"</a>
+            <div class="whoami">
+                <span class="whoami-name" data-testid="whoami">{name}</span>
+                <span class="whoami-roles">{roles}</span>
+            </div>
+            <form method="post" action="/keluar" class="signout">
+                <button type="submit" class="button button-quiet">{t!(i18n, nav.sign_out)}</button>
+            </form>
+        </header>
+        <div class="admin">
+            <nav class="admin-nav" aria-label=move || t_string!(i18n, nav.admin_label)>
+                <ul>
+                    {items.into_iter().map(|n| {
+                        let label = (n.key)(i18n);
+                        view! { <li><A href=n.href exact=true>{label}</A></li> }
+                    }).collect_view()}
+                </ul>
+            </nav>
+            <main id="main" class="admin-main" data-address=address>
+                <Outlet/>
+            </main>
+        </div>
+        <Footer/>
+    }
+    .into_any()
 }
 
 /// The signed-in staff member inside the staff area (provided by [`AdminLayout`]).

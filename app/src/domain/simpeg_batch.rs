@@ -402,6 +402,10 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
         page,
         page_size: PAGE_SIZE,
         editable: b.status == "draft" && actor.has_any(PREPARERS),
+        joins: match b.status.as_str() {
+            "draft" => open_request_of_month(state, &state.db, submitting_unit(actor)).await?.map(|r| r.ticket),
+            _ => None,
+        },
     })
 }
 
@@ -474,9 +478,28 @@ pub async fn discard(state: &AppState, actor: &Actor, batch_id: i32) -> DomainRe
 
 // ---- Submit (step 3) ----------------------------------------------------------
 
-/// Step 3: the eligible rows go to the month's collective request. Returns
-/// the ticket: a new request, or the month's request still waiting at step 4.
-pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32) -> DomainResult<String> {
+/// The unit a Pengelola SIMPEG submits for: their role's unit scope, or none
+/// (the whole government) when the role is not scoped.
+fn submitting_unit(actor: &Actor) -> Option<i32> {
+    actor.units_for(Role::PengelolaSimpeg).into_iter().flatten().next()
+}
+
+/// The month's collective request of this unit still waiting at step 4: a new
+/// batch joins it unless the Pengelola asks for a separate request.
+async fn open_request_of_month<C: ConnectionTrait>(state: &AppState, db: &C, unit_id: Option<i32>) -> DomainResult<Option<request::Model>> {
+    let month = month_of(state, state.now());
+    let mut q = request::Entity::find().filter(request::Column::Kind.eq(SIMPEG_BULK.kind)).filter(request::Column::State.eq("proses"));
+    q = match unit_id {
+        Some(u) => q.filter(request::Column::UnitId.eq(u)),
+        None => q.filter(request::Column::UnitId.is_null()),
+    };
+    Ok(q.order_by_desc(request::Column::Id).all(db).await?.into_iter().find(|r| month_of(state, r.created_at) == month))
+}
+
+/// Step 3: the eligible rows go to the month's collective request of the
+/// Pengelola's unit (one per unit and month), or to a request of their own
+/// when `separate` is asked. Returns the ticket.
+pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bool) -> DomainResult<String> {
     deny_unless(actor, PREPARERS)?;
     let b = own_batch(state, actor, batch_id).await?;
     if b.status != "draft" {
@@ -505,20 +528,13 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32) -> DomainRes
     let now = change.now();
     let month = month_of(state, now);
     let levels = ServiceLevels::load(&*change, state.config.utc_offset_hours).await?;
-    // The month's request still waiting at step 4 takes the batch too.
-    let open = request::Entity::find()
-        .filter(request::Column::Kind.eq(SIMPEG_BULK.kind))
-        .filter(request::Column::State.is_in(["proses", "memproses"]))
-        .order_by_desc(request::Column::Id)
-        .all(&*change)
-        .await?
-        .into_iter()
-        .find(|r| month_of(state, r.created_at) == month);
+    let unit_id = submitting_unit(actor);
+    let open = if separate { None } else { open_request_of_month(state, &*change, unit_id).await? };
     let (req, merged) = match open {
         Some(r) => (r, true),
         None => {
             let new = NewRequest {
-                unit_id: None,
+                unit_id,
                 applicant_mailbox_id: Some(actor.mailbox_id),
                 applicant_person_id: None,
                 subject: format!("Akun email ASN kolektif {month}"),
@@ -960,6 +976,31 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn one_request_per_unit_and_month_unless_a_separate_one_is_asked() {
+        let (mut state, _clock) = state_with_clock().await;
+        let _dir = with_data_dir(&mut state).await;
+        let agus = staff_actor(&state, AGUS).await;
+        let first = checked_batch(&state, &file(20, 3).0).await;
+        assert_eq!(view(&state, &agus, first, "", 0).await.unwrap().joins, None);
+        let ticket = submit(&state, &agus, first, false).await.unwrap();
+        let second = checked_batch(&state, &file(20, 4).0).await;
+        assert_eq!(view(&state, &agus, second, "", 0).await.unwrap().joins.as_deref(), Some(ticket.as_str()));
+        let own = submit(&state, &agus, second, true).await.unwrap();
+        assert_ne!(own, ticket, "asked for a separate request");
+        // a Pengelola scoped to one unit has that unit's request, apart from the others'
+        let mut scoped = agus.clone();
+        let unit = unit::Entity::find().one(&state.db).await.unwrap().unwrap();
+        for g in scoped.grants.iter_mut().filter(|g| g.role == Role::PengelolaSimpeg) {
+            g.unit_id = Some(unit.id);
+        }
+        let third = checked_batch(&state, &file(20, 5).0).await;
+        assert_eq!(view(&state, &scoped, third, "", 0).await.unwrap().joins, None);
+        let theirs = submit(&state, &scoped, third, false).await.unwrap();
+        assert!(theirs != ticket && theirs != own);
+        assert_eq!(load_request(&state, &theirs).await.unwrap().unit_id, Some(unit.id));
+    }
+
+    #[tokio::test]
     async fn upload_preview_edit_submit_process_with_a_crash_and_export() {
         let (mut state, _clock) = state_with_clock().await;
         let _dir = with_data_dir(&mut state).await;
@@ -988,7 +1029,7 @@ mod tests {
         let (_, rejected_file) = rejected_xlsx(&state, &agus, id).await.unwrap();
         assert_eq!(&rejected_file[..2], b"PK");
         // submit: one collective request for the month
-        let ticket = submit(&state, &agus, id).await.unwrap();
+        let ticket = submit(&state, &agus, id, false).await.unwrap();
         assert!(matches!(edit_address(&state, &agus, id, first.id, "lain.lagi").await, Err(DomainError::Conflict { .. })));
         let (s, ver) = req_state(&state, &ticket).await;
         assert_eq!(s, "proses");
@@ -996,10 +1037,11 @@ mod tests {
         let (bytes2, expected2) = file(10, 8);
         let id2 = checked_batch(&state, &bytes2).await;
         let v2 = view(&state, &agus, id2, "eligible", 0).await.unwrap();
+        // the preview says which request it joins
+        assert_eq!(v2.joins.as_deref(), Some(ticket.as_str()));
         if expected2 > 0 {
-            assert_eq!(submit(&state, &agus, id2).await.unwrap(), ticket);
+            assert_eq!(submit(&state, &agus, id2, false).await.unwrap(), ticket);
         }
-        let _ = v2;
         // step 4: only a Petugas starts it
         assert!(matches!(start_processing(&state, &agus, &ticket, ver).await, Err(DomainError::Forbidden)));
         start_processing(&state, &budi, &ticket, ver).await.unwrap();
@@ -1066,7 +1108,7 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(screen.missing, ["nip"]);
-        assert!(submit(&state, &agus, screen.batch_id).await.is_err());
+        assert!(submit(&state, &agus, screen.batch_id, false).await.is_err());
         let mut cols: Vec<(String, Option<usize>)> = screen.fields.iter().map(|(f, c, _)| (f.clone(), *c)).collect();
         cols[0].1 = Some(0);
         set_mapping(&state, &agus, screen.batch_id, cols).await.unwrap();

@@ -161,7 +161,8 @@ fn BatchPreview(id: i32) -> impl IntoView {
     let page = RwSignal::new(0u32);
     let tick = RwSignal::new(0u32);
     let data = Resource::new(move || (filter.get(), page.get(), tick.get()), move |(f, p, _)| simpeg_view(id, f, p));
-    let submit = Action::new(move |_: &()| simpeg_submit(id));
+    let separate = RwSignal::new(false);
+    let submit = Action::new(move |sep: &bool| simpeg_submit(id, *sep));
     let submit_error = Signal::derive(move || submit.value().get().and_then(|r| r.err()));
     view! {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
@@ -188,8 +189,8 @@ fn BatchPreview(id: i32) -> impl IntoView {
                                     </select>
                                     <a href=format!("/simpeg/ditolak/{id}") rel="external" download data-testid="simpeg-rejected">{t!(i18n, simpeg.download_rejected)}</a>
                                 </div>
-                                <div class="table-scroll">
-                                    <table class="table simpeg-table" data-testid="simpeg-rows">
+                                <div class="table-wrap">
+                                    <table class="table table-stack simpeg-table" data-testid="simpeg-rows">
                                         <thead><tr>
                                             <th>{t!(i18n, simpeg.line)}</th><th>"NIP"</th><th>{t!(i18n, simpeg.name)}</th><th>{t!(i18n, simpeg.unit)}</th><th>{t!(i18n, simpeg.verdict)}</th><th>{t!(i18n, simpeg.address)}</th>
                                         </tr></thead>
@@ -203,10 +204,21 @@ fn BatchPreview(id: i32) -> impl IntoView {
                                     <span>{fill(&t_string!(i18n, simpeg.page).to_string(), "page", &format!("{}/{pages}", v.page + 1))}</span>
                                     <button type="button" class="button button-quiet" disabled=move || { page.get() + 1 >= pages } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, simpeg.next)}</button>
                                 </div>
-                                {editable.then(|| view! {
-                                    <ErrorBanner error=submit_error detailed=true/>
-                                    <button type="button" class="button button-primary button-block" data-testid="simpeg-submit" disabled=move || submit.pending().get()
-                                        on:click=move |_| { submit.dispatch(()); }>{t!(i18n, simpeg.submit)}</button>
+                                {editable.then(|| {
+                                    // one collective request per unit and month: say which one this joins, and allow a separate one
+                                    let joins = v.joins.clone().map(|t| view! {
+                                        <p class="hint" data-testid="simpeg-joins">{fill(&t_string!(i18n, simpeg.joins).to_string(), "ticket", &t)}</p>
+                                        <label class="check">
+                                            <input type="checkbox" data-testid="simpeg-separate" prop:checked=move || separate.get() on:change=move |ev| separate.set(event_target_checked(&ev))/>
+                                            <span>{t!(i18n, simpeg.separate)}</span>
+                                        </label>
+                                    });
+                                    view! {
+                                        <ErrorBanner error=submit_error detailed=true/>
+                                        {joins}
+                                        <button type="button" class="button button-primary button-block" data-testid="simpeg-submit" disabled=move || submit.pending().get()
+                                            on:click=move |_| { submit.dispatch(separate.get_untracked()); }>{t!(i18n, simpeg.submit)}</button>
+                                    }
                                 })}
                                 {move || submit.value().get().and_then(|r| r.ok()).map(|t| view! { <p data-testid="simpeg-submitted"><a href=format!("/admin/permohonan/{t}")>{fill(&t_string!(i18n, simpeg.submitted).to_string(), "ticket", &t)}</a></p> })}
                             </section>
@@ -237,18 +249,20 @@ fn PreviewRow(batch: i32, r: SimpegRowView, editable: bool, domain: String) -> i
     let problem = r.address_problem.clone();
     let reasons: Vec<String> = r.reasons.iter().map(|c| field_error_text(i18n, &FieldError::new("", c))).collect();
     let eligible = r.verdict == "eligible";
+    // on a phone each row becomes a card; the cells carry their column's name
+    let address_label = t_string!(i18n, simpeg.address).to_string();
     view! {
         <tr data-verdict=r.verdict.clone()>
-            <td>{r.line}</td>
-            <td>{r.nip.clone().unwrap_or_default()}</td>
+            <td data-label=t_string!(i18n, simpeg.line).to_string()>{r.line}</td>
+            <td data-label="NIP">{r.nip.clone().unwrap_or_default()}</td>
             // plain text nodes: a name like `<script>` is shown, never run
-            <td>{r.name.clone()}</td>
-            <td>{r.unit.clone().unwrap_or_default()}</td>
-            <td>{verdict_label(i18n, &r.verdict)}{(!reasons.is_empty()).then(|| view! { <ul class="reasons">{reasons.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> })}</td>
-            <td>
+            <td data-label=t_string!(i18n, simpeg.name).to_string()>{r.name.clone()}</td>
+            <td data-label=t_string!(i18n, simpeg.unit).to_string()>{r.unit.clone().unwrap_or_default()}</td>
+            <td data-label=t_string!(i18n, simpeg.verdict).to_string()>{verdict_label(i18n, &r.verdict)}{(!reasons.is_empty()).then(|| view! { <ul class="reasons">{reasons.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> })}</td>
+            <td data-label=address_label.clone()>
                 {match (eligible, editable) {
                     (true, true) => view! {
-                        <input type="text" class="input-address" aria-label="local part" prop:value=move || local.get() on:input=move |ev| local.set(event_target_value(&ev))/>
+                        <input type="text" class="input-address" aria-label=address_label.clone() prop:value=move || local.get() on:input=move |ev| local.set(event_target_value(&ev))/>
                         <span class="muted">"@"{domain.clone()}</span>
                         <button type="button" class="button button-quiet" on:click=move |_| { save.dispatch(local.get_untracked()); }>{t!(i18n, simpeg.save)}</button>
                     }.into_any(),
@@ -291,28 +305,33 @@ fn field_label(i18n: leptos_i18n::I18nContext<Locale>, code: &str) -> String {
 pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
     let i18n = use_i18n();
     let progress = RwSignal::new(None::<crate::api::simpeg::SimpegJobProgress>);
+    let slot = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     {
+        // Ask only once the slot is hydrated: an answer that arrived while
+        // the page was still hydrating would no longer match the server's HTML.
         let t = ticket.clone();
-        let ask = move || {
-            let t = t.clone();
-            leptos::task::spawn_local(async move {
-                if let Ok(p) = simpeg_progress(t).await {
-                    progress.try_set(Some(p));
-                }
-            });
-        };
-        ask();
-        let busy = move || progress.get_untracked().is_none_or(|p| p.state == "proses" || p.state == "memproses");
-        if let Ok(handle) = set_interval_with_handle(move || if busy() { ask() }, std::time::Duration::from_secs(1)) {
-            on_cleanup(move || handle.clear());
-        }
+        slot.on_load(move |_| {
+            let ask = move || {
+                let t = t.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok(p) = simpeg_progress(t).await {
+                        progress.try_set(Some(p));
+                    }
+                });
+            };
+            ask();
+            let busy = move || progress.try_get_untracked().flatten().is_none_or(|p| p.state == "proses" || p.state == "memproses");
+            if let Ok(handle) = set_interval_with_handle(move || if busy() { ask() }, std::time::Duration::from_secs(1)) {
+                on_cleanup(move || handle.clear());
+            }
+        });
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = simpeg_progress;
     let export = format!("/simpeg/ekspor/{ticket}");
     view! {
-        <div data-testid="simpeg-panel">
+        <div data-testid="simpeg-panel" node_ref=slot>
             {move || progress.get().map(|p| {
                 let line = fill(&fill(&fill(&t_string!(i18n, simpeg.progress).to_string(), "made", &p.made.to_string()), "eligible", &p.eligible.to_string()), "failed", &p.failed.to_string());
                 let running = p.state == "memproses";
