@@ -1,4 +1,7 @@
 import { test, expect, signIn, hydrated, watchErrors, fitsWidth, RoleKey } from './fixtures';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 
 // SOP 004 (F5): the Pengelola SIMPEG uploads the monthly export, checks the
@@ -115,4 +118,55 @@ test('bulk accounts: uploaded, checked, submitted, processed, exported, reported
   await expect(pejabat.getByTestId('request-state')).toHaveText('Selesai');
   await expect(pejabat.locator('[data-testid="timeline"] li').last()).toContainText('Terima laporan');
   for (const p of [officer, pejabat]) await p.context().close();
+});
+
+// Issue "done when": a realistic 5,000-row export (made up by `surel
+// generate-simpeg`, never real people) is checked, every rejected row says
+// why, the officer processes it and the file for SIMPEG comes back.
+test('a 5,000-row export end to end @desktop-only', async ({ page, browser, pageErrors }) => {
+  test.setTimeout(240_000);
+  const bin = `${process.env.CARGO_TARGET_DIR || `${__dirname}/../../target`}/release/surel`;
+  const out = path.join(test.info().outputDir, 'simpeg-5000.xlsx');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  execFileSync(bin, ['generate-simpeg', '--rows', '5000', '--seed', '77', '--out', out]);
+
+  await signIn(page, 'pengelola_simpeg');
+  await page.goto('/admin/simpeg');
+  await hydrated(page);
+  await page.getByTestId('simpeg-file').setInputFiles(out);
+  const summary = page.getByTestId('simpeg-summary');
+  await expect(summary).toContainText('simpeg-5000.xlsx', { timeout: 30_000 });
+  const [, total, eligible, rejected] = /(\d+) baris: (\d+) layak, (\d+) ditolak/.exec(await summary.innerText())!.map(Number);
+  expect(total).toBe(5000);
+  expect(eligible).toBeGreaterThan(3000);
+  expect(rejected).toBeGreaterThan(0);
+  // every rejected row on the page says why
+  await page.getByTestId('simpeg-filter').selectOption('rejected');
+  const rows = page.getByTestId('simpeg-rows').locator('tbody tr');
+  await expect(rows).toHaveCount(50);
+  for (let i = 0; i < 50; i++) await expect(rows.nth(i).locator('.reasons li').first()).not.toBeEmpty();
+  const rejectedFile = await page.request.get((await page.getByTestId('simpeg-rejected').getAttribute('href'))!);
+  expect(rejectedFile.status()).toBe(200);
+  expect((await rejectedFile.body()).subarray(0, 2).toString()).toBe('PK');
+
+  await page.getByTestId('simpeg-submit').click();
+  await expect(page.getByTestId('simpeg-submitted')).toContainText(/SRL-\d{4}-\d{6}/, { timeout: 30_000 });
+  const ticket = /SRL-\d{4}-\d{6}/.exec(await page.getByTestId('simpeg-submitted').innerText())![0];
+
+  const officer = await as(browser, page, 'petugas', pageErrors);
+  await officer.goto(`/admin/permohonan/${ticket}`);
+  await hydrated(officer);
+  await officer.getByTestId('step-proses_batch').click();
+  await expect(officer.getByTestId('simpeg-progress-line')).toContainText(`${eligible} dari ${eligible} akun dibuat, 0 gagal`, { timeout: 180_000 });
+
+  await expect(async () => {
+    await page.goto(`/admin/permohonan/${ticket}`);
+    await expect(page.getByTestId('request-state')).toHaveText('Pengisian email resmi di SIMPEG', { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await hydrated(page);
+  const exported = await page.request.get((await page.getByTestId('simpeg-export').getAttribute('href'))!);
+  expect(exported.status()).toBe(200);
+  expect(exported.headers()['content-disposition']).toContain('.xlsx');
+  expect((await exported.body()).length).toBeGreaterThan(50_000);
+  await officer.context().close();
 });
