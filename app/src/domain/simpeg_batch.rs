@@ -84,6 +84,24 @@ fn month_of(state: &AppState, t: DateTime<Utc>) -> String {
     format!("{:04}-{:02}", local.year(), local.month())
 }
 
+/// The uploaded export holds personal data (NIP, phones, personal e-mail):
+/// kept only while a batch may still be mapped again, i.e. until it is
+/// submitted or discarded and no other draft shares the same file.
+async fn forget_file(state: &AppState, sha: &str) -> DomainResult<()> {
+    let still_needed = batch::Entity::find()
+        .filter(batch::Column::FileSha.eq(sha))
+        .filter(batch::Column::Status.is_in(["mapping", "draft"]))
+        .count(&state.db)
+        .await?;
+    if still_needed == 0 {
+        match tokio::fs::remove_file(file_path(state, sha)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => tracing::warn!(error = %e, "could not remove a SIMPEG upload"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 // ---- Upload, mapping, checks ------------------------------------------------
 
 /// Steps 1–2: stores the upload and checks it, or asks for the mapping.
@@ -473,7 +491,7 @@ pub async fn discard(state: &AppState, actor: &Actor, batch_id: i32) -> DomainRe
     am.update(&*change).await?;
     change.log("simpeg.discard", "simpeg_batch", b.id, json!({})).await?;
     change.commit().await?;
-    Ok(())
+    forget_file(state, &b.file_sha).await
 }
 
 // ---- Submit (step 3) ----------------------------------------------------------
@@ -561,6 +579,7 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
     notify::tell_role(state, &change, Role::Petugas, None, &req.ticket, &format!("batch{}", b.id), "Permohonan akun ASN kolektif", &text, false).await?;
     change.commit().await?;
     state.wake_outbox();
+    forget_file(state, &b.file_sha).await?;
     Ok(req.ticket)
 }
 
@@ -983,6 +1002,9 @@ mod tests {
         let first = checked_batch(&state, &file(20, 3).0).await;
         assert_eq!(view(&state, &agus, first, "", 0).await.unwrap().joins, None);
         let ticket = submit(&state, &agus, first, false).await.unwrap();
+        // the upload (personal data) is gone once nothing can map it again
+        let sha = batch::Entity::find_by_id(first).one(&state.db).await.unwrap().unwrap().file_sha;
+        assert!(!file_path(&state, &sha).exists());
         let second = checked_batch(&state, &file(20, 4).0).await;
         assert_eq!(view(&state, &agus, second, "", 0).await.unwrap().joins.as_deref(), Some(ticket.as_str()));
         let own = submit(&state, &agus, second, true).await.unwrap();
