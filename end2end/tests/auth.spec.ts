@@ -49,6 +49,10 @@ test('signed-out visitors are sent to sign in and back', async ({ page }) => {
   await page.getByRole('button', { name: 'Masuk' }).click();
   await expect(page).toHaveURL(/\/admin\/audit$/);
   await expect(page.getByTestId('chain-ok')).toBeVisible();
+  // entries read as words, with the code beside them for searching
+  const newest = page.getByTestId('audit-rows').locator('li').first();
+  await expect(newest.locator('.audit-label')).toHaveText('Masuk');
+  await expect(newest.locator('.audit-action')).toHaveText('auth.sign_in');
 });
 
 test('the admin area hydrates and navigates on the client', async ({ page }) => {

@@ -49,7 +49,8 @@ test('the dashboard shows each request type with its steps, and the recap downlo
   await expect(personal.locator('tr[data-state="pemeriksaan"]')).toContainText('15 mnt');
   await expect(page.locator('section.flow-stats[data-kind="phone_change"] [data-stat="open"]')).toHaveText(/^\d+$/);
   await fitsWidth(page);
-  // another month: the page asks the server again
+  // the picker shows the month on screen; another month: the page asks the server again
+  await expect(page.getByLabel('Bulan')).toHaveValue(/^\d{4}-\d{2}$/);
   await page.getByLabel('Bulan').fill('2026-01');
   await expect(page.getByTestId('dashboard-month')).toContainText('2026-01');
   await expect(personal.locator('[data-stat="created"]')).toHaveText('0');

@@ -31,10 +31,6 @@ fn DashboardView() -> impl IntoView {
     view! {
         <h1>{t!(i18n, reports.dashboard_title)}</h1>
         <p class="lead">{t!(i18n, reports.dashboard_lead)}</p>
-        <div class="toolbar">
-            <label for="db-month">{t!(i18n, reports.month)}</label>
-            <input id="db-month" type="month" on:change=move |ev| month.set(event_target_value(&ev))/>
-        </div>
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -42,6 +38,11 @@ fn DashboardView() -> impl IntoView {
                     Ok(d) => {
                         let m = d.month.clone();
                         view! {
+                            // the picker shows the month on screen (the server picks this month when none was asked)
+                            <div class="toolbar">
+                                <label for="db-month">{t!(i18n, reports.month)}</label>
+                                <input id="db-month" type="month" value=d.month.clone() on:change=move |ev| month.set(event_target_value(&ev))/>
+                            </div>
                             <p class="muted" data-testid="dashboard-month">{t!(i18n, reports.month)}": "{d.month.clone()}</p>
                             <div class="dashboard" data-testid="dashboard">
                                 {d.flows.into_iter().map(|f| view! { <FlowCard f=f month=m.clone()/> }).collect_view()}

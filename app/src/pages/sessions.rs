@@ -37,7 +37,7 @@ pub fn SessionsPage() -> impl IntoView {
                         {rows.into_iter().map(|s| view! {
                             <li class="list-item">
                                 <div>
-                                    <strong>{s.user_agent.clone().unwrap_or_else(|| "-".into())}</strong>
+                                    <strong title=s.user_agent.clone().unwrap_or_default()>{device_name(s.user_agent.as_deref().unwrap_or_default())}</strong>
                                     <div class="muted">{s.ip.clone().unwrap_or_default()}" · "<time datetime=s.last_seen_at.clone()>{short_time(&s.last_seen_at)}</time></div>
                                 </div>
                                 {if s.current {
@@ -56,7 +56,67 @@ pub fn SessionsPage() -> impl IntoView {
     }
 }
 
+/// A browser's User-Agent as people name their device: `Chrome · Android`.
+/// The full string stays in the tooltip.
+pub fn device_name(ua: &str) -> String {
+    let has = |s: &str| ua.contains(s);
+    let browser = if has("Edg/") {
+        "Edge"
+    } else if has("OPR/") || has("Opera") {
+        "Opera"
+    } else if has("SamsungBrowser") {
+        "Samsung Internet"
+    } else if has("Firefox/") {
+        "Firefox"
+    } else if has("Chrome/") || has("Chromium/") || has("CriOS") {
+        "Chrome"
+    } else if has("Safari/") {
+        "Safari"
+    } else {
+        ""
+    };
+    let system = if has("Android") {
+        "Android"
+    } else if has("iPhone") || has("iPad") {
+        "iOS"
+    } else if has("Windows") {
+        "Windows"
+    } else if has("Mac OS X") || has("Macintosh") {
+        "macOS"
+    } else if has("CrOS") {
+        "ChromeOS"
+    } else if has("Linux") {
+        "Linux"
+    } else {
+        ""
+    };
+    match (browser, system) {
+        ("", "") => {
+            let short: String = ua.chars().take(40).collect();
+            if short.trim().is_empty() { "-".into() } else { short }
+        }
+        ("", s) => s.to_string(),
+        (b, "") => b.to_string(),
+        (b, s) => format!("{b} · {s}"),
+    }
+}
+
 /// `2026-11-23T10:04:05+00:00` → `2026-11-23 10:04` (UTC, as stored).
 pub fn short_time(rfc3339: &str) -> String {
     rfc3339.get(..16).map(|s| s.replace('T', " ")).unwrap_or_else(|| rfc3339.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::device_name;
+
+    #[test]
+    fn devices_are_named_as_people_say_them() {
+        assert_eq!(device_name("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"), "Chrome · Android");
+        assert_eq!(device_name("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"), "Safari · iOS");
+        assert_eq!(device_name("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0"), "Edge · Windows");
+        assert_eq!(device_name("Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"), "Firefox · Linux");
+        assert_eq!(device_name("curl/8.5.0"), "curl/8.5.0");
+        assert_eq!(device_name(""), "-");
+    }
 }

@@ -82,8 +82,9 @@ fn SimpegImport() -> impl IntoView {
         <p class="lead">{t!(i18n, simpeg.lead)}</p>
         <div class="field">
             <label for="simpeg-file">{t!(i18n, simpeg.file)}</label>
-            <input id="simpeg-file" type="file" data-testid="simpeg-file" accept=".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,text/csv" on:change=on_file/>
-            {move || uploading.get().then(|| view! { <p class="hint">{t!(i18n, simpeg.uploading)}</p> })}
+            <input id="simpeg-file" type="file" class="file-input" data-testid="simpeg-file" aria-describedby="simpeg-file-hint" accept=".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,text/csv" on:change=on_file/>
+            <p class="hint" id="simpeg-file-hint">{t!(i18n, simpeg.file_hint)}</p>
+            {move || uploading.get().then(|| view! { <p class="hint" role="status">{t!(i18n, simpeg.uploading)}</p> })}
             {move || upload_error.get().map(|e| view! { <p class="field-error" data-testid="simpeg-upload-error">{field_error_text(i18n, &e)}</p> })}
         </div>
         {move || mapping.get().map(|m| view! { <MappingForm m=m batch=batch mapping=mapping/> })}
@@ -91,7 +92,10 @@ fn SimpegImport() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let list = batches.await.unwrap_or_default();
-                (!list.is_empty()).then(|| view! {
+                if list.is_empty() {
+                    return view! { <h2>{t!(i18n, simpeg.batches)}</h2><p class="muted" data-testid="simpeg-no-batches">{t!(i18n, simpeg.no_batches)}</p> }.into_any();
+                }
+                view! {
                     <h2>{t!(i18n, simpeg.batches)}</h2>
                     <ul class="plain-list">
                         {list.into_iter().map(|b| {
@@ -103,7 +107,7 @@ fn SimpegImport() -> impl IntoView {
                             </li> }
                         }).collect_view()}
                     </ul>
-                })
+                }.into_any()
             })}
         </Transition>
     }
