@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from '@playwright/test';
+import { test as base, expect, Browser, Page } from '@playwright/test';
 
 export const PASSWORD = 'sandi-demo-surel-2026';
 export const DOMAIN = 'batam.go.id';
@@ -47,6 +47,15 @@ export async function signIn(page: Page, role: RoleKey) {
   await page.getByRole('button', { name: /^Masuk$|^Sign in$/ }).click();
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByTestId('whoami')).toHaveText(STAFF[role].name);
+}
+
+/** A second staff member in their own browser context, same viewport as `page`; their page errors go to `errors`. */
+export async function signInAs(browser: Browser, page: Page, role: RoleKey, errors: string[]): Promise<Page> {
+  const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: page.viewportSize() ?? undefined });
+  const p = await ctx.newPage();
+  watchErrors(p, errors);
+  await signIn(p, role);
+  return p;
 }
 
 /** Waits until the WASM has hydrated the page (Leptos marks nothing, so we probe). */

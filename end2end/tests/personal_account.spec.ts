@@ -1,5 +1,5 @@
-import { test, expect, signIn, hydrated, watchErrors, fitsWidth, RoleKey } from './fixtures';
-import type { Browser, Page } from '@playwright/test';
+import { test, expect, signIn, signInAs, hydrated, fitsWidth } from './fixtures';
+import type { Page } from '@playwright/test';
 
 // SOP 002 (F4): an ASN applicant with no account applies on the public page,
 // proving the phone with a code; the Kasi returns it for correction; the
@@ -15,14 +15,6 @@ const CASE: Record<string, { name: string; suggested: string; fixed: string; nip
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
-async function as(browser: Browser, page: Page, role: RoleKey, errors: string[]): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: page.viewportSize() ?? undefined });
-  const p = await ctx.newPage();
-  watchErrors(p, errors);
-  await signIn(p, role);
-  return p;
-}
-
 /** The newest SMS to `e164` that matches `pattern`, read on the demo outbox page. */
 async function sms(officer: Page, e164: string, pattern: RegExp): Promise<string> {
   await officer.goto('/admin/kotak-keluar');
@@ -35,7 +27,7 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   const c = CASE[info.project.name];
   test.skip(!c, 'desktop and mobile only');
   const e164 = '+62' + c.phone.replace(/\D/g, '').slice(1);
-  const officer = await as(browser, page, 'petugas', pageErrors);
+  const officer = await signInAs(browser, page, 'petugas', pageErrors);
 
   // The applicant finds the form from the front page.
   await page.goto('/');
@@ -86,7 +78,7 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   const url = `/admin/permohonan/${ticket}`;
 
   // The Kasi sees it in the queue and returns it for correction with a reason.
-  const kasi = await as(browser, page, 'kasi', pageErrors);
+  const kasi = await signInAs(browser, page, 'kasi', pageErrors);
   await expect(kasi.getByTestId('queues')).toContainText('Akun ASN: menunggu pemeriksaan');
   await kasi.goto(url);
   await hydrated(kasi);

@@ -1,8 +1,7 @@
-import { test, expect, signIn, hydrated, watchErrors, fitsWidth, RoleKey } from './fixtures';
+import { test, expect, signIn, signInAs, hydrated, fitsWidth } from './fixtures';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from '@playwright/test';
 
 // SOP 004 (F5): the Pengelola SIMPEG uploads the monthly export, checks the
 // preview and submits one collective request; a Petugas processes the batch
@@ -35,14 +34,6 @@ function csvFile(c: (typeof CASE)[string]): Buffer {
     return [nip, q(name), 'Dinas Pendidikan', c.phone(n), email, phoneOk, 'ya', 'ya'].join(',');
   });
   return Buffer.from([header, ...rows].join('\r\n') + '\r\n');
-}
-
-async function as(browser: Browser, page: Page, role: RoleKey, errors: string[]): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: page.viewportSize() ?? undefined });
-  const p = await ctx.newPage();
-  watchErrors(p, errors);
-  await signIn(p, role);
-  return p;
 }
 
 test('bulk accounts: uploaded, checked, submitted, processed, exported, reported, received', async ({ page, browser, pageErrors }, info) => {
@@ -81,7 +72,7 @@ test('bulk accounts: uploaded, checked, submitted, processed, exported, reported
   const url = `/admin/permohonan/${ticket}`;
 
   // The officer processes the batch; progress shows while it runs.
-  const officer = await as(browser, page, 'petugas', pageErrors);
+  const officer = await signInAs(browser, page, 'petugas', pageErrors);
   await expect(officer.getByTestId('queues')).toContainText('proses batch');
   await officer.goto(url);
   await hydrated(officer);
@@ -110,7 +101,7 @@ test('bulk accounts: uploaded, checked, submitted, processed, exported, reported
   await expect(page.getByTestId('request-state')).toHaveText('Menunggu penerimaan laporan');
 
   // The Pejabat Struktural receives it.
-  const pejabat = await as(browser, page, 'pejabat_struktural', pageErrors);
+  const pejabat = await signInAs(browser, page, 'pejabat_struktural', pageErrors);
   await expect(pejabat.getByTestId('queues')).toContainText('terima laporan');
   await pejabat.goto(url);
   await hydrated(pejabat);
@@ -153,7 +144,7 @@ test('a 5,000-row export end to end @desktop-only', async ({ page, browser, page
   await expect(page.getByTestId('simpeg-submitted')).toContainText(/SRL-\d{4}-\d{6}/, { timeout: 30_000 });
   const ticket = /SRL-\d{4}-\d{6}/.exec(await page.getByTestId('simpeg-submitted').innerText())![0];
 
-  const officer = await as(browser, page, 'petugas', pageErrors);
+  const officer = await signInAs(browser, page, 'petugas', pageErrors);
   await officer.goto(`/admin/permohonan/${ticket}`);
   await hydrated(officer);
   await officer.getByTestId('step-proses_batch').click();

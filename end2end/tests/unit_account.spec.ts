@@ -1,5 +1,4 @@
-import { test, expect, signIn, hydrated, watchErrors, RoleKey } from './fixtures';
-import type { Browser, Page } from '@playwright/test';
+import { test, expect, signIn, signInAs, hydrated } from './fixtures';
 
 // SOP 000 (F3): Kepala OPD asks for a unit/event account with the official
 // letter, Kabid PE approves, one officer enters the account data, a second
@@ -12,14 +11,6 @@ const CASE: Record<string, { local: string; phone: string; nip: string }> = {
 };
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-
-async function as(browser: Browser, page: Page, role: RoleKey, errors: string[]): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: page.viewportSize() ?? undefined });
-  const p = await ctx.newPage();
-  watchErrors(p, errors);
-  await signIn(p, role);
-  return p;
-}
 
 test('unit account: submitted with a letter, approved, entered, verified, tested, reported', async ({ page, browser, pageErrors }, info) => {
   const c = CASE[info.project.name];
@@ -62,7 +53,7 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await expect(page.getByTestId('attachments')).toContainText('surat-permohonan.pdf');
 
   // Kabid PE: from the queue on the home page, approve in two taps.
-  const kabid = await as(browser, page, 'kabid', pageErrors);
+  const kabid = await signInAs(browser, page, 'kabid', pageErrors);
   await expect(kabid.getByTestId('queues')).toContainText('Akun OPD/kegiatan: menunggu persetujuan');
   await kabid.goto(url);
   await hydrated(kabid);
@@ -70,7 +61,7 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await expect(kabid.getByTestId('request-state')).toHaveText('Input data akun');
 
   // First officer enters the data; the proposal is prefilled.
-  const budi = await as(browser, page, 'petugas', pageErrors);
+  const budi = await signInAs(browser, page, 'petugas', pageErrors);
   await budi.goto(url);
   await hydrated(budi);
   await expect(budi.getByLabel('Alamat email final')).toHaveValue(c.local);
@@ -85,7 +76,7 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await expect(budi.getByTestId('approve-data')).toHaveCount(0);
 
   // Second officer approves: the mailbox is created and tested on the mail server.
-  const sari = await as(browser, page, 'petugas2', pageErrors);
+  const sari = await signInAs(browser, page, 'petugas2', pageErrors);
   await sari.goto(url);
   await hydrated(sari);
   await sari.getByTestId('approve-data').click();

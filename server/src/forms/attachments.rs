@@ -2,9 +2,9 @@
 //! JSON `Uploaded`, or a field error as JSON `AppError` (the shape server
 //! functions use); `GET /lampiran/{id}` serves a file to staff who may see
 //! its request.
+use super::{upload_body_error, upload_error};
 use crate::router::WebState;
 use app::domain::{attachments, auth::Actor, rate_limit::{self, Limit}, web::RequestMeta, DomainError};
-use app::error::AppError;
 use axum::{
     extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, State},
     http::{header, HeaderValue, StatusCode},
@@ -24,22 +24,6 @@ pub fn body_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(attachments::MAX_BYTES + 64 * 1024)
 }
 
-fn error(e: DomainError) -> Response {
-    let e = AppError::from(e);
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, Json(e)).into_response()
-}
-
-/// A broken multipart body: over the limit (413 from axum) or malformed.
-/// The rest of the body is left unread, so the connection cannot carry
-/// another request: say so, or the client may reuse it and fail.
-fn body_error(status: StatusCode) -> Response {
-    let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "file_too_large" } else { "upload_failed" };
-    let mut res = error(DomainError::field("file", code));
-    res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
-    res
-}
-
 pub async fn upload(
     State(state): State<WebState>,
     Extension(actor): Extension<Option<Actor>>,
@@ -48,15 +32,15 @@ pub async fn upload(
 ) -> Response {
     let mut form = match form {
         Ok(f) => f,
-        Err(r) => return body_error(r.status()),
+        Err(r) => return upload_body_error(r.status()),
     };
     if actor.is_none() {
         let now = state.app.now();
         let ip = meta.ip.clone().unwrap_or_default();
         match rate_limit::hit(&state.app.db, &UPLOADS_PER_IP, &ip, now).await {
             Ok(true) => {}
-            Ok(false) => return error(DomainError::RateLimited { retry_after_secs: UPLOADS_PER_IP.retry_after(now) }),
-            Err(e) => return error(e.into()),
+            Ok(false) => return upload_error(DomainError::RateLimited { retry_after_secs: UPLOADS_PER_IP.retry_after(now) }),
+            Err(e) => return upload_error(e.into()),
         }
     }
     let (mut kind, mut file) = (String::new(), None);
@@ -64,27 +48,27 @@ pub async fn upload(
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => return body_error(e.status()),
+            Err(e) => return upload_body_error(e.status()),
         };
         match field.name() {
             Some("kind") => match field.text().await {
                 Ok(t) => kind = t,
-                Err(e) => return body_error(e.status()),
+                Err(e) => return upload_body_error(e.status()),
             },
             Some("file") => {
                 let name = field.file_name().unwrap_or_default().to_string();
                 match field.bytes().await {
                     Ok(bytes) => file = Some((name, bytes)),
-                    Err(e) => return body_error(e.status()),
+                    Err(e) => return upload_body_error(e.status()),
                 }
             }
             _ => {}
         }
     }
-    let Some((name, bytes)) = file else { return error(DomainError::field("file", "file_empty")) };
+    let Some((name, bytes)) = file else { return upload_error(DomainError::field("file", "file_empty")) };
     match attachments::store(&state.app, actor.as_ref(), &kind, &name, &bytes).await {
         Ok(up) => Json(up).into_response(),
-        Err(e) => error(e),
+        Err(e) => upload_error(e),
     }
 }
 
@@ -114,7 +98,7 @@ pub async fn download(State(state): State<WebState>, Extension(actor): Extension
         // A person followed a link: a sentence, not JSON. Same answer for
         // "no such file" and "not yours".
         Err(DomainError::NotFound) => (StatusCode::NOT_FOUND, "Lampiran tidak ditemukan (attachment not found).").into_response(),
-        Err(e) => error(e),
+        Err(e) => upload_error(e),
     }
 }
 

@@ -20,6 +20,23 @@ use axum::{
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
+/// An upload endpoint's error, as the JSON `AppError` the browser reads.
+pub fn upload_error(e: app::domain::DomainError) -> Response {
+    let e = app::error::AppError::from(e);
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, axum::Json(e)).into_response()
+}
+
+/// A broken multipart body: over the limit (413 from axum) or malformed.
+/// The rest of the body is left unread, so the connection cannot carry
+/// another request: say so, or the client may reuse it and fail.
+pub fn upload_body_error(status: StatusCode) -> Response {
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "file_too_large" } else { "upload_failed" };
+    let mut res = upload_error(app::domain::DomainError::field("file", code));
+    res.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+    res
+}
+
 /// Reads a urlencoded form body (at most 64 KiB) and keeps the request's parts.
 pub async fn read_form<T: DeserializeOwned>(req: Request) -> Result<(Parts, T), Response> {
     let (parts, body) = req.into_parts();

@@ -4,9 +4,9 @@
 //!   export and answers JSON `SimpegUploaded` (or a field error as JSON `AppError`);
 //! - `GET /simpeg/ditolak/{batch}`: the rejected rows with reasons (XLSX);
 //! - `GET /simpeg/ekspor/{ticket}`: NIP → official address for SIMPEG (XLSX).
+use super::{upload_body_error, upload_error};
 use crate::router::WebState;
 use app::domain::{auth::Actor, simpeg::reader::MAX_FILE_BYTES, simpeg_batch, DomainError};
-use app::error::AppError;
 use axum::{
     extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, State},
     http::{header, HeaderValue, StatusCode},
@@ -19,47 +19,34 @@ pub fn body_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)
 }
 
-fn error(e: DomainError) -> Response {
-    let e = AppError::from(e);
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, Json(e)).into_response()
-}
-
-fn body_error(status: StatusCode) -> Response {
-    let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "file_too_large" } else { "upload_failed" };
-    let mut res = error(DomainError::field("file", code));
-    res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
-    res
-}
-
 pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, form: Result<Multipart, MultipartRejection>) -> Response {
-    let Some(actor) = actor else { return error(DomainError::Unauthenticated) };
+    let Some(actor) = actor else { return upload_error(DomainError::Unauthenticated) };
     if !actor.has_any(simpeg_batch::PREPARERS) {
-        return error(DomainError::Forbidden);
+        return upload_error(DomainError::Forbidden);
     }
     let mut form = match form {
         Ok(f) => f,
-        Err(r) => return body_error(r.status()),
+        Err(r) => return upload_body_error(r.status()),
     };
     let mut file = None;
     loop {
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => return body_error(e.status()),
+            Err(e) => return upload_body_error(e.status()),
         };
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or_default().to_string();
             match field.bytes().await {
                 Ok(bytes) => file = Some((name, bytes)),
-                Err(e) => return body_error(e.status()),
+                Err(e) => return upload_body_error(e.status()),
             }
         }
     }
-    let Some((name, bytes)) = file else { return error(DomainError::field("file", "file_empty")) };
+    let Some((name, bytes)) = file else { return upload_error(DomainError::field("file", "file_empty")) };
     match simpeg_batch::upload(&state.app, &actor, &name, &bytes).await {
         Ok(up) => Json(up).into_response(),
-        Err(e) => error(e),
+        Err(e) => upload_error(e),
     }
 }
 
