@@ -15,7 +15,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("data_dir", "folder for attachments and the generated secret, default data"),
     ("secret", "server secret, at least 32 characters (or secret_file)"),
     ("secret_file", "file holding the server secret"),
-    ("demo", "true to show message texts on the outbox page (default: true when sms_url is unset)"),
+    ("demo", "true to show message texts (codes, links) on the outbox page; for trying Surel out only, refused with an https public_url (default false)"),
     ("sms_url", "SMS gateway URL; Surel POSTs {\"to\",\"text\"} JSON"),
     ("sms_token", "bearer token for the SMS gateway"),
     ("telegram_token", "Telegram bot token"),
@@ -23,13 +23,16 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("smtp_url", "SMTP server, e.g. smtp://127.0.0.1:25 or smtps://user:pass@host"),
     ("mail_from", "sender of notification e-mails, e.g. Surel <surel@batam.go.id>"),
     ("password_min_len", "minimum password length, 8 to 64 (default 15)"),
-    ("trust_proxy", "true behind a reverse proxy that sets X-Forwarded-For"),
+    ("trusted_proxies", "reverse proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated (e.g. 127.0.0.1, 10.0.0.0/24); default none"),
+    ("trust_proxy", "replaced by trusted_proxies"),
     ("session_idle_minutes", "minutes of inactivity that end a session (default 30)"),
     ("session_max_hours", "hours after which every session ends (default 12)"),
     ("support_contact", "who owners contact, printed in notifications"),
     ("instance_id", "name of this instance (several instances share one database)"),
     ("hash_concurrency", "password hashes computed at once (default 2)"),
     ("utc_offset_hours", "local time zone for messages: 7 (WIB, default), 8 (WITA) or 9 (WIT)"),
+    ("retention_days", "days reset attempts and phone proofs (with client addresses) are kept, 1 to 365 (default 30)"),
+    ("upload_retention_hours", "hours an upload no request claimed is kept, 1 to 720 (default 24)"),
     ("mail_lmtp", "mail server LMTP host:port, for account tests (e.g. 127.0.0.1:24)"),
     ("mail_imap", "mail server IMAP host:port, for account tests (e.g. 127.0.0.1:143)"),
     ("mail_master_user", "Dovecot master user that opens new mailboxes for the account test"),
@@ -112,6 +115,18 @@ impl Raw {
         }
     }
 
+    /// `trusted_proxies`: a list of addresses or CIDR ranges. The old
+    /// `trust_proxy=true` believed any client's header, so it stops the program.
+    fn trusted_proxies(&self) -> Result<Vec<ipnet::IpNet>> {
+        if self.get("trust_proxy").is_some() {
+            bail!("{}: trust_proxy was replaced by trusted_proxies (SUREL_TRUSTED_PROXIES): list the proxies' addresses, e.g. 127.0.0.1", self.values["trust_proxy"].1);
+        }
+        let Some(list) = self.get("trusted_proxies") else { return Ok(vec![]) };
+        list.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(|s| {
+            s.parse::<ipnet::IpNet>().or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(|_| self.bad("trusted_proxies", "addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/24, ::1"))
+        }).collect()
+    }
+
     /// Validates everything and builds the configuration.
     pub fn build(&self) -> Result<Config> {
         let database_url = self.get("database_url").unwrap_or("sqlite://data/surel.db").to_string();
@@ -129,6 +144,7 @@ impl Raw {
             (Some(s), _) if s.len() >= 32 => s.as_bytes().to_vec(),
             (Some(_), _) => return Err(self.bad("secret", "at least 32 characters")),
             (None, Some(f)) => {
+                refuse_if_shared(Path::new(f))?;
                 let s = std::fs::read_to_string(f).map_err(|e| anyhow!("secret_file {f}: {e}"))?;
                 let s = s.trim();
                 if s.len() < 32 {
@@ -153,7 +169,12 @@ impl Raw {
             }
             None => None,
         };
-        let demo = self.bool("demo")?.unwrap_or(sms.is_none());
+        // Demo mode shows reset codes and activation links on the outbox
+        // page: only when asked for, and never on a public https address.
+        let demo = self.bool("demo")?.unwrap_or(false);
+        if demo && public_url.starts_with("https://") {
+            bail!("demo is true but public_url is {public_url}: demo mode shows reset codes and activation links on the outbox page, so it is refused on a public https address (unset SUREL_DEMO)");
+        }
         let mail_keys = ["mail_lmtp", "mail_imap", "mail_master_user", "mail_master_password"];
         let mail_server = match mail_keys.map(|k| self.get(k)) {
             [Some(lmtp), Some(imap), Some(user), Some(password)] => {
@@ -182,37 +203,62 @@ impl Raw {
             telegram,
             smtp,
             password_min_len: self.number("password_min_len", 8, 64, 15)? as usize,
-            trust_proxy: self.bool("trust_proxy")?.unwrap_or(false),
+            trusted_proxies: self.trusted_proxies()?,
             session_idle: Duration::from_secs(60 * self.number("session_idle_minutes", 1, 24 * 60, 30)?),
             session_absolute: Duration::from_secs(3600 * self.number("session_max_hours", 1, 24 * 7, 12)?),
             support_contact: self.get("support_contact").unwrap_or("Diskominfo").to_string(),
             instance_id: self.get("instance_id").map(str::to_string).unwrap_or_else(|| format!("surel-{}", std::process::id())),
             hash_concurrency: self.number("hash_concurrency", 1, 64, 2)? as usize,
             utc_offset_hours: self.number("utc_offset_hours", 7, 9, 7)? as i32,
+            retention_days: self.number("retention_days", 1, 365, 30)? as u32,
+            upload_retention_hours: self.number("upload_retention_hours", 1, 720, 24)? as u32,
             mail_server,
         })
     }
 }
 
-/// A secret generated once and kept in `data_dir/secret.key` (mode 0600).
-/// Several instances must instead share one `secret` or `secret_file`.
+/// A secret generated once and kept in `data_dir/secret.key`, created with
+/// mode 0600 (never readable by others, not even for a moment). An existing
+/// file that others may read stops the program: the secret signs sessions'
+/// codes and the audit chain. Several instances must instead share one
+/// `secret` or `secret_file`.
 fn generated_secret(data_dir: &Path) -> Result<Vec<u8>> {
     let path = data_dir.join("secret.key");
-    if let Ok(s) = std::fs::read_to_string(&path) {
+    if path.exists() {
+        refuse_if_shared(&path)?;
+        let s = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         if s.trim().len() >= 32 {
             return Ok(s.trim().as_bytes().to_vec());
         }
+        bail!("{} holds fewer than 32 characters: delete it to generate a new secret (sessions and pending codes end)", path.display());
     }
     std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
     let secret = app::domain::crypto::random_token();
-    std::fs::write(&path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    use std::io::Write;
+    let mut f = options.open(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(secret.as_bytes()).and_then(|_| f.sync_all()).with_context(|| format!("cannot write {}", path.display()))?;
+    tracing::warn!(path = %path.display(), "generated a server secret; set SUREL_SECRET_FILE to share one between instances");
+    Ok(secret.into_bytes())
+}
+
+/// Stops when a secret file can be read or written by group or others.
+fn refuse_if_shared(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+        let mode = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            bail!("{} is readable by other users (mode {:o}): run `chmod 600 {}`", path.display(), mode & 0o777, path.display());
+        }
     }
-    tracing::warn!(path = %path.display(), "generated a server secret; set SUREL_SECRET_FILE to share one between instances");
-    Ok(secret.into_bytes())
+    Ok(())
 }
 
 #[cfg(test)]
@@ -227,8 +273,10 @@ mod tests {
     const SECRET: (&str, &str) = ("SUREL_SECRET", "0123456789abcdef0123456789abcdef");
 
     #[test]
-    fn defaults_are_a_local_demo() {
+    fn defaults_are_local_and_demo_is_opt_in() {
         let c = build(&[SECRET]).unwrap();
+        assert!(!c.demo, "no SMS gateway does not imply demo mode");
+        let c = build(&[SECRET, ("SUREL_DEMO", "true")]).unwrap();
         assert_eq!(c.database_url, "sqlite://data/surel.db");
         assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
@@ -248,6 +296,8 @@ mod tests {
             ("SUREL_DEMO", "maybe", "demo"),
             ("SUREL_SECRET", "short", "secret"),
             ("SUREL_SESSION_IDLE_MINUTES", "0", "session_idle_minutes"),
+            ("SUREL_TRUSTED_PROXIES", "127.0.0.1, nginx", "trusted_proxies"),
+            ("SUREL_TRUST_PROXY", "true", "trust_proxy"),
         ];
         for (name, value, key) in cases {
             let env = [SECRET, (name, value)];
@@ -258,12 +308,38 @@ mod tests {
     }
 
     #[test]
-    fn gateway_turns_demo_off_and_https_secures_cookies() {
+    fn demo_is_refused_on_https() {
+        let err = build(&[SECRET, ("SUREL_DEMO", "true"), ("SUREL_PUBLIC_URL", "https://surel.batam.go.id")]).unwrap_err().to_string();
+        assert!(err.contains("demo") && err.contains("https"), "{err}");
+    }
+
+    #[test]
+    fn gateway_and_https_secure_cookies() {
         let c = build(&[SECRET, ("SUREL_SMS_URL", "http://127.0.0.1:9/sms"), ("SUREL_PUBLIC_URL", "https://surel.batam.go.id/")]).unwrap();
         assert!(!c.demo);
         assert_eq!(c.public_url, "https://surel.batam.go.id");
         assert!(c.secure_cookies());
         assert_eq!(c.session_cookie_name(), "__Host-surel_session");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_secret_file_is_private_from_the_start() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let first = generated_secret(&data).unwrap();
+        let key = data.join("secret.key");
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(generated_secret(&data).unwrap(), first, "the same secret next time");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = generated_secret(&data).unwrap_err().to_string();
+        assert!(err.contains("readable by other users") && err.contains("chmod 600"), "{err}");
+        let shared = dir.path().join("shared.key");
+        std::fs::write(&shared, "0123456789abcdef0123456789abcdef").unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let err = build(&[("SUREL_SECRET_FILE", shared.to_str().unwrap())]).unwrap_err().to_string();
+        assert!(err.contains("readable by other users"), "{err}");
     }
 
     #[test]

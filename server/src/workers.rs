@@ -1,15 +1,29 @@
 //! Background work that every instance runs: housekeeping (and, as flows
 //! arrive, the outbox dispatcher and scheduled jobs).
-use app::domain::{accounts, rate_limit, sessions, AppState};
+use app::domain::{accounts, audit, rate_limit, retention, sessions, AppState};
 use std::time::Duration;
 
-/// Deletes expired rate-limit counters and old sessions every ten minutes;
-/// reminds and ends event accounts (SOP 000).
+/// Every ten minutes: deletes expired rate-limit counters, old sessions and
+/// personal data past its retention; reminds and ends event accounts
+/// (SOP 000). Every hour (and at start): verifies the audit chain and keeps
+/// the verdict for the audit page.
 pub fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
+        let mut ticks: u64 = 0;
         loop {
             tick.tick().await;
+            ticks += 1;
+            if ticks % 6 == 1 {
+                if let Err(e) = audit::verify_and_record(&state).await {
+                    tracing::warn!(error = %e, "verifying the audit chain failed");
+                }
+            }
+            match retention::purge(&state).await {
+                Ok(p) if p != retention::Purged::default() => tracing::info!(?p, "retention"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "retention purge failed"),
+            }
             let now = state.now();
             if let Err(e) = rate_limit::purge_expired(&state.db, now).await {
                 tracing::warn!(error = %e, "purging rate limits failed");

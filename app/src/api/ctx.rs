@@ -36,12 +36,17 @@ pub fn fail(e: AppError) -> AppError {
     e
 }
 
-/// Runs the body of a server function with its context and maps its errors.
-pub async fn run<T, F, Fut>(f: F) -> Result<T, AppError>
+/// Runs the body of the server function at `path` with its context and
+/// maps its errors. The function's rule in the policy table is checked here
+/// too, not only by the HTTP layer: a page rendered on the server calls
+/// server functions directly, past that layer, and must not get more than
+/// the signed-in actor may have.
+pub async fn run<T, F, Fut>(path: &'static str, f: F) -> Result<T, AppError>
 where
     F: FnOnce(Cx) -> Fut,
     Fut: Future<Output = DomainResult<T>>,
 {
     let cx = cx().map_err(fail)?;
+    super::policy::check(path, cx.actor.as_ref()).map_err(fail)?;
     f(cx).await.map_err(|e| fail(e.into()))
 }

@@ -1,7 +1,7 @@
 //! Who may call which server function. The HTTP layer checks every call
 //! against this table before the function runs; a function missing from the
 //! table cannot be called at all (deny by default).
-use super::{activation, apply, audit, auth, forms, home, outbox, reports, requests, reset, simpeg, staff};
+use super::{activation, apply, audit, auth, forms, home, outbox, reports, requests, reset, second_factor, simpeg, staff};
 use crate::domain::auth::Actor;
 use crate::error::AppError;
 use crate::model::Role;
@@ -35,6 +35,19 @@ pub fn table() -> Vec<(&'static str, Access)> {
         (<forms::FormFlashFor as ServerFn>::PATH, Access::Public),
         (<activation::ActivationInfo as ServerFn>::PATH, Access::Public),
         (<reset::ResetState as ServerFn>::PATH, Access::Public),
+        // The second sign-in step: no session yet; each function needs the
+        // challenge cookie of a right password and reveals nothing without it.
+        (<second_factor::SecondStepInfo as ServerFn>::PATH, Access::Public),
+        (<second_factor::PasskeyBegin as ServerFn>::PATH, Access::Public),
+        (<second_factor::PasskeyFinish as ServerFn>::PATH, Access::Public),
+        (<second_factor::GetSecurity as ServerFn>::PATH, Access::Staff),
+        (<second_factor::TotpReplaceBegin as ServerFn>::PATH, Access::Staff),
+        (<second_factor::TotpReplaceConfirm as ServerFn>::PATH, Access::Staff),
+        (<second_factor::RecoveryRegenerate as ServerFn>::PATH, Access::Staff),
+        (<second_factor::FactorRemove as ServerFn>::PATH, Access::Staff),
+        (<second_factor::PasskeyAddBegin as ServerFn>::PATH, Access::Staff),
+        (<second_factor::PasskeyAddFinish as ServerFn>::PATH, Access::Staff),
+        (<second_factor::ResetStaffFactor as ServerFn>::PATH, Access::Roles(ADMIN)),
         (<auth::ListMySessions as ServerFn>::PATH, Access::Staff),
         (<auth::EndSession as ServerFn>::PATH, Access::Staff),
         (<auth::SignOutEverywhere as ServerFn>::PATH, Access::Staff),

@@ -15,12 +15,7 @@ pub const VALID_FOR_HOURS: i64 = 72;
 /// Makes a new link for `mailbox_id`, ending any earlier unused one. Returns the URL.
 pub async fn issue_link(change: &mut Change, state: &AppState, mailbox_id: i32, purpose: &str) -> DomainResult<String> {
     let now = change.now();
-    activation_token::Entity::update_many()
-        .col_expr(activation_token::Column::UsedAt, Expr::value(now))
-        .filter(activation_token::Column::MailboxId.eq(mailbox_id))
-        .filter(activation_token::Column::UsedAt.is_null())
-        .exec(&**change)
-        .await?;
+    revoke_links(&**change, mailbox_id, now).await?;
     let token = random_token();
     activation_token::ActiveModel {
         token_hash: Set(sha256_hex(token.as_bytes())),
@@ -35,6 +30,18 @@ pub async fn issue_link(change: &mut Change, state: &AppState, mailbox_id: i32, 
     .await?;
     change.log("activation.issued", "mailbox", mailbox_id, json!({ "purpose": purpose })).await?;
     Ok(format!("{}/aktivasi/{}", state.config.public_url.trim_end_matches('/'), token))
+}
+
+/// Ends every unused link of a mailbox (a new link, or a password set by
+/// other means: an old link must not set it again). Returns how many ended.
+pub async fn revoke_links<C: ConnectionTrait>(db: &C, mailbox_id: i32, now: chrono::DateTime<chrono::Utc>) -> Result<u64, sea_orm::DbErr> {
+    Ok(activation_token::Entity::update_many()
+        .col_expr(activation_token::Column::UsedAt, Expr::value(now))
+        .filter(activation_token::Column::MailboxId.eq(mailbox_id))
+        .filter(activation_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// What the activation page shows: whose mailbox this link is for.

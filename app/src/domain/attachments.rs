@@ -22,7 +22,7 @@ pub const KINDS: [&str; 4] = ["surat_resmi", "formulir", "identitas", "lainnya"]
 /// A pending upload must be used within a day.
 const PENDING_HOURS: i64 = 24;
 
-fn path_for(state: &AppState, sha: &str) -> PathBuf {
+pub(crate) fn path_for(state: &AppState, sha: &str) -> PathBuf {
     state.config.data_dir.join("attachments").join(&sha[..2]).join(&sha[2..4]).join(sha)
 }
 

@@ -38,8 +38,9 @@ pub struct Config {
     pub telegram: Option<TelegramConfig>,
     pub smtp: Option<SmtpConfig>,
     pub password_min_len: usize,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or
+    /// CIDR ranges). Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub session_idle: Duration,
     pub session_absolute: Duration,
     /// Who to contact, printed in notifications ("Diskominfo Kota Batam, 0778-…").
@@ -50,6 +51,10 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// Local time zone for messages and reports: 7 (WIB), 8 (WITA) or 9 (WIT).
     pub utc_offset_hours: i32,
+    /// Days reset attempts and phone proofs (with their client addresses) are kept.
+    pub retention_days: u32,
+    /// Hours an upload nobody attached to a request is kept.
+    pub upload_retention_hours: u32,
     /// The mail server, for account tests (LMTP delivery, IMAP master login).
     pub mail_server: Option<super::mail_check::MailServerConfig>,
 }
@@ -78,13 +83,15 @@ impl Config {
             telegram: None,
             smtp: None,
             password_min_len: crate::validation::password::DEFAULT_MIN_LEN,
-            trust_proxy: false,
+            trusted_proxies: vec![],
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             support_contact: "Diskominfo".into(),
             instance_id: "test".into(),
             hash_concurrency: 2,
             utc_offset_hours: 7,
+            retention_days: 30,
+            upload_retention_hours: 24,
             mail_server: None,
         }
     }

@@ -31,6 +31,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 pub struct Keys {
     codes: [u8; 32],
     messages: [u8; 32],
+    audit: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -47,7 +48,15 @@ fn derive(secret: &[u8], purpose: &str) -> [u8; 32] {
 
 impl Keys {
     pub fn from_secret(secret: &[u8]) -> Self {
-        Keys { codes: derive(secret, "surel/codes/v1"), messages: derive(secret, "surel/messages/v1") }
+        Keys { codes: derive(secret, "surel/codes/v1"), messages: derive(secret, "surel/messages/v1"), audit: derive(secret, "surel/audit/v1") }
+    }
+
+    /// HMAC of one audit row's canonical form: without the server secret
+    /// nobody can write a row (or a whole new chain) that verifies.
+    pub fn audit_mac(&self, canonical: &[u8]) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.audit).expect("32 bytes");
+        mac.update(canonical);
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// HMAC of a one-time code bound to its context (attempt, purpose): what the

@@ -29,18 +29,29 @@ fn classify(status: reqwest::StatusCode, body: String) -> SendError {
     }
 }
 
-async fn post_json(url: &str, token: Option<&str>, idempotency_key: &str, body: serde_json::Value) -> Result<(), SendError> {
+/// Posts JSON; errors name neither the URL (a Telegram token lives in its
+/// path) nor any secret the gateway might echo back.
+async fn post_json(url: &str, token: Option<&str>, idempotency_key: &str, body: serde_json::Value, secrets: &[&str]) -> Result<(), SendError> {
     let mut req = http().post(url).header("Idempotency-Key", idempotency_key).json(&body);
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
-    let res = req.send().await.map_err(|e| SendError::Retry(format!("network: {e}")))?;
+    let scrubbed = |e: SendError| match e {
+        SendError::Retry(m) => SendError::Retry(scrub(&m, secrets)),
+        SendError::Permanent(m) => SendError::Permanent(scrub(&m, secrets)),
+    };
+    let res = req.send().await.map_err(|e| scrubbed(SendError::Retry(format!("network: {}", e.without_url()))))?;
     if res.status().is_success() {
         Ok(())
     } else {
         let status = res.status();
-        Err(classify(status, res.text().await.unwrap_or_default()))
+        Err(scrubbed(classify(status, res.text().await.unwrap_or_default())))
     }
+}
+
+/// Replaces every secret in a message with `***`.
+pub fn scrub(message: &str, secrets: &[&str]) -> String {
+    secrets.iter().filter(|s| s.len() >= 4).fold(message.to_string(), |m, s| m.replace(s, "***"))
 }
 
 /// Delivers one message. `Ok(Some(note))` records how (demo mode).
@@ -52,14 +63,17 @@ pub async fn deliver(cfg: &Config, row: &Row, body: &str) -> Result<Option<Strin
     };
     match channel {
         Channel::Sms => match &cfg.sms {
-            Some(sms) => post_json(&sms.url, sms.token.as_deref(), &row.message_key, serde_json::json!({ "to": row.recipient, "text": body })).await.map(|_| None),
+            Some(sms) => {
+                let secrets: Vec<&str> = sms.token.as_deref().into_iter().collect();
+                post_json(&sms.url, sms.token.as_deref(), &row.message_key, serde_json::json!({ "to": row.recipient, "text": body }), &secrets).await.map(|_| None)
+            }
             None if cfg.demo => demo("SMS gateway"),
             None => Err(SendError::Permanent("no SMS gateway configured (SUREL_SMS_URL)".into())),
         },
         Channel::Telegram => match &cfg.telegram {
             Some(tg) => {
                 let url = format!("{}/bot{}/sendMessage", tg.api_base, tg.token);
-                post_json(&url, None, &row.message_key, serde_json::json!({ "chat_id": row.recipient, "text": body })).await.map(|_| None)
+                post_json(&url, None, &row.message_key, serde_json::json!({ "chat_id": row.recipient, "text": body }), &[&tg.token]).await.map(|_| None)
             }
             None if cfg.demo => demo("Telegram bot"),
             None => Err(SendError::Permanent("no Telegram bot configured".into())),
@@ -87,5 +101,22 @@ pub async fn deliver(cfg: &Config, row: &Row, body: &str) -> Result<Option<Strin
             None if cfg.demo => demo("SMTP server"),
             None => Err(SendError::Permanent("no SMTP server configured".into())),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A gateway that cannot be reached: the error names neither the URL's
+    /// token nor the bearer token.
+    #[tokio::test]
+    async fn gateway_errors_carry_no_token() {
+        let token = "123456:SECRET-bot-token";
+        let url = format!("http://127.0.0.1:9/bot{token}/sendMessage");
+        let err = post_json(&url, Some("bearer-secret-xyz"), "k", serde_json::json!({}), &[token, "bearer-secret-xyz"]).await.unwrap_err();
+        let SendError::Retry(m) = err else { panic!("network errors are retried") };
+        assert!(!m.contains("SECRET") && !m.contains("bearer-secret"), "{m}");
+        assert_eq!(scrub("HTTP 401: bad token 123456:SECRET-bot-token", &[token]), "HTTP 401: bad token ***");
     }
 }

@@ -53,6 +53,23 @@ pub async fn password_changed(state: &AppState, change: &mut Change, mb: &mailbo
     Ok(())
 }
 
+/// The address took too many wrong reset codes: resets are paused for a day.
+/// Told once (the guess that reached the ceiling), on the phone and the mailbox.
+pub async fn resets_paused(state: &AppState, change: &mut Change, mb: &mailbox::Model) -> DomainResult<()> {
+    let support = &state.config.support_contact;
+    let stamp = change.now().timestamp_micros();
+    let related = Some(format!("mailbox:{}", mb.id));
+    let text = format!(
+        "Surel: terlalu banyak kode salah untuk ganti sandi {}. Ganti sandi lewat SMS dihentikan 24 jam. Bukan Anda? Hubungi {support}.",
+        mb.address
+    );
+    if let Some(phone) = &mb.reset_phone {
+        send(state, change, Channel::Sms, phone, None, text.clone(), format!("resetpaused:{}:{stamp}:sms", mb.id), related.clone()).await?;
+    }
+    send(state, change, Channel::Email, &mb.address, Some("Ganti sandi akun email Anda dihentikan sementara"), text, format!("resetpaused:{}:{stamp}:mailbox", mb.id), related).await?;
+    Ok(())
+}
+
 /// The page of a request, for links in notifications (opens on a phone too).
 pub fn request_link(state: &AppState, ticket: &str) -> String {
     format!("{}/admin/permohonan/{ticket}", state.config.public_url.trim_end_matches('/'))

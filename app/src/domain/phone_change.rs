@@ -14,6 +14,7 @@ use super::crypto::random_code;
 use super::entities::{mailbox, request};
 use super::notify;
 use super::outbox::Channel;
+use super::rate_limit::{self, Limit};
 use super::requests::{self, Effects, NewRequest, ServiceLevels, StepActor};
 use super::workflow::PHONE_CHANGE;
 use super::{AppState, DomainError, DomainResult};
@@ -27,6 +28,8 @@ use serde::{Deserialize, Serialize};
 pub const DOC_TYPES: [&str; 3] = ["ktp", "surat_tugas", "kartu_pegawai"];
 const CODE_VALID: i64 = 10 * 60;
 const MAX_GUESSES: i32 = 5;
+/// Wrong desk codes per mailbox over any 24 hours, across resends.
+pub const WRONG_CODES_PER_MAILBOX: Limit = Limit::new("desk-wrong-mailbox", 20, 24 * 3600);
 
 /// The request's payload. The document number is sealed (encrypted): it is
 /// personal data that only the handling officers need to see.
@@ -213,7 +216,7 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = levels(state, &change).await?;
     let (row, mut payload) = load(&change, ticket).await?;
-    if !actor.has(Role::Petugas) {
+    if !actor.has_for_unit(Role::Petugas, row.unit_id) {
         return Err(DomainError::Forbidden);
     }
     if row.version != version || row.state != "verifikasi_kode" {
@@ -230,9 +233,16 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
     if expired {
         return Err(DomainError::field("code", "code_expired"));
     }
+    // Wrong codes per mailbox over any 24 hours, across resends: a fresh
+    // code brings no fresh budget past the ceiling.
+    let Some(_) = rate_limit::take(&*change, &WRONG_CODES_PER_MAILBOX, &payload.address, change.now()).await? else {
+        return Err(DomainError::field("code", "code_paused"));
+    };
     let right = code.len() == 6
         && payload.code_mac.as_deref().is_some_and(|mac| state.keys.code_matches(&code_context(ticket, payload.code_seq), code, mac));
-    if !right {
+    if right {
+        rate_limit::release(&*change, &WRONG_CODES_PER_MAILBOX, &payload.address).await?;
+    } else {
         // Count the guess in its own committed change: a refusal must not roll it back.
         payload.wrong_guesses += 1;
         let mut am = row.into_active_model();

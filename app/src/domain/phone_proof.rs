@@ -16,7 +16,7 @@ use super::outbox::Channel;
 use super::rate_limit::{self, Limit};
 use super::{AppState, DomainError, DomainResult};
 use chrono::Duration;
-use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
 /// A checked code, to be consumed by the change it authorises.
@@ -30,6 +30,11 @@ pub const RESEND_COOLDOWN_SECS: i64 = 60;
 const SENDS_PER_IP: Limit = Limit::new("proof-send-ip", 60, 3600);
 const SENDS_PER_NUMBER: Limit = Limit::new("proof-send-number", 5, 24 * 3600);
 const GUESSES_PER_IP: Limit = Limit::new("proof-guess-ip", 60, 3600);
+/// One code a minute per subject: a ceiling of one over any 60 seconds.
+const COOLDOWN: Limit = Limit::new("proof-cooldown", 1, RESEND_COOLDOWN_SECS);
+/// Wrong codes per subject (a number, a ticket) over any 24 hours, across
+/// all its proofs: new codes bring no fresh budget past it.
+pub const WRONG_CODES_PER_SUBJECT: Limit = Limit::new("proof-wrong-subject", 20, 24 * 3600);
 
 /// What a code proves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,20 +62,16 @@ fn context(id: i32) -> String {
 /// With no phone (an unknown ticket) the answer is the same and no SMS leaves.
 pub async fn send(state: &AppState, purpose: Purpose, subject: &str, phone: Option<&str>, text: impl Fn(&str) -> String, ip: Option<String>) -> DomainResult<String> {
     let now = state.now();
-    let ip_key = ip.clone().unwrap_or_else(|| "unknown".into());
-    // One code a minute per subject, counted before anything else so the
-    // answer does not depend on whether the subject exists.
-    let last = phone_proof::Entity::find()
-        .filter(phone_proof::Column::Purpose.eq(purpose.code()))
-        .filter(phone_proof::Column::Subject.eq(subject))
-        .order_by_desc(phone_proof::Column::CreatedAt)
-        .one(&state.db)
-        .await?;
-    if let Some(last) = last {
-        let wait = RESEND_COOLDOWN_SECS - (now - last.created_at).num_seconds();
-        if wait > 0 {
-            return Err(DomainError::RateLimited { retry_after_secs: wait as u64 });
-        }
+    let ip_key = rate_limit::client_key(ip.as_deref());
+    let subject_key = format!("{}:{subject}", purpose.code());
+    // One code a minute per subject, taken before anything else (one
+    // conditional statement: two parallel sends get one code), so the answer
+    // does not depend on whether the subject exists.
+    if rate_limit::take(&state.db, &COOLDOWN, &subject_key, now).await?.is_none() {
+        return Err(DomainError::RateLimited { retry_after_secs: rate_limit::ceiling_retry_after(&state.db, &COOLDOWN, &subject_key, now).await? });
+    }
+    if rate_limit::ceiling_reached(&state.db, &WRONG_CODES_PER_SUBJECT, &subject_key, now).await? {
+        return Err(DomainError::RateLimited { retry_after_secs: rate_limit::ceiling_retry_after(&state.db, &WRONG_CODES_PER_SUBJECT, &subject_key, now).await? });
     }
     if !rate_limit::hit(&state.db, &SENDS_PER_IP, &ip_key, now).await? {
         return Err(DomainError::RateLimited { retry_after_secs: SENDS_PER_IP.retry_after(now) });
@@ -121,7 +122,7 @@ pub async fn check(state: &AppState, purpose: Purpose, subject: &str, token: &st
     if code.is_empty() {
         return Err(DomainError::field(field, "code_format"));
     }
-    if !rate_limit::hit(&state.db, &GUESSES_PER_IP, ip.unwrap_or("unknown"), now).await? {
+    if !rate_limit::hit(&state.db, &GUESSES_PER_IP, &rate_limit::client_key(ip), now).await? {
         return Err(DomainError::RateLimited { retry_after_secs: GUESSES_PER_IP.retry_after(now) });
     }
     let row = phone_proof::Entity::find().filter(phone_proof::Column::TokenHash.eq(sha256_hex(token.trim().as_bytes()))).one(&state.db).await?;
@@ -132,18 +133,34 @@ pub async fn check(state: &AppState, purpose: Purpose, subject: &str, token: &st
     if row.code_expires_at <= now {
         return Err(DomainError::field(field, "code_expired"));
     }
-    if row.wrong_guesses >= MAX_WRONG_GUESSES {
+    // Take this proof's guess slot before comparing (one conditional UPDATE:
+    // parallel guesses cannot all be compared), then the subject's.
+    let slot = phone_proof::Entity::update_many()
+        .col_expr(phone_proof::Column::WrongGuesses, Expr::col(phone_proof::Column::WrongGuesses).add(1))
+        .filter(phone_proof::Column::Id.eq(row.id))
+        .filter(phone_proof::Column::UsedAt.is_null())
+        .filter(phone_proof::Column::WrongGuesses.lt(MAX_WRONG_GUESSES))
+        .exec_with_returning(&state.db)
+        .await?;
+    let Some(guesses) = slot.first().map(|r| r.wrong_guesses) else {
         return Err(DomainError::field(field, "code_dead"));
+    };
+    let left = MAX_WRONG_GUESSES - guesses;
+    let wrong = || Err(if left <= 0 { DomainError::field(field, "code_dead") } else { DomainError::Invalid(crate::validation::FieldError::new(field, "code_wrong").with_arg(left).into()) });
+    let subject_key = format!("{}:{subject}", purpose.code());
+    if rate_limit::take(&state.db, &WRONG_CODES_PER_SUBJECT, &subject_key, now).await?.is_none() {
+        return wrong();
     }
     if row.phone.is_none() || !state.keys.code_matches(&context(row.id), code, &row.code_mac) {
-        phone_proof::Entity::update_many()
-            .col_expr(phone_proof::Column::WrongGuesses, Expr::col(phone_proof::Column::WrongGuesses).add(1))
-            .filter(phone_proof::Column::Id.eq(row.id))
-            .exec(&state.db)
-            .await?;
-        let left = MAX_WRONG_GUESSES - row.wrong_guesses - 1;
-        return Err(if left <= 0 { DomainError::field(field, "code_dead") } else { DomainError::Invalid(crate::validation::FieldError::new(field, "code_wrong").with_arg(left).into()) });
+        return wrong();
     }
+    // A right code is no wrong guess.
+    rate_limit::release(&state.db, &WRONG_CODES_PER_SUBJECT, &subject_key).await?;
+    phone_proof::Entity::update_many()
+        .col_expr(phone_proof::Column::WrongGuesses, Expr::col(phone_proof::Column::WrongGuesses).sub(1))
+        .filter(phone_proof::Column::Id.eq(row.id))
+        .exec(&state.db)
+        .await?;
     Ok(row)
 }
 
@@ -160,12 +177,6 @@ pub async fn consume(change: &Change, proof: &phone_proof::Model, field: &str) -
         return Err(DomainError::field(field, "code_not_sent"));
     }
     Ok(())
-}
-
-/// Drops proofs older than a day.
-pub async fn purge(state: &AppState) -> DomainResult<u64> {
-    let before = state.now() - Duration::days(1);
-    Ok(phone_proof::Entity::delete_many().filter(phone_proof::Column::CreatedAt.lt(before)).exec(&state.db).await?.rows_affected)
 }
 
 #[cfg(test)]
@@ -228,5 +239,27 @@ mod tests {
         assert!(sent.is_empty());
         // any code fails like a wrong guess
         assert_eq!(codes(check(&state, Purpose::Status, "SRL-2026-999999", &token, "123456", "code", None).await.unwrap_err()), "code_wrong");
+    }
+
+    /// New codes bring no fresh budget: 20 wrong codes for one number over
+    /// any 24 hours and no further code is sent for it until a quiet day.
+    #[tokio::test]
+    async fn a_subject_has_a_ceiling_across_its_codes() {
+        let (state, clock) = state_with_clock().await;
+        let phone = "+6281277770004";
+        for _ in 0..4 {
+            let token = send(&state, Purpose::Apply, phone, Some(phone), |c| format!("kode {c}"), None).await.unwrap();
+            let code = last_code(&state).await;
+            let wrong = if code == "000000" { "111111" } else { "000000" };
+            for _ in 0..MAX_WRONG_GUESSES {
+                assert!(check(&state, Purpose::Apply, phone, &token, wrong, "c", None).await.is_err());
+            }
+            clock.advance(Duration::seconds(RESEND_COOLDOWN_SECS + 1));
+        }
+        assert!(matches!(send(&state, Purpose::Apply, phone, Some(phone), |c| format!("kode {c}"), None).await, Err(DomainError::RateLimited { .. })));
+        clock.advance(Duration::hours(24));
+        let token = send(&state, Purpose::Apply, phone, Some(phone), |c| format!("kode {c}"), None).await.unwrap();
+        let code = last_code(&state).await;
+        check(&state, Purpose::Apply, phone, &token, &code, "c", None).await.unwrap();
     }
 }

@@ -77,23 +77,37 @@ pub struct StepActor {
     pub acting: Acting,
     pub mailbox_id: Option<i32>,
     pub label: String,
+    /// Each staff role with the unit its grant is scoped to (none: every
+    /// unit). A role counts on a request only where its grant covers the
+    /// request's unit; empty means `acting` as it is.
+    pub scopes: Vec<(crate::model::Role, Option<i32>)>,
 }
 
 impl StepActor {
-    /// A signed-in staff member, with all their roles.
+    /// A signed-in staff member, with every role and the unit each is granted for.
     pub fn staff(actor: &Actor) -> Self {
         StepActor {
             acting: Acting::Staff { mailbox_id: actor.mailbox_id, roles: actor.grants.iter().map(|g| g.role).collect() },
             mailbox_id: Some(actor.mailbox_id),
             label: actor.address.clone(),
+            scopes: actor.grants.iter().map(|g| (g.role, g.unit_id)).collect(),
         }
     }
-}
 
-impl StepActor {
     /// Surel itself (account tests, scheduled jobs).
     pub fn system(label: &str) -> Self {
-        StepActor { acting: Acting::System, mailbox_id: None, label: label.to_string() }
+        StepActor { acting: Acting::System, mailbox_id: None, label: label.to_string(), scopes: vec![] }
+    }
+
+    /// Who acts on a request of `unit`: only the roles whose grant covers it.
+    pub fn for_unit(&self, unit: Option<i32>) -> Acting {
+        match &self.acting {
+            Acting::Staff { mailbox_id, .. } if !self.scopes.is_empty() => Acting::Staff {
+                mailbox_id: *mailbox_id,
+                roles: self.scopes.iter().filter(|(_, scope)| super::auth::covers(*scope, unit)).map(|(r, _)| *r).collect(),
+            },
+            other => other.clone(),
+        }
     }
 }
 
@@ -130,7 +144,7 @@ pub struct NewRequest {
 
 /// Opens a request in the flow's initial state, with a fresh ticket number.
 pub async fn create(change: &mut Change, levels: &ServiceLevels, flow: &'static Flow, actor: &StepActor, new: NewRequest) -> DomainResult<request::Model> {
-    if !flow.may_create(&actor.acting) {
+    if !flow.may_create(&actor.for_unit(new.unit_id)) {
         return Err(DomainError::Forbidden);
     }
     let now = change.now();
@@ -210,7 +224,7 @@ pub async fn transition(
         return Err(already_handled());
     }
     let earlier = |a: &str| events.iter().rev().find(|e| e.action == a).and_then(|e| e.actor_mailbox_id);
-    let t = match flow.check(&current.state, action, &actor.acting, note, earlier) {
+    let t = match flow.check(&current.state, action, &actor.for_unit(current.unit_id), note, earlier) {
         Ok(t) => t,
         Err(Refusal::NotAllowedFromState) => return Err(already_handled()),
         Err(Refusal::WrongParty) => return Err(DomainError::Forbidden),
@@ -280,7 +294,7 @@ mod tests {
 
     async fn open(state: &AppState, levels: &ServiceLevels, who: &Acting) -> request::Model {
         let mut c = Change::begin(state, Who::system("test")).await.unwrap();
-        let actor = StepActor { acting: who.clone(), mailbox_id: Some(1), label: "budi.santoso@batam.go.id".into() };
+        let actor = StepActor { acting: who.clone(), mailbox_id: Some(1), label: "budi.santoso@batam.go.id".into(), scopes: vec![] };
         let new = NewRequest { unit_id: None, applicant_mailbox_id: None, applicant_person_id: None, subject: "HP".into(), payload: json!({}), note: None };
         let r = create(&mut c, levels, &super::super::workflow::PHONE_CHANGE, &actor, new).await.unwrap();
         c.commit().await.unwrap();
@@ -311,7 +325,7 @@ mod tests {
             async move {
                 let mut c = Change::begin(&state, Who::system("test")).await.unwrap();
                 let mailbox_id = match &who { Acting::Staff { mailbox_id, .. } => Some(*mailbox_id), _ => None };
-                let actor = StepActor { acting: who, mailbox_id, label: label.into() };
+                let actor = StepActor { acting: who, mailbox_id, label: label.into(), scopes: vec![] };
                 let out = transition(&mut c, &levels, &ticket, version, action, &actor, Some("ok"), Effects::default()).await;
                 if out.is_ok() {
                     c.commit().await.unwrap();

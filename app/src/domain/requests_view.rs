@@ -9,27 +9,30 @@ use crate::model::{AttachmentLink, RequestDetail, RequestFact, RequestRow, Role,
 use crate::validation::phone::mask_phone;
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
-/// Admin sistem and Auditor see every request; others the kinds they handle.
-pub fn may_see(actor: &Actor, flow: &Flow) -> bool {
-    if actor.has_any(&[Role::Admin, Role::Auditor]) {
+/// Whether these roles see requests of this type: Admin sistem and Auditor
+/// see every type; others the types they create, wait on, or receive.
+fn roles_see(roles: &[Role], flow: &Flow) -> bool {
+    let has = |rs: &[Role]| roles.iter().any(|r| rs.contains(r));
+    if has(&[Role::Admin, Role::Auditor]) {
         return true;
     }
-    let mine = |p: Option<Party>| matches!(p, Some(Party::Staff(roles)) if actor.has_any(roles));
-    actor.has_any(flow.readers) || mine(Some(flow.created_by)) || flow.states.iter().any(|s| mine(s.waits_for))
+    let mine = |p: Option<Party>| matches!(p, Some(Party::Staff(rs)) if has(rs));
+    has(flow.readers) || mine(Some(flow.created_by)) || flow.states.iter().any(|s| mine(s.waits_for))
 }
 
-/// A Kepala OPD (with no other role that sees the type) sees only the
-/// requests of their own unit or their own.
+/// May the actor see requests of this type at all (in some unit)?
+pub fn may_see(actor: &Actor, flow: &Flow) -> bool {
+    roles_see(&actor.grants.iter().map(|g| g.role).collect::<Vec<_>>(), flow)
+}
+
+/// May the actor see this request: through a role whose grant covers the
+/// request's unit (a Kepala OPD of unit A who is also Kasi elsewhere sees
+/// only unit A's unit-account requests), or as the one who applied.
 pub fn may_see_row(actor: &Actor, flow: &Flow, r: &request::Model) -> bool {
-    if !may_see(actor, flow) {
-        return false;
-    }
-    let only_applicant = actor.grants.iter().all(|g| g.role == Role::KepalaOpd);
-    if !only_applicant {
+    if r.applicant_mailbox_id == Some(actor.mailbox_id) && may_see(actor, flow) {
         return true;
     }
-    let units = actor.units_for(Role::KepalaOpd);
-    r.applicant_mailbox_id == Some(actor.mailbox_id) || units.contains(&None) || r.unit_id.is_some_and(|u| units.contains(&Some(u)))
+    roles_see(&actor.roles_for_unit(r.unit_id), flow)
 }
 
 fn row(state: &AppState, r: &request::Model) -> RequestRow {
@@ -109,7 +112,7 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
     // Offer only what the engine would allow, four-eyes rule included.
     let earlier = |a: &str| events.iter().rev().find(|e| e.action == a).and_then(|e| e.actor_mailbox_id);
     let mut actions: Vec<String> = flow
-        .actions_for(&r.state, &me.acting)
+        .actions_for(&r.state, &me.for_unit(r.unit_id))
         .into_iter()
         .filter(|t| t.not_same_actor_as.is_none_or(|prev| earlier(prev) != Some(actor.mailbox_id)))
         .map(|t| t.action.to_string())

@@ -121,6 +121,7 @@ pub async fn upload(state: &AppState, actor: &Actor, file_name: &str, bytes: &[u
     let mut change = Change::begin(state, actor.who()).await?;
     let b = batch::ActiveModel {
         created_by: Set(actor.mailbox_id),
+        unit_id: Set(submitting_unit(actor)),
         file_name: Set(if name.trim().is_empty() { "simpeg".into() } else { name }),
         file_sha: Set(sha),
         file_kind: Set(kind),
@@ -173,10 +174,18 @@ fn mapping_screen(batch_id: i32, p: &reader::Preview) -> SimpegMapping {
     }
 }
 
+/// Whether the actor may see this batch: a draft through a Pengelola SIMPEG
+/// grant that covers the batch's unit; a submitted batch through any viewing
+/// role that covers it. (A Pengelola scoped to unit A never sees unit B's
+/// files, rows or exports; an unscoped grant sees every unit.)
+fn may_see_batch(actor: &Actor, b: &batch::Model) -> bool {
+    let roles: &[Role] = if b.request_id.is_none() { PREPARERS } else { VIEWERS };
+    roles.iter().any(|r| actor.has_for_unit(*r, b.unit_id))
+}
+
 async fn own_batch(state: &AppState, actor: &Actor, batch_id: i32) -> DomainResult<batch::Model> {
     let b = batch::Entity::find_by_id(batch_id).one(&state.db).await?.ok_or(DomainError::NotFound)?;
-    // Drafts are the preparer's own work; others see them once submitted.
-    if b.request_id.is_none() && b.created_by != actor.mailbox_id && !actor.has(Role::PengelolaSimpeg) {
+    if !may_see_batch(actor, &b) {
         return Err(DomainError::NotFound);
     }
     Ok(b)
@@ -364,9 +373,15 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
 /// The preparer's batches, newest first.
 pub async fn list(state: &AppState, actor: &Actor) -> DomainResult<Vec<SimpegBatchRow>> {
     deny_unless(actor, PREPARERS)?;
-    let batches = batch::Entity::find().filter(batch::Column::Status.ne("discarded")).order_by_desc(batch::Column::Id).limit(30).all(&state.db).await?;
+    let mut q = batch::Entity::find().filter(batch::Column::Status.ne("discarded"));
+    // Scoped grants only: the units they cover (an unscoped grant sees all).
+    let units = actor.units_for(Role::PengelolaSimpeg);
+    if !units.contains(&None) {
+        q = q.filter(batch::Column::UnitId.is_in(units.into_iter().flatten()));
+    }
+    let batches = q.order_by_desc(batch::Column::Id).limit(30).all(&state.db).await?;
     let mut out = Vec::new();
-    for b in batches {
+    for b in batches.into_iter().filter(|b| may_see_batch(actor, b)) {
         let ticket = match b.request_id {
             Some(id) => request::Entity::find_by_id(id).one(&state.db).await?.map(|r| r.ticket),
             None => None,
@@ -381,9 +396,6 @@ pub async fn list(state: &AppState, actor: &Actor) -> DomainResult<Vec<SimpegBat
 pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, page: u32) -> DomainResult<SimpegBatchView> {
     deny_unless(actor, VIEWERS)?;
     let b = own_batch(state, actor, batch_id).await?;
-    if b.request_id.is_none() && !actor.has_any(PREPARERS) {
-        return Err(DomainError::NotFound);
-    }
     let mut q = row::Entity::find().filter(row::Column::BatchId.eq(b.id));
     q = match filter {
         "eligible" | "rejected" | "has_account" => q.filter(row::Column::Verdict.eq(filter)),
@@ -419,7 +431,7 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
         filtered,
         page,
         page_size: PAGE_SIZE,
-        editable: b.status == "draft" && actor.has_any(PREPARERS),
+        editable: b.status == "draft" && PREPARERS.iter().any(|r| actor.has_for_unit(*r, b.unit_id)),
         joins: match b.status.as_str() {
             "draft" => open_request_of_month(state, &state.db, submitting_unit(actor)).await?.map(|r| r.ticket),
             _ => None,
@@ -592,6 +604,16 @@ async fn load_request(state: &AppState, ticket: &str) -> DomainResult<request::M
         .one(&state.db)
         .await?
         .ok_or(DomainError::NotFound)
+}
+
+/// The collective request, for someone whose role covers its unit (else
+/// "not found": its existence is not confirmed).
+async fn visible_request(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<request::Model> {
+    let r = load_request(state, ticket).await?;
+    if !super::requests_view::may_see_row(actor, &SIMPEG_BULK, &r) {
+        return Err(DomainError::NotFound);
+    }
+    Ok(r)
 }
 
 /// Step 4: a Petugas starts the job; the workers do the rows.
@@ -871,7 +893,7 @@ pub async fn rejected_xlsx(state: &AppState, actor: &Actor, batch_id: i32) -> Do
 pub async fn export_xlsx(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<(String, Vec<u8>)> {
     use rust_xlsxwriter::{Format, Workbook};
     deny_unless(actor, VIEWERS)?;
-    let req = load_request(state, ticket).await?;
+    let req = visible_request(state, actor, ticket).await?;
     let ids: Vec<i32> = batch::Entity::find().select_only().column(batch::Column::Id).filter(batch::Column::RequestId.eq(req.id)).into_tuple().all(&state.db).await?;
     let rows = row::Entity::find().filter(row::Column::BatchId.is_in(ids)).filter(row::Column::Status.eq("done")).order_by_asc(row::Column::Id).all(&state.db).await?;
     let mut book = Workbook::new();
@@ -936,7 +958,7 @@ pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(St
 /// Progress of a request's job, for polling: (made, failed, eligible, running).
 pub async fn progress(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<(i64, i64, i64, String)> {
     deny_unless(actor, VIEWERS)?;
-    let req = load_request(state, ticket).await?;
+    let req = visible_request(state, actor, ticket).await?;
     let bs = batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).all(&state.db).await?;
     let (made, failed) = counts(&state.db, req.id).await?;
     Ok((made, failed, bs.iter().map(|b| b.eligible as i64).sum(), req.state))
@@ -1015,8 +1037,14 @@ mod tests {
         for g in scoped.grants.iter_mut().filter(|g| g.role == Role::PengelolaSimpeg) {
             g.unit_id = Some(unit.id);
         }
-        let third = checked_batch(&state, &file(20, 5).0).await;
+        let third = match upload(&state, &scoped, "simpeg-unit.xlsx", &file(20, 5).0).await.unwrap() {
+            SimpegUploaded::Checked { batch_id } => batch_id,
+            other => panic!("expected a checked batch, got {other:?}"),
+        };
         assert_eq!(view(&state, &scoped, third, "", 0).await.unwrap().joins, None);
+        // a government-wide draft is not the scoped Pengelola's to see
+        let wide = checked_batch(&state, &file(20, 6).0).await;
+        assert!(matches!(view(&state, &scoped, wide, "", 0).await, Err(DomainError::NotFound)));
         let theirs = submit(&state, &scoped, third, false).await.unwrap();
         assert!(theirs != ticket && theirs != own);
         assert_eq!(load_request(&state, &theirs).await.unwrap().unit_id, Some(unit.id));

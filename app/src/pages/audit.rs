@@ -39,10 +39,13 @@ fn AuditLog() -> impl IntoView {
                     Ok(p) => {
                         let pages = p.total.div_ceil(PAGE_SIZE).max(1);
                         view! {
-                            {if p.chain_ok {
-                                view! { <div class="banner banner-ok" data-testid="chain-ok">{t!(i18n, audit.chain_ok, rows = p.chain_checked)}</div> }.into_any()
-                            } else {
-                                view! { <div class="banner banner-error" data-testid="chain-broken">{t!(i18n, audit.chain_broken)}</div> }.into_any()
+                            {match (p.chain_verified_at.clone(), p.chain_ok) {
+                                (None, _) => view! { <div class="banner banner-info" data-testid="chain-unverified">{t!(i18n, audit.chain_unverified)}</div> }.into_any(),
+                                (Some(at), true) => view! { <div class="banner banner-ok" data-testid="chain-ok">{t!(i18n, audit.chain_ok, rows = p.chain_checked, at = at)}</div> }.into_any(),
+                                (Some(at), false) => {
+                                    let entry = p.chain_broken_at.unwrap_or(0).to_string();
+                                    view! { <div class="banner banner-error" data-testid="chain-broken">{t!(i18n, audit.chain_broken, entry = entry, at = at)}</div> }.into_any()
+                                }
                             }}
                             <ol class="audit" data-testid="audit-rows">
                                 {p.rows.into_iter().map(|r| view! {

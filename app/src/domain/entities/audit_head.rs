@@ -9,6 +9,13 @@ pub struct Model {
     pub last_id: i64,
     pub last_hash: String,
     pub updated_at: DateTimeUtc,
+    /// 0: rows hashed with plain SHA-256 (before keyed hashing); 1: HMAC with the server key.
+    pub scheme: i32,
+    /// The last full verification (`surel audit verify`, or hourly by every instance).
+    pub verified_at: Option<DateTimeUtc>,
+    pub verified_rows: i64,
+    /// The first broken row of that verification (0: the head disagrees); none when intact.
+    pub verified_broken_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

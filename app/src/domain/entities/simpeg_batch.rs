@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub created_by: i32,
+    /// The unit of the Pengelola SIMPEG's role that uploaded it (none: government-wide).
+    pub unit_id: Option<i32>,
     pub file_name: String,
     pub file_sha: String,
     pub file_kind: String,

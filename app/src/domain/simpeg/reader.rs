@@ -15,8 +15,12 @@ pub const MAX_CELL_CHARS: usize = 1_000;
 pub const MAX_COLUMNS: usize = 200;
 /// Largest upload; 20,000 rows of a wide CSV stay well below it.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
-/// Largest total uncompressed size of an XLSX's parts (a zip bomb guard).
-pub const MAX_XLSX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest total uncompressed size of an XLSX's parts (a zip bomb guard),
+/// counted as the parts are really inflated, not as the file declares.
+pub const MAX_XLSX_UNPACKED_BYTES: u64 = 96 * 1024 * 1024;
+/// Largest uncompressed size of one part (the sheet, `sharedStrings.xml`):
+/// a 20,000-row export needs about a tenth of it.
+pub const MAX_XLSX_PART_BYTES: u64 = 32 * 1024 * 1024;
 /// Non-empty rows searched for the header (title lines may come first).
 const HEADER_SEARCH_ROWS: usize = 10;
 
@@ -45,8 +49,11 @@ pub fn detect_kind(bytes: &[u8]) -> FileKind {
 pub enum ReadError {
     /// No bytes at all.
     Empty,
-    /// Over [`MAX_FILE_BYTES`], or an XLSX that unpacks to more than [`MAX_XLSX_UNPACKED_BYTES`].
+    /// Over [`MAX_FILE_BYTES`].
     TooLarge,
+    /// An XLSX whose parts inflate past [`MAX_XLSX_PART_BYTES`] or, in all,
+    /// [`MAX_XLSX_UNPACKED_BYTES`] (a zip bomb, declared or not).
+    Unpacks,
     /// Not a spreadsheet we can parse (corrupt, encrypted, truncated).
     Unreadable,
     /// No non-empty row at all.
@@ -72,7 +79,8 @@ impl ReadError {
     pub fn code(self) -> &'static str {
         match self {
             ReadError::Empty => "file_empty",
-            ReadError::TooLarge => "file_too_large",
+            ReadError::TooLarge => "simpeg_file_too_large",
+            ReadError::Unpacks => "file_unpacks_too_large",
             ReadError::Unreadable => "file_unreadable",
             ReadError::NoHeader => "file_no_header",
             ReadError::NoRows => "file_no_rows",
@@ -216,6 +224,7 @@ fn read_rows(bytes: &[u8]) -> Result<(FileKind, RawRows), ReadError> {
         FileKind::Csv => read_csv(bytes)?,
         FileKind::Xlsx => {
             check_zip_unpacked_size(bytes)?;
+            check_zip_inflated(bytes)?;
             guard_parser(|| read_xlsx(bytes))?
         }
         FileKind::Xls => {
@@ -477,6 +486,34 @@ fn cell_text(data: &calamine::Data) -> String {
     }
 }
 
+/// Inflates every part once through a counting reader that stops at the
+/// limits, whatever sizes the file declares: a part that really unpacks past
+/// [`MAX_XLSX_PART_BYTES`], or parts past [`MAX_XLSX_UNPACKED_BYTES`] in all,
+/// refuse the file before the parser holds any of it. Nothing is kept, so
+/// this costs time (tens of milliseconds), not memory.
+fn check_zip_inflated(bytes: &[u8]) -> Result<(), ReadError> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|_| ReadError::Unreadable)?;
+        let mut inflated: u64 = 0;
+        loop {
+            let n = part.read(&mut buf).map_err(|_| ReadError::Unreadable)?;
+            if n == 0 {
+                break;
+            }
+            inflated += n as u64;
+            total += n as u64;
+            if inflated > MAX_XLSX_PART_BYTES || total > MAX_XLSX_UNPACKED_BYTES {
+                return Err(ReadError::Unpacks);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Sums the uncompressed sizes in an XLSX's zip central directory, so a few
 /// megabytes that unpack to gigabytes are refused before any parser inflates
 /// them. A missing or odd directory is left to the parser to refuse.
@@ -507,7 +544,7 @@ fn check_zip_unpacked_size(bytes: &[u8]) -> Result<(), ReadError> {
         // 0xFFFFFFFF means "see the zip64 field": far more than any export needs.
         total += if size == u32::MAX { MAX_XLSX_UNPACKED_BYTES + 1 } else { size as u64 };
         if total > MAX_XLSX_UNPACKED_BYTES {
-            return Err(ReadError::TooLarge);
+            return Err(ReadError::Unpacks);
         }
         pos += 46 + name_len + extra_len + comment_len;
     }
@@ -647,7 +684,7 @@ mod tests {
         end[10..12].copy_from_slice(&1u16.to_le_bytes());
         end[16..20].copy_from_slice(&cd_offset.to_le_bytes());
         zip.extend_from_slice(&end);
-        assert_eq!(read_sheet(&zip, None), Err(ReadError::TooLarge));
+        assert_eq!(read_sheet(&zip, None), Err(ReadError::Unpacks));
     }
 
     #[test]

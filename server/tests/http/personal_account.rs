@@ -4,11 +4,10 @@
 //! (exactly one wins), the account created without a password, and the
 //! applicant following the request with a code — with no way to learn about
 //! a ticket that is not theirs.
-mod support;
 
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use support::{gateway::code_in, TestServer};
+use crate::support::{gateway::code_in, TestServer};
 
 const KASI: &str = "hendra.gunawan@batam.go.id";
 const PETUGAS: &str = "budi.santoso@batam.go.id";
@@ -23,7 +22,7 @@ async fn detail(s: &TestServer, c: &Client, ticket: &str) -> Value {
 
 #[tokio::test]
 async fn apply_decide_concurrently_create_and_follow() {
-    for db in support::databases() {
+    for db in crate::support::databases() {
         let s = TestServer::start(db).await;
         let applicant = s.client();
 
@@ -66,7 +65,7 @@ async fn apply_decide_concurrently_create_and_follow() {
         assert!(received.text.contains(&ticket), "{}", received.text);
 
         // Two Kasi sessions: one approves, one returns it, at the same moment.
-        let (kasi_a, kasi_b) = (s.signed_in(KASI).await, s.signed_in(KASI).await);
+        let (kasi_a, kasi_b) = (s.signed_in_fresh(KASI).await, s.signed_in_fresh(KASI).await);
         let version = detail(&s, &kasi_a, &ticket).await["version"].as_i64().unwrap();
         let step = |version: i64, step: Value| json!({ "ticket": ticket, "version": version, "step": step });
         let approve = s.call(&kasi_a, "/api/personal-account/step", step(version, json!("Approve")));

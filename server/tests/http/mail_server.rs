@@ -1,11 +1,10 @@
 //! The real mail server: Dovecot authenticates against Surel's SQLite file.
 //! After a reset over HTTP, IMAP LOGIN works with the new password and fails
 //! with the old one.
-mod support;
 
 use reqwest::StatusCode;
 use std::{path::Path, process::Command};
-use support::{gateway::code_in, Db, TestServer, DEMO_PASSWORD};
+use crate::support::{gateway::code_in, Db, TestServer, DEMO_PASSWORD};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 fn quoted(s: &str) -> String {
@@ -64,7 +63,7 @@ fn start_dovecot_with(db: &Path, port: u16, env: &[(&str, String)]) -> Option<Do
 async fn imap_login_follows_a_reset() {
     let s = TestServer::start(Db::Sqlite).await;
     let db = s.dir.path().join("surel.db");
-    let port = support::free_port();
+    let port = crate::support::free_port();
     let Some(_dovecot) = start_dovecot(&db, port) else { return };
     let user = "yusuf.hakim@batam.go.id";
     assert!(imap_login(port, user, DEMO_PASSWORD).await, "the seeded password works");
@@ -90,7 +89,7 @@ async fn imap_login_follows_a_reset() {
 async fn new_mailboxes_pass_the_account_test_but_cannot_be_logged_into() {
     let s = TestServer::start(Db::Sqlite).await;
     let db = s.dir.path().join("surel.db");
-    let (imap, lmtp) = (support::free_port(), support::free_port());
+    let (imap, lmtp) = (crate::support::free_port(), crate::support::free_port());
     let master = ("surel-test", "master-Sandi-uji-2026");
     let env = [("LMTP_PORT", lmtp.to_string()), ("MASTER_USER", master.0.to_string()), ("MASTER_PASSWORD", master.1.to_string())];
     let Some(_dovecot) = start_dovecot_with(&db, imap, &env) else { return };

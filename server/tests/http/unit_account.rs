@@ -3,11 +3,10 @@
 //! Kabid sessions decide at the same moment (exactly one wins), the officer
 //! who entered the data cannot approve it (four eyes), and the mailbox is
 //! created without a password and waits for its account test.
-mod support;
 
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use support::TestServer;
+use crate::support::TestServer;
 
 const KEPALA: &str = "siti.rahma@batam.go.id";
 const KABID: &str = "rudi.hartono@batam.go.id";
@@ -32,7 +31,7 @@ fn submission(letter: &str) -> Value {
 
 #[tokio::test]
 async fn submitted_decided_concurrently_entered_and_approved_by_another_officer() {
-    for db in support::databases() {
+    for db in crate::support::databases() {
         let s = TestServer::start(db).await;
         let kepala = s.signed_in(KEPALA).await;
 
@@ -50,7 +49,7 @@ async fn submitted_decided_concurrently_entered_and_approved_by_another_officer(
         assert_eq!(d["attachments"][0]["filename"], "surat.pdf");
 
         // Two Kabid sessions: approve and reject the same version at once.
-        let (a, b) = (s.signed_in(KABID).await, s.signed_in(KABID).await);
+        let (a, b) = (s.signed_in_fresh(KABID).await, s.signed_in_fresh(KABID).await);
         let version = d["version"].as_i64().unwrap();
         let step = |version: i64, step: Value| json!({ "ticket": ticket, "version": version, "step": step });
         let approve = s.call(&a, "/api/unit-account/step", step(version, json!("Approve")));

@@ -1,11 +1,10 @@
 //! Ganti-sandi over HTTP, as a browser without JavaScript would use it:
 //! identical answers for unknown addresses, code rules and limits, the
 //! notifications, and (separately) the real mail server.
-mod support;
 
 use reqwest::{header, Client, StatusCode};
 use std::time::{Duration, Instant};
-use support::{gateway::code_in, Db, TestServer};
+use crate::support::{gateway::code_in, Db, TestServer};
 
 const OWNER: &str = "yusuf.hakim@batam.go.id";
 const OWNER_PHONE: &str = "+6281290000001";
@@ -31,7 +30,7 @@ async fn page(s: &TestServer, c: &Client) -> String {
 
 #[tokio::test]
 async fn full_reset_without_javascript() {
-    for db in support::databases() {
+    for db in crate::support::databases() {
         let s = TestServer::start(db).await;
         let c = s.client();
         // The form is there with the contract's field names.

@@ -1,11 +1,10 @@
 //! Requests over HTTP: the phone-change flow (F2) end to end, with two Kasi
 //! approving at the same moment (exactly one wins, the other is told), and the
 //! roles the policy keeps out — on SQLite and PostgreSQL.
-mod support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{gateway::code_in, TestServer};
+use crate::support::{gateway::code_in, TestServer};
 
 const PETUGAS: &str = "budi.santoso@batam.go.id";
 const KASI: &str = "hendra.gunawan@batam.go.id";
@@ -22,7 +21,7 @@ async fn detail(s: &TestServer, c: &reqwest::Client, ticket: &str) -> Value {
 
 #[tokio::test]
 async fn phone_change_with_concurrent_approval() {
-    for db in support::databases() {
+    for db in crate::support::databases() {
         let s = TestServer::start(db).await;
         let petugas = s.signed_in(PETUGAS).await;
         let scan = s.upload_token(&petugas, "identitas", "ktp.png", PNG).await;
@@ -58,7 +57,7 @@ async fn phone_change_with_concurrent_approval() {
         assert_eq!(d["row"]["state"], "menunggu_kasi", "{db:?}: a Petugas approved");
 
         // Two Kasi sessions approve and reject the same version at once.
-        let kasi_b = s.signed_in(KASI).await;
+        let kasi_b = s.signed_in_fresh(KASI).await;
         let approve = s.call(&kasi_a, "/api/phone-change/step", step(version, json!("Approve")));
         let reject = s.call(&kasi_b, "/api/phone-change/step", step(version, json!({ "Reject": { "note": "dokumen tidak cocok" } })));
         let ((s1, t1), (s2, t2)) = tokio::join!(approve, reject);

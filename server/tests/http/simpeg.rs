@@ -2,7 +2,6 @@
 //! process → export, with the `surel` process killed in the middle of the
 //! batch and another started on the same database: the job resumes, and no
 //! mailbox or activation SMS is made twice. SQLite and PostgreSQL.
-mod support;
 
 use app::domain::entities::{mailbox, outbox, simpeg_row};
 use app::domain::simpeg::generator::{generate, GeneratorConfig, Planted};
@@ -11,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use support::TestServer;
+use crate::support::TestServer;
 
 const AGUS: &str = "agus.setiawan@batam.go.id";
 const BUDI: &str = "budi.santoso@batam.go.id";
@@ -42,7 +41,7 @@ async fn version(s: &TestServer, c: &Client, ticket: &str) -> i64 {
 
 #[tokio::test]
 async fn upload_preview_submit_process_with_a_restart_and_export() {
-    for db in support::databases() {
+    for db in crate::support::databases() {
         let mut s = TestServer::start(db).await;
         let agus = s.signed_in(AGUS).await;
         let budi = s.signed_in(BUDI).await;

@@ -1,12 +1,11 @@
 //! Attachments over HTTP: uploads checked by content and size, field errors in
 //! the server functions' JSON shape, downloads only for those who may see the
 //! file, and the per-address limit for public uploads — on SQLite and PostgreSQL.
-mod support;
 
 use app::error::AppError;
 use app::model::Uploaded;
 use reqwest::{Client, Response, StatusCode};
-use support::TestServer;
+use crate::support::TestServer;
 
 const KEPALA: &str = "siti.rahma@batam.go.id";
 const PETUGAS: &str = "budi.santoso@batam.go.id";
@@ -57,7 +56,7 @@ async fn get(s: &TestServer, c: &Client, id: i32) -> Response {
 
 #[tokio::test]
 async fn uploads_are_checked_and_served_only_to_those_who_may_see_them() {
-    for db in support::databases() {
+    for db in crate::support::databases() {
         let s = TestServer::start(db).await;
         let kepala = s.signed_in(KEPALA).await;
 
@@ -104,7 +103,7 @@ async fn uploads_are_checked_and_served_only_to_those_who_may_see_them() {
 
 #[tokio::test]
 async fn public_uploads_are_limited_per_address() {
-    let s = TestServer::start(support::Db::Sqlite).await;
+    let s = TestServer::start(crate::support::Db::Sqlite).await;
     let public = s.client();
     let up = ok(upload_as(&s, &public, Some("203.0.113.7"), "formulir", "formulir.pdf", PDF).await).await;
     // nobody signed in uploaded it, so no one can download it until a request claims it

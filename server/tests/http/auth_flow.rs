@@ -1,11 +1,10 @@
 //! Staff sign-in, sessions, throttling, CSRF, security headers, activation
 //! links and the audit chain, over HTTP against the real binary.
-mod support;
 
 use reqwest::{header, StatusCode};
 use serde_json::json;
 use std::process::Command;
-use support::{Db, TestServer, DEMO_PASSWORD, STAFF};
+use crate::support::{Db, TestServer, DEMO_PASSWORD, STAFF};
 
 fn strip_nonces(html: &str) -> String {
     let mut out = String::new();
@@ -27,7 +26,15 @@ async fn sign_in_sets_a_safe_cookie_and_failures_reveal_nothing() {
     let c = s.client();
     let r = c.post(format!("{}/masuk", s.url)).form(&[("address", STAFF[0].1), ("password", DEMO_PASSWORD), ("next", "/admin/audit")]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(r.headers()[header::LOCATION], "/admin/audit");
+    // a right password only opens the second step
+    assert_eq!(r.headers()[header::LOCATION], "/masuk/verifikasi");
+    let challenge = r.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.starts_with("surel_masuk=")).unwrap();
+    assert!(challenge.contains("HttpOnly") && challenge.contains("SameSite=Lax") && challenge.contains("Max-Age=600"), "{challenge}");
+    assert!(crate::support::session_token(&r).is_none(), "no session after the password alone");
+    let code = s.next_totp(STAFF[0].1).await;
+    let r = c.post(format!("{}/masuk/verifikasi", s.url)).form(&[("code", code.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()[header::LOCATION], "/admin/audit", "back to the page asked for");
     let cookie = r.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.starts_with("surel_session=")).unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     let token = cookie.split(';').next().unwrap().split('=').nth(1).unwrap().to_string();
@@ -58,7 +65,7 @@ async fn sign_in_sets_a_safe_cookie_and_failures_reveal_nothing() {
 async fn repeated_failures_are_throttled_per_account_across_instances() {
     let s = TestServer::start(Db::Sqlite).await;
     // a second instance on the same database shares the counters
-    let second = TestServer::start_with(support::Options {
+    let second = TestServer::start_with(crate::support::Options {
         seed: false,
         extra_env: vec![("DATABASE_URL".into(), s.database_url.clone())],
         ..Default::default()
@@ -118,8 +125,8 @@ async fn cross_site_posts_are_refused_and_headers_are_set() {
 #[tokio::test]
 async fn sign_out_and_sign_out_everywhere_end_sessions() {
     let s = TestServer::start(Db::Sqlite).await;
-    let phone = s.signed_in(STAFF[0].1).await;
-    let laptop = s.signed_in(STAFF[0].1).await;
+    let phone = s.signed_in_fresh(STAFF[0].1).await;
+    let laptop = s.signed_in_fresh(STAFF[0].1).await;
     let (_, me) = s.call(&phone, "/api/me", json!({})).await;
     assert!(me.contains("andi.pratama@batam.go.id"));
     let (_, list) = s.call(&phone, "/api/sessions/list", json!({})).await;
@@ -135,7 +142,7 @@ async fn sign_out_and_sign_out_everywhere_end_sessions() {
     assert_eq!(r.headers()[header::LOCATION], "/masuk?next=/admin/permohonan%3Fsemua%3D1");
     assert!(s.call(&laptop, "/api/me", json!({})).await.1.contains("andi.pratama"));
     // everywhere ends them all
-    let phone = s.signed_in(STAFF[0].1).await;
+    let phone = s.signed_in_fresh(STAFF[0].1).await;
     let (status, _) = s.call(&phone, "/api/sessions/end-all", json!({})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(s.call(&laptop, "/api/staff/list", json!({})).await.0, StatusCode::UNAUTHORIZED);
@@ -145,11 +152,11 @@ async fn sign_out_and_sign_out_everywhere_end_sessions() {
 #[tokio::test]
 async fn cli_adds_staff_who_activate_by_link_once() {
     let s = TestServer::start(Db::Sqlite).await;
-    let out = Command::new(support::surel_bin())
+    let out = Command::new(crate::support::surel_bin())
         .args(["user", "add", "--address", "Lina.Marlina@batam.go.id", "--role", "kepala_opd", "--unit", "DINKES", "--name", "Lina Marlina", "--phone", "0812-7000-0100"])
         .env("DATABASE_URL", &s.database_url)
         .env("SUREL_PUBLIC_URL", &s.url)
-        .env("SUREL_SECRET", support::SECRET)
+        .env("SUREL_SECRET", crate::support::SECRET)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
@@ -170,9 +177,10 @@ async fn cli_adds_staff_who_activate_by_link_once() {
     // the link is spent
     let again = c.get(&link).send().await.unwrap().text().await.unwrap();
     assert!(again.contains("tidak berlaku lagi"));
-    // and the new staff member signs in with the new password, scoped to the unit
+    // and the new staff member signs in with the new password, then must add a second factor
     let r = s.client().post(format!("{}/masuk", s.url)).form(&[("address", "lina.marlina@batam.go.id"), ("password", "rotan-Pelangi-teluk-9-damai")]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()[header::LOCATION], "/masuk/faktor-baru");
     // the activation SMS went to the normalised number
     let sms = s.sms.wait_nth("+6281270000100", 1).await;
     assert!(sms.text.contains("/aktivasi/"));
@@ -195,6 +203,8 @@ async fn every_change_is_in_an_intact_audit_chain() {
     let db = s.dir.path().join("surel.db");
     let ok = Command::new("sqlite3").arg(&db).arg("UPDATE audit_log SET details = '{\"role\":\"admin\"}' WHERE action = 'staff.role_granted'").status().unwrap();
     assert!(ok.success());
+    // the next verification (hourly, or by hand) names it, and the page shows it
+    assert!(!s.cli(&["audit", "verify"]).status.success());
     let (_, page) = s.call(&auditor, "/api/audit/list", json!({ "page": 0, "query": "" })).await;
     let page: serde_json::Value = serde_json::from_str(&page).unwrap();
     assert_eq!(page["chain_ok"], false);
@@ -202,7 +212,7 @@ async fn every_change_is_in_an_intact_audit_chain() {
 
 #[tokio::test]
 async fn bad_configuration_is_named() {
-    let out = Command::new(support::surel_bin()).arg("serve").env("SUREL_BIND", "localhost").env("SUREL_SECRET", support::SECRET).output().unwrap();
+    let out = Command::new(crate::support::surel_bin()).arg("serve").env("SUREL_BIND", "localhost").env("SUREL_SECRET", crate::support::SECRET).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("SUREL_BIND") && err.contains("127.0.0.1:3000"), "{err}");
