@@ -24,7 +24,7 @@ apt_install() {
 
 # --- System packages: browser, mail server, databases, build helpers -----------------
 apt_install chromium dovecot-imapd dovecot-sqlite dovecot-pgsql dovecot-lmtpd \
-            postgresql sqlite3 pkg-config argon2
+            postgresql sqlite3 pkg-config libssl-dev argon2
 
 # --- Rust toolchain able to build wasm32 ---------------------------------------------
 TOOLPATH=""

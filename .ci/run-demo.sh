@@ -6,6 +6,8 @@ source "$(dirname "$0")/env.sh"
 cargo leptos build --release
 export DATABASE_URL=${DATABASE_URL:-sqlite://data/surel.db}
 export SUREL_SITE_ROOT=${SUREL_SITE_ROOT:-target/site}
+# Demo mode: messages (codes, links) on the outbox page instead of an SMS gateway.
+export SUREL_DEMO=${SUREL_DEMO:-true}
 "$TARGET_DIR/release/surel" migrate
 "$TARGET_DIR/release/surel" seed-demo --if-empty
 if [[ -z ${SUREL_MAIL_LMTP:-} && $DATABASE_URL == sqlite://* ]]; then

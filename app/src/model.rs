@@ -122,8 +122,13 @@ pub struct AuditRow {
 pub struct AuditPage {
     pub rows: Vec<AuditRow>,
     pub total: u64,
+    /// The verdict of the last verification.
     pub chain_ok: bool,
     pub chain_checked: u64,
+    /// When it ran (local time); none: not verified yet.
+    pub chain_verified_at: Option<String>,
+    /// The first broken entry (0: the head disagrees with the last entry).
+    pub chain_broken_at: Option<i64>,
 }
 
 /// A count on the home page: one queue of the signed-in staff member's work.
@@ -494,4 +499,43 @@ pub struct SimpegBatchRow {
     pub total: i32,
     pub eligible: i32,
     pub ticket: Option<String>,
+}
+
+/// A TOTP secret to add to an authenticator app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    /// Base32 in groups of four, for typing.
+    pub secret_groups: String,
+    /// The `otpauth://` URL as a QR code (SVG markup, made on the server).
+    pub qr_svg: String,
+    pub otpauth_url: String,
+}
+
+/// One second factor of a staff member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactorRow {
+    pub id: i32,
+    /// `totp` or `passkey`.
+    pub kind: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+/// The staff member's own security settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityOverview {
+    pub factors: Vec<FactorRow>,
+    pub recovery_left: u32,
+}
+
+/// What the second sign-in step (or enrollment) shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondStep {
+    /// `verify` or `enroll`.
+    pub purpose: String,
+    pub address: String,
+    pub has_totp: bool,
+    pub has_passkey: bool,
+    pub setup: Option<TotpSetup>,
 }

@@ -45,6 +45,8 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <PublicLayout><pages::not_found::NotFound/></PublicLayout> }>
                         <Route path=path!("") view=|| view! { <PublicLayout><pages::landing::Landing/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/masuk") view=|| view! { <PublicLayout><pages::login::Login/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/masuk/verifikasi") view=|| view! { <PublicLayout><pages::second_step::SecondStepPage/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/masuk/faktor-baru") view=|| view! { <PublicLayout><pages::second_step::EnrollPage/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/ganti-sandi") view=|| view! { <PublicLayout><pages::reset::ResetPassword/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/ganti-sandi/tanpa-sms") view=|| view! { <PublicLayout><pages::reset::NoSms/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/sandi-tersimpan") view=|| view! { <PublicLayout><pages::activate::PasswordSaved/></PublicLayout> } ssr=SsrMode::Async/>
@@ -57,6 +59,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("staf") view=pages::staff::StaffPage/>
                             <Route path=path!("audit") view=pages::audit::AuditPage/>
                             <Route path=path!("sesi") view=pages::sessions::SessionsPage/>
+                            <Route path=path!("keamanan") view=pages::security::SecurityPage/>
                             <Route path=path!("kotak-keluar") view=pages::outbox::OutboxPage/>
                             <Route path=path!("permohonan") view=pages::requests::RequestsPage/>
                             <Route path=path!("permohonan/:ticket") view=pages::requests::RequestPage/>

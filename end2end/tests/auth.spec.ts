@@ -1,4 +1,4 @@
-import { test, expect, signIn, STAFF, RoleKey, hydrated } from './fixtures';
+import { test, expect, signIn, secondStep, STAFF, RoleKey, hydrated } from './fixtures';
 
 for (const role of Object.keys(STAFF) as RoleKey[]) {
   test(`${role} signs in and sees exactly the navigation of the role`, async ({ page }) => {
@@ -47,6 +47,8 @@ test('signed-out visitors are sent to sign in and back', async ({ page }) => {
   await page.getByLabel('Alamat email dinas').fill(STAFF.auditor.address);
   await page.getByLabel(/^Kata sandi$/).fill('sandi-demo-surel-2026');
   await page.getByRole('button', { name: 'Masuk' }).click();
+  // the password alone opens nothing: the second step comes first
+  await secondStep(page, STAFF.auditor.address);
   await expect(page).toHaveURL(/\/admin\/audit$/);
   await expect(page.getByTestId('chain-ok')).toBeVisible();
   // entries read as words, with the code beside them for searching
@@ -80,6 +82,7 @@ test('language switch remembers English for the staff member', async ({ page }) 
   await page.getByLabel('Alamat email dinas').fill(STAFF.kasi.address);
   await page.getByLabel(/^Kata sandi$/).fill('sandi-demo-surel-2026');
   await page.getByRole('button', { name: 'Masuk' }).click();
+  await secondStep(page, STAFF.kasi.address);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My work');
   await page.getByRole('button', { name: 'Bahasa Indonesia' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pekerjaan saya');

@@ -1,19 +1,22 @@
 import { test as base, expect, Browser, Page } from '@playwright/test';
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const PASSWORD = 'sandi-demo-surel-2026';
 export const DOMAIN = 'batam.go.id';
 
 /** Demo staff (seeded by `surel seed-demo`) and the navigation each must see. */
 export const STAFF = {
-  admin: { address: `andi.pratama@${DOMAIN}`, name: 'Andi Pratama', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/staf', '/admin/layanan', '/admin/audit', '/admin/kotak-keluar', '/admin/sesi'] },
-  auditor: { address: `dewi.lestari@${DOMAIN}`, name: 'Dewi Lestari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/layanan', '/admin/audit', '/admin/sesi'] },
-  petugas: { address: `budi.santoso@${DOMAIN}`, name: 'Budi Santoso', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/kotak-keluar', '/admin/sesi'] },
-  petugas2: { address: `sari.wulandari@${DOMAIN}`, name: 'Sari Wulandari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/kotak-keluar', '/admin/sesi'] },
-  kasi: { address: `hendra.gunawan@${DOMAIN}`, name: 'Hendra Gunawan', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
-  kabid: { address: `rudi.hartono@${DOMAIN}`, name: 'Rudi Hartono', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
-  kepala_opd: { address: `siti.rahma@${DOMAIN}`, name: 'Siti Rahma', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
-  pengelola_simpeg: { address: `agus.setiawan@${DOMAIN}`, name: 'Agus Setiawan', nav: ['/admin', '/admin/permohonan', '/admin/simpeg', '/admin/dasbor', '/admin/sesi'] },
-  pejabat_struktural: { address: `maya.sari@${DOMAIN}`, name: 'Maya Sari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/sesi'] },
+  admin: { address: `andi.pratama@${DOMAIN}`, name: 'Andi Pratama', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/staf', '/admin/layanan', '/admin/audit', '/admin/kotak-keluar', '/admin/keamanan', '/admin/sesi'] },
+  auditor: { address: `dewi.lestari@${DOMAIN}`, name: 'Dewi Lestari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/layanan', '/admin/audit', '/admin/keamanan', '/admin/sesi'] },
+  petugas: { address: `budi.santoso@${DOMAIN}`, name: 'Budi Santoso', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/kotak-keluar', '/admin/keamanan', '/admin/sesi'] },
+  petugas2: { address: `sari.wulandari@${DOMAIN}`, name: 'Sari Wulandari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/kotak-keluar', '/admin/keamanan', '/admin/sesi'] },
+  kasi: { address: `hendra.gunawan@${DOMAIN}`, name: 'Hendra Gunawan', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
+  kabid: { address: `rudi.hartono@${DOMAIN}`, name: 'Rudi Hartono', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
+  kepala_opd: { address: `siti.rahma@${DOMAIN}`, name: 'Siti Rahma', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
+  pengelola_simpeg: { address: `agus.setiawan@${DOMAIN}`, name: 'Agus Setiawan', nav: ['/admin', '/admin/permohonan', '/admin/simpeg', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
+  pejabat_struktural: { address: `maya.sari@${DOMAIN}`, name: 'Maya Sari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
 } as const;
 export type RoleKey = keyof typeof STAFF;
 
@@ -40,13 +43,101 @@ export const test = base.extend<{ pageErrors: string[] }>({
 });
 export { expect };
 
-export async function signIn(page: Page, role: RoleKey) {
+/** The TOTP secret `surel seed-demo` gives every demo staff member. */
+export const DEMO_TOTP_SECRET = 'KRUXEZLMJVQWY2LEMVWW6MRQGI3FGVKS';
+
+function base32(s: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of s.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238: SHA-1, 6 digits, 30-second steps. */
+export function totp(secret: string, step: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}
+
+// A step is accepted once per account: remember what each address used, and
+// the secrets enrolled during the run. Kept in a file of this run's state
+// (serve-test.sh starts it empty): Playwright starts a new worker after a
+// failed test, and what the last one used must not be forgotten.
+type TotpState = { steps: Record<string, number>; secrets: Record<string, string> };
+const stateFile = join(__dirname, '..', '.state', 'totp.json');
+function loadState(): TotpState {
+  return existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : { steps: {}, secrets: {} };
+}
+function saveState(s: TotpState) {
+  writeFileSync(stateFile, JSON.stringify(s));
+}
+
+/** Remembers a secret enrolled during the tests. */
+export function rememberSecret(address: string, secret: string) {
+  const s = loadState();
+  s.secrets[address] = secret.replace(/\s/g, '');
+  saveState(s);
+}
+
+/** The code of the next 30-second step `address` has not used (waits when the window is used up). */
+export async function nextCode(address: string): Promise<string> {
+  for (;;) {
+    const now = Math.floor(Date.now() / 30_000);
+    const s = loadState();
+    const last = s.steps[address];
+    const step = last === undefined ? now : Math.max(last + 1, now - 1);
+    if (step <= now + 1) {
+      s.steps[address] = step;
+      saveState(s);
+      return totp(s.secrets[address] ?? DEMO_TOTP_SECRET, step);
+    }
+    await new Promise((r) => setTimeout(r, (step - 1) * 30_000 - Date.now() + 200));
+  }
+}
+
+/** The second sign-in step on `/masuk/verifikasi`, by TOTP code. */
+export async function secondStep(page: Page, address: string) {
+  await expect(page).toHaveURL(/\/masuk\/verifikasi/);
+  await page.getByLabel(/Kode 6 angka|6-digit code/).fill(await nextCode(address));
+  await page.getByRole('button', { name: /^Masuk$|^Sign in$/ }).click();
+}
+
+// A live session per address: signing the same person in again and again
+// would wait for fresh TOTP steps. Tests that end sessions fall back to a
+// full sign-in (the session is then gone).
+const sessions = new Map<string, string>();
+
+/**
+ * Both sign-in steps through the forms (or the person's live session, unless
+ * `fresh`: a test that counts sessions needs a new one), landing on /admin.
+ */
+export async function signIn(page: Page, role: RoleKey, opts: { fresh?: boolean } = {}) {
+  const who = STAFF[role];
+  const cached = opts.fresh ? undefined : sessions.get(who.address);
+  if (cached) {
+    await page.context().addCookies([{ name: 'surel_session', value: cached, url: new URL(test.info().project.use.baseURL!).origin }]);
+    await page.goto('/admin');
+    // an ended session shows the sign-in form at /admin (no whoami)
+    const name = await page.getByTestId('whoami').textContent({ timeout: 3_000 }).catch(() => null);
+    if (/\/admin$/.test(page.url()) && name === who.name) return;
+    sessions.delete(who.address);
+    await page.context().clearCookies();
+  }
   await page.goto('/masuk');
-  await page.getByLabel(/Alamat email dinas|Official e-mail address/).fill(STAFF[role].address);
+  await page.getByLabel(/Alamat email dinas|Official e-mail address/).fill(who.address);
   await page.getByLabel(/^Kata sandi$|^Password$/).fill(PASSWORD);
   await page.getByRole('button', { name: /^Masuk$|^Sign in$/ }).click();
+  await secondStep(page, who.address);
   await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.getByTestId('whoami')).toHaveText(STAFF[role].name);
+  await expect(page.getByTestId('whoami')).toHaveText(who.name);
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'surel_session');
+  if (cookie) sessions.set(who.address, cookie.value);
 }
 
 /** A second staff member in their own browser context, same viewport as `page`; their page errors go to `errors`. */

@@ -1,4 +1,4 @@
-import { test, expect, signIn, hydrated } from './fixtures';
+import { test, expect, signIn, hydrated, fitsWidth, nextCode, rememberSecret } from './fixtures';
 
 test('the admin grants a role to a new staff member, who gets an activation link by SMS', async ({ page, browser }, info) => {
   await signIn(page, 'admin');
@@ -24,7 +24,7 @@ test('the admin grants a role to a new staff member, who gets an activation link
   const e164 = '+62' + phone.replace(/\D/g, '').slice(1);
   const body = await page.locator(`li.outbox-item[data-recipient="${e164}"] .outbox-body`).first().innerText();
   const link = /(http:\/\/\S+\/aktivasi\/\S+)/.exec(body)![1];
-  const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL, viewport: page.viewportSize() ?? undefined });
   const newcomer = await ctx.newPage();
   await newcomer.goto(link);
   await newcomer.getByLabel('Kata sandi baru', { exact: true }).fill('damai-Pelita-ombak-3-rotan');
@@ -35,6 +35,19 @@ test('the admin grants a role to a new staff member, who gets an activation link
   await newcomer.getByLabel('Alamat email dinas').fill(`${local}@batam.go.id`);
   await newcomer.getByLabel(/^Kata sandi$/).fill('damai-Pelita-ombak-3-rotan');
   await newcomer.getByRole('button', { name: 'Masuk' }).click();
+  // a staff member without a second factor adds one before any staff page opens
+  await expect(newcomer).toHaveURL(/\/masuk\/faktor-baru$/);
+  const address = `${local}@batam.go.id`;
+  await expect(newcomer.locator('.qr svg')).toBeVisible();
+  await fitsWidth(newcomer);
+  rememberSecret(address, await newcomer.getByTestId('totp-secret').innerText());
+  await newcomer.getByLabel('Kode 6 angka dari aplikasi autentikator').fill('000000');
+  await newcomer.getByRole('button', { name: 'Simpan dan masuk' }).click();
+  await expect(newcomer.locator('#enroll-code-error')).toContainText('Kode salah');
+  await newcomer.getByLabel('Kode 6 angka dari aplikasi autentikator').fill(await nextCode(address));
+  await newcomer.getByRole('button', { name: 'Simpan dan masuk' }).click();
+  await expect(newcomer.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+  await newcomer.getByTestId('continue').click();
   await expect(newcomer.getByTestId('whoami')).toHaveText(`Petugas Baru ${info.project.name}`);
   await ctx.close();
 
@@ -63,7 +76,7 @@ test('a staff member sees their sessions and can end them all', async ({ page, b
   expect(before).toBeGreaterThanOrEqual(1);
   const ctx = await browser.newContext({ baseURL: test.info().project.use.baseURL });
   const other = await ctx.newPage();
-  await signIn(other, 'pejabat_struktural');
+  await signIn(other, 'pejabat_struktural', { fresh: true });
   await page.goto('/admin/sesi');
   await hydrated(page);
   await expect(page.getByTestId('sessions').locator('li')).toHaveCount(before + 1);

@@ -6,6 +6,8 @@ mod m20261123_000002_password_reset;
 mod m20261124_000003_mail_test_view;
 mod m20261124_000004_phone_proofs;
 mod m20261125_000005_simpeg_batches;
+mod m20261201_000006_security;
+mod m20261201_000007_second_factor;
 
 pub struct Migrator;
 
@@ -18,6 +20,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_mail_test_view::Migration),
             Box::new(m20261124_000004_phone_proofs::Migration),
             Box::new(m20261125_000005_simpeg_batches::Migration),
+            Box::new(m20261201_000006_security::Migration),
+            Box::new(m20261201_000007_second_factor::Migration),
         ]
     }
 }

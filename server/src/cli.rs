@@ -34,6 +34,11 @@ enum Command {
     },
     /// List every setting with its environment variable.
     Settings,
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Test a mailbox on the mail server: deliver a message over LMTP and read
     /// it back over IMAP as the master user (the SOP's account test).
     CheckMailbox {
@@ -59,6 +64,9 @@ enum Command {
         #[arg(long)]
         officer: Option<String>,
     },
+    /// Print the current TOTP code of the demo staff (their shared demo secret),
+    /// for trying `make run` without an authenticator app.
+    DemoCode,
     /// Write a realistic, made-up SIMPEG export (for tests and `make bench`).
     GenerateSimpeg {
         #[arg(long)]
@@ -72,6 +80,14 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the whole hash chain with the server key; name the first
+    /// broken entry (exit status 1) or say it is intact. The verdict is kept
+    /// for the audit page.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -125,18 +141,25 @@ async fn state(cli: &Cli) -> Result<AppState> {
     Ok(AppState::new(db, config, Arc::new(SystemClock)))
 }
 
+/// Brings the schema up to date and keys an audit chain written before keyed hashing.
+async fn migrate(st: &AppState) -> Result<()> {
+    db::migrate(&st.db).await?;
+    app::domain::audit::ensure_keyed(st).await?;
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         None | Some(Command::Serve) => serve(state(&cli).await?).await,
         Some(Command::Migrate) => {
             let st = state(&cli).await?;
-            db::migrate(&st.db).await?;
+            migrate(&st).await?;
             println!("database is up to date");
             Ok(())
         }
         Some(Command::SeedDemo { if_empty }) => {
             let st = state(&cli).await?;
-            db::migrate(&st.db).await?;
+            migrate(&st).await?;
             let logins = if *if_empty && !seed::is_empty(&st).await? {
                 match seed::demo_logins(&st).await? {
                     Some(l) => l,
@@ -152,12 +175,16 @@ async fn run(cli: Cli) -> Result<()> {
             for (role, address) in logins {
                 println!("  {:<20} {address}", role.code());
             }
+            println!(
+                "Second factor: every demo staff member has the TOTP secret {} (add it to an authenticator app), or run `surel demo-code` for the current code",
+                app::domain::second_factor::DEMO_TOTP_SECRET
+            );
             println!("Try the password reset at {}/ganti-sandi with yusuf.hakim@{}; the code appears at {}/admin/kotak-keluar", st.config.public_url, seed::DEMO_DOMAIN, st.config.public_url);
             Ok(())
         }
         Some(Command::User { command: UserCommand::Add { address, role, unit, name, phone } }) => {
             let st = state(&cli).await?;
-            db::migrate(&st.db).await?;
+            migrate(&st).await?;
             let mut change = Change::begin(&st, Who::system("cli")).await?;
             let added = staff::add(
                 &st,
@@ -187,6 +214,19 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Some(Command::Audit { command: AuditCommand::Verify }) => {
+            let st = state(&cli).await?;
+            migrate(&st).await?;
+            let check = app::domain::audit::verify_and_record(&st).await?;
+            match check.broken_at {
+                None => {
+                    println!("audit chain intact: {} entries verified", check.rows);
+                    Ok(())
+                }
+                Some(0) => anyhow::bail!("audit chain broken: the {} entries link up, but the head does not match the last one (entries removed from the end?)", check.rows),
+                Some(id) => anyhow::bail!("audit chain broken at entry #{id} ({} entries read): it was changed, or an entry before it was removed or inserted", check.rows),
+            }
+        }
         Some(Command::CheckMailbox { address }) => {
             let st = state(&cli).await?;
             let cfg = st.config.mail_server.as_ref().ok_or_else(|| anyhow::anyhow!("{}", app::domain::mail_check::CheckFailure::not_configured().message()))?;
@@ -209,6 +249,13 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{}: {} rows, {} expected eligible, {} bytes", out.display(), rows, g.expected_eligible() + g.count(app::domain::simpeg::generator::Planted::AlreadyHasAccount), bytes.len());
             Ok(())
         }
+        Some(Command::DemoCode) => {
+            use app::domain::second_factor::{code_at, step_of, DEMO_TOTP_SECRET, STEP_SECS};
+            let now = chrono::Utc::now();
+            let left = STEP_SECS - now.timestamp().rem_euclid(STEP_SECS);
+            println!("{} (valid {left} more seconds; demo TOTP secret {DEMO_TOTP_SECRET})", code_at(DEMO_TOTP_SECRET, step_of(now)));
+            Ok(())
+        }
         Some(Command::Settings) => {
             for (k, help) in SETTINGS {
                 let env = if *k == "database_url" { "DATABASE_URL".to_string() } else { format!("SUREL_{}", k.to_uppercase()) };
@@ -220,7 +267,7 @@ async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn serve(state: AppState) -> Result<()> {
-    db::migrate(&state.db).await?;
+    migrate(&state).await?;
     password_policy::warm_up();
     crate::workers::spawn_housekeeping(state.clone());
     crate::workers::spawn_outbox(state.clone());
@@ -277,7 +324,7 @@ async fn import_simpeg(cli: &Cli, file: &std::path::Path, dry_run: bool, as_addr
     use std::time::Instant;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let st = state(cli).await?;
-    db::migrate(&st.db).await?;
+    migrate(&st).await?;
     let started = Instant::now();
     if dry_run {
         let spinner = ProgressBar::new_spinner().with_message("reading and checking");

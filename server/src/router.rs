@@ -72,6 +72,8 @@ pub fn build(app_state: AppState) -> Router {
         // path, so the guard is a layer over everything, not a route layer.
         .route("/api/{*fn_name}", post(server_fn_handler).get(server_fn_handler))
         .route("/masuk", post(forms::auth::sign_in))
+        .route("/masuk/verifikasi", post(forms::auth::second_step))
+        .route("/masuk/faktor-baru", post(forms::auth::enroll))
         .route("/keluar", post(forms::auth::sign_out))
         .route("/bahasa", post(forms::auth::language))
         .route("/aktivasi/{token}", post(forms::activate::submit))

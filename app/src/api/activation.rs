@@ -3,6 +3,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use server_fn::ServerFn as _;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivationView {
@@ -16,7 +18,7 @@ pub struct ActivationView {
 /// `None` when the link is unknown, used or expired.
 #[server(prefix = "/api", endpoint = "activation/info", input = Json)]
 pub async fn activation_info(token: String) -> Result<Option<ActivationView>, AppError> {
-    super::ctx::run(|cx| async move {
+    super::ctx::run(ActivationInfo::PATH, |cx| async move {
         let info = crate::domain::activation::lookup(&cx.state.db, &token, cx.state.now()).await?;
         Ok(info.map(|i| ActivationView { address: i.mailbox.address, name: i.mailbox.display_name, min_len: cx.state.config.password_min_len, suggestion: crate::validation::password::passphrase(crate::domain::crypto::random_below) }))
     })

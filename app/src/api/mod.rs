@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod reports;
 pub mod requests;
 pub mod reset;
+pub mod second_factor;
 pub mod simpeg;
 pub mod staff;
 

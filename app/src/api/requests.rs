@@ -5,15 +5,17 @@ use crate::model::{RequestDetail, RequestRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use server_fn::ServerFn as _;
 
 #[server(prefix = "/api", endpoint = "requests/list", input = Json)]
 pub async fn list_requests(only_open: bool) -> Result<Vec<RequestRow>, AppError> {
-    super::ctx::run(|cx| async move { crate::domain::requests_view::list(&cx.state, cx.actor()?, only_open).await }).await
+    super::ctx::run(ListRequests::PATH, |cx| async move { crate::domain::requests_view::list(&cx.state, cx.actor()?, only_open).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "requests/get", input = Json)]
 pub async fn get_request(ticket: String) -> Result<RequestDetail, AppError> {
-    super::ctx::run(|cx| async move { crate::domain::requests_view::detail(&cx.state, cx.actor()?, ticket.trim()).await }).await
+    super::ctx::run(GetRequest::PATH, |cx| async move { crate::domain::requests_view::detail(&cx.state, cx.actor()?, ticket.trim()).await }).await
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +32,7 @@ pub struct PhoneChangeInput {
 /// SOP 001 step 1 at the desk: returns the new ticket number.
 #[server(prefix = "/api", endpoint = "phone-change/start", input = Json)]
 pub async fn start_phone_change(input: PhoneChangeInput) -> Result<String, AppError> {
-    super::ctx::run(|cx| async move {
+    super::ctx::run(StartPhoneChange::PATH, |cx| async move {
         use crate::domain::phone_change::{start, Desk};
         let desk = Desk { address: input.address, doc_type: input.doc_type, doc_number: input.doc_number, new_phone: input.new_phone, doc_scan: input.doc_scan };
         start(&cx.state, cx.actor()?, desk).await
@@ -50,7 +52,7 @@ pub enum PhoneChangeAction {
 
 #[server(prefix = "/api", endpoint = "phone-change/step", input = Json)]
 pub async fn phone_change_step(ticket: String, version: i32, step: PhoneChangeAction) -> Result<(), AppError> {
-    super::ctx::run(|cx| async move {
+    super::ctx::run(PhoneChangeStep::PATH, |cx| async move {
         use crate::domain::phone_change as pc;
         let actor = cx.actor()?;
         match step {
@@ -67,7 +69,7 @@ pub async fn phone_change_step(ticket: String, version: i32, step: PhoneChangeAc
 /// SOP 000 step 1: a Kepala OPD submits; returns the ticket number.
 #[server(prefix = "/api", endpoint = "unit-account/submit", input = Json)]
 pub async fn submit_unit_account(input: crate::model::UnitAccountInput) -> Result<String, AppError> {
-    super::ctx::run(|cx| async move { crate::domain::unit_account::submit(&cx.state, cx.actor()?, input).await }).await
+    super::ctx::run(SubmitUnitAccount::PATH, |cx| async move { crate::domain::unit_account::submit(&cx.state, cx.actor()?, input).await }).await
 }
 
 /// What Kabid PE or a Petugas does on a unit-account request.
@@ -84,7 +86,7 @@ pub enum UnitAccountAction {
 
 #[server(prefix = "/api", endpoint = "unit-account/step", input = Json)]
 pub async fn unit_account_step(ticket: String, version: i32, step: UnitAccountAction) -> Result<(), AppError> {
-    super::ctx::run(|cx| async move {
+    super::ctx::run(UnitAccountStep::PATH, |cx| async move {
         use crate::domain::unit_account as ua;
         let (s, a) = (&cx.state, cx.actor()?);
         match step {
@@ -103,7 +105,7 @@ pub async fn unit_account_step(ticket: String, version: i32, step: UnitAccountAc
 /// Whether a proposed address (local part) is valid and free.
 #[server(prefix = "/api", endpoint = "accounts/check-address", input = Json)]
 pub async fn check_address(local_part: String) -> Result<crate::model::AddressCheck, AppError> {
-    super::ctx::run(|cx| async move {
+    super::ctx::run(CheckAddress::PATH, |cx| async move {
         let domain = crate::domain::accounts::default_domain(&cx.state.db).await?;
         let local = local_part.trim().to_lowercase();
         let problem = crate::domain::accounts::available(&cx.state.db, &local).await?.err().map(str::to_string);

@@ -4,6 +4,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use server_fn::ServerFn as _;
 
 /// Cookie holding the reset attempt (HttpOnly, SameSite=Lax).
 pub const RESET_COOKIE: &str = "surel_reset";
@@ -34,7 +36,7 @@ pub struct ResetPage {
 
 #[server(prefix = "/api", endpoint = "reset/state", input = Json)]
 pub async fn reset_state() -> Result<ResetPage, AppError> {
-    super::ctx::run(|cx| async move {
+    super::ctx::run(ResetState::PATH, |cx| async move {
         let token = use_context::<http::request::Parts>().and_then(|p| cookie(&p.headers, RESET_COOKIE, cx.state.config.secure_cookies()));
         let view = match token {
             Some(t) => crate::domain::reset::view(&cx.state, &t).await?,
@@ -57,14 +59,5 @@ pub async fn reset_state() -> Result<ResetPage, AppError> {
 /// A cookie's value from request headers (`__Host-` prefixed when served over HTTPS).
 #[cfg(feature = "ssr")]
 pub fn cookie(headers: &http::HeaderMap, name: &str, secure: bool) -> Option<String> {
-    let wanted = if secure { format!("__Host-{name}") } else { name.to_string() };
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == wanted)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty())
+    crate::domain::cookies::read(headers, name, secure)
 }

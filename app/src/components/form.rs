@@ -7,9 +7,16 @@ use leptos::prelude::*;
 
 /// The messages for one field, linked to the input by `aria-describedby="{field}-error"`.
 #[component]
-pub fn FieldMessages(#[prop(into)] field: String, #[prop(into)] errors: Signal<FieldErrors>) -> impl IntoView {
+pub fn FieldMessages(
+    #[prop(into)] field: String,
+    #[prop(into)] errors: Signal<FieldErrors>,
+    /// The element id when one page has two forms with the same field
+    /// (default `{field}-error`).
+    #[prop(optional, into)]
+    id: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let id = format!("{field}-error");
+    let id = id.unwrap_or_else(|| format!("{field}-error"));
     let field2 = field.clone();
     let messages = move || errors.with(|e| e.for_field(&field2).map(|fe| field_error_text(i18n, fe)).collect::<Vec<_>>());
     view! {

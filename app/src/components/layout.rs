@@ -75,6 +75,7 @@ fn nav_items() -> Vec<NavItem> {
         NavItem { href: "/admin/layanan", roles: &[Role::Admin, Role::Auditor], key: |i| t_string!(i, nav.service_levels).to_string() },
         NavItem { href: "/admin/audit", roles: &[Role::Admin, Role::Auditor], key: |i| t_string!(i, nav.audit).to_string() },
         NavItem { href: "/admin/kotak-keluar", roles: &[Role::Admin, Role::Petugas], key: |i| t_string!(i, nav.outbox).to_string() },
+        NavItem { href: "/admin/keamanan", roles: ANY_STAFF, key: |i| t_string!(i, nav.security).to_string() },
         NavItem { href: "/admin/sesi", roles: ANY_STAFF, key: |i| t_string!(i, nav.sessions).to_string() },
     ]
 }

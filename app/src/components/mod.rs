@@ -2,6 +2,7 @@
 pub mod form;
 pub mod layout;
 pub mod me;
+pub mod passkey;
 pub mod password;
 pub mod text;
 pub mod upload;

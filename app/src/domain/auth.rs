@@ -3,13 +3,15 @@
 use super::audit::{Change, Who};
 use super::entities::{mailbox, session, staff_role, unit};
 use super::rate_limit::{self, Limit};
+use super::second_factor::Opened;
 use super::{sessions, AppState, DomainError, DomainResult};
 use crate::model::{Me, Role, RoleGrant};
 use crate::validation::address::normalize_address;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-/// Failed sign-ins allowed per account per 15 minutes.
+/// Failed sign-ins allowed per account over any 15 minutes (a ceiling: see
+/// [`rate_limit::take`]). Wrong second-factor codes count here too.
 pub const LOGIN_PER_ACCOUNT: Limit = Limit::new("login-account", 5, 15 * 60);
 /// Failed sign-ins allowed per client address per 15 minutes.
 pub const LOGIN_PER_IP: Limit = Limit::new("login-ip", 20, 15 * 60);
@@ -33,6 +35,15 @@ impl Actor {
     pub fn has_any(&self, roles: &[Role]) -> bool {
         roles.iter().any(|r| self.has(*r))
     }
+    /// The roles whose grant covers `unit` (a request's or a batch's unit):
+    /// each permission comes from the grant that gives it, with its scope.
+    pub fn roles_for_unit(&self, unit: Option<i32>) -> Vec<Role> {
+        self.grants.iter().filter(|g| covers(g.unit_id, unit)).map(|g| g.role).collect()
+    }
+    /// Holds `role` for `unit`.
+    pub fn has_for_unit(&self, role: Role, unit: Option<i32>) -> bool {
+        self.grants.iter().any(|g| g.role == role && covers(g.unit_id, unit))
+    }
     /// Units this actor may act for with `role` (`None` inside means "all units").
     pub fn units_for(&self, role: Role) -> Vec<Option<i32>> {
         self.grants.iter().filter(|g| g.role == role).map(|g| g.unit_id).collect()
@@ -43,6 +54,12 @@ impl Actor {
     pub fn to_me(&self) -> Me {
         Me { mailbox_id: self.mailbox_id, address: self.address.clone(), name: self.name.clone(), roles: self.grants.clone(), locale: self.locale.clone().unwrap_or_else(|| "id".into()) }
     }
+}
+
+/// Whether a grant scoped to `scope` (none: every unit) covers `unit`. A
+/// scoped grant covers only its own unit, never something without one.
+pub fn covers(scope: Option<i32>, unit: Option<i32>) -> bool {
+    scope.is_none() || (unit.is_some() && scope == unit)
 }
 
 /// Role grants of a mailbox, with unit names.
@@ -86,17 +103,32 @@ pub struct SignedIn {
     pub locale: Option<String>,
 }
 
-/// Checks the address and password. Every failure is the same
-/// `invalid_credentials` (or `throttled`) whatever the reason.
-pub async fn sign_in(state: &AppState, address: &str, password: &str, ip: Option<String>, user_agent: Option<String>) -> DomainResult<SignedIn> {
+impl std::fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedIn").field("token", &"…").field("locale", &self.locale).finish()
+    }
+}
+
+/// The password step. Every failure is the same `invalid_credentials` (or
+/// `throttled`) whatever the reason. A right password makes no session: it
+/// opens the second step (or the enrollment of a first factor), see
+/// [`super::second_factor`]. `next` is where to go once both are done.
+pub async fn sign_in(state: &AppState, address: &str, password: &str, next: &str, ip: Option<String>, user_agent: Option<String>) -> DomainResult<Opened> {
     let now = state.now();
     let address = normalize_address(address);
-    let ip_key = ip.clone().unwrap_or_else(|| "unknown".into());
+    let ip_key = rate_limit::client_key(ip.as_deref());
     if address.is_empty() || password.is_empty() {
         return Err(DomainError::field("address", "invalid_credentials"));
     }
-    if rate_limit::exhausted(&state.db, &LOGIN_PER_ACCOUNT, &address, now).await? || rate_limit::exhausted(&state.db, &LOGIN_PER_IP, &ip_key, now).await? {
-        return Err(DomainError::RateLimited { retry_after_secs: LOGIN_PER_ACCOUNT.retry_after(now) });
+    // Reserve the failure slots before the (slow) password check, each in one
+    // conditional statement: a burst of parallel wrong passwords is cut at
+    // the limit instead of being checked in full. A right password gives them back.
+    if !rate_limit::hit(&state.db, &LOGIN_PER_IP, &ip_key, now).await? {
+        return Err(DomainError::RateLimited { retry_after_secs: LOGIN_PER_IP.retry_after(now) });
+    }
+    if rate_limit::take(&state.db, &LOGIN_PER_ACCOUNT, &address, now).await?.is_none() {
+        rate_limit::unhit(&state.db, &LOGIN_PER_IP, &ip_key, now).await?;
+        return Err(DomainError::RateLimited { retry_after_secs: rate_limit::ceiling_retry_after(&state.db, &LOGIN_PER_ACCOUNT, &address, now).await? });
     }
     let mb = mailbox::Entity::find().filter(mailbox::Column::Address.eq(&address)).one(&state.db).await?;
     let is_staff = match &mb {
@@ -106,8 +138,6 @@ pub async fn sign_in(state: &AppState, address: &str, password: &str, ip: Option
     let stored = mb.as_ref().filter(|_| is_staff).and_then(|m| m.password_hash.clone());
     let ok = state.hasher.verify(password.to_string(), stored).await;
     if !ok {
-        rate_limit::hit(&state.db, &LOGIN_PER_ACCOUNT, &address, now).await?;
-        rate_limit::hit(&state.db, &LOGIN_PER_IP, &ip_key, now).await?;
         if let Some(m) = mb.filter(|_| is_staff) {
             let mut change = Change::begin(state, Who::public(address.clone(), ip.clone())).await?;
             change.log("auth.sign_in_failed", "mailbox", m.id, json!({})).await?;
@@ -117,12 +147,12 @@ pub async fn sign_in(state: &AppState, address: &str, password: &str, ip: Option
         return Err(DomainError::field("address", "invalid_credentials"));
     }
     let m = mb.expect("verified");
-    rate_limit::clear(&state.db, &LOGIN_PER_ACCOUNT, &address, now).await?;
+    rate_limit::unhit(&state.db, &LOGIN_PER_IP, &ip_key, now).await?;
+    rate_limit::release(&state.db, &LOGIN_PER_ACCOUNT, &address).await?;
     let mut change = Change::begin(state, Who::staff(m.id, &m.address, ip.clone())).await?;
-    let (token, s) = sessions::create(&*change, state, m.id, now, ip, user_agent).await?;
-    change.log("auth.sign_in", "session", s.id, json!({})).await?;
+    let opened = super::second_factor::open_challenge(&mut change, m.id, next, ip, user_agent).await?;
     change.commit().await?;
-    Ok(SignedIn { token, locale: m.ui_locale })
+    Ok(opened)
 }
 
 /// Ends the actor's session (or all of them).

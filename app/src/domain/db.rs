@@ -45,6 +45,11 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
             last_id: Set(0),
             last_hash: Set(super::audit::GENESIS.to_string()),
             updated_at: Set(chrono::Utc::now()),
+            // a new database is keyed from its first row
+            scheme: Set(super::audit::SCHEME_KEYED),
+            verified_at: Set(None),
+            verified_rows: Set(0),
+            verified_broken_at: Set(None),
         })
         .exec(db)
         .await?;

@@ -90,7 +90,7 @@ fn today(state: &AppState) -> Ymd {
 }
 
 fn applicant_actor(name: &str) -> StepActor {
-    StepActor { acting: Acting::Applicant, mailbox_id: None, label: format!("Pemohon: {name}") }
+    StepActor { acting: Acting::Applicant, mailbox_id: None, label: format!("Pemohon: {name}"), scopes: vec![] }
 }
 
 /// The configured rule for proposed addresses (Admin sistem), `first.last` by default.
@@ -117,7 +117,7 @@ pub async fn suggest_local(state: &AppState, name: &str) -> DomainResult<Option<
 /// A public availability check, counted per client address.
 pub async fn check_public(state: &AppState, local: &str, ip: Option<&str>) -> DomainResult<Result<String, &'static str>> {
     let now = state.now();
-    if !rate_limit::hit(&state.db, &ADDRESS_CHECKS_PER_IP, ip.unwrap_or("unknown"), now).await? {
+    if !rate_limit::hit(&state.db, &ADDRESS_CHECKS_PER_IP, &rate_limit::client_key(ip), now).await? {
         return Err(DomainError::RateLimited { retry_after_secs: ADDRESS_CHECKS_PER_IP.retry_after(now) });
     }
     accounts::available(&state.db, local).await
@@ -211,7 +211,7 @@ async fn check_input(state: &AppState, input: &PersonalAccountInput, keep_phone:
 /// Step 1: the applicant submits. Returns the ticket number.
 pub async fn submit(state: &AppState, input: PersonalAccountInput, ip: Option<String>) -> DomainResult<String> {
     let now = state.now();
-    if !rate_limit::hit(&state.db, &SUBMITS_PER_IP, ip.as_deref().unwrap_or("unknown"), now).await? {
+    if !rate_limit::hit(&state.db, &SUBMITS_PER_IP, &rate_limit::client_key(ip.as_deref()), now).await? {
         return Err(DomainError::RateLimited { retry_after_secs: SUBMITS_PER_IP.retry_after(now) });
     }
     let (applicant, proof) = check_input(state, &input, None, true).await?;

@@ -124,6 +124,8 @@ pub async fn seed_demo(state: &AppState) -> DomainResult<Vec<(Role, String)>> {
             }
             .insert(&*change)
             .await?;
+            // demo staff share a known TOTP secret (printed by `seed-demo`)
+            super::second_factor::add_demo_totp(&*change, state, m.id).await?;
             logins.push((role, address));
         }
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// Creates a session; returns the cookie value (never stored) and the row.
-pub async fn create<C: ConnectionTrait>(db: &C, state: &AppState, mailbox_id: i32, now: DateTime<Utc>, ip: Option<String>, user_agent: Option<String>) -> Result<(String, session::Model), DbErr> {
+pub async fn create<C: ConnectionTrait>(db: &C, state: &AppState, mailbox_id: i32, now: DateTime<Utc>, ip: Option<String>, user_agent: Option<String>, factor: Option<&str>) -> Result<(String, session::Model), DbErr> {
     let token = random_token();
     let row = session::ActiveModel {
         token_hash: Set(sha256_hex(token.as_bytes())),
@@ -18,6 +18,7 @@ pub async fn create<C: ConnectionTrait>(db: &C, state: &AppState, mailbox_id: i3
         ip: Set(ip),
         user_agent: Set(user_agent.map(|ua| ua.chars().take(200).collect())),
         revoked_at: Set(None),
+        factor: Set(factor.map(str::to_string)),
         ..Default::default()
     }
     .insert(db)

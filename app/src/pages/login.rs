@@ -16,6 +16,8 @@ pub fn Login() -> impl IntoView {
         query.with(|q| {
             if q.get("keluar").is_some() {
                 Some(t_string!(i18n, login.signed_out).to_string())
+            } else if q.get("habis").is_some() {
+                Some(t_string!(i18n, second.expired).to_string())
             } else if q.get("next").is_some() {
                 Some(t_string!(i18n, login.need_sign_in).to_string())
             } else {

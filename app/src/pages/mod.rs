@@ -10,6 +10,8 @@ pub mod outbox;
 pub mod reports;
 pub mod requests;
 pub mod reset;
+pub mod second_step;
+pub mod security;
 pub mod sessions;
 pub mod simpeg;
 pub mod staff;

@@ -1,5 +1,7 @@
 //! Staff and roles (Admin sistem): who has which role, add and remove grants.
+use crate::api::second_factor::reset_staff_factor;
 use crate::api::staff::{add_staff, list_staff, list_units, revoke_role, AddStaffInput};
+use crate::components::layout::use_staff;
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
 use crate::components::layout::RequireRole;
 use crate::components::text::role_name;
@@ -24,6 +26,10 @@ fn StaffManager() -> impl IntoView {
     let i18n = use_i18n();
     let add = Action::new(|input: &AddStaffInput| add_staff(input.clone()));
     let revoke = Action::new(|id: &i32| revoke_role(*id));
+    let reset = Action::new(|(id, reason): &(i32, String)| reset_staff_factor(*id, reason.clone()));
+    let reset_error = Signal::derive(move || reset.value().get().and_then(|r| r.err()));
+    let reset_done = Signal::derive(move || matches!(reset.value().get(), Some(Ok(()))));
+    let me = use_staff().map(|m| m.mailbox_id);
     let staff = Resource::new(move || (add.version().get(), revoke.version().get()), |_| list_staff());
     let units = Resource::new(|| (), |_| list_units());
     let add_errors = Signal::derive(move || field_errors_of(&add.value().get().and_then(|r| r.err())));
@@ -46,6 +52,8 @@ fn StaffManager() -> impl IntoView {
     view! {
         <h1>{t!(i18n, staff.title)}</h1>
         <ErrorBanner error=revoke_error detailed=true/>
+        <ErrorBanner error=reset_error detailed=true/>
+        {move || reset_done.get().then(|| view! { <div class="banner banner-ok" role="status" data-testid="factor-reset">{t!(i18n, staff.factor_reset_done)}</div> })}
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let rows = staff.await.unwrap_or_default();
@@ -69,6 +77,27 @@ fn StaffManager() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </ul>
+                                {(Some(s.mailbox_id) != me).then(|| {
+                                    let id = s.mailbox_id;
+                                    let reason = NodeRef::<leptos::html::Input>::new();
+                                    let field = format!("reset-reason-{id}");
+                                    view! {
+                                        <details class="disclosure staff-reset">
+                                            <summary>{t!(i18n, staff.factor_reset)}</summary>
+                                            <form class="form" novalidate on:submit=move |ev| {
+                                                ev.prevent_default();
+                                                reset.dispatch((id, reason.get().map(|e| e.value()).unwrap_or_default()));
+                                            }>
+                                                <div class="field">
+                                                    <label for=field.clone()>{t!(i18n, staff.factor_reset_reason)}</label>
+                                                    <input id=field node_ref=reason type="text" maxlength="200" autocomplete="off"/>
+                                                    <p class="hint">{t!(i18n, staff.factor_reset_help)}</p>
+                                                </div>
+                                                <button type="submit" class="button button-danger">{t!(i18n, staff.factor_reset_submit)}</button>
+                                            </form>
+                                        </details>
+                                    }
+                                })}
                             </li>
                         }).collect_view()}
                     </ul>

@@ -36,7 +36,7 @@ pub async fn upload(
     };
     if actor.is_none() {
         let now = state.app.now();
-        let ip = meta.ip.clone().unwrap_or_default();
+        let ip = rate_limit::client_key(meta.ip.as_deref());
         match rate_limit::hit(&state.app.db, &UPLOADS_PER_IP, &ip, now).await {
             Ok(true) => {}
             Ok(false) => return upload_error(DomainError::RateLimited { retry_after_secs: UPLOADS_PER_IP.retry_after(now) }),

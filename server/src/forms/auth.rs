@@ -1,8 +1,10 @@
-//! `/masuk` (sign in), `/keluar` (sign out), `/bahasa` (language).
-use super::{read_form, render_with_flash, see_other};
+//! `/masuk` (the password), `/masuk/verifikasi` (the second factor),
+//! `/masuk/faktor-baru` (enrolling one), `/keluar` (sign out), `/bahasa` (language).
+use super::{is_local_path, read_form, render_with_flash, see_other};
 use crate::router::WebState;
 use app::api::forms::FormFlash;
-use app::domain::{auth, auth::Actor, web::RequestMeta, DomainError};
+use app::api::second_factor::CHALLENGE_COOKIE;
+use app::domain::{auth, auth::Actor, cookies, second_factor, web::RequestMeta, DomainError};
 use app::error::AppError;
 use axum::{
     extract::{Request, State},
@@ -11,24 +13,20 @@ use axum::{
 };
 use serde::Deserialize;
 
-/// Cookie name leptos_i18n reads the language from.
-pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+fn header(v: String) -> HeaderValue {
+    HeaderValue::from_str(&v).expect("cookie is ascii")
+}
 
 pub fn session_cookie(state: &WebState, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let cfg = &state.app.config;
-    let mut c = format!("{}={value}; Path=/; HttpOnly; SameSite=Lax", cfg.session_cookie_name());
-    if cfg.secure_cookies() {
-        c.push_str("; Secure");
-    }
-    if let Some(age) = max_age {
-        c.push_str(&format!("; Max-Age={age}"));
-    }
-    HeaderValue::from_str(&c).expect("cookie is ascii")
+    header(cookies::session(&state.app.config, value, max_age))
 }
 
 pub fn locale_cookie(state: &WebState, locale: &str) -> HeaderValue {
-    let secure = if state.app.config.secure_cookies() { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{LOCALE_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax{secure}")).expect("ascii")
+    header(cookies::locale(&state.app.config, locale))
+}
+
+fn challenge_cookie(state: &WebState, value: &str, max_age: i64) -> HeaderValue {
+    header(cookies::named(&state.app.config, CHALLENGE_COOKIE, value, Some(max_age)))
 }
 
 #[derive(Deserialize)]
@@ -41,35 +39,110 @@ pub struct SignInForm {
     next: String,
 }
 
+/// Renders `form`'s page again with its field messages, in the error's status.
+async fn refused(state: &WebState, parts: axum::http::request::Parts, form: &str, values: Vec<(String, String)>, e: DomainError) -> Response {
+    let (status, flash_err): (StatusCode, AppError) = match e {
+        DomainError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, e.into()),
+        DomainError::Invalid(_) => (StatusCode::UNAUTHORIZED, e.into()),
+        other => (StatusCode::INTERNAL_SERVER_ERROR, other.into()),
+    };
+    let errors = match &flash_err {
+        AppError::Invalid(f) => f.clone(),
+        _ => Default::default(),
+    };
+    let error = (!matches!(flash_err, AppError::Invalid(_))).then_some(flash_err);
+    let flash = FormFlash { form: form.into(), values, errors, error };
+    render_with_flash(state, parts, flash, status).await
+}
+
+/// Step one: the password. A right one opens the second step (or the
+/// enrollment of a first factor); no session yet.
 pub async fn sign_in(State(state): State<WebState>, req: Request) -> Response {
     let (parts, form) = match read_form::<SignInForm>(req).await {
         Ok(x) => x,
         Err(r) => return r,
     };
     let meta = parts.extensions.get::<RequestMeta>().cloned().unwrap_or_default();
-    match auth::sign_in(&state.app, &form.address, &form.password, meta.ip, meta.user_agent).await {
-        Ok(signed) => {
-            let mut res = see_other(if form.next.starts_with("/admin") { &form.next } else { "/admin" }, "/admin");
-            res.headers_mut().append(SET_COOKIE, session_cookie(&state, &signed.token, None));
-            if let Some(l) = signed.locale {
-                res.headers_mut().append(SET_COOKIE, locale_cookie(&state, &l));
-            }
+    let next = if form.next.starts_with("/admin") && is_local_path(&form.next) { form.next.clone() } else { "/admin".to_string() };
+    match auth::sign_in(&state.app, &form.address, &form.password, &next, meta.ip, meta.user_agent).await {
+        Ok(opened) => {
+            let mut res = see_other(opened.purpose.path(), "/masuk");
+            res.headers_mut().append(SET_COOKIE, challenge_cookie(&state, &opened.token, second_factor::CHALLENGE_MINUTES * 60));
             res
         }
-        Err(e) => {
-            let (status, flash_err): (StatusCode, AppError) = match e {
-                DomainError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, e.into()),
-                DomainError::Invalid(_) => (StatusCode::UNAUTHORIZED, e.into()),
-                other => (StatusCode::INTERNAL_SERVER_ERROR, other.into()),
-            };
-            let errors = match &flash_err {
-                AppError::Invalid(f) => f.clone(),
-                _ => Default::default(),
-            };
-            let error = (!matches!(flash_err, AppError::Invalid(_))).then_some(flash_err);
-            let flash = FormFlash { form: "login".into(), values: vec![("address".into(), form.address.trim().to_string())], errors, error };
-            render_with_flash(&state, parts, flash, status).await
+        Err(e) => refused(&state, parts, "login", vec![("address".into(), form.address.trim().to_string())], e).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SecondStepForm {
+    #[serde(default)]
+    code: String,
+    /// `totp` (default) or `recovery`.
+    #[serde(default)]
+    kind: String,
+}
+
+/// The session is made: its cookie replaces the challenge's.
+fn signed_in_response(state: &WebState, signed: &auth::SignedIn, next: &str) -> Response {
+    let mut res = see_other(next, "/admin");
+    with_session(state, &mut res, signed);
+    res
+}
+
+fn with_session(state: &WebState, res: &mut Response, signed: &auth::SignedIn) {
+    res.headers_mut().append(SET_COOKIE, session_cookie(state, &signed.token, None));
+    res.headers_mut().append(SET_COOKIE, challenge_cookie(state, "", 0));
+    if let Some(l) = &signed.locale {
+        res.headers_mut().append(SET_COOKIE, locale_cookie(state, l));
+    }
+}
+
+fn challenge_of(state: &WebState, parts: &axum::http::request::Parts) -> Option<String> {
+    cookies::read(&parts.headers, CHALLENGE_COOKIE, state.app.config.secure_cookies())
+}
+
+fn gone(e: &DomainError) -> bool {
+    matches!(e, DomainError::Invalid(f) if f.0.iter().any(|x| x.code == "challenge_expired"))
+}
+
+/// Step two: a TOTP code or a recovery code (`POST /masuk/verifikasi`).
+pub async fn second_step(State(state): State<WebState>, req: Request) -> Response {
+    let (parts, form) = match read_form::<SecondStepForm>(req).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let meta = parts.extensions.get::<RequestMeta>().cloned().unwrap_or_default();
+    let Some(token) = challenge_of(&state, &parts) else { return see_other("/masuk?habis=1", "/masuk") };
+    let kind = if form.kind == "recovery" { second_factor::CodeKind::Recovery } else { second_factor::CodeKind::Totp };
+    match second_factor::verify(&state.app, &token, kind, &form.code, meta.ip, meta.user_agent).await {
+        Ok((signed, next)) => signed_in_response(&state, &signed, &next),
+        Err(e) if gone(&e) => see_other("/masuk?habis=1", "/masuk"),
+        Err(e) => refused(&state, parts, "second-step", vec![("kind".into(), form.kind.clone())], e).await,
+    }
+}
+
+/// Enrollment at sign-in: the first TOTP code (`POST /masuk/faktor-baru`).
+/// On success the same page shows the recovery codes, once, with the session
+/// already set.
+pub async fn enroll(State(state): State<WebState>, req: Request) -> Response {
+    let (parts, form) = match read_form::<SecondStepForm>(req).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let meta = parts.extensions.get::<RequestMeta>().cloned().unwrap_or_default();
+    let Some(token) = challenge_of(&state, &parts) else { return see_other("/masuk?habis=1", "/masuk") };
+    match second_factor::enroll_totp(&state.app, &token, &form.code, meta.ip, meta.user_agent).await {
+        Ok((signed, next, codes)) => {
+            let mut values: Vec<(String, String)> = codes.into_iter().map(|c| ("recovery".to_string(), c)).collect();
+            values.push(("next".into(), next));
+            let flash = FormFlash { form: "enrolled".into(), values, errors: Default::default(), error: None };
+            let mut res = render_with_flash(&state, parts, flash, StatusCode::OK).await;
+            with_session(&state, &mut res, &signed);
+            res
         }
+        Err(e) if gone(&e) => see_other("/masuk?habis=1", "/masuk"),
+        Err(e) => refused(&state, parts, "enroll", vec![], e).await,
     }
 }
 

@@ -64,9 +64,32 @@ pub async fn render_with_flash(state: &WebState, mut parts: Parts, flash: FormFl
     res
 }
 
+/// Whether `path` is a path on this site: one `/` followed by anything but
+/// `/` or `\\`, and no control characters anywhere (browsers drop tabs and
+/// newlines from URLs, so `/\t/evil.example` would become `//evil.example`,
+/// another host).
+pub fn is_local_path(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\')) && !path.contains('\\') && !path.chars().any(char::is_control)
+}
+
 /// 303 to a same-site path (anything else goes to `fallback`).
 pub fn see_other(path: &str, fallback: &str) -> Response {
-    let safe = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.contains(['\r', '\n']);
-    let to = if safe { path } else { fallback };
+    let to = if is_local_path(path) { path } else { fallback };
     (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, to.to_string())]).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        for ok in ["/", "/admin", "/admin/permohonan?x=1", "/ganti-sandi#kode"] {
+            assert!(is_local_path(ok), "{ok}");
+        }
+        for bad in ["", "admin", "//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "\t//evil.example", "https://evil.example", "/a\u{7f}b", "/\\/x"] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
+    }
 }

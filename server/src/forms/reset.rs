@@ -28,10 +28,7 @@ pub struct ResetForm {
 }
 
 fn reset_cookie(state: &WebState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = state.app.config.secure_cookies();
-    let name = if secure { format!("__Host-{RESET_COOKIE}") } else { RESET_COOKIE.to_string() };
-    let s = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{s}")).expect("ascii")
+    HeaderValue::from_str(&app::domain::cookies::named(&state.app.config, RESET_COOKIE, value, Some(max_age))).expect("ascii")
 }
 
 async fn fail(state: &WebState, parts: Parts, address: &str, e: DomainError) -> Response {

@@ -15,6 +15,11 @@ pub struct Model {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// How the session began: `totp`, `passkey`, `recovery`.
+    pub factor: Option<String>,
+    /// webauthn-rs state while a passkey is being added (JSON).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub webauthn_state: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
