@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: performance is measured here, never in timed tests.
-#  1. domain rules (argon2, password checks, NIP, phone) — app/benches/domain.rs
+#  1. domain rules (argon2, password checks, NIP, phone) — domain/benches/domain.rs
 #  2. HTTP throughput and latency of the public pages with wrk, against a
 #     release server on loopback with a fresh SQLite file and demo data
 #  3. page weight of the reset page: HTML, CSS, JS and WASM, raw and gzipped
@@ -13,7 +13,7 @@ fi
 cargo leptos build --release
 
 echo "== domain rules"
-cargo bench -q -p app --features ssr --bench domain
+cargo bench -q -p domain --bench domain
 
 echo "== HTTP (wrk, 2 threads, 16 connections, 10 s each)"
 STATE=$(mktemp -d)

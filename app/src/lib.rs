@@ -1,9 +1,9 @@
-//! Surel: the account service for a local government's official e-mail.
+//! Surel's UI: the account service for a local government's official e-mail.
 //!
-//! - [`validation`]: rules shared by server and browser (NIP, phone, password, address).
 //! - [`api`]: server functions, thin: parse, authorize, call the domain, map errors.
 //! - [`pages`] and [`components`]: the UI, server-rendered then hydrated.
-//! - `domain` (feature `ssr`): entities, services and rules; plain Rust.
+//! - The wire types, shared validation and the error type live in the `model`
+//!   crate; entities, services and rules in the `domain` crate (feature `ssr`).
 #![recursion_limit = "512"]
 
 // The build.rs generator pulls ICU's whole data toolchain in as a build dependency
@@ -15,13 +15,9 @@ mod i18n_gen {
 pub use i18n_gen::i18n;
 pub mod api;
 pub mod components;
-pub mod error;
-pub mod model;
 pub mod pages;
 mod shell;
-pub mod validation;
-
 #[cfg(feature = "ssr")]
-pub mod domain;
+pub mod web;
 
 pub use shell::{shell, App};

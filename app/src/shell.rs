@@ -13,7 +13,7 @@ use leptos_router::{
 /// lets the hydration script run.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::domain::web::provide_request_nonce();
+    crate::web::provide_request_nonce();
     view! {
         <!DOCTYPE html>
         <html>

@@ -12,10 +12,7 @@ fn ts_null(name: &'static str) -> ColumnDef {
     timestamp_with_time_zone_null(Alias::new(name))
 }
 fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(Alias::new(table), Alias::new(col))
-        .to(Alias::new(to), Alias::new("id"))
-        .to_owned()
+    ForeignKey::create().from(Alias::new(table), Alias::new(col)).to(Alias::new(to), Alias::new("id")).to_owned()
 }
 fn a(s: &'static str) -> Alias {
     Alias::new(s)
@@ -120,8 +117,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("idx_staff_roles_mailbox").table(a("staff_roles")).col(a("mailbox_id")).to_owned())
-            .await?;
+        m.create_index(Index::create().name("idx_staff_roles_mailbox").table(a("staff_roles")).col(a("mailbox_id")).to_owned()).await?;
 
         m.create_table(
             Table::create()
@@ -148,8 +144,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("idx_requests_state").table(a("requests")).col(a("kind")).col(a("state")).to_owned())
-            .await?;
+        m.create_index(Index::create().name("idx_requests_state").table(a("requests")).col(a("kind")).col(a("state")).to_owned()).await?;
 
         m.create_table(
             Table::create()
@@ -172,10 +167,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create().name("idx_request_events_seq").table(a("request_events")).col(a("request_id")).col(a("seq")).unique().to_owned(),
-        )
-        .await?;
+        m.create_index(Index::create().name("idx_request_events_seq").table(a("request_events")).col(a("request_id")).col(a("seq")).unique().to_owned())
+            .await?;
 
         m.create_table(
             Table::create()
@@ -219,10 +212,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create().name("idx_outbox_due").table(a("outbox")).col(a("status")).col(a("next_attempt_at")).to_owned(),
-        )
-        .await?;
+        m.create_index(Index::create().name("idx_outbox_due").table(a("outbox")).col(a("status")).col(a("next_attempt_at")).to_owned()).await?;
 
         m.create_table(
             Table::create()
@@ -298,24 +288,9 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        m.create_table(
-            Table::create()
-                .table(a("settings"))
-                .col(string(a("key")).primary_key())
-                .col(text(a("value")))
-                .col(ts("updated_at"))
-                .to_owned(),
-        )
-        .await?;
+        m.create_table(Table::create().table(a("settings")).col(string(a("key")).primary_key()).col(text(a("value"))).col(ts("updated_at")).to_owned()).await?;
 
-        m.create_table(
-            Table::create()
-                .table(a("ticket_counters"))
-                .col(integer(a("year")).primary_key())
-                .col(big_integer(a("last")))
-                .to_owned(),
-        )
-        .await?;
+        m.create_table(Table::create().table(a("ticket_counters")).col(integer(a("year")).primary_key()).col(big_integer(a("last"))).to_owned()).await?;
 
         // What Dovecot's SQL passdb/userdb reads (server/deploy/dovecot).
         m.get_connection()
@@ -333,9 +308,23 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.get_connection().execute_unprepared("DROP VIEW IF EXISTS dovecot_users").await?;
         for t in [
-            "ticket_counters", "settings", "rate_limits", "activation_tokens", "sessions", "audit_head", "audit_log", "outbox",
-            "attachments", "request_events", "requests", "staff_roles", "aliases", "mailboxes", "domains",
-            "people", "units",
+            "ticket_counters",
+            "settings",
+            "rate_limits",
+            "activation_tokens",
+            "sessions",
+            "audit_head",
+            "audit_log",
+            "outbox",
+            "attachments",
+            "request_events",
+            "requests",
+            "staff_roles",
+            "aliases",
+            "mailboxes",
+            "domains",
+            "people",
+            "units",
         ] {
             m.drop_table(Table::drop().table(a(t)).to_owned()).await?;
         }

@@ -33,12 +33,7 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(a("created_at")))
                 .col(timestamp_with_time_zone(a("expires_at")))
                 .col(string_null(a("ip")))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(a("reset_attempts"), a("mailbox_id"))
-                        .to(a("mailboxes"), a("id"))
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .foreign_key(ForeignKey::create().from(a("reset_attempts"), a("mailbox_id")).to(a("mailboxes"), a("id")).on_delete(ForeignKeyAction::Cascade))
                 .to_owned(),
         )
         .await?;

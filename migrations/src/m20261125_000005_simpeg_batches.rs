@@ -75,7 +75,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("idx_simpeg_rows_batch").table(a("simpeg_rows")).col(a("batch_id")).col(a("verdict")).col(a("status")).to_owned()).await?;
+        m.create_index(Index::create().name("idx_simpeg_rows_batch").table(a("simpeg_rows")).col(a("batch_id")).col(a("verdict")).col(a("status")).to_owned())
+            .await?;
         // A mailbox is made by one row only, whatever happens.
         m.create_index(Index::create().name("idx_simpeg_rows_mailbox").table(a("simpeg_rows")).col(a("mailbox_id")).unique().to_owned()).await?;
         Ok(())

@@ -1,8 +1,12 @@
 //! The command line. `surel` alone serves.
 use crate::config::{Raw, SETTINGS};
 use anyhow::{Context, Result};
-use app::domain::{audit::{Change, Who}, clock::SystemClock, db, password_policy, seed, staff, AppState};
 use clap::{Parser, Subcommand};
+use domain::{
+    audit::{Change, Who},
+    clock::SystemClock,
+    db, password_policy, seed, staff, AppState,
+};
 use std::{path::PathBuf, process::ExitCode, sync::Arc};
 
 #[derive(Parser)]
@@ -41,9 +45,7 @@ enum Command {
     },
     /// Test a mailbox on the mail server: deliver a message over LMTP and read
     /// it back over IMAP as the master user (the SOP's account test).
-    CheckMailbox {
-        address: String,
-    },
+    CheckMailbox { address: String },
     /// Check a SIMPEG export (XLSX, XLS or CSV) as the import screen does
     /// (SOP 004 steps 1–2), store it as a draft batch, and optionally submit
     /// it (step 3) and process it (step 4) with a progress bar.
@@ -144,7 +146,7 @@ async fn state(cli: &Cli) -> Result<AppState> {
 /// Brings the schema up to date and keys an audit chain written before keyed hashing.
 async fn migrate(st: &AppState) -> Result<()> {
     db::migrate(&st.db).await?;
-    app::domain::audit::ensure_keyed(st).await?;
+    domain::audit::ensure_keyed(st).await?;
     Ok(())
 }
 
@@ -177,9 +179,14 @@ async fn run(cli: Cli) -> Result<()> {
             }
             println!(
                 "Second factor: every demo staff member has the TOTP secret {} (add it to an authenticator app), or run `surel demo-code` for the current code",
-                app::domain::second_factor::DEMO_TOTP_SECRET
+                domain::second_factor::DEMO_TOTP_SECRET
             );
-            println!("Try the password reset at {}/ganti-sandi with yusuf.hakim@{}; the code appears at {}/admin/kotak-keluar", st.config.public_url, seed::DEMO_DOMAIN, st.config.public_url);
+            println!(
+                "Try the password reset at {}/ganti-sandi with yusuf.hakim@{}; the code appears at {}/admin/kotak-keluar",
+                st.config.public_url,
+                seed::DEMO_DOMAIN,
+                st.config.public_url
+            );
             Ok(())
         }
         Some(Command::User { command: UserCommand::Add { address, role, unit, name, phone } }) => {
@@ -201,10 +208,7 @@ async fn run(cli: Cli) -> Result<()> {
             )
             .await
             .map_err(|e| match e {
-                app::domain::DomainError::Invalid(f) => anyhow::anyhow!(
-                    "{}",
-                    f.0.iter().map(|e| format!("{}: {}", e.field, e.code)).collect::<Vec<_>>().join("; ")
-                ),
+                domain::DomainError::Invalid(f) => anyhow::anyhow!("{}", f.0.iter().map(|e| format!("{}: {}", e.field, e.code)).collect::<Vec<_>>().join("; ")),
                 other => other.into(),
             })?;
             change.commit().await?;
@@ -217,20 +221,26 @@ async fn run(cli: Cli) -> Result<()> {
         Some(Command::Audit { command: AuditCommand::Verify }) => {
             let st = state(&cli).await?;
             migrate(&st).await?;
-            let check = app::domain::audit::verify_and_record(&st).await?;
+            let check = domain::audit::verify_and_record(&st).await?;
             match check.broken_at {
                 None => {
                     println!("audit chain intact: {} entries verified", check.rows);
                     Ok(())
                 }
-                Some(0) => anyhow::bail!("audit chain broken: the {} entries link up, but the head does not match the last one (entries removed from the end?)", check.rows),
-                Some(id) => anyhow::bail!("audit chain broken at entry #{id} ({} entries read): it was changed, or an entry before it was removed or inserted", check.rows),
+                Some(0) => anyhow::bail!(
+                    "audit chain broken: the {} entries link up, but the head does not match the last one (entries removed from the end?)",
+                    check.rows
+                ),
+                Some(id) => anyhow::bail!(
+                    "audit chain broken at entry #{id} ({} entries read): it was changed, or an entry before it was removed or inserted",
+                    check.rows
+                ),
             }
         }
         Some(Command::CheckMailbox { address }) => {
             let st = state(&cli).await?;
-            let cfg = st.config.mail_server.as_ref().ok_or_else(|| anyhow::anyhow!("{}", app::domain::mail_check::CheckFailure::not_configured().message()))?;
-            match app::domain::mail_check::test_mailbox(cfg, &address.trim().to_lowercase(), "cli").await {
+            let cfg = st.config.mail_server.as_ref().ok_or_else(|| anyhow::anyhow!("{}", domain::mail_check::CheckFailure::not_configured().message()))?;
+            match domain::mail_check::test_mailbox(cfg, &address.trim().to_lowercase(), "cli").await {
                 Ok(r) => {
                     println!("{address}: delivered and read back in {} ms", r.millis);
                     Ok(())
@@ -242,15 +252,22 @@ async fn run(cli: Cli) -> Result<()> {
             import_simpeg(&cli, file, *dry_run, as_address.as_deref(), *submit || *process, *process, officer.as_deref()).await
         }
         Some(Command::GenerateSimpeg { rows, out, bad, seed }) => {
-            use app::domain::simpeg::generator::{generate, GeneratorConfig};
+            use domain::simpeg::generator::{generate, GeneratorConfig};
             let g = generate(&GeneratorConfig { rows: *rows, bad_fraction: *bad, seed: *seed, ..Default::default() });
-            let bytes = if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) { g.to_csv(b';') } else { g.to_xlsx() }.map_err(|e| anyhow::anyhow!(e))?;
+            let bytes =
+                if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) { g.to_csv(b';') } else { g.to_xlsx() }.map_err(|e| anyhow::anyhow!(e))?;
             std::fs::write(out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
-            println!("{}: {} rows, {} expected eligible, {} bytes", out.display(), rows, g.expected_eligible() + g.count(app::domain::simpeg::generator::Planted::AlreadyHasAccount), bytes.len());
+            println!(
+                "{}: {} rows, {} expected eligible, {} bytes",
+                out.display(),
+                rows,
+                g.expected_eligible() + g.count(domain::simpeg::generator::Planted::AlreadyHasAccount),
+                bytes.len()
+            );
             Ok(())
         }
         Some(Command::DemoCode) => {
-            use app::domain::second_factor::{code_at, step_of, DEMO_TOTP_SECRET, STEP_SECS};
+            use domain::second_factor::{code_at, step_of, DEMO_TOTP_SECRET, STEP_SECS};
             let now = chrono::Utc::now();
             let left = STEP_SECS - now.timestamp().rem_euclid(STEP_SECS);
             println!("{} (valid {left} more seconds; demo TOTP secret {DEMO_TOTP_SECRET})", code_at(DEMO_TOTP_SECRET, step_of(now)));
@@ -289,8 +306,8 @@ async fn serve(state: AppState) -> Result<()> {
 }
 
 /// A signed-in-like actor for a staff address, or the first holder of `role`.
-async fn actor_for(st: &AppState, address: Option<&str>, role: app::model::Role) -> Result<app::domain::auth::Actor> {
-    use app::domain::entities::{mailbox, staff_role};
+async fn actor_for(st: &AppState, address: Option<&str>, role: model::Role) -> Result<domain::auth::Actor> {
+    use domain::entities::{mailbox, staff_role};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let mb = match address {
         Some(a) => mailbox::Entity::find().filter(mailbox::Column::Address.eq(a.trim().to_lowercase())).one(&st.db).await?,
@@ -303,24 +320,32 @@ async fn actor_for(st: &AppState, address: Option<&str>, role: app::model::Role)
         }
     }
     .ok_or_else(|| anyhow::anyhow!("no staff member with role {} (use `surel user add`)", role.code()))?;
-    let grants = app::domain::auth::grants_of(&st.db, mb.id).await?;
+    let grants = domain::auth::grants_of(&st.db, mb.id).await?;
     if !grants.iter().any(|g| g.role == role) {
         anyhow::bail!("{} does not hold role {}", mb.address, role.code());
     }
-    Ok(app::domain::auth::Actor { mailbox_id: mb.id, address: mb.address, name: mb.display_name, grants, session_id: 0, locale: None, ip: None })
+    Ok(domain::auth::Actor { mailbox_id: mb.id, address: mb.address, name: mb.display_name, grants, session_id: 0, locale: None, ip: None })
 }
 
-fn domain_err(e: app::domain::DomainError) -> anyhow::Error {
+fn domain_err(e: domain::DomainError) -> anyhow::Error {
     match e {
-        app::domain::DomainError::Invalid(f) => anyhow::anyhow!("{}", f.0.iter().map(|e| format!("{}: {}", e.field, e.code)).collect::<Vec<_>>().join("; ")),
+        domain::DomainError::Invalid(f) => anyhow::anyhow!("{}", f.0.iter().map(|e| format!("{}: {}", e.field, e.code)).collect::<Vec<_>>().join("; ")),
         other => other.into(),
     }
 }
 
-async fn import_simpeg(cli: &Cli, file: &std::path::Path, dry_run: bool, as_address: Option<&str>, submit: bool, process: bool, officer: Option<&str>) -> Result<()> {
-    use app::domain::simpeg::reader;
-    use app::model::{Role, SimpegUploaded};
+async fn import_simpeg(
+    cli: &Cli,
+    file: &std::path::Path,
+    dry_run: bool,
+    as_address: Option<&str>,
+    submit: bool,
+    process: bool,
+    officer: Option<&str>,
+) -> Result<()> {
+    use domain::simpeg::reader;
     use indicatif::{ProgressBar, ProgressStyle};
+    use model::{Role, SimpegUploaded};
     use std::time::Instant;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let st = state(cli).await?;
@@ -330,7 +355,7 @@ async fn import_simpeg(cli: &Cli, file: &std::path::Path, dry_run: bool, as_addr
         let spinner = ProgressBar::new_spinner().with_message("reading and checking");
         spinner.enable_steady_tick(std::time::Duration::from_millis(100));
         let sheet = reader::read_sheet(&bytes, None).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let s = app::domain::simpeg_batch::dry_run(&st, &sheet).await.map_err(domain_err)?;
+        let s = domain::simpeg_batch::dry_run(&st, &sheet).await.map_err(domain_err)?;
         spinner.finish_and_clear();
         println!(
             "{}: {} rows ({:?}), {} eligible, {} rejected, {} already have an account; checked in {} ms",
@@ -346,32 +371,48 @@ async fn import_simpeg(cli: &Cli, file: &std::path::Path, dry_run: bool, as_addr
     }
     let pengelola = actor_for(&st, as_address, Role::PengelolaSimpeg).await?;
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let batch_id = match app::domain::simpeg_batch::upload(&st, &pengelola, &name, &bytes).await.map_err(domain_err)? {
+    let batch_id = match domain::simpeg_batch::upload(&st, &pengelola, &name, &bytes).await.map_err(domain_err)? {
         SimpegUploaded::Checked { batch_id } => batch_id,
-        SimpegUploaded::NeedsMapping(m) => anyhow::bail!("columns not recognised (missing: {}); map them on the import screen (batch {})", m.missing.join(", "), m.batch_id),
+        SimpegUploaded::NeedsMapping(m) => {
+            anyhow::bail!("columns not recognised (missing: {}); map them on the import screen (batch {})", m.missing.join(", "), m.batch_id)
+        }
     };
-    let v = app::domain::simpeg_batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
-    println!("batch {batch_id}: {} rows, {} eligible, {} rejected, {} already have an account; checked and stored in {} ms", v.total, v.eligible, v.rejected, v.already, started.elapsed().as_millis());
+    let v = domain::simpeg_batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
+    println!(
+        "batch {batch_id}: {} rows, {} eligible, {} rejected, {} already have an account; checked and stored in {} ms",
+        v.total,
+        v.eligible,
+        v.rejected,
+        v.already,
+        started.elapsed().as_millis()
+    );
     if !submit {
         return Ok(());
     }
-    let ticket = app::domain::simpeg_batch::submit(&st, &pengelola, batch_id, false).await.map_err(domain_err)?;
+    let ticket = domain::simpeg_batch::submit(&st, &pengelola, batch_id, false).await.map_err(domain_err)?;
     println!("submitted into {ticket}");
     if !process {
         return Ok(());
     }
     let petugas = actor_for(&st, officer, Role::Petugas).await?;
-    let detail = app::domain::requests_view::detail(&st, &petugas, &ticket).await.map_err(domain_err)?;
+    let detail = domain::requests_view::detail(&st, &petugas, &ticket).await.map_err(domain_err)?;
     if detail.row.state == "proses" {
-        app::domain::simpeg_batch::start_processing(&st, &petugas, &ticket, detail.version).await.map_err(domain_err)?;
+        domain::simpeg_batch::start_processing(&st, &petugas, &ticket, detail.version).await.map_err(domain_err)?;
     }
     let bar = ProgressBar::new(v.eligible as u64);
     bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} accounts, {per_sec}, eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
     let t = Instant::now();
-    let owner = format!("cli:{}", &app::domain::crypto::random_token()[..8]);
-    let done = app::domain::simpeg_batch::work(&st, &owner, None, |n| bar.set_position(n as u64)).await.map_err(domain_err)?;
+    let owner = format!("cli:{}", &domain::crypto::random_token()[..8]);
+    let done = domain::simpeg_batch::work(&st, &owner, None, |n| bar.set_position(n as u64)).await.map_err(domain_err)?;
     bar.finish_and_clear();
-    let after = app::domain::simpeg_batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
-    println!("processed {} rows in {} ms: {} accounts made, {} failed; request {ticket} is now {}", done.rows, t.elapsed().as_millis(), after.processed, after.failed, after.request_state.unwrap_or_default());
+    let after = domain::simpeg_batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
+    println!(
+        "processed {} rows in {} ms: {} accounts made, {} failed; request {ticket} is now {}",
+        done.rows,
+        t.elapsed().as_millis(),
+        after.processed,
+        after.failed,
+        after.request_state.unwrap_or_default()
+    );
     Ok(())
 }

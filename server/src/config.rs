@@ -1,9 +1,14 @@
 //! Configuration: an optional TOML file, then environment variables (which win).
 //! Every bad value gets a message that names the setting and what it expects.
 use anyhow::{anyhow, bail, Context, Result};
-use app::domain::config::{Config, SmsConfig, SmtpConfig, TelegramConfig};
+use domain::config::{Config, SmsConfig, SmtpConfig, TelegramConfig};
 use serde::Deserialize;
-use std::{collections::HashMap, net::SocketAddr, path::{Path, PathBuf}, time::Duration};
+use std::{
+    collections::HashMap,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 /// The settings, by the name used in the file (lower case) and in the
 /// environment (`SUREL_` + upper case; `DATABASE_URL` as is).
@@ -23,7 +28,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("smtp_url", "SMTP server, e.g. smtp://127.0.0.1:25 or smtps://user:pass@host"),
     ("mail_from", "sender of notification e-mails, e.g. Surel <surel@batam.go.id>"),
     ("password_min_len", "minimum password length, 8 to 64 (default 15)"),
-    ("trusted_proxies", "reverse proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated (e.g. 127.0.0.1, 10.0.0.0/24); default none"),
+    (
+        "trusted_proxies",
+        "reverse proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated (e.g. 127.0.0.1, 10.0.0.0/24); default none",
+    ),
     ("trust_proxy", "replaced by trusted_proxies"),
     ("session_idle_minutes", "minutes of inactivity that end a session (default 30)"),
     ("session_max_hours", "hours after which every session ends (default 12)"),
@@ -40,7 +48,11 @@ pub const SETTINGS: &[(&str, &str)] = &[
 ];
 
 fn env_name(key: &str) -> String {
-    if key == "database_url" { "DATABASE_URL".into() } else { format!("SUREL_{}", key.to_uppercase()) }
+    if key == "database_url" {
+        "DATABASE_URL".into()
+    } else {
+        format!("SUREL_{}", key.to_uppercase())
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -101,7 +113,9 @@ impl Raw {
     fn number(&self, key: &str, min: u64, max: u64, default: u64) -> Result<u64> {
         match self.get(key) {
             None => Ok(default),
-            Some(s) => s.trim().parse::<u64>().ok().filter(|n| (min..=max).contains(n)).ok_or_else(|| self.bad(key, &format!("a whole number from {min} to {max}"))),
+            Some(s) => {
+                s.trim().parse::<u64>().ok().filter(|n| (min..=max).contains(n)).ok_or_else(|| self.bad(key, &format!("a whole number from {min} to {max}")))
+            }
         }
     }
 
@@ -110,7 +124,11 @@ impl Raw {
             None => Ok(None),
             Some(s) => {
                 let ok = schemes.iter().any(|p| s.starts_with(&format!("{p}://")) && s.len() > p.len() + 3);
-                if ok { Ok(Some(s.trim_end_matches('/').to_string())) } else { Err(self.bad(key, &format!("a URL starting with {}", schemes.iter().map(|s| format!("{s}://")).collect::<Vec<_>>().join(" or ")))) }
+                if ok {
+                    Ok(Some(s.trim_end_matches('/').to_string()))
+                } else {
+                    Err(self.bad(key, &format!("a URL starting with {}", schemes.iter().map(|s| format!("{s}://")).collect::<Vec<_>>().join(" or "))))
+                }
             }
         }
     }
@@ -119,12 +137,21 @@ impl Raw {
     /// `trust_proxy=true` believed any client's header, so it stops the program.
     fn trusted_proxies(&self) -> Result<Vec<ipnet::IpNet>> {
         if self.get("trust_proxy").is_some() {
-            bail!("{}: trust_proxy was replaced by trusted_proxies (SUREL_TRUSTED_PROXIES): list the proxies' addresses, e.g. 127.0.0.1", self.values["trust_proxy"].1);
+            bail!(
+                "{}: trust_proxy was replaced by trusted_proxies (SUREL_TRUSTED_PROXIES): list the proxies' addresses, e.g. 127.0.0.1",
+                self.values["trust_proxy"].1
+            );
         }
         let Some(list) = self.get("trusted_proxies") else { return Ok(vec![]) };
-        list.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(|s| {
-            s.parse::<ipnet::IpNet>().or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)).map_err(|_| self.bad("trusted_proxies", "addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/24, ::1"))
-        }).collect()
+        list.split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<ipnet::IpNet>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| self.bad("trusted_proxies", "addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/24, ::1"))
+            })
+            .collect()
     }
 
     /// Validates everything and builds the configuration.
@@ -139,7 +166,8 @@ impl Raw {
         };
         let public_url = self.url("public_url", &["http", "https"])?.unwrap_or_else(|| format!("http://{bind}"));
         let data_dir = PathBuf::from(self.get("data_dir").unwrap_or("data"));
-        let site_root = PathBuf::from(self.get("site_root").map(str::to_string).or_else(|| std::env::var("LEPTOS_SITE_ROOT").ok()).unwrap_or_else(|| "target/site".into()));
+        let site_root =
+            PathBuf::from(self.get("site_root").map(str::to_string).or_else(|| std::env::var("LEPTOS_SITE_ROOT").ok()).unwrap_or_else(|| "target/site".into()));
         let secret = match (self.get("secret"), self.get("secret_file")) {
             (Some(s), _) if s.len() >= 32 => s.as_bytes().to_vec(),
             (Some(_), _) => return Err(self.bad("secret", "at least 32 characters")),
@@ -183,7 +211,7 @@ impl Raw {
                         return Err(self.bad(k, "host:port"));
                     }
                 }
-                Some(app::domain::mail_check::MailServerConfig { lmtp: lmtp.into(), imap: imap.into(), master_user: user.into(), master_password: password.into() })
+                Some(domain::mail_check::MailServerConfig { lmtp: lmtp.into(), imap: imap.into(), master_user: user.into(), master_password: password.into() })
             }
             [None, None, None, None] => None,
             given => {
@@ -233,7 +261,7 @@ fn generated_secret(data_dir: &Path) -> Result<Vec<u8>> {
         bail!("{} holds fewer than 32 characters: delete it to generate a new secret (sessions and pending codes end)", path.display());
     }
     std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
-    let secret = app::domain::crypto::random_token();
+    let secret = domain::crypto::random_token();
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

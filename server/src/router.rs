@@ -2,13 +2,13 @@
 //! form posts, static files, and the middleware around them.
 use crate::{forms, middleware};
 use app::{shell, App};
-use app::domain::AppState;
 use axum::{
     extract::{FromRef, Request, State},
     middleware::{from_fn, from_fn_with_state},
     routing::{get, post},
     Router,
 };
+use domain::AppState;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;

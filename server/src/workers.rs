@@ -1,6 +1,6 @@
 //! Background work that every instance runs: housekeeping (and, as flows
 //! arrive, the outbox dispatcher and scheduled jobs).
-use app::domain::{accounts, audit, rate_limit, retention, sessions, AppState};
+use domain::{accounts, audit, rate_limit, retention, sessions, AppState};
 use std::time::Duration;
 
 /// Every ten minutes: deletes expired rate-limit counters, old sessions and
@@ -44,9 +44,9 @@ pub fn spawn_housekeeping(state: AppState) {
 /// never send the same row at once), sends, records the outcome. Wakes when a
 /// message is queued in this process and polls every two seconds otherwise.
 pub fn spawn_outbox(state: AppState) {
-    use app::domain::{delivery, outbox};
+    use domain::{delivery, outbox};
     tokio::spawn(async move {
-        let owner = format!("{}:{}", state.config.instance_id, app::domain::crypto::random_token()[..8].to_string());
+        let owner = format!("{}:{}", state.config.instance_id, domain::crypto::random_token()[..8].to_string());
         loop {
             let now = state.now();
             let rows = match outbox::claim(&state.db, &owner, now, 20).await {
@@ -92,12 +92,14 @@ pub fn spawn_outbox(state: AppState) {
 /// with the server, so a batch cut off by a crash or a restart resumes where
 /// it stopped; the batch lease keeps two instances off the same batch.
 pub fn spawn_simpeg(state: AppState) {
-    use app::domain::simpeg_batch;
+    use domain::simpeg_batch;
     tokio::spawn(async move {
-        let owner = format!("{}:{}", state.config.instance_id, &app::domain::crypto::random_token()[..8]);
+        let owner = format!("{}:{}", state.config.instance_id, &domain::crypto::random_token()[..8]);
         loop {
             match simpeg_batch::work(&state, &owner, None, |_| {}).await {
-                Ok(done) if done.rows > 0 || done.finished_requests > 0 => tracing::info!(rows = done.rows, finished = done.finished_requests, "simpeg batches worked"),
+                Ok(done) if done.rows > 0 || done.finished_requests > 0 => {
+                    tracing::info!(rows = done.rows, finished = done.finished_requests, "simpeg batches worked")
+                }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "simpeg batch job failed; will retry"),
             }

@@ -1,7 +1,7 @@
 //! The activation page's data: whose mailbox a link is for.
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use model::error::AppError;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use server_fn::ServerFn as _;
@@ -19,8 +19,13 @@ pub struct ActivationView {
 #[server(prefix = "/api", endpoint = "activation/info", input = Json)]
 pub async fn activation_info(token: String) -> Result<Option<ActivationView>, AppError> {
     super::ctx::run(ActivationInfo::PATH, |cx| async move {
-        let info = crate::domain::activation::lookup(&cx.state.db, &token, cx.state.now()).await?;
-        Ok(info.map(|i| ActivationView { address: i.mailbox.address, name: i.mailbox.display_name, min_len: cx.state.config.password_min_len, suggestion: crate::validation::password::passphrase(crate::domain::crypto::random_below) }))
+        let info = domain::activation::lookup(&cx.state.db, &token, cx.state.now()).await?;
+        Ok(info.map(|i| ActivationView {
+            address: i.mailbox.address,
+            name: i.mailbox.display_name,
+            min_len: cx.state.config.password_min_len,
+            suggestion: model::validation::password::passphrase(domain::crypto::random_below),
+        }))
     })
     .await
 }

@@ -1,8 +1,8 @@
 //! Who am I, my sessions. (Sign-in and sign-out are plain form posts: see server/src/forms.)
-use crate::error::AppError;
-use crate::model::{Me, SessionRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use model::error::AppError;
+use model::{Me, SessionRow};
 #[cfg(feature = "ssr")]
 use server_fn::ServerFn as _;
 
@@ -16,7 +16,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 pub async fn list_my_sessions() -> Result<Vec<SessionRow>, AppError> {
     super::ctx::run(ListMySessions::PATH, |cx| async move {
         let actor = cx.actor()?;
-        let rows = crate::domain::sessions::list_live(&cx.state, actor.mailbox_id).await?;
+        let rows = domain::sessions::list_live(&cx.state, actor.mailbox_id).await?;
         Ok(rows
             .into_iter()
             .map(|s| SessionRow {
@@ -34,11 +34,11 @@ pub async fn list_my_sessions() -> Result<Vec<SessionRow>, AppError> {
 
 #[server(prefix = "/api", endpoint = "sessions/end", input = Json)]
 pub async fn end_session(id: i32) -> Result<(), AppError> {
-    super::ctx::run(EndSession::PATH, |cx| async move { crate::domain::auth::end_own_session(&cx.state, cx.actor()?, id).await }).await
+    super::ctx::run(EndSession::PATH, |cx| async move { domain::auth::end_own_session(&cx.state, cx.actor()?, id).await }).await
 }
 
 /// Ends every session of the signed-in staff member, this one included.
 #[server(prefix = "/api", endpoint = "sessions/end-all", input = Json)]
 pub async fn sign_out_everywhere() -> Result<u64, AppError> {
-    super::ctx::run(SignOutEverywhere::PATH, |cx| async move { crate::domain::auth::sign_out(&cx.state, cx.actor()?, true).await }).await
+    super::ctx::run(SignOutEverywhere::PATH, |cx| async move { domain::auth::sign_out(&cx.state, cx.actor()?, true).await }).await
 }

@@ -1,7 +1,8 @@
 //! What a server function needs from its request, and how its errors leave.
-use crate::domain::{auth::Actor, web::RequestMeta, AppState, DomainResult};
-use crate::error::AppError;
+use crate::web::RequestMeta;
+use domain::{auth::Actor, AppState, DomainResult};
 use leptos::prelude::*;
+use model::error::AppError;
 use std::future::Future;
 
 /// The request's state, actor and client facts.
@@ -13,8 +14,8 @@ pub struct Cx {
 
 impl Cx {
     /// The signed-in actor; the policy table has already checked the role.
-    pub fn actor(&self) -> Result<&Actor, crate::domain::DomainError> {
-        self.actor.as_ref().ok_or(crate::domain::DomainError::Unauthenticated)
+    pub fn actor(&self) -> Result<&Actor, domain::DomainError> {
+        self.actor.as_ref().ok_or(domain::DomainError::Unauthenticated)
     }
 }
 

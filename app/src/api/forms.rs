@@ -1,10 +1,10 @@
 //! Forms that work without JavaScript post to plain routes. When such a post
 //! fails, the server renders the page again with a [`FormFlash`] in context;
 //! pages read it through [`form_flash_for`] so hydration sees the same data.
-use crate::error::AppError;
-use crate::validation::FieldErrors;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use model::error::AppError;
+use model::validation::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

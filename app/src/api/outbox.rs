@@ -1,19 +1,19 @@
 //! The outbox page: messages, their delivery state, dead letters to retry.
-use crate::error::AppError;
-use crate::model::OutboxPage;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use model::error::AppError;
+use model::OutboxPage;
 #[cfg(feature = "ssr")]
 use server_fn::ServerFn as _;
 
 /// The newest messages; `status` filters ("", "pending", "sent", "dead").
 #[server(prefix = "/api", endpoint = "outbox/list", input = Json)]
 pub async fn list_outbox(status: String) -> Result<OutboxPage, AppError> {
-    super::ctx::run(ListOutbox::PATH, |cx| async move { crate::domain::outbox_view::page(&cx.state, &status).await }).await
+    super::ctx::run(ListOutbox::PATH, |cx| async move { domain::outbox_view::page(&cx.state, &status).await }).await
 }
 
 /// Sends a dead letter again.
 #[server(prefix = "/api", endpoint = "outbox/retry", input = Json)]
 pub async fn retry_outbox(id: i32) -> Result<(), AppError> {
-    super::ctx::run(RetryOutbox::PATH, |cx| async move { crate::domain::outbox_view::retry(&cx.state, cx.actor()?, id).await }).await
+    super::ctx::run(RetryOutbox::PATH, |cx| async move { domain::outbox_view::retry(&cx.state, cx.actor()?, id).await }).await
 }

@@ -2,9 +2,9 @@
 //! against this table before the function runs; a function missing from the
 //! table cannot be called at all (deny by default).
 use super::{activation, apply, audit, auth, forms, home, outbox, reports, requests, reset, second_factor, simpeg, staff};
-use crate::domain::auth::Actor;
-use crate::error::AppError;
-use crate::model::Role;
+use domain::auth::Actor;
+use model::error::AppError;
+use model::Role;
 use server_fn::ServerFn;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,8 +25,8 @@ const REQUESTS: &[Role] = crate::pages::requests::REQUEST_ROLES;
 /// The phone-change desk and its approval (SOP 001 "no" branch).
 const PHONE_CHANGE: &[Role] = &[Role::Petugas, Role::Kasi];
 /// SOP 004: the SIMPEG manager prepares; officers process; the Pejabat Struktural receives.
-const SIMPEG_PREP: &[Role] = crate::domain::simpeg_batch::PREPARERS;
-const SIMPEG_VIEW: &[Role] = crate::domain::simpeg_batch::VIEWERS;
+const SIMPEG_PREP: &[Role] = domain::simpeg_batch::PREPARERS;
+const SIMPEG_VIEW: &[Role] = domain::simpeg_batch::VIEWERS;
 
 /// Every server function and its access rule.
 pub fn table() -> Vec<(&'static str, Access)> {

@@ -1,21 +1,21 @@
 //! Requests and approvals: lists, the request page, and the phone-change
 //! flow (F2). Thin: parse, rely on the policy table, call the domain.
-use crate::error::AppError;
-use crate::model::{RequestDetail, RequestRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use model::error::AppError;
+use model::{RequestDetail, RequestRow};
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use server_fn::ServerFn as _;
 
 #[server(prefix = "/api", endpoint = "requests/list", input = Json)]
 pub async fn list_requests(only_open: bool) -> Result<Vec<RequestRow>, AppError> {
-    super::ctx::run(ListRequests::PATH, |cx| async move { crate::domain::requests_view::list(&cx.state, cx.actor()?, only_open).await }).await
+    super::ctx::run(ListRequests::PATH, |cx| async move { domain::requests_view::list(&cx.state, cx.actor()?, only_open).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "requests/get", input = Json)]
 pub async fn get_request(ticket: String) -> Result<RequestDetail, AppError> {
-    super::ctx::run(GetRequest::PATH, |cx| async move { crate::domain::requests_view::detail(&cx.state, cx.actor()?, ticket.trim()).await }).await
+    super::ctx::run(GetRequest::PATH, |cx| async move { domain::requests_view::detail(&cx.state, cx.actor()?, ticket.trim()).await }).await
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,8 +33,9 @@ pub struct PhoneChangeInput {
 #[server(prefix = "/api", endpoint = "phone-change/start", input = Json)]
 pub async fn start_phone_change(input: PhoneChangeInput) -> Result<String, AppError> {
     super::ctx::run(StartPhoneChange::PATH, |cx| async move {
-        use crate::domain::phone_change::{start, Desk};
-        let desk = Desk { address: input.address, doc_type: input.doc_type, doc_number: input.doc_number, new_phone: input.new_phone, doc_scan: input.doc_scan };
+        use domain::phone_change::{start, Desk};
+        let desk =
+            Desk { address: input.address, doc_type: input.doc_type, doc_number: input.doc_number, new_phone: input.new_phone, doc_scan: input.doc_scan };
         start(&cx.state, cx.actor()?, desk).await
     })
     .await
@@ -53,7 +54,7 @@ pub enum PhoneChangeAction {
 #[server(prefix = "/api", endpoint = "phone-change/step", input = Json)]
 pub async fn phone_change_step(ticket: String, version: i32, step: PhoneChangeAction) -> Result<(), AppError> {
     super::ctx::run(PhoneChangeStep::PATH, |cx| async move {
-        use crate::domain::phone_change as pc;
+        use domain::phone_change as pc;
         let actor = cx.actor()?;
         match step {
             PhoneChangeAction::ConfirmCode { code } => pc::confirm_code(&cx.state, actor, &ticket, version, &code).await.map(|_| ()),
@@ -68,8 +69,8 @@ pub async fn phone_change_step(ticket: String, version: i32, step: PhoneChangeAc
 
 /// SOP 000 step 1: a Kepala OPD submits; returns the ticket number.
 #[server(prefix = "/api", endpoint = "unit-account/submit", input = Json)]
-pub async fn submit_unit_account(input: crate::model::UnitAccountInput) -> Result<String, AppError> {
-    super::ctx::run(SubmitUnitAccount::PATH, |cx| async move { crate::domain::unit_account::submit(&cx.state, cx.actor()?, input).await }).await
+pub async fn submit_unit_account(input: model::UnitAccountInput) -> Result<String, AppError> {
+    super::ctx::run(SubmitUnitAccount::PATH, |cx| async move { domain::unit_account::submit(&cx.state, cx.actor()?, input).await }).await
 }
 
 /// What Kabid PE or a Petugas does on a unit-account request.
@@ -77,7 +78,7 @@ pub async fn submit_unit_account(input: crate::model::UnitAccountInput) -> Resul
 pub enum UnitAccountAction {
     Approve,
     Reject { note: String },
-    InputData { data: crate::model::UnitAccountData },
+    InputData { data: model::UnitAccountData },
     ApproveData,
     ReturnData { note: String },
     RetryTest,
@@ -87,7 +88,7 @@ pub enum UnitAccountAction {
 #[server(prefix = "/api", endpoint = "unit-account/step", input = Json)]
 pub async fn unit_account_step(ticket: String, version: i32, step: UnitAccountAction) -> Result<(), AppError> {
     super::ctx::run(UnitAccountStep::PATH, |cx| async move {
-        use crate::domain::unit_account as ua;
+        use domain::unit_account as ua;
         let (s, a) = (&cx.state, cx.actor()?);
         match step {
             UnitAccountAction::Approve => ua::decide(s, a, &ticket, version, true, None).await,
@@ -104,12 +105,12 @@ pub async fn unit_account_step(ticket: String, version: i32, step: UnitAccountAc
 
 /// Whether a proposed address (local part) is valid and free.
 #[server(prefix = "/api", endpoint = "accounts/check-address", input = Json)]
-pub async fn check_address(local_part: String) -> Result<crate::model::AddressCheck, AppError> {
+pub async fn check_address(local_part: String) -> Result<model::AddressCheck, AppError> {
     super::ctx::run(CheckAddress::PATH, |cx| async move {
-        let domain = crate::domain::accounts::default_domain(&cx.state.db).await?;
+        let domain = domain::accounts::default_domain(&cx.state.db).await?;
         let local = local_part.trim().to_lowercase();
-        let problem = crate::domain::accounts::available(&cx.state.db, &local).await?.err().map(str::to_string);
-        Ok(crate::model::AddressCheck { address: format!("{local}@{}", domain.name), problem })
+        let problem = domain::accounts::available(&cx.state.db, &local).await?.err().map(str::to_string);
+        Ok(model::AddressCheck { address: format!("{local}@{}", domain.name), problem })
     })
     .await
 }

@@ -1,8 +1,8 @@
 //! The ganti-sandi page's data. The steps themselves are plain form posts to
 //! `/ganti-sandi` (server/src/forms/reset.rs), so the page works without JavaScript.
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use model::error::AppError;
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use server_fn::ServerFn as _;
@@ -39,7 +39,7 @@ pub async fn reset_state() -> Result<ResetPage, AppError> {
     super::ctx::run(ResetState::PATH, |cx| async move {
         let token = use_context::<http::request::Parts>().and_then(|p| cookie(&p.headers, RESET_COOKIE, cx.state.config.secure_cookies()));
         let view = match token {
-            Some(t) => crate::domain::reset::view(&cx.state, &t).await?,
+            Some(t) => domain::reset::view(&cx.state, &t).await?,
             None => None,
         };
         let step = match view {
@@ -49,7 +49,7 @@ pub async fn reset_state() -> Result<ResetPage, AppError> {
         Ok(ResetPage {
             step,
             min_len: cx.state.config.password_min_len,
-            suggestion: crate::validation::password::passphrase(crate::domain::crypto::random_below),
+            suggestion: model::validation::password::passphrase(domain::crypto::random_below),
             support: cx.state.config.support_contact.clone(),
         })
     })
@@ -59,5 +59,5 @@ pub async fn reset_state() -> Result<ResetPage, AppError> {
 /// A cookie's value from request headers (`__Host-` prefixed when served over HTTPS).
 #[cfg(feature = "ssr")]
 pub fn cookie(headers: &http::HeaderMap, name: &str, secure: bool) -> Option<String> {
-    crate::domain::cookies::read(headers, name, secure)
+    domain::cookies::read(headers, name, secure)
 }

@@ -1,20 +1,20 @@
 //! Staff and role management (Admin sistem).
-use crate::error::AppError;
-use crate::model::{StaffRow, UnitOption};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use model::error::AppError;
+use model::{StaffRow, UnitOption};
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use server_fn::ServerFn as _;
 
 #[server(prefix = "/api", endpoint = "staff/list", input = Json)]
 pub async fn list_staff() -> Result<Vec<StaffRow>, AppError> {
-    super::ctx::run(ListStaff::PATH, |cx| async move { crate::domain::staff::list(&cx.state).await }).await
+    super::ctx::run(ListStaff::PATH, |cx| async move { domain::staff::list(&cx.state).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "units/list", input = Json)]
 pub async fn list_units() -> Result<Vec<UnitOption>, AppError> {
-    super::ctx::run(ListUnits::PATH, |cx| async move { crate::domain::staff::units(&cx.state).await }).await
+    super::ctx::run(ListUnits::PATH, |cx| async move { domain::staff::units(&cx.state).await }).await
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +37,7 @@ pub struct AddStaffResult {
 #[server(prefix = "/api", endpoint = "staff/add", input = Json)]
 pub async fn add_staff(input: AddStaffInput) -> Result<AddStaffResult, AppError> {
     super::ctx::run(AddStaff::PATH, |cx| async move {
-        use crate::domain::{audit::Change, staff};
+        use domain::{audit::Change, staff};
         let actor = cx.actor()?;
         let mut change = Change::begin(&cx.state, actor.who()).await?;
         let added = staff::add(
@@ -62,5 +62,5 @@ pub async fn add_staff(input: AddStaffInput) -> Result<AddStaffResult, AppError>
 
 #[server(prefix = "/api", endpoint = "staff/revoke", input = Json)]
 pub async fn revoke_role(grant_id: i32) -> Result<(), AppError> {
-    super::ctx::run(RevokeRole::PATH, |cx| async move { crate::domain::staff::revoke(&cx.state, cx.actor()?, grant_id).await }).await
+    super::ctx::run(RevokeRole::PATH, |cx| async move { domain::staff::revoke(&cx.state, cx.actor()?, grant_id).await }).await
 }

@@ -1,9 +1,9 @@
 //! Form pieces: field messages next to their field, a banner for the rest.
 use super::text::{app_error_text, field_error_text};
-use crate::error::AppError;
 use crate::i18n::*;
-use crate::validation::FieldErrors;
 use leptos::prelude::*;
+use model::error::AppError;
+use model::validation::FieldErrors;
 
 /// The messages for one field, linked to the input by `aria-describedby="{field}-error"`.
 #[component]

@@ -2,10 +2,13 @@
 use super::me::{me_from_page, me_resource};
 use super::text::role_name;
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
-use crate::model::{Me, Role};
 use leptos::prelude::*;
-use leptos_router::{components::{Outlet, A}, hooks::use_location};
+use leptos_i18n::I18nContext;
+use leptos_router::{
+    components::{Outlet, A},
+    hooks::use_location,
+};
+use model::{Me, Role};
 
 /// Language switch: a plain form, so it works without JavaScript.
 #[component]
@@ -14,7 +17,11 @@ fn LanguageSwitch() -> impl IntoView {
     let location = use_location();
     let next = move || {
         let q = location.search.get();
-        if q.is_empty() { location.pathname.get() } else { format!("{}?{}", location.pathname.get(), q) }
+        if q.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), q)
+        }
     };
     let other = move || if i18n.get_locale() == Locale::id { "en" } else { "id" };
     let label = move || if i18n.get_locale() == Locale::id { "English" } else { "Bahasa Indonesia" };
@@ -113,10 +120,15 @@ fn staff_frame(me: Option<Me>) -> AnyView {
     // Pages inside read this synchronously (no nested Suspense).
     provide_context(CurrentStaff(me.clone()));
     let items = nav_items().into_iter().filter(|n| me.has_any(n.roles)).collect::<Vec<_>>();
-    let roles = me.roles.iter().map(|g| match &g.unit_name {
-        Some(u) => format!("{} ({u})", role_name(i18n, g.role)),
-        None => role_name(i18n, g.role),
-    }).collect::<Vec<_>>().join(", ");
+    let roles = me
+        .roles
+        .iter()
+        .map(|g| match &g.unit_name {
+            Some(u) => format!("{} ({u})", role_name(i18n, g.role)),
+            None => role_name(i18n, g.role),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     let name = me.name.clone();
     let address = me.address.clone();
     view! {

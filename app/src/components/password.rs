@@ -3,9 +3,9 @@
 //! Without JavaScript it is two plain password fields and the rules in words.
 use super::form::{invalid, typed_before_hydration, FieldMessages};
 use crate::i18n::*;
-use crate::validation::password::{check_basic, check_confirmation, estimate_strength, Personal};
-use crate::validation::{FieldError, FieldErrors};
 use leptos::prelude::*;
+use model::validation::password::{check_basic, check_confirmation, estimate_strength, Personal};
+use model::validation::{FieldError, FieldErrors};
 
 #[component]
 pub fn NewPasswordFields(
@@ -74,7 +74,7 @@ pub fn NewPasswordFields(
     };
     let input_type = move || if show.get() { "text" } else { "password" };
     let suggest = move |_| {
-        let p = crate::validation::password::passphrase(random_below);
+        let p = model::validation::password::passphrase(random_below);
         password.set(p.clone());
         confirm.set(p);
         show.set(true);
@@ -137,7 +137,7 @@ fn random_below(n: u32) -> u32 {
 #[cfg(not(feature = "hydrate"))]
 fn random_below(n: u32) -> u32 {
     #[cfg(feature = "ssr")]
-    return crate::domain::crypto::random_below(n);
+    return domain::crypto::random_below(n);
     #[cfg(not(feature = "ssr"))]
     return n.saturating_sub(1);
 }

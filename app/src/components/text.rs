@@ -1,16 +1,20 @@
 //! Turning error codes from the server into sentences in the user's language.
-use crate::error::AppError;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
-use crate::validation::FieldError;
+use model::error::AppError;
+use model::validation::FieldError;
 
 /// The sentence for one field error.
 pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
     let arg = e.arg.clone().unwrap_or_default();
     macro_rules! t {
-        ($key:ident) => { t_string!(i18n, errors.$key).to_string() };
+        ($key:ident) => {
+            t_string!(i18n, errors.$key).to_string()
+        };
         // Arguments are `{name}` in the translation and filled in here.
-        ($key:ident, $a:ident) => { fill(&t_string!(i18n, errors.$key).to_string(), stringify!($a), &arg) };
+        ($key:ident, $a:ident) => {
+            fill(&t_string!(i18n, errors.$key).to_string(), stringify!($a), &arg)
+        };
     }
     match e.code.as_str() {
         "required" => t!(required),
@@ -158,8 +162,8 @@ pub fn app_error_text(i18n: I18nContext<Locale>, e: &AppError) -> String {
 }
 
 /// The name of a role in the user's language.
-pub fn role_name(i18n: I18nContext<Locale>, role: crate::model::Role) -> String {
-    use crate::model::Role::*;
+pub fn role_name(i18n: I18nContext<Locale>, role: model::Role) -> String {
+    use model::Role::*;
     match role {
         Admin => t_string!(i18n, roles.admin),
         Auditor => t_string!(i18n, roles.auditor),

@@ -4,9 +4,9 @@
 //! Choosing another file replaces the upload; "Hapus berkas" clears it.
 use crate::components::text::field_error_text;
 use crate::i18n::*;
-use crate::model::Uploaded;
-use crate::validation::FieldError;
 use leptos::prelude::*;
+use model::validation::FieldError;
+use model::Uploaded;
 
 // Only the browser moves past `Empty`; the server renders the empty field.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -44,7 +44,7 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
                 return;
             };
             on_change.run(None);
-            if let Err(code) = crate::validation::upload::precheck(file.size() as usize, &file.type_()) {
+            if let Err(code) = model::validation::upload::precheck(file.size() as usize, &file.type_()) {
                 status.set(UploadState::Failed(FieldError::new("file", code)));
                 return;
             }
@@ -103,7 +103,7 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
 
 #[cfg(feature = "hydrate")]
 async fn send(kind: &str, file: &web_sys::File) -> Result<Uploaded, FieldError> {
-    use crate::error::AppError;
+    use model::error::AppError;
     let transport = || FieldError::new("file", "upload_failed");
     let form = web_sys::FormData::new().map_err(|_| transport())?;
     form.append_with_str("kind", kind).map_err(|_| transport())?;

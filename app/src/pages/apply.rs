@@ -4,15 +4,15 @@
 use crate::api::apply::{apply_fix_info, apply_resubmit, apply_send_code, apply_status, apply_status_code, apply_submit, apply_suggest_address, apply_units};
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
 use crate::components::upload::FileField;
-use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::{ApplicantStatus, PersonalAccountFix, PersonalAccountInput, PublicUnit, Uploaded};
 use crate::pages::requests::{action_label, state_label};
 use crate::pages::unit_account::AddressAvailability;
-use crate::validation::FieldErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use model::error::AppError;
+use model::validation::FieldErrors;
+use model::{ApplicantStatus, PersonalAccountFix, PersonalAccountInput, PublicUnit, Uploaded};
 
 #[component]
 pub fn ApplyPage() -> impl IntoView {

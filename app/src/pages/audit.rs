@@ -4,9 +4,9 @@ use super::sessions::short_time;
 use crate::api::audit::{list_audit, PAGE_SIZE};
 use crate::components::layout::RequireRole;
 use crate::i18n::*;
-use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::Role;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {

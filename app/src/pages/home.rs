@@ -2,11 +2,11 @@
 use crate::api::home::my_queues;
 use crate::components::text::role_name;
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
-use crate::model::Role;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use model::Role;
 
 /// What each role will find here, for the empty state.
 fn role_help(i18n: I18nContext<Locale>, role: Role) -> String {

@@ -5,9 +5,9 @@ use crate::api::outbox::{list_outbox, retry_outbox};
 use crate::components::form::ErrorBanner;
 use crate::components::layout::RequireRole;
 use crate::i18n::*;
-use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::Role;
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {

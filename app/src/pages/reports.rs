@@ -6,10 +6,10 @@ use crate::api::reports::{get_dashboard, get_service_levels, save_service_levels
 use crate::components::form::{field_errors_of, ErrorBanner, FieldMessages};
 use crate::components::layout::RequireRole;
 use crate::i18n::*;
-use crate::model::{FlowStats, OfficeDay, Role, ServiceLevelSettings, StepStandard};
 use crate::pages::requests::{kind_label, state_label, REQUEST_ROLES};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::{FlowStats, OfficeDay, Role, ServiceLevelSettings, StepStandard};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -149,7 +149,7 @@ fn ServiceLevelsView() -> impl IntoView {
 }
 
 #[component]
-fn LevelsForm(s: ServiceLevelSettings, save: Action<ServiceLevelSettings, Result<(), crate::error::AppError>>, can_edit: bool) -> impl IntoView {
+fn LevelsForm(s: ServiceLevelSettings, save: Action<ServiceLevelSettings, Result<(), model::error::AppError>>, can_edit: bool) -> impl IntoView {
     let i18n = use_i18n();
     let errors = Signal::derive(move || field_errors_of(&save.value().get().and_then(|r| r.err())));
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
@@ -161,12 +161,10 @@ fn LevelsForm(s: ServiceLevelSettings, save: Action<ServiceLevelSettings, Result
     let days_for_submit = StoredValue::new(days.clone());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let steps = steps_for_submit.with_value(|v| {
-            v.iter().map(|(st, m)| StepStandard { minutes: m.get_untracked().trim().parse().unwrap_or(0), ..st.clone() }).collect()
-        });
-        let days = days_for_submit.with_value(|v| {
-            v.iter().map(|(c, o, cl)| OfficeDay { closed: c.get_untracked(), open: o.get_untracked(), close: cl.get_untracked() }).collect()
-        });
+        let steps = steps_for_submit
+            .with_value(|v| v.iter().map(|(st, m)| StepStandard { minutes: m.get_untracked().trim().parse().unwrap_or(0), ..st.clone() }).collect());
+        let days = days_for_submit
+            .with_value(|v| v.iter().map(|(c, o, cl)| OfficeDay { closed: c.get_untracked(), open: o.get_untracked(), close: cl.get_untracked() }).collect());
         save.dispatch(ServiceLevelSettings { steps, days, holidays: holidays.get_untracked() });
     };
     view! {

@@ -7,16 +7,20 @@ use crate::api::requests::{
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
 use crate::components::layout::RequireRole;
 use crate::components::text::fill;
-use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::{PersonalAccountData, RequestDetail, RequestRow, Role, UnitAccountData};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::{use_navigate, use_params_map}};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map},
+};
+use model::error::AppError;
+use model::{PersonalAccountData, RequestDetail, RequestRow, Role, UnitAccountData};
 
 /// Roles that handle or oversee requests (the server narrows per type).
-pub const REQUEST_ROLES: &[Role] = &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd, Role::PengelolaSimpeg, Role::PejabatStruktural];
+pub const REQUEST_ROLES: &[Role] =
+    &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd, Role::PengelolaSimpeg, Role::PejabatStruktural];
 
 pub fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
     match kind {
@@ -226,7 +230,7 @@ fn PhoneDesk() -> impl IntoView {
     let doc_type = NodeRef::<leptos::html::Select>::new();
     let doc_number = NodeRef::<leptos::html::Input>::new();
     let new_phone = NodeRef::<leptos::html::Input>::new();
-    let scan = RwSignal::new(None::<crate::model::Uploaded>);
+    let scan = RwSignal::new(None::<model::Uploaded>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
@@ -264,7 +268,7 @@ fn PhoneDesk() -> impl IntoView {
                 <FieldMessages field="doc_number" errors=errors/>
             </div>
             <crate::components::upload::FileField kind="identitas" id="pc-doc-scan" label=t_string!(i18n, request.desk_doc_scan).to_string()
-                on_change=Callback::new(move |u: Option<crate::model::Uploaded>| scan.set(u))/>
+                on_change=Callback::new(move |u: Option<model::Uploaded>| scan.set(u))/>
             <FieldMessages field="doc_scan" errors=errors/>
             <div class="field">
                 <label for="pc-phone">{t!(i18n, request.desk_new_phone)}</label>
@@ -329,11 +333,7 @@ fn RequestView() -> impl IntoView {
 }
 
 #[component]
-fn RequestBody(
-    d: RequestDetail,
-    step: StepAction,
-    step_error: Signal<Option<AppError>>,
-) -> impl IntoView {
+fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let step_errors = Signal::derive(move || field_errors_of(&step_error.get()));
     let ticket = d.row.ticket.clone();

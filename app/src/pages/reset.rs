@@ -7,10 +7,10 @@ use crate::api::reset::{reset_state, ResetPage, ResetStep};
 use crate::components::form::{invalid, ErrorBanner, FieldMessages};
 use crate::components::password::NewPasswordFields;
 use crate::i18n::*;
-use crate::validation::{FieldError, FieldErrors};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use model::validation::{FieldError, FieldErrors};
 
 #[component]
 pub fn ResetPassword() -> impl IntoView {
@@ -59,7 +59,7 @@ pub fn ResetPassword() -> impl IntoView {
 }
 
 #[component]
-fn StartStep(errors: Signal<FieldErrors>, error: Signal<Option<crate::error::AppError>>, address: String) -> impl IntoView {
+fn StartStep(errors: Signal<FieldErrors>, error: Signal<Option<model::error::AppError>>, address: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="lead">{t!(i18n, reset.start_lead)}</p>
@@ -89,7 +89,7 @@ fn code_problem(code: &str) -> Option<FieldError> {
 fn CodeStep(
     page: ResetPage,
     errors: Signal<FieldErrors>,
-    error: Signal<Option<crate::error::AppError>>,
+    error: Signal<Option<model::error::AppError>>,
     address: String,
     resend_in_secs: i64,
     code_valid_secs: i64,

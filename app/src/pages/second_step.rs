@@ -5,15 +5,15 @@ use crate::api::forms::use_form_flash;
 use crate::api::second_factor::{passkey_begin, passkey_finish, second_step_info};
 use crate::components::form::{invalid, ErrorBanner, FieldMessages};
 use crate::components::passkey::{self, WithPasskeys};
-use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::TotpSetup;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::error::AppError;
+use model::TotpSetup;
 
 /// What a TOTP code field looks like everywhere.
 #[component]
-pub fn TotpField(#[prop(into)] id: String, #[prop(into)] errors: Signal<crate::validation::FieldErrors>) -> impl IntoView {
+pub fn TotpField(#[prop(into)] id: String, #[prop(into)] errors: Signal<model::validation::FieldErrors>) -> impl IntoView {
     let i18n = use_i18n();
     let error_id = format!("{id}-error");
     view! {

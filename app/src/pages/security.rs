@@ -2,13 +2,15 @@
 //! use, add a passkey, replace the TOTP app, new recovery codes, and the way
 //! to sign out everywhere.
 use super::second_step::{RecoveryCodes, TotpSetupView};
-use crate::api::second_factor::{factor_remove, get_security, passkey_add_begin, passkey_add_finish, recovery_regenerate, totp_replace_begin, totp_replace_confirm};
+use crate::api::second_factor::{
+    factor_remove, get_security, passkey_add_begin, passkey_add_finish, recovery_regenerate, totp_replace_begin, totp_replace_confirm,
+};
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
 use crate::components::passkey::{self, WithPasskeys};
-use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::error::AppError;
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
@@ -30,7 +32,12 @@ pub fn SecurityPage() -> impl IntoView {
         |_| get_security(),
     );
     let error = Signal::derive(move || {
-        remove.value().get().and_then(|r| r.err()).or_else(|| add_passkey.value().get().and_then(|r| r.err())).or_else(|| regenerate.value().get().and_then(|r| r.err()))
+        remove
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| add_passkey.value().get().and_then(|r| r.err()))
+            .or_else(|| regenerate.value().get().and_then(|r| r.err()))
     });
     let confirm_errors = Signal::derive(move || field_errors_of(&replace_confirm.value().get().and_then(|r| r.err())));
     let replaced = Signal::derive(move || matches!(replace_confirm.value().get(), Some(Ok(()))));

@@ -1,10 +1,10 @@
 //! The staff member's own sessions: see them, end one, end all.
 use crate::api::auth::{end_session, list_my_sessions, sign_out_everywhere};
 use crate::components::form::ErrorBanner;
-use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::error::AppError;
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
@@ -12,9 +12,7 @@ pub fn SessionsPage() -> impl IntoView {
     let end_one = Action::new(|id: &i32| end_session(*id));
     let end_all = Action::new(|_: &()| sign_out_everywhere());
     let sessions = Resource::new(move || end_one.version().get(), |_| list_my_sessions());
-    let error = Signal::derive(move || {
-        end_one.value().get().and_then(|r| r.err()).or_else(|| end_all.value().get().and_then(|r| r.err()))
-    });
+    let error = Signal::derive(move || end_one.value().get().and_then(|r| r.err()).or_else(|| end_all.value().get().and_then(|r| r.err())));
     Effect::new(move |_| {
         if let Some(Ok(_)) = end_all.value().get() {
             // This session ended too: back to the sign-in page.
@@ -93,7 +91,11 @@ pub fn device_name(ua: &str) -> String {
     match (browser, system) {
         ("", "") => {
             let short: String = ua.chars().take(40).collect();
-            if short.trim().is_empty() { "-".into() } else { short }
+            if short.trim().is_empty() {
+                "-".into()
+            } else {
+                short
+            }
         }
         ("", s) => s.to_string(),
         (b, "") => b.to_string(),
@@ -112,9 +114,20 @@ mod tests {
 
     #[test]
     fn devices_are_named_as_people_say_them() {
-        assert_eq!(device_name("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"), "Chrome · Android");
-        assert_eq!(device_name("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"), "Safari · iOS");
-        assert_eq!(device_name("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0"), "Edge · Windows");
+        assert_eq!(
+            device_name("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"),
+            "Chrome · Android"
+        );
+        assert_eq!(
+            device_name(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+            ),
+            "Safari · iOS"
+        );
+        assert_eq!(
+            device_name("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0"),
+            "Edge · Windows"
+        );
         assert_eq!(device_name("Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"), "Firefox · Linux");
         assert_eq!(device_name("curl/8.5.0"), "curl/8.5.0");
         assert_eq!(device_name(""), "-");

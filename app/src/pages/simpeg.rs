@@ -3,19 +3,19 @@
 //! verdict filter and pages, per-row address edits, submit; and the panel
 //! on the collective request's page (progress while the job runs, the
 //! NIP → address file, the next step's button).
-use crate::api::simpeg::{simpeg_get_mapping, simpeg_list, simpeg_progress, simpeg_set_mapping, simpeg_submit, simpeg_edit_address, simpeg_view};
+use crate::api::simpeg::{simpeg_edit_address, simpeg_get_mapping, simpeg_list, simpeg_progress, simpeg_set_mapping, simpeg_submit, simpeg_view};
 use crate::components::form::ErrorBanner;
 use crate::components::layout::RequireRole;
 use crate::components::text::{field_error_text, fill};
-#[cfg(feature = "hydrate")]
-use crate::error::AppError;
-use crate::validation::FieldError;
 use crate::i18n::*;
-use crate::model::{Role, SimpegMapping, SimpegRowView};
-#[cfg(feature = "hydrate")]
-use crate::model::SimpegUploaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
+#[cfg(feature = "hydrate")]
+use model::error::AppError;
+use model::validation::FieldError;
+#[cfg(feature = "hydrate")]
+use model::SimpegUploaded;
+use model::{Role, SimpegMapping, SimpegRowView};
 
 const PREPARERS: &[Role] = &[Role::PengelolaSimpeg];
 
@@ -63,11 +63,11 @@ fn SimpegImport() -> impl IntoView {
             upload_error.set(None);
             leptos::task::spawn_local(async move {
                 match send_file(file).await {
-                    Ok(crate::model::SimpegUploaded::Checked { batch_id }) => {
+                    Ok(model::SimpegUploaded::Checked { batch_id }) => {
                         mapping.set(None);
                         batch.set(Some(batch_id));
                     }
-                    Ok(crate::model::SimpegUploaded::NeedsMapping(m)) => {
+                    Ok(model::SimpegUploaded::NeedsMapping(m)) => {
                         batch.set(None);
                         mapping.set(Some(m));
                     }
@@ -118,7 +118,8 @@ fn SimpegImport() -> impl IntoView {
 fn MappingForm(m: SimpegMapping, batch: RwSignal<Option<i32>>, mapping: RwSignal<Option<SimpegMapping>>) -> impl IntoView {
     let i18n = use_i18n();
     let id = m.batch_id;
-    let columns: Vec<(String, RwSignal<String>, bool)> = m.fields.iter().map(|(f, c, req)| (f.clone(), RwSignal::new(c.map(|c| c.to_string()).unwrap_or_default()), *req)).collect();
+    let columns: Vec<(String, RwSignal<String>, bool)> =
+        m.fields.iter().map(|(f, c, req)| (f.clone(), RwSignal::new(c.map(|c| c.to_string()).unwrap_or_default()), *req)).collect();
     let headers = m.headers.clone();
     let cols = columns.clone();
     let apply = Action::new(move |_: &()| {
@@ -326,7 +327,14 @@ pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
             };
             ask();
             let busy = move || progress.try_get_untracked().flatten().is_none_or(|p| p.state == "proses" || p.state == "memproses");
-            if let Ok(handle) = set_interval_with_handle(move || if busy() { ask() }, std::time::Duration::from_secs(1)) {
+            if let Ok(handle) = set_interval_with_handle(
+                move || {
+                    if busy() {
+                        ask()
+                    }
+                },
+                std::time::Duration::from_secs(1),
+            ) {
                 on_cleanup(move || handle.clear());
             }
         });

@@ -1,14 +1,14 @@
 //! Staff and roles (Admin sistem): who has which role, add and remove grants.
 use crate::api::second_factor::reset_staff_factor;
 use crate::api::staff::{add_staff, list_staff, list_units, revoke_role, AddStaffInput};
-use crate::components::layout::use_staff;
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
+use crate::components::layout::use_staff;
 use crate::components::layout::RequireRole;
 use crate::components::text::role_name;
 use crate::i18n::*;
-use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use model::Role;
 
 #[component]
 pub fn StaffPage() -> impl IntoView {

@@ -5,11 +5,11 @@ use crate::components::layout::RequireRole;
 use crate::components::text::field_error_text;
 use crate::components::upload::FileField;
 use crate::i18n::*;
-use crate::model::{AddressCheck, Role, UnitAccountInput, Uploaded};
-use crate::validation::FieldError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
+use model::validation::FieldError;
+use model::{AddressCheck, Role, UnitAccountInput, Uploaded};
 
 #[component]
 pub fn UnitAccountNewPage() -> impl IntoView {

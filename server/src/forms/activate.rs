@@ -2,12 +2,13 @@
 use super::{read_form, render_with_flash, see_other};
 use crate::router::WebState;
 use app::api::forms::FormFlash;
-use app::domain::{activation, web::RequestMeta, DomainError};
+use app::web::RequestMeta;
 use axum::{
     extract::{Path, Request, State},
     http::StatusCode,
     response::Response,
 };
+use domain::{activation, DomainError};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

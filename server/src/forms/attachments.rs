@@ -4,12 +4,18 @@
 //! its request.
 use super::{upload_body_error, upload_error};
 use crate::router::WebState;
-use app::domain::{attachments, auth::Actor, rate_limit::{self, Limit}, web::RequestMeta, DomainError};
+use app::web::RequestMeta;
 use axum::{
     extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Extension, Json,
+};
+use domain::{
+    attachments,
+    auth::Actor,
+    rate_limit::{self, Limit},
+    DomainError,
 };
 
 /// Public uploads (F4 applicants are not signed in) per client address; a
@@ -76,7 +82,8 @@ pub async fn upload(
 /// real name. (The stored name has no control characters or quotes.)
 fn disposition(name: &str) -> HeaderValue {
     let ascii: String = name.chars().map(|c| if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' { c } else { '_' }).collect();
-    let encoded: String = name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let encoded: String =
+        name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
     HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")).unwrap_or(HeaderValue::from_static("attachment"))
 }
 

@@ -4,13 +4,14 @@ use super::{is_local_path, read_form, render_with_flash, see_other};
 use crate::router::WebState;
 use app::api::forms::FormFlash;
 use app::api::second_factor::CHALLENGE_COOKIE;
-use app::domain::{auth, auth::Actor, cookies, second_factor, web::RequestMeta, DomainError};
-use app::error::AppError;
+use app::web::RequestMeta;
 use axum::{
     extract::{Request, State},
     http::{header::SET_COOKIE, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
+use domain::{auth, auth::Actor, cookies, second_factor, DomainError};
+use model::error::AppError;
 use serde::Deserialize;
 
 fn header(v: String) -> HeaderValue {

@@ -21,8 +21,8 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
 /// An upload endpoint's error, as the JSON `AppError` the browser reads.
-pub fn upload_error(e: app::domain::DomainError) -> Response {
-    let e = app::error::AppError::from(e);
+pub fn upload_error(e: domain::DomainError) -> Response {
+    let e = model::error::AppError::from(e);
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
     (status, axum::Json(e)).into_response()
 }
@@ -32,7 +32,7 @@ pub fn upload_error(e: app::domain::DomainError) -> Response {
 /// another request: say so, or the client may reuse it and fail.
 pub fn upload_body_error(status: StatusCode) -> Response {
     let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "file_too_large" } else { "upload_failed" };
-    let mut res = upload_error(app::domain::DomainError::field("file", code));
+    let mut res = upload_error(domain::DomainError::field("file", code));
     res.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
     res
 }
@@ -88,7 +88,18 @@ mod tests {
         for ok in ["/", "/admin", "/admin/permohonan?x=1", "/ganti-sandi#kode"] {
             assert!(is_local_path(ok), "{ok}");
         }
-        for bad in ["", "admin", "//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "\t//evil.example", "https://evil.example", "/a\u{7f}b", "/\\/x"] {
+        for bad in [
+            "",
+            "admin",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\t//evil.example",
+            "https://evil.example",
+            "/a\u{7f}b",
+            "/\\/x",
+        ] {
             assert!(!is_local_path(bad), "{bad:?}");
         }
     }

@@ -1,13 +1,13 @@
 //! `GET /laporan/rekap?sop=002&bulan=2026-11&format=xlsx|csv`: the monthly
 //! recap of one SOP, for staff who handle or oversee that request type.
 use crate::router::WebState;
-use app::domain::{auth::Actor, reports, DomainError};
 use axum::{
     extract::{Query, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Extension,
 };
+use domain::{auth::Actor, reports, DomainError};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

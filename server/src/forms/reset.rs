@@ -4,13 +4,14 @@ use super::{read_form, render_with_flash, see_other};
 use crate::router::WebState;
 use app::api::forms::FormFlash;
 use app::api::reset::{cookie, RESET_COOKIE};
-use app::domain::{reset, web::RequestMeta, DomainError};
-use app::error::AppError;
+use app::web::RequestMeta;
 use axum::{
     extract::{Request, State},
     http::{header::SET_COOKIE, request::Parts, HeaderValue, StatusCode},
     response::Response,
 };
+use domain::{reset, DomainError};
+use model::error::AppError;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -28,7 +29,7 @@ pub struct ResetForm {
 }
 
 fn reset_cookie(state: &WebState, value: &str, max_age: i64) -> HeaderValue {
-    HeaderValue::from_str(&app::domain::cookies::named(&state.app.config, RESET_COOKIE, value, Some(max_age))).expect("ascii")
+    HeaderValue::from_str(&domain::cookies::named(&state.app.config, RESET_COOKIE, value, Some(max_age))).expect("ascii")
 }
 
 async fn fail(state: &WebState, parts: Parts, address: &str, e: DomainError) -> Response {

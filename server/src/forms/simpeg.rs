@@ -6,13 +6,13 @@
 //! - `GET /simpeg/ekspor/{ticket}`: NIP → official address for SIMPEG (XLSX).
 use super::{upload_body_error, upload_error};
 use crate::router::WebState;
-use app::domain::{auth::Actor, simpeg::reader::MAX_FILE_BYTES, simpeg_batch, DomainError};
 use axum::{
     extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Extension, Json,
 };
+use domain::{auth::Actor, simpeg::reader::MAX_FILE_BYTES, simpeg_batch, DomainError};
 
 /// A file of exactly 16 MB passes (plus multipart framing); more is cut off.
 pub fn body_limit() -> DefaultBodyLimit {

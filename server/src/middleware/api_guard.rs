@@ -4,14 +4,23 @@
 //! a cross-site form can send (`text/plain`, urlencoded, multipart) closes
 //! that door too. (Each server function checks the table again itself.)
 use app::api::policy;
-use app::domain::auth::Actor;
-use axum::{extract::Request, http::{header, HeaderValue, StatusCode}, middleware::Next, response::{IntoResponse, Response}};
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use domain::auth::Actor;
 
 pub async fn layer(req: Request, next: Next) -> Response {
     if !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let json = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.trim_start().to_ascii_lowercase().starts_with("application/json"));
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.trim_start().to_ascii_lowercase().starts_with("application/json"));
     if !json {
         return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "server functions take application/json").into_response();
     }

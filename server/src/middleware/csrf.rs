@@ -4,7 +4,12 @@
 //! cross-site HTML form cannot send: a JSON body or the `X-Surel-Client`
 //! header (scripts and command-line clients). Session cookies are also
 //! `SameSite=Lax`.
-use axum::{extract::Request, http::{Method, StatusCode}, middleware::Next, response::{IntoResponse, Response}};
+use axum::{
+    extract::Request,
+    http::{Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
 
 /// The header a non-browser client sends to say it is not a form.
 pub const CLIENT_HEADER: &str = "x-surel-client";
@@ -39,7 +44,13 @@ pub fn allowed(method: &Method, r: &Origin, public_url: &str) -> bool {
 pub async fn layer(public_url: String, req: Request, next: Next) -> Response {
     let h = req.headers();
     let get = |name: &str| h.get(name).and_then(|v| v.to_str().ok());
-    let origin = Origin { sec_fetch_site: get("sec-fetch-site"), origin: get("origin"), host: get("host"), content_type: get("content-type"), client_header: h.contains_key(CLIENT_HEADER) };
+    let origin = Origin {
+        sec_fetch_site: get("sec-fetch-site"),
+        origin: get("origin"),
+        host: get("host"),
+        content_type: get("content-type"),
+        client_header: h.contains_key(CLIENT_HEADER),
+    };
     if !allowed(req.method(), &origin, &public_url) {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
         return (StatusCode::FORBIDDEN, "Permintaan lintas situs ditolak (cross-site request refused).").into_response();

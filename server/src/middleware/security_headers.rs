@@ -1,6 +1,6 @@
 //! Security headers on every response, with a fresh CSP nonce per request
 //! for the hydration script.
-use app::domain::web::CspNonce;
+use app::web::CspNonce;
 use axum::{extract::Request, http::HeaderValue, middleware::Next, response::Response};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;

@@ -1,12 +1,13 @@
 //! Attaches the caller to every request: client address, user agent and the
 //! signed-in staff member (if the session cookie names a live session).
-use app::domain::{auth, web::RequestMeta, AppState};
+use app::web::RequestMeta;
 use axum::{
     extract::{ConnectInfo, Request, State},
     middleware::Next,
     response::Response,
 };
 use axum_extra::extract::cookie::CookieJar;
+use domain::{auth, AppState};
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
 
@@ -17,7 +18,8 @@ use std::net::{IpAddr, SocketAddr};
 /// not a trusted proxy is the client, whatever it sends.
 pub fn client_ip(req: &Request, trusted: &[IpNet]) -> Option<String> {
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip())?;
-    let hops: Vec<String> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(|s| s.trim().to_string()).collect();
+    let hops: Vec<String> =
+        req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(|s| s.trim().to_string()).collect();
     Some(client_from(peer, &hops, trusted).to_string())
 }
 

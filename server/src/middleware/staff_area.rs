@@ -3,13 +3,13 @@
 //! rendered. (The client-side redirect in the admin layout stays for sessions
 //! that expire while a page is open.)
 use app::components::layout::urlencode;
-use app::domain::auth::Actor;
 use axum::{
     extract::Request,
     http::Method,
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
+use domain::auth::Actor;
 
 fn is_staff_page(path: &str) -> bool {
     path == "/admin" || path.starts_with("/admin/")

@@ -2,10 +2,10 @@
 //! the server functions' JSON shape, downloads only for those who may see the
 //! file, and the per-address limit for public uploads — on SQLite and PostgreSQL.
 
-use app::error::AppError;
-use app::model::Uploaded;
-use reqwest::{Client, Response, StatusCode};
 use crate::support::TestServer;
+use model::error::AppError;
+use model::Uploaded;
+use reqwest::{Client, Response, StatusCode};
 
 const KEPALA: &str = "siti.rahma@batam.go.id";
 const PETUGAS: &str = "budi.santoso@batam.go.id";
@@ -17,7 +17,9 @@ const MB5: usize = 5 * 1024 * 1024;
 async fn upload_as(s: &TestServer, c: &Client, ip: Option<&str>, kind: &str, filename: &str, bytes: &[u8]) -> Response {
     let boundary = "----surel-test-7d1f3a";
     let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n").into_bytes();
-    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes(),
+    );
     body.extend(bytes);
     body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
     let mut req = c.post(format!("{}/lampiran", s.url)).header("content-type", format!("multipart/form-data; boundary={boundary}")).body(body);

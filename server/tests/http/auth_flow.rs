@@ -1,10 +1,10 @@
 //! Staff sign-in, sessions, throttling, CSRF, security headers, activation
 //! links and the audit chain, over HTTP against the real binary.
 
+use crate::support::{Db, TestServer, DEMO_PASSWORD, STAFF};
 use reqwest::{header, StatusCode};
 use serde_json::json;
 use std::process::Command;
-use crate::support::{Db, TestServer, DEMO_PASSWORD, STAFF};
 
 fn strip_nonces(html: &str) -> String {
     let mut out = String::new();
@@ -49,7 +49,8 @@ async fn sign_in_sets_a_safe_cookie_and_failures_reveal_nothing() {
     let known = s.client().post(format!("{}/masuk", s.url)).form(&[("address", STAFF[1].1), ("password", "salah-salah-salah")]).send().await.unwrap();
     let known_status = known.status();
     let known_body = strip_nonces(&known.text().await.unwrap()).replace(STAFF[1].1, "X");
-    let unknown = s.client().post(format!("{}/masuk", s.url)).form(&[("address", "tidak.ada@batam.go.id"), ("password", "salah-salah-salah")]).send().await.unwrap();
+    let unknown =
+        s.client().post(format!("{}/masuk", s.url)).form(&[("address", "tidak.ada@batam.go.id"), ("password", "salah-salah-salah")]).send().await.unwrap();
     let unknown_status = unknown.status();
     let unknown_body = strip_nonces(&unknown.text().await.unwrap()).replace("tidak.ada@batam.go.id", "X");
     assert_eq!(known_status, StatusCode::UNAUTHORIZED);
@@ -65,21 +66,32 @@ async fn sign_in_sets_a_safe_cookie_and_failures_reveal_nothing() {
 async fn repeated_failures_are_throttled_per_account_across_instances() {
     let s = TestServer::start(Db::Sqlite).await;
     // a second instance on the same database shares the counters
-    let second = TestServer::start_with(crate::support::Options {
-        seed: false,
-        extra_env: vec![("DATABASE_URL".into(), s.database_url.clone())],
-        ..Default::default()
-    })
-    .await;
+    let second =
+        TestServer::start_with(crate::support::Options { seed: false, extra_env: vec![("DATABASE_URL".into(), s.database_url.clone())], ..Default::default() })
+            .await;
     let target = STAFF[2].1;
     for i in 0..5 {
         let inst = if i % 2 == 0 { &s } else { &second };
-        let r = inst.client().post(format!("{}/masuk", inst.url)).header("x-forwarded-for", format!("10.0.0.{i}")).form(&[("address", target), ("password", "bukan-sandinya")]).send().await.unwrap();
+        let r = inst
+            .client()
+            .post(format!("{}/masuk", inst.url))
+            .header("x-forwarded-for", format!("10.0.0.{i}"))
+            .form(&[("address", target), ("password", "bukan-sandinya")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
     }
     // now even the right password is held back, on either instance, with a clear message
     for inst in [&s, &second] {
-        let r = inst.client().post(format!("{}/masuk", inst.url)).header("x-forwarded-for", "10.0.0.99").form(&[("address", target), ("password", DEMO_PASSWORD)]).send().await.unwrap();
+        let r = inst
+            .client()
+            .post(format!("{}/masuk", inst.url))
+            .header("x-forwarded-for", "10.0.0.99")
+            .form(&[("address", target), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(r.text().await.unwrap().contains("Terlalu banyak percobaan"));
     }
@@ -92,17 +104,44 @@ async fn repeated_failures_are_throttled_per_account_across_instances() {
 async fn cross_site_posts_are_refused_and_headers_are_set() {
     let s = TestServer::start(Db::Sqlite).await;
     let c = s.client();
-    let r = c.post(format!("{}/masuk", s.url)).header("origin", "http://evil.example").form(&[("address", STAFF[0].1), ("password", DEMO_PASSWORD)]).send().await.unwrap();
+    let r = c
+        .post(format!("{}/masuk", s.url))
+        .header("origin", "http://evil.example")
+        .form(&[("address", STAFF[0].1), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = c.post(format!("{}/masuk", s.url)).header("sec-fetch-site", "cross-site").form(&[("address", STAFF[0].1), ("password", DEMO_PASSWORD)]).send().await.unwrap();
+    let r = c
+        .post(format!("{}/masuk", s.url))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("address", STAFF[0].1), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let admin = s.signed_in(STAFF[0].1).await;
-    let r = admin.post(format!("{}/api/sessions/end-all", s.url)).header("sec-fetch-site", "cross-site").header("content-type", "application/json").body("{}").send().await.unwrap();
+    let r = admin
+        .post(format!("{}/api/sessions/end-all", s.url))
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let (status, _) = s.call(&admin, "/api/staff/list", json!({})).await;
     assert_eq!(status, StatusCode::OK, "the refused request ended nothing");
     // same-origin posts pass
-    let r = admin.post(format!("{}/api/staff/list", s.url)).header("origin", &s.url).header("sec-fetch-site", "same-origin").header("content-type", "application/json").body("{}").send().await.unwrap();
+    let r = admin
+        .post(format!("{}/api/staff/list", s.url))
+        .header("origin", &s.url)
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 
     let page = s.client().get(format!("{}/masuk", s.url)).send().await.unwrap();
@@ -153,7 +192,20 @@ async fn sign_out_and_sign_out_everywhere_end_sessions() {
 async fn cli_adds_staff_who_activate_by_link_once() {
     let s = TestServer::start(Db::Sqlite).await;
     let out = Command::new(crate::support::surel_bin())
-        .args(["user", "add", "--address", "Lina.Marlina@batam.go.id", "--role", "kepala_opd", "--unit", "DINKES", "--name", "Lina Marlina", "--phone", "0812-7000-0100"])
+        .args([
+            "user",
+            "add",
+            "--address",
+            "Lina.Marlina@batam.go.id",
+            "--role",
+            "kepala_opd",
+            "--unit",
+            "DINKES",
+            "--name",
+            "Lina Marlina",
+            "--phone",
+            "0812-7000-0100",
+        ])
         .env("DATABASE_URL", &s.database_url)
         .env("SUREL_PUBLIC_URL", &s.url)
         .env("SUREL_SECRET", crate::support::SECRET)
@@ -178,7 +230,13 @@ async fn cli_adds_staff_who_activate_by_link_once() {
     let again = c.get(&link).send().await.unwrap().text().await.unwrap();
     assert!(again.contains("tidak berlaku lagi"));
     // and the new staff member signs in with the new password, then must add a second factor
-    let r = s.client().post(format!("{}/masuk", s.url)).form(&[("address", "lina.marlina@batam.go.id"), ("password", "rotan-Pelangi-teluk-9-damai")]).send().await.unwrap();
+    let r = s
+        .client()
+        .post(format!("{}/masuk", s.url))
+        .form(&[("address", "lina.marlina@batam.go.id"), ("password", "rotan-Pelangi-teluk-9-damai")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()[header::LOCATION], "/masuk/faktor-baru");
     // the activation SMS went to the normalised number
@@ -191,7 +249,9 @@ async fn every_change_is_in_an_intact_audit_chain() {
     let s = TestServer::start(Db::Sqlite).await;
     let auditor = s.signed_in(STAFF[1].1).await;
     let admin = s.signed_in(STAFF[0].1).await;
-    let (status, text) = s.call(&admin, "/api/staff/add", json!({ "input": { "address": "budi.santoso@batam.go.id", "name": "", "phone": "", "role": "kasi", "unit": "" } })).await;
+    let (status, text) = s
+        .call(&admin, "/api/staff/add", json!({ "input": { "address": "budi.santoso@batam.go.id", "name": "", "phone": "", "role": "kasi", "unit": "" } }))
+        .await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let (status, page) = s.call(&auditor, "/api/audit/list", json!({ "page": 0, "query": "" })).await;
     assert_eq!(status, StatusCode::OK);
@@ -201,7 +261,8 @@ async fn every_change_is_in_an_intact_audit_chain() {
     assert!(actions.contains(&"staff.role_granted") && actions.contains(&"auth.sign_in") && actions.contains(&"demo.seeded"), "{actions:?}");
     // tampering shows
     let db = s.dir.path().join("surel.db");
-    let ok = Command::new("sqlite3").arg(&db).arg("UPDATE audit_log SET details = '{\"role\":\"admin\"}' WHERE action = 'staff.role_granted'").status().unwrap();
+    let ok =
+        Command::new("sqlite3").arg(&db).arg("UPDATE audit_log SET details = '{\"role\":\"admin\"}' WHERE action = 'staff.role_granted'").status().unwrap();
     assert!(ok.success());
     // the next verification (hourly, or by hand) names it, and the page shows it
     assert!(!s.cli(&["audit", "verify"]).status.success());
@@ -212,7 +273,8 @@ async fn every_change_is_in_an_intact_audit_chain() {
 
 #[tokio::test]
 async fn bad_configuration_is_named() {
-    let out = Command::new(crate::support::surel_bin()).arg("serve").env("SUREL_BIND", "localhost").env("SUREL_SECRET", crate::support::SECRET).output().unwrap();
+    let out =
+        Command::new(crate::support::surel_bin()).arg("serve").env("SUREL_BIND", "localhost").env("SUREL_SECRET", crate::support::SECRET).output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("SUREL_BIND") && err.contains("127.0.0.1:3000"), "{err}");

@@ -4,11 +4,11 @@
 //! Then scope: mixed-role and unit-scoped staff against another unit's
 //! tickets, attachments, dashboard, recap and SIMPEG files.
 
+use crate::support::{Db, TestServer, STAFF};
 use app::api::policy::{self, Access};
-use app::model::Role;
+use model::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use crate::support::{Db, TestServer, STAFF};
 
 /// A well-formed body for each server function (what it does with it does not matter here).
 fn sample_body(path: &str) -> Value {
@@ -27,16 +27,22 @@ fn sample_body(path: &str) -> Value {
         "/api/requests/get" => json!({ "ticket": "SRL-2000-000000" }),
         "/api/phone-change/start" => json!({ "input": { "address": "", "doc_type": "", "doc_number": "", "new_phone": "" } }),
         "/api/phone-change/step" => json!({ "ticket": "SRL-2000-000000", "version": 1, "step": { "ConfirmCode": { "code": "123456" } } }),
-        "/api/unit-account/submit" => json!({ "input": { "account_kind": "", "purpose": "", "proposed_local": "", "responsible_name": "", "responsible_nip": "", "responsible_phone": "", "ends_on": "", "letter_number": "", "letter_date": "", "letter_file": "" } }),
+        "/api/unit-account/submit" => {
+            json!({ "input": { "account_kind": "", "purpose": "", "proposed_local": "", "responsible_name": "", "responsible_nip": "", "responsible_phone": "", "ends_on": "", "letter_number": "", "letter_date": "", "letter_file": "" } })
+        }
         "/api/unit-account/step" => json!({ "ticket": "SRL-2000-000000", "version": 1, "step": "Approve" }),
         "/api/accounts/check-address" => json!({ "local_part": "humas.contoh" }),
         "/api/apply/units" => json!({}),
         "/api/apply/suggest-address" => json!({ "name": "Dewi Lestari" }),
         "/api/apply/check-address" => json!({ "local_part": "dewi.lestari" }),
         "/api/apply/send-code" => json!({ "phone": "" }),
-        "/api/apply/submit" => json!({ "input": { "name": "", "nip": "", "unit_id": "", "proposed_local": "", "phone": "", "phone_token": "", "phone_code": "", "personal_email": "", "form_file": "" } }),
+        "/api/apply/submit" => {
+            json!({ "input": { "name": "", "nip": "", "unit_id": "", "proposed_local": "", "phone": "", "phone_token": "", "phone_code": "", "personal_email": "", "form_file": "" } })
+        }
         "/api/apply/fix-info" => json!({ "link": "1.no-such-link" }),
-        "/api/apply/resubmit" => json!({ "link": "1.no-such-link", "input": { "name": "", "nip": "", "unit_id": "", "proposed_local": "", "phone": "", "phone_token": "", "phone_code": "", "personal_email": "", "form_file": "" } }),
+        "/api/apply/resubmit" => {
+            json!({ "link": "1.no-such-link", "input": { "name": "", "nip": "", "unit_id": "", "proposed_local": "", "phone": "", "phone_token": "", "phone_code": "", "personal_email": "", "form_file": "" } })
+        }
         "/api/apply/status-code" => json!({ "ticket": "SRL-2000-000000" }),
         "/api/apply/status" => json!({ "ticket": "SRL-2000-000000", "token": "x", "code": "123456" }),
         "/api/reports/dashboard" => json!({ "month": "2026-11" }),
@@ -136,11 +142,15 @@ async fn roles_reach_only_the_units_they_are_granted_for() {
         let dinkes = s.add_staff("kepala.dinkes@batam.go.id", "kepala_opd", Some("DINKES")).await;
         let letter = s.upload_token(&dinkes, "surat_resmi", "surat.pdf", PDF).await;
         let (status, text) = s
-            .call(&dinkes, "/api/unit-account/submit", json!({ "input": {
+            .call(
+                &dinkes,
+                "/api/unit-account/submit",
+                json!({ "input": {
                 "account_kind": "unit", "purpose": "Layanan kesehatan", "proposed_local": "layanan.dinkes",
                 "responsible_name": "Rina Wati", "responsible_nip": "198001012005012001", "responsible_phone": "0812-7400-0011",
                 "ends_on": "", "letter_number": "800/1/DINKES/2026", "letter_date": "2026-01-05", "letter_file": letter,
-            } }))
+            } }),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{db:?}: {text}");
         let ticket: String = serde_json::from_str(&text).unwrap();
@@ -169,7 +179,7 @@ async fn roles_reach_only_the_units_they_are_granted_for() {
         // SIMPEG: a Pengelola scoped to DISDIK, another scoped to DINKES
         let disdik_pengelola = s.add_staff("simpeg.disdik@batam.go.id", "pengelola_simpeg", Some("DISDIK")).await;
         let dinkes_pengelola = s.add_staff("simpeg.dinkes@batam.go.id", "pengelola_simpeg", Some("DINKES")).await;
-        let g = app::domain::simpeg::generator::generate(&app::domain::simpeg::generator::GeneratorConfig { rows: 40, bad_fraction: 0.3, seed: 7, ..Default::default() });
+        let g = domain::simpeg::generator::generate(&domain::simpeg::generator::GeneratorConfig { rows: 40, bad_fraction: 0.3, seed: 7, ..Default::default() });
         let (status, text) = crate::security::simpeg_upload(&s, &disdik_pengelola, "disdik.xlsx", &g.to_xlsx().unwrap()).await;
         assert_eq!(status, StatusCode::OK, "{text}");
         let batch = serde_json::from_str::<Value>(&text).unwrap()["Checked"]["batch_id"].as_i64().unwrap();

@@ -2,9 +2,9 @@
 //! After a reset over HTTP, IMAP LOGIN works with the new password and fails
 //! with the old one.
 
+use crate::support::{gateway::code_in, Db, TestServer, DEMO_PASSWORD};
 use reqwest::StatusCode;
 use std::{path::Path, process::Command};
-use crate::support::{gateway::code_in, Db, TestServer, DEMO_PASSWORD};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 fn quoted(s: &str) -> String {
@@ -74,7 +74,12 @@ async fn imap_login_follows_a_reset() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let code = code_in(&s.sms.wait_nth("+6281290000001", 1).await.text);
     let new = "kopi-Senja-pelangi-7-teluk";
-    let r = c.post(format!("{}/ganti-sandi", s.url)).form(&[("action", "complete"), ("code", code.as_str()), ("password", new), ("password_confirm", new)]).send().await.unwrap();
+    let r = c
+        .post(format!("{}/ganti-sandi", s.url))
+        .form(&[("action", "complete"), ("code", code.as_str()), ("password", new), ("password_confirm", new)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     assert!(imap_login(port, user, new).await, "IMAP accepts the new password");

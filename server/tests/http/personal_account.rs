@@ -5,9 +5,9 @@
 //! applicant following the request with a code — with no way to learn about
 //! a ticket that is not theirs.
 
+use crate::support::{gateway::code_in, TestServer};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use crate::support::{gateway::code_in, TestServer};
 
 const KASI: &str = "hendra.gunawan@batam.go.id";
 const PETUGAS: &str = "budi.santoso@batam.go.id";

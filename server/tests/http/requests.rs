@@ -2,9 +2,9 @@
 //! approving at the same moment (exactly one wins, the other is told), and the
 //! roles the policy keeps out — on SQLite and PostgreSQL.
 
+use crate::support::{gateway::code_in, TestServer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use crate::support::{gateway::code_in, TestServer};
 
 const PETUGAS: &str = "budi.santoso@batam.go.id";
 const KASI: &str = "hendra.gunawan@batam.go.id";
@@ -25,7 +25,8 @@ async fn phone_change_with_concurrent_approval() {
         let s = TestServer::start(db).await;
         let petugas = s.signed_in(PETUGAS).await;
         let scan = s.upload_token(&petugas, "identitas", "ktp.png", PNG).await;
-        let start = json!({ "input": { "address": OWNER, "doc_type": "ktp", "doc_number": "2171015508900003", "new_phone": "0812-7300-0009", "doc_scan": scan } });
+        let start =
+            json!({ "input": { "address": OWNER, "doc_type": "ktp", "doc_number": "2171015508900003", "new_phone": "0812-7300-0009", "doc_scan": scan } });
 
         // A Kasi cannot record a desk visit; the officer can.
         let kasi_a = s.signed_in(KASI).await;

@@ -2,9 +2,9 @@
 //! identical answers for unknown addresses, code rules and limits, the
 //! notifications, and (separately) the real mail server.
 
+use crate::support::{gateway::code_in, Db, TestServer};
 use reqwest::{header, Client, StatusCode};
 use std::time::{Duration, Instant};
-use crate::support::{gateway::code_in, Db, TestServer};
 
 const OWNER: &str = "yusuf.hakim@batam.go.id";
 const OWNER_PHONE: &str = "+6281290000001";
@@ -39,7 +39,14 @@ async fn full_reset_without_javascript() {
         let r = start(&s, &c, "yusuf.hakim", "10.1.0.1").await; // default domain is added
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let html = page(&s, &c).await;
-        for needle in [r#"name="code""#, r#"autocomplete="one-time-code""#, r#"name="password""#, r#"name="password_confirm""#, r#"autocomplete="new-password""#, r#"inputmode="numeric""#] {
+        for needle in [
+            r#"name="code""#,
+            r#"autocomplete="one-time-code""#,
+            r#"name="password""#,
+            r#"name="password_confirm""#,
+            r#"autocomplete="new-password""#,
+            r#"inputmode="numeric""#,
+        ] {
             assert!(html.contains(needle), "{db:?}: step 2 lacks {needle}");
         }
         assert!(!html.contains("****"), "the phone is not shown before a valid code");
@@ -187,7 +194,11 @@ async fn daily_sms_limit_withholds_codes_silently_and_never_locks() {
     assert_eq!(sent.len(), 5, "at most 5 codes a day");
     // the account itself is untouched: its old password still signs in to IMAP-less check via reset state
     let db = s.dir.path().join("surel.db");
-    let out = std::process::Command::new("sqlite3").arg(&db).arg("SELECT status, password_hash IS NOT NULL FROM mailboxes WHERE address='nurul.aini@batam.go.id'").output().unwrap();
+    let out = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg("SELECT status, password_hash IS NOT NULL FROM mailboxes WHERE address='nurul.aini@batam.go.id'")
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "active|1");
 }
 

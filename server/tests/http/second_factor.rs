@@ -48,7 +48,10 @@ async fn a_password_alone_opens_nothing_and_a_code_works_once() {
         let r = second(&s, &c2, "totp", &code).await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{db:?}: replayed code");
         assert!(r.text().await.unwrap().contains("sudah dipakai"));
-        assert!(second(&s, &c, "totp", &s.next_totp(ADMIN).await).await.headers()[header::LOCATION].to_str().unwrap().starts_with("/masuk"), "a used challenge leads back to the password");
+        assert!(
+            second(&s, &c, "totp", &s.next_totp(ADMIN).await).await.headers()[header::LOCATION].to_str().unwrap().starts_with("/masuk"),
+            "a used challenge leads back to the password"
+        );
     }
 }
 
@@ -118,7 +121,12 @@ async fn admin_reset_enrollment_recovery_and_password_reset() {
     owner.post(format!("{}/ganti-sandi", s.url)).header("x-forwarded-for", "10.80.0.1").form(&[("action", "start"), ("address", BUDI)]).send().await.unwrap();
     let sms = s.sms.wait_nth(BUDI_PHONE, 2).await;
     let new_password = "kenari-Samudra-lentera-4-sagu";
-    let r = owner.post(format!("{}/ganti-sandi", s.url)).form(&[("action", "complete"), ("code", &code_in(&sms.text)), ("password", new_password), ("password_confirm", new_password)]).send().await.unwrap();
+    let r = owner
+        .post(format!("{}/ganti-sandi", s.url))
+        .form(&[("action", "complete"), ("code", &code_in(&sms.text)), ("password", new_password), ("password_confirm", new_password)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, r) = password_step(&s, BUDI, new_password).await;
     assert_eq!(r.headers()[header::LOCATION], "/masuk/verifikasi", "the new password leads to the same second factor");

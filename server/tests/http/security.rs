@@ -7,7 +7,7 @@
 //! PostgreSQL where a race is involved.
 
 use crate::support::{gateway::code_in, Db, TestServer, DEMO_PASSWORD, STAFF};
-use app::domain::entities::{audit_entry, mailbox, rate_limit, reset_attempt};
+use domain::entities::{audit_entry, mailbox, rate_limit, reset_attempt};
 use futures::future::join_all;
 use reqwest::{header, Client, StatusCode};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -34,7 +34,11 @@ async fn guess(s: &TestServer, c: &Client, code: &str, ip: &str) -> (StatusCode,
 }
 
 fn wrong(code: &str) -> &'static str {
-    if code == "000000" { "111111" } else { "000000" }
+    if code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
 }
 
 /// A guess that was compared and found wrong ("Sisa N kali percobaan").
@@ -169,7 +173,12 @@ async fn parallel_resends_send_the_code_that_works() {
         assert_eq!(statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count(), 1, "{db:?}: {statuses:?}");
         let second = s.sms.wait_nth(OWNER_PHONE, 2).await;
         assert_eq!(s.sms.settle(OWNER_PHONE).await.len(), 2, "{db:?}: one new SMS");
-        let r = c.post(format!("{}/ganti-sandi", s.url)).form(&[("action", "complete"), ("code", &code_in(&second.text)), ("password", NEW_PASSWORD), ("password_confirm", NEW_PASSWORD)]).send().await.unwrap();
+        let r = c
+            .post(format!("{}/ganti-sandi", s.url))
+            .form(&[("action", "complete"), ("code", &code_in(&second.text)), ("password", NEW_PASSWORD), ("password_confirm", NEW_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{db:?}: the code that was sent works");
     }
 }
@@ -198,7 +207,14 @@ async fn a_burst_of_wrong_passwords_is_cut_at_the_limit() {
         assert_eq!(statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count(), 5, "{db:?}: {statuses:?}");
         assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 25, "{db:?}");
         // the right password waits too; another account does not
-        let r = s.client().post(format!("{}/masuk", s.url)).header("x-forwarded-for", "10.50.99.1").form(&[("address", admin), ("password", DEMO_PASSWORD)]).send().await.unwrap();
+        let r = s
+            .client()
+            .post(format!("{}/masuk", s.url))
+            .header("x-forwarded-for", "10.50.99.1")
+            .form(&[("address", admin), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
         s.signed_in(STAFF[1].1).await;
     }
@@ -225,7 +241,8 @@ async fn forged_client_addresses_are_not_believed() {
     assert_eq!(start(&s, &s.client(), OWNER, "2001:db8:5:7::1").await.status(), StatusCode::SEE_OTHER, "another /64");
 
     // without trusted proxies the header means nothing
-    let direct = TestServer::start_with(crate::support::Options { db: Db::Sqlite, seed: true, extra_env: vec![("SUREL_TRUSTED_PROXIES".into(), String::new())] }).await;
+    let direct =
+        TestServer::start_with(crate::support::Options { db: Db::Sqlite, seed: true, extra_env: vec![("SUREL_TRUSTED_PROXIES".into(), String::new())] }).await;
     for i in 0..30 {
         start(&direct, &direct.client(), OWNER, &format!("198.51.100.{i}")).await;
     }
@@ -359,10 +376,22 @@ fn bomb(size: usize, lie: bool) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let parts: [(&str, &str); 4] = [
-        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#),
-        ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
-        ("xl/workbook.xml", r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
-        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
     ];
     for (name, text) in parts {
         zip.start_file(name, opts).unwrap();
@@ -398,10 +427,13 @@ fn bomb(size: usize, lie: bool) -> Vec<u8> {
 
 pub async fn simpeg_upload(s: &TestServer, c: &Client, filename: &str, bytes: &[u8]) -> (StatusCode, String) {
     let boundary = "----surel-security-77";
-    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .into_bytes();
     body.extend(bytes);
     body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let r = c.post(format!("{}/simpeg/unggah", s.url)).header("content-type", format!("multipart/form-data; boundary={boundary}")).body(body).send().await.unwrap();
+    let r =
+        c.post(format!("{}/simpeg/unggah", s.url)).header("content-type", format!("multipart/form-data; boundary={boundary}")).body(body).send().await.unwrap();
     (r.status(), r.text().await.unwrap())
 }
 

@@ -3,14 +3,14 @@
 //! batch and another started on the same database: the job resumes, and no
 //! mailbox or activation SMS is made twice. SQLite and PostgreSQL.
 
-use app::domain::entities::{mailbox, outbox, simpeg_row};
-use app::domain::simpeg::generator::{generate, GeneratorConfig, Planted};
+use crate::support::TestServer;
+use domain::entities::{mailbox, outbox, simpeg_row};
+use domain::simpeg::generator::{generate, GeneratorConfig, Planted};
 use reqwest::{Client, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use crate::support::TestServer;
 
 const AGUS: &str = "agus.setiawan@batam.go.id";
 const BUDI: &str = "budi.santoso@batam.go.id";
@@ -18,10 +18,13 @@ const MAYA: &str = "maya.sari@batam.go.id";
 
 async fn upload(s: &TestServer, c: &Client, filename: &str, bytes: &[u8]) -> (StatusCode, String) {
     let boundary = "----surel-simpeg-5a1";
-    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .into_bytes();
     body.extend(bytes);
     body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let r = c.post(format!("{}/simpeg/unggah", s.url)).header("content-type", format!("multipart/form-data; boundary={boundary}")).body(body).send().await.unwrap();
+    let r =
+        c.post(format!("{}/simpeg/unggah", s.url)).header("content-type", format!("multipart/form-data; boundary={boundary}")).body(body).send().await.unwrap();
     (r.status(), r.text().await.unwrap())
 }
 
@@ -95,7 +98,7 @@ async fn upload_preview_submit_process_with_a_restart_and_export() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         s.kill();
-        let conn = app::domain::db::connect(&s.database_url).await.unwrap();
+        let conn = domain::db::connect(&s.database_url).await.unwrap();
         let at_kill = simpeg_row::Entity::find().filter(simpeg_row::Column::Status.eq("done")).count(&conn).await.unwrap();
         assert!((at_kill as usize) < expected, "{db:?}: the batch finished before the kill ({at_kill})");
         s.restart().await;

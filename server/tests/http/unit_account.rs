@@ -4,9 +4,9 @@
 //! who entered the data cannot approve it (four eyes), and the mailbox is
 //! created without a password and waits for its account test.
 
+use crate::support::TestServer;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use crate::support::TestServer;
 
 const KEPALA: &str = "siti.rahma@batam.go.id";
 const KABID: &str = "rudi.hartono@batam.go.id";
@@ -67,7 +67,9 @@ async fn submitted_decided_concurrently_entered_and_approved_by_another_officer(
         // The officer enters the data; the same officer cannot approve it.
         let budi = s.signed_in(PETUGAS).await;
         let version = d["version"].as_i64().unwrap();
-        let data = |quota: &str| step(version, json!({ "InputData": { "data": { "local_part": "ppdb.disdik", "quota_mb": quota, "aliases": "ppdb", "ends_on": "" } } }));
+        let data = |quota: &str| {
+            step(version, json!({ "InputData": { "data": { "local_part": "ppdb.disdik", "quota_mb": quota, "aliases": "ppdb", "ends_on": "" } } }))
+        };
         let (status, text) = s.call(&budi, "/api/unit-account/step", data("5")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
         assert!(text.contains("quota_invalid"), "{text}");

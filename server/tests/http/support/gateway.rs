@@ -1,6 +1,9 @@
 //! A small SMS gateway on loopback that records what Surel sends.
 use axum::{extract::State, http::HeaderMap, routing::post, Json, Router};
-use std::{sync::{Arc, Mutex}, time::{Duration, Instant}};
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 #[derive(Clone, Debug)]
 pub struct Sms {

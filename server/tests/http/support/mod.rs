@@ -8,9 +8,9 @@ use reqwest::{redirect::Policy, Client, StatusCode};
 use std::{
     collections::HashMap,
     net::TcpListener,
-    sync::{Arc, Mutex},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -119,7 +119,8 @@ impl TestServer {
         }
         let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
         let child = Command::new(surel_bin()).arg("serve").envs(env.clone()).stdout(Stdio::null()).stderr(log).spawn().expect("start surel serve");
-        let server = TestServer { url, dir, database_url, sms, child, env, _pg: pg, sessions: Mutex::default(), steps: Mutex::default(), secrets: Mutex::default() };
+        let server =
+            TestServer { url, dir, database_url, sms, child, env, _pg: pg, sessions: Mutex::default(), steps: Mutex::default(), secrets: Mutex::default() };
         server.wait_healthy().await;
         server
     }
@@ -165,7 +166,7 @@ impl TestServer {
 
     /// A connection to the server's database, for checks a client cannot make.
     pub async fn db(&self) -> sea_orm::DatabaseConnection {
-        app::domain::db::connect(&self.database_url).await.unwrap()
+        domain::db::connect(&self.database_url).await.unwrap()
     }
 
     /// Runs a `surel` subcommand against this server's database and settings.
@@ -266,7 +267,7 @@ impl TestServer {
     /// The demo TOTP code of the next time step `address` has not used
     /// (steps now−1..=now+1 are accepted; waits when all three are used).
     pub async fn next_totp(&self, address: &str) -> String {
-        use app::domain::second_factor::{code_at, step_of, DEMO_TOTP_SECRET, STEP_SECS};
+        use domain::second_factor::{code_at, step_of, DEMO_TOTP_SECRET, STEP_SECS};
         loop {
             let now = step_of(chrono::Utc::now());
             let last = self.steps.lock().unwrap().get(address).copied();
@@ -286,10 +287,19 @@ impl TestServer {
     pub async fn upload(&self, c: &Client, kind: &str, filename: &str, bytes: &[u8]) -> (StatusCode, String) {
         let boundary = "----surel-test-boundary-91c";
         let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n").into_bytes();
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
         body.extend(bytes);
         body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let r = c.post(format!("{}/lampiran", self.url)).header("content-type", format!("multipart/form-data; boundary={boundary}")).body(body).send().await.unwrap();
+        let r = c
+            .post(format!("{}/lampiran", self.url))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         (r.status(), r.text().await.unwrap_or_default())
     }
 
@@ -318,7 +328,7 @@ pub fn session_token(r: &reqwest::Response) -> Option<String> {
         .map(|v| v.split(';').next().unwrap_or("").trim_start_matches("surel_session=").to_string())
 }
 
-/// Demo staff, one per role (see app::domain::seed).
+/// Demo staff, one per role (see domain::seed).
 pub const STAFF: &[(&str, &str)] = &[
     ("admin", "andi.pratama@batam.go.id"),
     ("auditor", "dewi.lestari@batam.go.id"),

@@ -1,6 +1,10 @@
 //! A throwaway PostgreSQL cluster on loopback (initdb under /tmp, as the
 //! `postgres` user because initdb refuses root).
-use std::{path::PathBuf, process::Command, time::{Duration, Instant}};
+use std::{
+    path::PathBuf,
+    process::Command,
+    time::{Duration, Instant},
+};
 
 pub struct Postgres {
     pub url: String,
@@ -10,7 +14,8 @@ pub struct Postgres {
 
 fn bin_dir() -> Option<PathBuf> {
     let base = PathBuf::from("/usr/lib/postgresql");
-    let mut versions: Vec<PathBuf> = std::fs::read_dir(&base).ok()?.filter_map(|e| e.ok().map(|e| e.path().join("bin"))).filter(|p| p.join("initdb").exists()).collect();
+    let mut versions: Vec<PathBuf> =
+        std::fs::read_dir(&base).ok()?.filter_map(|e| e.ok().map(|e| e.path().join("bin"))).filter(|p| p.join("initdb").exists()).collect();
     versions.sort();
     versions.pop()
 }

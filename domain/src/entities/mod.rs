@@ -1,0 +1,25 @@
+//! SeaORM entities, one module per table (schema in the `migrations` crate).
+pub mod activation_token;
+pub mod alias;
+pub mod attachment;
+pub mod audit_entry;
+pub mod audit_head;
+pub mod domain_name;
+pub mod mailbox;
+pub mod outbox;
+pub mod person;
+pub mod phone_proof;
+pub mod rate_limit;
+pub mod recovery_code;
+pub mod request;
+pub mod request_event;
+pub mod reset_attempt;
+pub mod session;
+pub mod setting;
+pub mod sign_in_challenge;
+pub mod simpeg_batch;
+pub mod simpeg_row;
+pub mod staff_factor;
+pub mod staff_role;
+pub mod ticket_counter;
+pub mod unit;

@@ -1,0 +1,50 @@
+//! Surel's domain: entities, services and rules. Plain Rust on SeaORM,
+//! server only; no HTTP and no Leptos (`cargo test -p domain` builds
+//! without the view macros).
+pub mod accounts;
+pub mod activation;
+pub mod attachments;
+pub mod audit;
+pub mod audit_view;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod cookies;
+pub mod crypto;
+pub mod db;
+pub mod delivery;
+pub mod entities;
+pub mod error;
+pub mod mail_check;
+pub mod notify;
+pub mod outbox;
+pub mod outbox_view;
+pub mod passkeys;
+pub mod password_policy;
+pub mod passwords;
+pub mod personal_account;
+pub mod phone_change;
+pub mod phone_proof;
+pub mod queues;
+pub mod rate_limit;
+pub mod reports;
+pub mod requests;
+pub mod requests_view;
+pub mod reset;
+pub mod retention;
+pub mod second_factor;
+pub mod seed;
+pub mod sessions;
+pub mod simpeg;
+pub mod simpeg_batch;
+pub mod sla;
+pub mod staff;
+pub mod state;
+pub mod unit_account;
+pub mod workflow;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{DomainError, DomainResult};
+pub use state::AppState;

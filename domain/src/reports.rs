@@ -1,0 +1,467 @@
+//! Service levels and reports: the Admin sistem's settings (standard time per
+//! step, office hours, holidays), the dashboard (open, overdue, median time
+//! per step against its standard, per month) and the monthly recap per SOP
+//! as XLSX and CSV.
+use super::audit::Change;
+use super::auth::Actor;
+use super::entities::{request, request_event, setting, unit};
+use super::requests::{ServiceLevels, CALENDAR_KEY, STANDARDS_KEY};
+use super::requests_view::{may_see, may_see_row};
+use super::sla::Calendar;
+use super::workflow::{self, Flow};
+use super::{AppState, DomainError, DomainResult};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use model::validation::FieldErrors;
+use model::{Dashboard, FlowStats, OfficeDay, ServiceLevelSettings, StepStandard, StepStats};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde_json::json;
+use std::collections::{BTreeSet, HashMap};
+
+/// Standard times an Admin may set, minutes (a step of more than 10 office days is a typo).
+const MAX_STANDARD_MINUTES: u32 = 10 * 8 * 60;
+
+/// A calendar month in the office's time zone: `2026-11`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    pub fn parse(s: &str) -> Option<Month> {
+        let (y, m) = s.trim().split_once('-')?;
+        let (year, month) = (y.parse().ok()?, m.parse().ok()?);
+        NaiveDate::from_ymd_opt(year, month, 1).map(|_| Month { year, month })
+    }
+
+    pub fn of(date: NaiveDate) -> Month {
+        Month { year: date.year(), month: date.month() }
+    }
+
+    pub fn label(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+
+    /// `[start, end)` in UTC.
+    pub fn range(self, utc_offset_hours: i32) -> (DateTime<Utc>, DateTime<Utc>) {
+        let tz = FixedOffset::east_opt(utc_offset_hours * 3600).unwrap_or_else(|| FixedOffset::east_opt(7 * 3600).expect("WIB"));
+        let first = NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("parsed");
+        let next =
+            if self.month == 12 { NaiveDate::from_ymd_opt(self.year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(self.year, self.month + 1, 1) }.expect("valid");
+        let at = |d: NaiveDate| tz.from_local_datetime(&d.and_time(NaiveTime::MIN)).single().expect("no DST in Indonesia").with_timezone(&Utc);
+        (at(first), at(next))
+    }
+}
+
+/// The middle value (the lower middle for an even count).
+pub fn median(values: &mut [i64]) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2 })
+}
+
+/// Per-step figures from the step events that left a state in `[from, to)`.
+fn step_stats(flow: &Flow, levels: &ServiceLevels, events: &[&request_event::Model]) -> Vec<StepStats> {
+    flow.states
+        .iter()
+        .filter(|s| !s.terminal)
+        .map(|s| {
+            let mut taken: Vec<i64> = Vec::new();
+            let mut within = 0u32;
+            for e in events.iter().filter(|e| e.from_state.as_deref() == Some(s.code) && e.to_state != s.code) {
+                let Some(secs) = e.duration_secs else { continue };
+                let minutes = secs / 60;
+                if e.standard_secs.is_none_or(|st| secs <= st) {
+                    within += 1;
+                }
+                taken.push(minutes);
+            }
+            StepStats {
+                state: s.code.to_string(),
+                sop_step: s.sop_step,
+                count: taken.len() as u32,
+                median_minutes: median(&mut taken),
+                standard_minutes: levels.standard_minutes(flow, s.code).map(i64::from),
+                within_standard: within,
+            }
+        })
+        .collect()
+}
+
+/// The dashboard for the request types the actor handles or oversees.
+pub async fn dashboard(state: &AppState, actor: &Actor, month: &str) -> DomainResult<Dashboard> {
+    let month =
+        if month.trim().is_empty() { Month::of(state.local_date()) } else { Month::parse(month).ok_or_else(|| DomainError::field("month", "date_invalid"))? };
+    let flows: Vec<&'static Flow> = workflow::ALL.iter().copied().filter(|f| may_see(actor, f)).collect();
+    if flows.is_empty() {
+        return Err(DomainError::Forbidden);
+    }
+    let levels = ServiceLevels::load(&state.db, state.config.utc_offset_hours).await?;
+    let (from, to) = month.range(state.config.utc_offset_hours);
+    let now = state.now();
+    let mut out = Vec::new();
+    for flow in flows {
+        let rows: Vec<request::Model> = request::Entity::find()
+            .filter(request::Column::Kind.eq(flow.kind))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .filter(|r| may_see_row(actor, flow, r))
+            .collect();
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        let events = if ids.is_empty() {
+            vec![]
+        } else {
+            request_event::Entity::find()
+                .filter(request_event::Column::RequestId.is_in(ids))
+                .filter(request_event::Column::At.gte(from))
+                .filter(request_event::Column::At.lt(to))
+                .all(&state.db)
+                .await?
+        };
+        let refs: Vec<&request_event::Model> = events.iter().collect();
+        let open = rows.iter().filter(|r| r.closed_at.is_none()).count() as u32;
+        let overdue = rows.iter().filter(|r| r.closed_at.is_none() && r.step_due_at.is_some_and(|d| d < now)).count() as u32;
+        out.push(FlowStats {
+            kind: flow.kind.to_string(),
+            sop: flow.sop.to_string(),
+            open,
+            overdue,
+            created: rows.iter().filter(|r| r.created_at >= from && r.created_at < to).count() as u32,
+            closed: rows.iter().filter(|r| r.closed_at.is_some_and(|c| c >= from && c < to)).count() as u32,
+            steps: step_stats(flow, &levels, &refs),
+        });
+    }
+    Ok(Dashboard { month: month.label(), flows: out })
+}
+
+/// One request in the monthly recap.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecapRow {
+    pub ticket: String,
+    pub subject: String,
+    pub unit: String,
+    pub created: String,
+    pub state: String,
+    pub closed: String,
+    /// Office minutes from creation to the end (or to now, if still open).
+    pub minutes: i64,
+    pub late_steps: u32,
+}
+
+pub struct Recap {
+    pub sop: String,
+    pub kind: String,
+    pub month: String,
+    pub rows: Vec<RecapRow>,
+    pub steps: Vec<StepStats>,
+}
+
+/// The requests of one SOP created in `month`, for those who may see them.
+pub async fn recap(state: &AppState, actor: &Actor, sop: &str, month: &str) -> DomainResult<Recap> {
+    let flow = workflow::ALL.iter().copied().find(|f| f.sop == sop.trim()).ok_or(DomainError::NotFound)?;
+    if !may_see(actor, flow) {
+        return Err(DomainError::Forbidden);
+    }
+    let month = Month::parse(month).ok_or_else(|| DomainError::field("month", "date_invalid"))?;
+    let (from, to) = month.range(state.config.utc_offset_hours);
+    let levels = ServiceLevels::load(&state.db, state.config.utc_offset_hours).await?;
+    let rows: Vec<request::Model> = request::Entity::find()
+        .filter(request::Column::Kind.eq(flow.kind))
+        .filter(request::Column::CreatedAt.gte(from))
+        .filter(request::Column::CreatedAt.lt(to))
+        .order_by_asc(request::Column::Id)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|r| may_see_row(actor, flow, r))
+        .collect();
+    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    let events = if ids.is_empty() { vec![] } else { request_event::Entity::find().filter(request_event::Column::RequestId.is_in(ids)).all(&state.db).await? };
+    let units: HashMap<i32, String> = unit::Entity::find().all(&state.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let now = state.now();
+    let out = rows
+        .iter()
+        .map(|r| {
+            let mine: Vec<&request_event::Model> = events.iter().filter(|e| e.request_id == r.id).collect();
+            RecapRow {
+                ticket: r.ticket.clone(),
+                subject: r.subject.clone(),
+                unit: r.unit_id.and_then(|u| units.get(&u).cloned()).unwrap_or_default(),
+                created: state.local_time(r.created_at),
+                state: r.state.clone(),
+                closed: r.closed_at.map(|c| state.local_time(c)).unwrap_or_default(),
+                minutes: levels.calendar.working_minutes(r.created_at, r.closed_at.unwrap_or(now)),
+                late_steps: mine.iter().filter(|e| matches!((e.duration_secs, e.standard_secs), (Some(d), Some(s)) if d > s)).count() as u32,
+            }
+        })
+        .collect();
+    let refs: Vec<&request_event::Model> = events.iter().collect();
+    Ok(Recap { sop: flow.sop.to_string(), kind: flow.kind.to_string(), month: month.label(), rows: out, steps: step_stats(flow, &levels, &refs) })
+}
+
+const HEADERS: [&str; 8] = ["Tiket", "Perihal", "OPD", "Dibuat", "Status", "Selesai", "Waktu kerja (menit)", "Langkah terlambat"];
+const STEP_HEADERS: [&str; 6] = ["Langkah SOP", "Status", "Jumlah", "Median (menit)", "Standar (menit)", "Sesuai standar"];
+
+/// A cell that a spreadsheet must not read as a formula (CSV injection).
+fn safe_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// CSV with a UTF-8 mark so spreadsheet programs read the names right.
+pub fn recap_csv(r: &Recap) -> DomainResult<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    w.write_record(HEADERS).map_err(anyhow::Error::from)?;
+    for row in &r.rows {
+        let cells = [
+            safe_cell(&row.ticket),
+            safe_cell(&row.subject),
+            safe_cell(&row.unit),
+            row.created.clone(),
+            row.state.clone(),
+            row.closed.clone(),
+            row.minutes.to_string(),
+            row.late_steps.to_string(),
+        ];
+        w.write_record(&cells).map_err(anyhow::Error::from)?;
+    }
+    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+}
+
+/// XLSX: the requests on one sheet, the step figures on another.
+pub fn recap_xlsx(r: &Recap) -> DomainResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let x = |e: rust_xlsxwriter::XlsxError| DomainError::Other(anyhow::anyhow!("xlsx: {e}"));
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet().set_name("Permohonan").map_err(x)?;
+    sheet.write_string_with_format(0, 0, format!("Rekap SOP {} — {}", r.sop, r.month), &bold).map_err(x)?;
+    for (c, h) in HEADERS.iter().enumerate() {
+        sheet.write_string_with_format(2, c as u16, *h, &bold).map_err(x)?;
+    }
+    for (i, row) in r.rows.iter().enumerate() {
+        let n = 3 + i as u32;
+        // strings are written as strings: no formula is ever evaluated
+        sheet.write_string(n, 0, &row.ticket).map_err(x)?;
+        sheet.write_string(n, 1, &row.subject).map_err(x)?;
+        sheet.write_string(n, 2, &row.unit).map_err(x)?;
+        sheet.write_string(n, 3, &row.created).map_err(x)?;
+        sheet.write_string(n, 4, &row.state).map_err(x)?;
+        sheet.write_string(n, 5, &row.closed).map_err(x)?;
+        sheet.write_number(n, 6, row.minutes as f64).map_err(x)?;
+        sheet.write_number(n, 7, row.late_steps as f64).map_err(x)?;
+    }
+    sheet.set_column_width(0, 18).map_err(x)?;
+    sheet.set_column_width(1, 40).map_err(x)?;
+    sheet.set_column_width(2, 30).map_err(x)?;
+    let steps = book.add_worksheet().set_name("Langkah").map_err(x)?;
+    for (c, h) in STEP_HEADERS.iter().enumerate() {
+        steps.write_string_with_format(0, c as u16, *h, &bold).map_err(x)?;
+    }
+    for (i, s) in r.steps.iter().enumerate() {
+        let n = 1 + i as u32;
+        steps.write_number(n, 0, s.sop_step.unwrap_or(0) as f64).map_err(x)?;
+        steps.write_string(n, 1, &s.state).map_err(x)?;
+        steps.write_number(n, 2, s.count as f64).map_err(x)?;
+        if let Some(m) = s.median_minutes {
+            steps.write_number(n, 3, m as f64).map_err(x)?;
+        }
+        if let Some(m) = s.standard_minutes {
+            steps.write_number(n, 4, m as f64).map_err(x)?;
+        }
+        steps.write_number(n, 5, s.within_standard as f64).map_err(x)?;
+    }
+    book.save_to_buffer().map_err(x)
+}
+
+/// The settings screen's data: every step with its SOP default and current standard.
+pub async fn service_levels(state: &AppState) -> DomainResult<ServiceLevelSettings> {
+    let levels = ServiceLevels::load(&state.db, state.config.utc_offset_hours).await?;
+    let mut steps = Vec::new();
+    for flow in workflow::ALL {
+        for s in flow.states.iter().filter(|s| !s.terminal) {
+            let default = s.standard_minutes.unwrap_or(0);
+            steps.push(StepStandard {
+                kind: flow.kind.to_string(),
+                sop: flow.sop.to_string(),
+                state: s.code.to_string(),
+                sop_step: s.sop_step,
+                default_minutes: default,
+                minutes: levels.standard_minutes(flow, s.code).unwrap_or(default),
+            });
+        }
+    }
+    let days = levels
+        .calendar
+        .hours
+        .iter()
+        .map(|h| match h {
+            Some((o, c)) => OfficeDay { open: o.format("%H:%M").to_string(), close: c.format("%H:%M").to_string(), closed: false },
+            None => OfficeDay { open: String::new(), close: String::new(), closed: true },
+        })
+        .collect();
+    let holidays = levels.calendar.holidays.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect::<Vec<_>>().join("\n");
+    Ok(ServiceLevelSettings { steps, days, holidays })
+}
+
+/// Saves the Admin sistem's settings: only overrides that differ from the SOP
+/// are stored, so a later change to a default in the SOP table still applies.
+pub async fn save_service_levels(state: &AppState, actor: &Actor, input: ServiceLevelSettings) -> DomainResult<()> {
+    let mut errors = FieldErrors::default();
+    let mut overrides: HashMap<String, u32> = HashMap::new();
+    for s in &input.steps {
+        let Some(flow) = workflow::flow(&s.kind) else { continue };
+        let Some(st) = flow.state(&s.state).filter(|st| !st.terminal) else { continue };
+        if s.minutes == 0 || s.minutes > MAX_STANDARD_MINUTES {
+            errors.push(model::validation::FieldError::new(format!("step-{}-{}", s.kind, s.state), "standard_invalid"));
+            continue;
+        }
+        if Some(s.minutes) != st.standard_minutes {
+            overrides.insert(format!("{}.{}", s.kind, s.state), s.minutes);
+        }
+    }
+    if input.days.len() != 7 {
+        errors.add("days", "generic");
+    }
+    let mut hours: [Option<(NaiveTime, NaiveTime)>; 7] = [None; 7];
+    for (i, d) in input.days.iter().enumerate().take(7) {
+        if d.closed {
+            continue;
+        }
+        let t = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+        match (t(&d.open), t(&d.close)) {
+            (Some(o), Some(c)) if o < c => hours[i] = Some((o, c)),
+            _ => errors.add(&format!("day-{i}"), "hours_invalid"),
+        }
+    }
+    if hours.iter().all(Option::is_none) && input.days.len() == 7 {
+        errors.add("days", "no_open_day");
+    }
+    let mut holidays = BTreeSet::new();
+    for line in input.holidays.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match NaiveDate::parse_from_str(line, "%Y-%m-%d") {
+            Ok(d) => {
+                holidays.insert(d);
+            }
+            Err(_) => errors.push(model::validation::FieldError::new("holidays", "holiday_invalid").with_arg(line)),
+        }
+    }
+    errors.into_result()?;
+    let calendar = Calendar { utc_offset_hours: state.config.utc_offset_hours, hours, holidays };
+    let mut change = Change::begin(state, actor.who()).await?;
+    let now = change.now();
+    for (key, value) in [
+        (STANDARDS_KEY, serde_json::to_string(&overrides).map_err(anyhow::Error::from)?),
+        (CALENDAR_KEY, serde_json::to_string(&calendar).map_err(anyhow::Error::from)?),
+    ] {
+        let row = setting::ActiveModel { key: Set(key.to_string()), value: Set(value), updated_at: Set(now) };
+        if setting::Entity::find_by_id(key.to_string()).one(&*change).await?.is_some() {
+            row.update(&*change).await?;
+        } else {
+            row.insert(&*change).await?;
+        }
+    }
+    change.log("settings.service_levels", "setting", "sla", json!({ "overrides": overrides, "holidays": calendar.holidays.len() })).await?;
+    change.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::{staff_actor, state_with_clock};
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5]), Some(5));
+        assert_eq!(median(&mut [30, 10, 20]), Some(20));
+        assert_eq!(median(&mut [40, 10, 20, 30]), Some(25));
+    }
+
+    #[test]
+    fn months_are_local() {
+        let m = Month::parse("2026-11").unwrap();
+        let (from, to) = m.range(7);
+        assert_eq!(from.to_rfc3339(), "2026-10-31T17:00:00+00:00");
+        assert_eq!(to.to_rfc3339(), "2026-11-30T17:00:00+00:00");
+        assert_eq!(Month::parse("2026-12").unwrap().range(7).1.to_rfc3339(), "2026-12-31T17:00:00+00:00");
+        assert!(Month::parse("2026-13").is_none() && Month::parse("bulan").is_none());
+    }
+
+    #[test]
+    fn csv_cells_cannot_become_formulas() {
+        let r = Recap {
+            sop: "002".into(),
+            kind: "personal_account".into(),
+            month: "2026-11".into(),
+            rows: vec![RecapRow {
+                ticket: "SRL-2026-000001".into(),
+                subject: "=HYPERLINK(\"x\")".into(),
+                unit: "Dinas, \"Pendidikan\"".into(),
+                created: "".into(),
+                state: "selesai".into(),
+                closed: "".into(),
+                minutes: 42,
+                late_steps: 1,
+            }],
+            steps: vec![],
+        };
+        let text = String::from_utf8(recap_csv(&r).unwrap()).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        assert!(text.contains("'=HYPERLINK"), "{text}");
+        assert!(text.contains("\"Dinas, \"\"Pendidikan\"\"\""), "{text}");
+        let xlsx = recap_xlsx(&r).unwrap();
+        assert_eq!(&xlsx[..2], b"PK", "an XLSX is a zip file");
+    }
+
+    #[tokio::test]
+    async fn settings_are_checked_saved_and_used() {
+        let (state, _) = state_with_clock().await;
+        let admin = staff_actor(&state, "andi.pratama@batam.go.id").await;
+        let mut s = service_levels(&state).await.unwrap();
+        assert_eq!(s.days.len(), 7);
+        assert!(s.days[5].closed && s.days[6].closed, "weekend closed by default");
+        let kabid = s.steps.iter_mut().find(|x| x.kind == "unit_account" && x.state == "menunggu_kabid").unwrap();
+        assert_eq!((kabid.default_minutes, kabid.minutes), (5, 5));
+        kabid.minutes = 0;
+        s.days[0].open = "17:00".into();
+        s.holidays = "2026-12-25\nbesok".into();
+        let err = save_service_levels(&state, &admin, s.clone()).await.unwrap_err();
+        let DomainError::Invalid(f) = err else { panic!("field errors") };
+        let codes: Vec<String> = f.0.iter().map(|e| format!("{}:{}", e.field, e.code)).collect();
+        assert_eq!(codes, ["step-unit_account-menunggu_kabid:standard_invalid", "day-0:hours_invalid", "holidays:holiday_invalid"]);
+        let mut s = service_levels(&state).await.unwrap();
+        s.steps.iter_mut().find(|x| x.kind == "unit_account" && x.state == "menunggu_kabid").unwrap().minutes = 15;
+        s.holidays = "2026-12-25".into();
+        save_service_levels(&state, &admin, s).await.unwrap();
+        let levels = ServiceLevels::load(&state.db, 7).await.unwrap();
+        assert_eq!(levels.standard_minutes(&workflow::UNIT_ACCOUNT, "menunggu_kabid"), Some(15));
+        assert!(levels.calendar.holidays.contains(&NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()));
+        let again = service_levels(&state).await.unwrap();
+        assert_eq!(again.holidays, "2026-12-25");
+    }
+
+    #[tokio::test]
+    async fn the_dashboard_counts_what_the_role_sees() {
+        let (state, _) = state_with_clock().await;
+        let kasi = staff_actor(&state, "hendra.gunawan@batam.go.id").await;
+        let d = dashboard(&state, &kasi, "").await.unwrap();
+        assert!(d.flows.iter().any(|f| f.kind == "phone_change"));
+        assert!(d.flows.iter().all(|f| f.kind != "unit_account"), "a Kasi does not handle unit accounts");
+        let maya = staff_actor(&state, "maya.sari@batam.go.id").await;
+        // the Pejabat Struktural sees only the collective SIMPEG requests (SOP 004 step 7)
+        let kinds: Vec<String> = dashboard(&state, &maya, "").await.unwrap().flows.into_iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, ["simpeg_bulk"]);
+        assert!(matches!(recap(&state, &kasi, "000", "2026-11").await, Err(DomainError::Forbidden)));
+        let r = recap(&state, &kasi, "001", "2026-11").await.unwrap();
+        assert!(r.rows.is_empty());
+    }
+}

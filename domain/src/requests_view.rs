@@ -1,0 +1,186 @@
+//! What staff see of requests: lists (overdue first), the request page with
+//! its timeline against the SOP standards, and who may see which request.
+use super::auth::Actor;
+use super::entities::{request, request_event};
+use super::requests::{ServiceLevels, StepActor};
+use super::workflow::{self, Flow, Party};
+use super::{AppState, DomainError, DomainResult};
+use model::validation::phone::mask_phone;
+use model::{AttachmentLink, RequestDetail, RequestFact, RequestRow, Role, TimelineStep};
+use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+
+/// Whether these roles see requests of this type: Admin sistem and Auditor
+/// see every type; others the types they create, wait on, or receive.
+fn roles_see(roles: &[Role], flow: &Flow) -> bool {
+    let has = |rs: &[Role]| roles.iter().any(|r| rs.contains(r));
+    if has(&[Role::Admin, Role::Auditor]) {
+        return true;
+    }
+    let mine = |p: Option<Party>| matches!(p, Some(Party::Staff(rs)) if has(rs));
+    has(flow.readers) || mine(Some(flow.created_by)) || flow.states.iter().any(|s| mine(s.waits_for))
+}
+
+/// May the actor see requests of this type at all (in some unit)?
+pub fn may_see(actor: &Actor, flow: &Flow) -> bool {
+    roles_see(&actor.grants.iter().map(|g| g.role).collect::<Vec<_>>(), flow)
+}
+
+/// May the actor see this request: through a role whose grant covers the
+/// request's unit (a Kepala OPD of unit A who is also Kasi elsewhere sees
+/// only unit A's unit-account requests), or as the one who applied.
+pub fn may_see_row(actor: &Actor, flow: &Flow, r: &request::Model) -> bool {
+    if r.applicant_mailbox_id == Some(actor.mailbox_id) && may_see(actor, flow) {
+        return true;
+    }
+    roles_see(&actor.roles_for_unit(r.unit_id), flow)
+}
+
+fn row(state: &AppState, r: &request::Model) -> RequestRow {
+    let now = state.now();
+    RequestRow {
+        ticket: r.ticket.clone(),
+        kind: r.kind.clone(),
+        state: r.state.clone(),
+        subject: r.subject.clone(),
+        created_at: state.local_time(r.created_at),
+        due_at: r.step_due_at.map(|d| state.local_time(d)),
+        overdue: r.closed_at.is_none() && r.step_due_at.is_some_and(|d| d < now),
+        closed: r.closed_at.is_some(),
+    }
+}
+
+/// Requests the actor may see; open ones first, overdue before the rest, then by due time.
+pub async fn list(state: &AppState, actor: &Actor, only_open: bool) -> DomainResult<Vec<RequestRow>> {
+    let kinds: Vec<&str> = workflow::ALL.iter().filter(|f| may_see(actor, f)).map(|f| f.kind).collect();
+    if kinds.is_empty() {
+        return Err(DomainError::Forbidden);
+    }
+    let mut q = request::Entity::find().filter(request::Column::Kind.is_in(kinds));
+    if only_open {
+        q = q.filter(request::Column::ClosedAt.is_null());
+    }
+    // open before closed, then soonest due; NULLs placed explicitly (SQLite and
+    // PostgreSQL sort them differently)
+    let rows = q
+        .order_by(Expr::col(request::Column::ClosedAt).is_not_null(), Order::Asc)
+        .order_by(Expr::col(request::Column::StepDueAt).is_null(), Order::Asc)
+        .order_by_asc(request::Column::StepDueAt)
+        .order_by_desc(request::Column::Id)
+        .limit(500)
+        .all(&state.db)
+        .await?;
+    Ok(rows.iter().filter(|r| workflow::flow(&r.kind).is_some_and(|f| may_see_row(actor, f, r))).map(|r| row(state, r)).collect())
+}
+
+/// One request, for those who may see it.
+pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<RequestDetail> {
+    let r = request::Entity::find().filter(request::Column::Ticket.eq(ticket)).one(&state.db).await?.ok_or(DomainError::NotFound)?;
+    let flow = workflow::flow(&r.kind).ok_or(DomainError::NotFound)?;
+    if !may_see_row(actor, flow, &r) {
+        // not "forbidden": do not confirm that the ticket exists
+        return Err(DomainError::NotFound);
+    }
+    let levels = ServiceLevels::load(&state.db, state.config.utc_offset_hours).await?;
+    let events =
+        request_event::Entity::find().filter(request_event::Column::RequestId.eq(r.id)).order_by_asc(request_event::Column::Seq).all(&state.db).await?;
+    let steps = events
+        .iter()
+        .map(|e| {
+            let taken = e.duration_secs.map(|s| s / 60);
+            let standard = e.standard_secs.map(|s| s / 60);
+            TimelineStep {
+                seq: e.seq,
+                action: e.action.clone(),
+                to_state: e.to_state.clone(),
+                actor: e.actor_label.clone(),
+                note: e.note.clone(),
+                at: state.local_time(e.at),
+                minutes_taken: taken,
+                standard_minutes: standard,
+                late: matches!((taken, standard), (Some(t), Some(s)) if t > s),
+            }
+        })
+        .collect();
+    let me = StepActor::staff(actor);
+    // Offer only what the engine would allow, four-eyes rule included.
+    let earlier = |a: &str| events.iter().rev().find(|e| e.action == a).and_then(|e| e.actor_mailbox_id);
+    let mut actions: Vec<String> = flow
+        .actions_for(&r.state, &me.for_unit(r.unit_id))
+        .into_iter()
+        .filter(|t| t.not_same_actor_as.is_none_or(|prev| earlier(prev) != Some(actor.mailbox_id)))
+        .map(|t| t.action.to_string())
+        .collect();
+    actions.dedup();
+    Ok(RequestDetail {
+        row: row(state, &r),
+        version: r.version,
+        sop: flow.sop.to_string(),
+        standard_minutes: if r.closed_at.is_some() { None } else { levels.standard_minutes(flow, &r.state).map(i64::from) },
+        facts: if r.kind == "personal_account" {
+            super::personal_account::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
+        } else if r.kind == "simpeg_bulk" {
+            super::simpeg_batch::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
+        } else {
+            facts(state, &r)
+        },
+        attachments: super::attachments::for_request(&state.db, r.id)
+            .await?
+            .into_iter()
+            .map(|a| AttachmentLink { id: a.id, kind: a.kind, filename: a.filename, size_bytes: a.size_bytes })
+            .collect(),
+        steps,
+        actions,
+    })
+}
+
+/// The request's data, with personal data masked.
+fn facts(state: &AppState, r: &request::Model) -> Vec<RequestFact> {
+    let fact = |key: &str, value: String| RequestFact { key: key.to_string(), value };
+    match r.kind.as_str() {
+        "phone_change" => {
+            let Ok(p) = serde_json::from_str::<super::phone_change::Payload>(&r.payload) else { return vec![] };
+            let doc = state.keys.open(&p.doc_number_sealed).unwrap_or_default();
+            let tail: String = doc.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+            vec![
+                fact("address", p.address),
+                fact("doc_type", p.doc_type),
+                fact("doc_number", format!("••••{tail}")),
+                fact("old_phone", p.old_phone.as_deref().map(mask_phone).unwrap_or_else(|| "—".into())),
+                fact("new_phone", mask_phone(&p.new_phone)),
+            ]
+        }
+        "unit_account" => {
+            let Ok(p) = serde_json::from_str::<super::unit_account::Payload>(&r.payload) else { return vec![] };
+            let mut out = vec![
+                fact("account_kind", p.account_kind),
+                fact("unit", p.unit_name),
+                fact("purpose", p.purpose),
+                fact("proposed_local", p.proposed_local),
+                fact("responsible_name", p.responsible_name),
+                fact("responsible_nip", model::validation::nip::format_nip(&p.responsible_nip)),
+                fact("responsible_phone", mask_phone(&p.responsible_phone)),
+                fact("letter", format!("{} ({})", p.letter_number, p.letter_date.format("%d-%m-%Y"))),
+            ];
+            if let Some(d) = p.ends_on {
+                out.push(fact("ends_on", d.format("%Y-%m-%d").to_string()));
+            }
+            if let Some(l) = p.final_local {
+                out.push(fact("final_local", l));
+            }
+            if let Some(q) = p.quota_mb {
+                out.push(fact("quota_mb", q.to_string()));
+            }
+            if !p.aliases.is_empty() {
+                out.push(fact("aliases", p.aliases.join(", ")));
+            }
+            if let Some(a) = p.address {
+                out.push(fact("address", a));
+            }
+            if let Some(m) = p.test_message {
+                out.push(fact("test", m));
+            }
+            out
+        }
+        _ => vec![fact("subject", r.subject.clone())],
+    }
+}

@@ -1,0 +1,385 @@
+//! Request types as state machines written as data.
+//!
+//! Each SOP becomes a [`Flow`]: its states (with the SOP step and standard
+//! time they stand for) and its transitions (which party may take each one).
+//! [`Flow::check`] is the only way to move a request, so a transition that is
+//! not in the table cannot happen, whatever a screen shows or a client sends.
+//! The database side (version check, step event, audit) is in `requests.rs`.
+use model::Role;
+
+/// Who may take a transition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Party {
+    /// A signed-in staff member holding one of these roles.
+    Staff(&'static [Role]),
+    /// The person who applied (public pages, proved by a code or a link).
+    Applicant,
+    /// Surel itself (account tests, scheduled jobs).
+    System,
+}
+
+/// Who is trying to act.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Acting {
+    Staff { mailbox_id: i32, roles: Vec<Role> },
+    Applicant,
+    System,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct State {
+    pub code: &'static str,
+    /// SOP step number this state waits on (None when finished).
+    pub sop_step: Option<u8>,
+    /// Standard time of that step from the SOP (Mutu Baku Waktu), minutes.
+    pub standard_minutes: Option<u32>,
+    /// Whose move it is: the queue this state appears in.
+    pub waits_for: Option<Party>,
+    pub terminal: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub action: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub by: Party,
+    /// A reason is required (rejections, returns for correction, cancellations).
+    pub needs_note: bool,
+    /// The actor must not be the one who took this earlier action on the same
+    /// request (four-eyes rule: an officer never approves their own input).
+    pub not_same_actor_as: Option<&'static str>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flow {
+    /// Stored in `requests.kind`.
+    pub kind: &'static str,
+    /// SOP number from `shared/seeds` (000, 001, 002, 004).
+    pub sop: &'static str,
+    /// The state a new request starts in and who may create one.
+    pub initial: &'static str,
+    pub created_by: Party,
+    /// Roles that receive the report and may read these requests.
+    pub readers: &'static [Role],
+    pub states: &'static [State],
+    pub transitions: &'static [Transition],
+}
+
+/// Why a transition was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No such action from this state (already handled, or never possible).
+    NotAllowedFromState,
+    /// The action exists, but not for this party.
+    WrongParty,
+    /// A reason is required.
+    NoteRequired,
+    /// Four-eyes rule.
+    SameActor,
+}
+
+impl Flow {
+    pub fn state(&self, code: &str) -> Option<&'static State> {
+        self.states.iter().find(|s| s.code == code)
+    }
+
+    /// Actions available from `state` to `who` (for screens; `check` decides).
+    pub fn actions_for(&self, state: &str, who: &Acting) -> Vec<&'static Transition> {
+        self.transitions.iter().filter(|t| t.from == state && party_matches(t.by, who)).collect()
+    }
+
+    /// May `who` create a request of this type?
+    pub fn may_create(&self, who: &Acting) -> bool {
+        party_matches(self.created_by, who)
+    }
+
+    /// The one gate every transition passes. `earlier` gives the mailbox id
+    /// that took a given earlier action on this request, for the four-eyes rule.
+    pub fn check(
+        &self,
+        state: &str,
+        action: &str,
+        who: &Acting,
+        note: Option<&str>,
+        earlier: impl Fn(&str) -> Option<i32>,
+    ) -> Result<&'static Transition, Refusal> {
+        let candidates: Vec<&'static Transition> = self.transitions.iter().filter(|t| t.from == state && t.action == action).collect();
+        if candidates.is_empty() {
+            return Err(Refusal::NotAllowedFromState);
+        }
+        let t = candidates.into_iter().find(|t| party_matches(t.by, who)).ok_or(Refusal::WrongParty)?;
+        if t.needs_note && note.map(str::trim).unwrap_or("").is_empty() {
+            return Err(Refusal::NoteRequired);
+        }
+        if let (Some(prev), Acting::Staff { mailbox_id, .. }) = (t.not_same_actor_as, who) {
+            if earlier(prev) == Some(*mailbox_id) {
+                return Err(Refusal::SameActor);
+            }
+        }
+        Ok(t)
+    }
+}
+
+fn party_matches(party: Party, who: &Acting) -> bool {
+    match (party, who) {
+        (Party::Staff(allowed), Acting::Staff { roles, .. }) => roles.iter().any(|r| allowed.contains(r)),
+        (Party::Applicant, Acting::Applicant) | (Party::System, Acting::System) => true,
+        _ => false,
+    }
+}
+
+const PETUGAS: Party = Party::Staff(&[Role::Petugas]);
+const PETUGAS_ADMIN: Party = Party::Staff(&[Role::Petugas, Role::Admin]);
+const KASI: Party = Party::Staff(&[Role::Kasi]);
+const KABID: Party = Party::Staff(&[Role::Kabid]);
+
+const fn st(code: &'static str, sop_step: u8, minutes: u32, waits_for: Party) -> State {
+    State { code, sop_step: Some(sop_step), standard_minutes: Some(minutes), waits_for: Some(waits_for), terminal: false }
+}
+const fn end(code: &'static str) -> State {
+    State { code, sop_step: None, standard_minutes: None, waits_for: None, terminal: true }
+}
+const fn tr(action: &'static str, from: &'static str, to: &'static str, by: Party) -> Transition {
+    Transition { action, from, to, by, needs_note: false, not_same_actor_as: None }
+}
+const fn tr_note(action: &'static str, from: &'static str, to: &'static str, by: Party) -> Transition {
+    Transition { action, from, to, by, needs_note: true, not_same_actor_as: None }
+}
+
+/// F2 — phone change after an in-person identity check (SOP 001, "no" branch).
+/// Step 1 (owner at the desk, 30 min) ends when the officer records the
+/// document and the new number: that creates the request.
+pub const PHONE_CHANGE: Flow = Flow {
+    kind: "phone_change",
+    sop: "001",
+    initial: "verifikasi_kode",
+    created_by: PETUGAS,
+    readers: &[],
+    states: &[
+        // step 2: the owner reads back the code sent to the new number (60 min)
+        st("verifikasi_kode", 2, 60, PETUGAS),
+        // step 4: Kasi approves the change (60 min)
+        st("menunggu_kasi", 4, 60, KASI),
+        end("selesai"),
+        end("ditolak"),
+        end("dibatalkan"),
+    ],
+    transitions: &[
+        tr("kirim_ulang_kode", "verifikasi_kode", "verifikasi_kode", PETUGAS),
+        tr("konfirmasi_kode", "verifikasi_kode", "menunggu_kasi", PETUGAS),
+        tr_note("batalkan", "verifikasi_kode", "dibatalkan", PETUGAS),
+        Transition { action: "setujui", from: "menunggu_kasi", to: "selesai", by: KASI, needs_note: false, not_same_actor_as: Some("buat") },
+        tr_note("tolak", "menunggu_kasi", "ditolak", KASI),
+    ],
+};
+
+/// F3 — unit / kegiatan / event account (SOP 000).
+pub const UNIT_ACCOUNT: Flow = Flow {
+    kind: "unit_account",
+    sop: "000",
+    initial: "menunggu_kabid",
+    created_by: Party::Staff(&[Role::KepalaOpd]),
+    // SOP 000 step 5: the report goes to Kabid PE and the personnel-data manager
+    readers: &[Role::Kabid, Role::PengelolaSimpeg],
+    states: &[
+        st("menunggu_kabid", 2, 5, KABID),
+        st("input_data", 3, 30, PETUGAS),
+        st("verifikasi_data", 4, 30, PETUGAS),
+        // the mailbox exists; Surel delivers a test message and reads it back
+        st("uji_akun", 4, 30, Party::System),
+        st("pelaporan", 5, 30, PETUGAS),
+        end("selesai"),
+        end("ditolak"),
+    ],
+    transitions: &[
+        tr("setujui", "menunggu_kabid", "input_data", KABID),
+        tr_note("tolak", "menunggu_kabid", "ditolak", KABID),
+        tr("input_data", "input_data", "verifikasi_data", PETUGAS),
+        Transition { action: "setujui_data", from: "verifikasi_data", to: "uji_akun", by: PETUGAS, needs_note: false, not_same_actor_as: Some("input_data") },
+        tr_note("kembalikan_data", "verifikasi_data", "input_data", PETUGAS),
+        tr("uji_berhasil", "uji_akun", "pelaporan", Party::System),
+        tr_note("uji_gagal", "uji_akun", "uji_akun", Party::System),
+        tr("uji_ulang", "uji_akun", "uji_akun", PETUGAS),
+        tr("kirim_laporan", "pelaporan", "selesai", PETUGAS),
+    ],
+};
+
+/// F4 — personal ASN account (SOP 002).
+pub const PERSONAL_ACCOUNT: Flow = Flow {
+    kind: "personal_account",
+    sop: "002",
+    initial: "pemeriksaan",
+    created_by: Party::Applicant,
+    readers: &[],
+    states: &[
+        st("pemeriksaan", 2, 15, KASI),
+        // returned for correction: the applicant's move (step 1 again, 15 min)
+        st("perbaikan", 1, 15, Party::Applicant),
+        st("pembuatan_akun", 3, 30, PETUGAS_ADMIN),
+        st("uji_akun", 4, 30, Party::System),
+        st("pengiriman", 5, 10, Party::System),
+        end("selesai"),
+        end("ditolak"),
+    ],
+    transitions: &[
+        tr("setujui", "pemeriksaan", "pembuatan_akun", KASI),
+        tr_note("kembalikan", "pemeriksaan", "perbaikan", KASI),
+        tr_note("tolak", "pemeriksaan", "ditolak", KASI),
+        tr("kirim_ulang", "perbaikan", "pemeriksaan", Party::Applicant),
+        tr("buat_akun", "pembuatan_akun", "uji_akun", PETUGAS_ADMIN),
+        tr("uji_berhasil", "uji_akun", "pengiriman", Party::System),
+        tr_note("uji_gagal", "uji_akun", "uji_akun", Party::System),
+        tr("uji_ulang", "uji_akun", "uji_akun", PETUGAS_ADMIN),
+        tr("kirim_aktivasi", "pengiriman", "selesai", Party::System),
+    ],
+};
+
+const PENGELOLA_SIMPEG: Party = Party::Staff(&[Role::PengelolaSimpeg]);
+
+/// F5 — bulk ASN accounts from a SIMPEG export (SOP 004). Steps 1–3 (export,
+/// sort, submit) happen on the import screen; submitting creates the request.
+pub const SIMPEG_BULK: Flow = Flow {
+    kind: "simpeg_bulk",
+    sop: "004",
+    initial: "proses",
+    created_by: PENGELOLA_SIMPEG,
+    readers: &[Role::PengelolaSimpeg, Role::PejabatStruktural],
+    states: &[
+        // step 4: the officer starts the batch job …
+        st("proses", 4, 30, PETUGAS),
+        // … which Surel runs row by row (durable, resumable)
+        st("memproses", 4, 30, Party::System),
+        // step 5: the SIMPEG manager loads NIP → address into SIMPEG
+        st("isi_simpeg", 5, 30, PENGELOLA_SIMPEG),
+        // step 6: the SIMPEG manager reports to the Pejabat Struktural
+        st("pelaporan", 6, 30, PENGELOLA_SIMPEG),
+        // step 7: the Pejabat Struktural receives the report
+        st("penerimaan", 7, 30, Party::Staff(&[Role::PejabatStruktural])),
+        end("selesai"),
+    ],
+    transitions: &[
+        tr("proses_batch", "proses", "memproses", PETUGAS),
+        tr("batch_selesai", "memproses", "isi_simpeg", Party::System),
+        tr("tandai_dimuat", "isi_simpeg", "pelaporan", PENGELOLA_SIMPEG),
+        tr("laporkan", "pelaporan", "penerimaan", PENGELOLA_SIMPEG),
+        tr("terima_laporan", "penerimaan", "selesai", Party::Staff(&[Role::PejabatStruktural])),
+    ],
+};
+
+/// Every request type.
+pub const ALL: [&Flow; 4] = [&PHONE_CHANGE, &UNIT_ACCOUNT, &PERSONAL_ACCOUNT, &SIMPEG_BULK];
+
+pub fn flow(kind: &str) -> Option<&'static Flow> {
+    ALL.iter().copied().find(|f| f.kind == kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff(id: i32, roles: &[Role]) -> Acting {
+        Acting::Staff { mailbox_id: id, roles: roles.to_vec() }
+    }
+    fn nobody(_: &str) -> Option<i32> {
+        None
+    }
+
+    #[test]
+    fn every_flow_is_well_formed() {
+        for f in ALL {
+            assert!(f.state(f.initial).is_some(), "{}: initial state", f.kind);
+            for t in f.transitions {
+                assert!(f.state(t.from).is_some(), "{}: {} from {}", f.kind, t.action, t.from);
+                assert!(f.state(t.to).is_some(), "{}: {} to {}", f.kind, t.action, t.to);
+                assert!(!f.state(t.from).unwrap().terminal, "{}: {} leaves a terminal state", f.kind, t.action);
+            }
+            for s in f.states {
+                if s.terminal {
+                    assert!(f.transitions.iter().all(|t| t.from != s.code), "{}: {} is terminal", f.kind, s.code);
+                } else {
+                    assert!(s.standard_minutes.is_some() && s.waits_for.is_some(), "{}: {} has a standard and an owner", f.kind, s.code);
+                    assert!(f.transitions.iter().any(|t| t.from == s.code && t.to != s.code), "{}: {} can be left", f.kind, s.code);
+                }
+            }
+            // every state is reachable from the initial one
+            let mut seen = vec![f.initial];
+            let mut i = 0;
+            while i < seen.len() {
+                let from = seen[i];
+                for t in f.transitions.iter().filter(|t| t.from == from) {
+                    if !seen.contains(&t.to) {
+                        seen.push(t.to);
+                    }
+                }
+                i += 1;
+            }
+            assert_eq!(seen.len(), f.states.len(), "{}: unreachable states", f.kind);
+        }
+    }
+
+    /// Every (state, action, role) combination: allowed exactly when the table says so.
+    #[test]
+    fn every_transition_and_every_role() {
+        let actions: Vec<&str> = ALL.iter().flat_map(|f| f.transitions.iter().map(|t| t.action)).collect();
+        for f in ALL {
+            for s in f.states {
+                for action in &actions {
+                    for role in Role::ALL {
+                        let who = staff(1, &[role]);
+                        let expected =
+                            f.transitions.iter().any(|t| t.from == s.code && t.action == *action && matches!(t.by, Party::Staff(r) if r.contains(&role)));
+                        let got = f.check(s.code, action, &who, Some("alasan"), nobody);
+                        assert_eq!(got.is_ok(), expected, "{} {} {} by {:?}", f.kind, s.code, action, role);
+                    }
+                    for who in [Acting::Applicant, Acting::System] {
+                        let expected = f.transitions.iter().any(|t| t.from == s.code && t.action == *action && party_matches(t.by, &who));
+                        assert_eq!(f.check(s.code, action, &who, Some("alasan"), nobody).is_ok(), expected, "{} {} {} by {:?}", f.kind, s.code, action, who);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        let kasi = staff(2, &[Role::Kasi]);
+        let petugas = staff(1, &[Role::Petugas]);
+        assert_eq!(PHONE_CHANGE.check("selesai", "setujui", &kasi, None, nobody), Err(Refusal::NotAllowedFromState));
+        assert_eq!(PHONE_CHANGE.check("menunggu_kasi", "setujui", &petugas, None, nobody), Err(Refusal::WrongParty));
+        assert_eq!(PHONE_CHANGE.check("menunggu_kasi", "tolak", &kasi, Some("  "), nobody), Err(Refusal::NoteRequired));
+        assert!(PHONE_CHANGE.check("menunggu_kasi", "tolak", &kasi, Some("dokumen tidak cocok"), nobody).is_ok());
+    }
+
+    #[test]
+    fn four_eyes() {
+        // a Kasi who also holds the officer role cannot approve the change they recorded
+        let both = staff(7, &[Role::Petugas, Role::Kasi]);
+        let created_by_7 = |a: &str| (a == "buat").then_some(7);
+        assert_eq!(PHONE_CHANGE.check("menunggu_kasi", "setujui", &both, None, created_by_7), Err(Refusal::SameActor));
+        assert!(PHONE_CHANGE.check("menunggu_kasi", "setujui", &staff(8, &[Role::Kasi]), None, created_by_7).is_ok());
+        // F3: the officer who input the data cannot approve it
+        let input_by_3 = |a: &str| (a == "input_data").then_some(3);
+        assert_eq!(UNIT_ACCOUNT.check("verifikasi_data", "setujui_data", &staff(3, &[Role::Petugas]), None, input_by_3), Err(Refusal::SameActor));
+        assert!(UNIT_ACCOUNT.check("verifikasi_data", "setujui_data", &staff(4, &[Role::Petugas]), None, input_by_3).is_ok());
+    }
+
+    #[test]
+    fn standards_follow_the_sops() {
+        let minutes = |f: &Flow, s: &str| f.state(s).unwrap().standard_minutes.unwrap();
+        assert_eq!(minutes(&PHONE_CHANGE, "verifikasi_kode"), 60);
+        assert_eq!(minutes(&PHONE_CHANGE, "menunggu_kasi"), 60);
+        assert_eq!(minutes(&UNIT_ACCOUNT, "menunggu_kabid"), 5);
+        assert_eq!(minutes(&PERSONAL_ACCOUNT, "pemeriksaan"), 15);
+        assert_eq!(minutes(&PERSONAL_ACCOUNT, "pengiriman"), 10);
+        assert!(PERSONAL_ACCOUNT.may_create(&Acting::Applicant));
+        assert!(!PERSONAL_ACCOUNT.may_create(&staff(1, &[Role::Admin])));
+        assert!(UNIT_ACCOUNT.may_create(&staff(1, &[Role::KepalaOpd])));
+        assert!(!UNIT_ACCOUNT.may_create(&staff(1, &[Role::Kabid])));
+        for s in ["proses", "memproses", "isi_simpeg", "pelaporan", "penerimaan"] {
+            assert_eq!(minutes(&SIMPEG_BULK, s), 30, "SOP 004: 30 minutes per step");
+        }
+        assert!(SIMPEG_BULK.may_create(&staff(1, &[Role::PengelolaSimpeg])));
+        assert!(!SIMPEG_BULK.may_create(&staff(1, &[Role::Petugas])));
+    }
+}

@@ -1,0 +1,533 @@
+//! Types that cross the wire between server functions and the UI.
+
+use serde::{Deserialize, Serialize};
+
+/// Staff roles from PRODUCT.md. Account owners and ASN applicants are not staff:
+/// they use the public pages and never sign in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    /// Admin sistem: staff, roles, domains, settings, service levels.
+    Admin,
+    /// Auditor: read-only audit log and reports.
+    Auditor,
+    /// Petugas Pengelola Data Akun Email (Kominfo officer).
+    Petugas,
+    /// Kepala Seksi.
+    Kasi,
+    /// Kepala Bidang Penyelenggaraan E-Government.
+    Kabid,
+    /// Kepala OPD (scoped to a unit).
+    KepalaOpd,
+    /// Pengelola SIMPEG at BKPSDM.
+    PengelolaSimpeg,
+    /// Pejabat Struktural at BKPSDM.
+    PejabatStruktural,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] =
+        [Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd, Role::PengelolaSimpeg, Role::PejabatStruktural];
+
+    /// Stable code stored in the database and used on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Auditor => "auditor",
+            Role::Petugas => "petugas",
+            Role::Kasi => "kasi",
+            Role::Kabid => "kabid",
+            Role::KepalaOpd => "kepala_opd",
+            Role::PengelolaSimpeg => "pengelola_simpeg",
+            Role::PejabatStruktural => "pejabat_struktural",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Roles whose grant must name a unit (OPD).
+    pub fn needs_unit(self) -> bool {
+        matches!(self, Role::KepalaOpd)
+    }
+}
+
+/// A role held by a staff member, optionally limited to one unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleGrant {
+    /// The grant's id (to remove it).
+    pub id: i32,
+    pub role: Role,
+    pub unit_id: Option<i32>,
+    pub unit_name: Option<String>,
+}
+
+/// The signed-in staff member, as the UI sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub mailbox_id: i32,
+    pub address: String,
+    pub name: String,
+    pub roles: Vec<RoleGrant>,
+    pub locale: String,
+}
+
+impl Me {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.iter().any(|g| g.role == role)
+    }
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitOption {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+}
+
+/// One staff member in the admin list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub mailbox_id: i32,
+    pub address: String,
+    pub name: String,
+    pub status: String,
+    pub roles: Vec<RoleGrant>,
+}
+
+/// One audit-log entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+    pub ip: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub total: u64,
+    /// The verdict of the last verification.
+    pub chain_ok: bool,
+    pub chain_checked: u64,
+    /// When it ran (local time); none: not verified yet.
+    pub chain_verified_at: Option<String>,
+    /// The first broken entry (0: the head disagrees with the last entry).
+    pub chain_broken_at: Option<i64>,
+}
+
+/// A count on the home page: one queue of the signed-in staff member's work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueSummary {
+    /// translation key under `queues.*`
+    pub key: String,
+    pub href: String,
+    pub open: u64,
+    pub overdue: u64,
+}
+
+/// One session of the signed-in staff member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub id: i32,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub current: bool,
+}
+
+/// One message in the outbox page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxRow {
+    pub id: i32,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: Option<String>,
+    /// The text, only in demo mode (it may hold one-time codes).
+    pub body: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub related: Option<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxPage {
+    pub demo: bool,
+    pub rows: Vec<OutboxRow>,
+    pub dead: u64,
+    pub pending: u64,
+}
+
+/// One request in a queue or list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRow {
+    pub ticket: String,
+    /// `phone_change`, `unit_account`, `personal_account`
+    pub kind: String,
+    pub state: String,
+    pub subject: String,
+    pub created_at: String,
+    pub due_at: Option<String>,
+    pub overdue: bool,
+    pub closed: bool,
+}
+
+/// One step of a request's timeline, with the time it took in office hours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineStep {
+    pub seq: i32,
+    pub action: String,
+    pub to_state: String,
+    pub actor: String,
+    pub note: Option<String>,
+    pub at: String,
+    pub minutes_taken: Option<i64>,
+    pub standard_minutes: Option<i64>,
+    pub late: bool,
+}
+
+/// A fact shown on a request page (`key` is a translation key under `request.fact_*`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestFact {
+    pub key: String,
+    pub value: String,
+}
+
+/// Everything a request page shows, and what the viewer may do next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDetail {
+    pub row: RequestRow,
+    pub version: i32,
+    pub sop: String,
+    /// Standard time of the current step, minutes.
+    pub standard_minutes: Option<i64>,
+    pub facts: Vec<RequestFact>,
+    pub attachments: Vec<AttachmentLink>,
+    pub steps: Vec<TimelineStep>,
+    /// Actions the viewer may take now (the engine decides again on submit).
+    pub actions: Vec<String>,
+}
+
+/// SOP 000 step 1: what a Kepala OPD submits for a unit / kegiatan / event account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitAccountInput {
+    /// `unit`, `kegiatan` or `event`
+    pub account_kind: String,
+    pub purpose: String,
+    /// Proposed local part (before the `@`).
+    pub proposed_local: String,
+    pub responsible_name: String,
+    pub responsible_nip: String,
+    pub responsible_phone: String,
+    /// `YYYY-MM-DD`, events only.
+    pub ends_on: String,
+    pub letter_number: String,
+    /// `YYYY-MM-DD`
+    pub letter_date: String,
+    /// Token of the uploaded letter (PDF).
+    pub letter_file: String,
+}
+
+/// SOP 000 step 3: the account data an officer enters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitAccountData {
+    pub local_part: String,
+    pub quota_mb: String,
+    /// Extra local parts, separated by commas or spaces.
+    pub aliases: String,
+    /// `YYYY-MM-DD`, events only.
+    pub ends_on: String,
+}
+
+/// Whether a proposed address is free.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressCheck {
+    pub address: String,
+    /// None when free; else an error code (`address_taken`, `address_reserved` …).
+    pub problem: Option<String>,
+}
+
+/// A file attached to a request (download at `/lampiran/{id}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentLink {
+    pub id: i32,
+    pub kind: String,
+    pub filename: String,
+    pub size_bytes: i64,
+}
+
+/// A file just uploaded (`POST /lampiran`); `token` attaches it to a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Uploaded {
+    pub token: String,
+    pub id: i32,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+/// SOP 002 step 1: what an ASN applicant submits on the public form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalAccountInput {
+    pub name: String,
+    pub nip: String,
+    /// The unit's id (from the list on the form).
+    pub unit_id: String,
+    /// Proposed local part (before the `@`).
+    pub proposed_local: String,
+    pub phone: String,
+    /// From `send_apply_code`: which code the applicant is typing.
+    pub phone_token: String,
+    pub phone_code: String,
+    pub personal_email: String,
+    /// Token of the uploaded signed form; on a correction, empty keeps the old one.
+    pub form_file: String,
+}
+
+/// The correction page: the data as submitted and the checker's note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalAccountFix {
+    pub ticket: String,
+    pub note: String,
+    pub input: PersonalAccountInput,
+    pub phone_masked: String,
+}
+
+/// SOP 002 step 3: the account data the officer confirms.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalAccountData {
+    pub local_part: String,
+    pub quota_mb: String,
+}
+
+/// A unit on the public application form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicUnit {
+    pub id: i32,
+    pub name: String,
+}
+
+/// One step as the applicant sees it (no staff names).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicantStep {
+    pub action: String,
+    pub to_state: String,
+    pub at: String,
+    /// The reason, for a return or a rejection.
+    pub note: Option<String>,
+}
+
+/// What an applicant sees of their request after proving the phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicantStatus {
+    pub ticket: String,
+    pub state: String,
+    pub name: String,
+    pub unit: String,
+    /// The new address, once the request is done.
+    pub address: Option<String>,
+    pub due_at: Option<String>,
+    pub steps: Vec<ApplicantStep>,
+}
+
+/// One step's figures for a month: how often it was done, the median office
+/// time it took and how many were within the standard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepStats {
+    pub state: String,
+    pub sop_step: Option<u8>,
+    pub count: u32,
+    pub median_minutes: Option<i64>,
+    pub standard_minutes: Option<i64>,
+    pub within_standard: u32,
+}
+
+/// One request type on the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowStats {
+    pub kind: String,
+    pub sop: String,
+    pub open: u32,
+    pub overdue: u32,
+    /// Created and closed in the month.
+    pub created: u32,
+    pub closed: u32,
+    pub steps: Vec<StepStats>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// `2026-11`
+    pub month: String,
+    pub flows: Vec<FlowStats>,
+}
+
+/// A step's standard time: the SOP's and the one in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepStandard {
+    pub kind: String,
+    pub sop: String,
+    pub state: String,
+    pub sop_step: Option<u8>,
+    pub default_minutes: u32,
+    pub minutes: u32,
+}
+
+/// Office hours of one weekday (`HH:MM`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeDay {
+    pub open: String,
+    pub close: String,
+    pub closed: bool,
+}
+
+/// What the Admin sistem sets for service levels.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceLevelSettings {
+    pub steps: Vec<StepStandard>,
+    /// Monday first, seven days.
+    pub days: Vec<OfficeDay>,
+    /// One date (`YYYY-MM-DD`) per line.
+    pub holidays: String,
+}
+
+/// F5: one row of a SIMPEG batch as the preview table shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimpegRowView {
+    pub id: i32,
+    pub line: i32,
+    pub nip: Option<String>,
+    /// Name with titles, as read (shown as text, never as markup).
+    pub name: String,
+    pub unit: Option<String>,
+    /// Masked (`0812****1234`).
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// `eligible`, `rejected`, `has_account`
+    pub verdict: String,
+    /// Reason codes (translated on screen).
+    pub reasons: Vec<String>,
+    pub local_part: Option<String>,
+    /// Code of what is wrong with the proposed address (`address_no_letters` …).
+    pub address_problem: Option<String>,
+    /// `pending`, `done`, `failed`, `skipped`
+    pub status: String,
+    pub address: Option<String>,
+    pub error: Option<String>,
+}
+
+/// F5: a batch with one page of its rows and the processing progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimpegBatchView {
+    pub id: i32,
+    /// `mapping`, `draft`, `submitted`, `done`, `discarded`
+    pub status: String,
+    pub file_name: String,
+    pub file_kind: String,
+    pub created_at: String,
+    pub total: i32,
+    pub eligible: i32,
+    pub rejected: i32,
+    pub already: i32,
+    pub processed: i32,
+    pub failed: i32,
+    /// The collective request, once submitted.
+    pub ticket: Option<String>,
+    pub request_state: Option<String>,
+    /// The job is working this batch now.
+    pub running: bool,
+    /// Domain of the addresses (`batam.go.id`).
+    pub domain: String,
+    pub rows: Vec<SimpegRowView>,
+    /// Rows matching the filter.
+    pub filtered: u64,
+    pub page: u32,
+    pub page_size: u32,
+    /// May the viewer edit addresses and submit.
+    pub editable: bool,
+    /// A draft joins this request (the month's open one of the same unit)
+    /// unless a separate request is asked for.
+    pub joins: Option<String>,
+}
+
+/// F5: the mapping screen, when the export's headers are not all recognised.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimpegMapping {
+    pub batch_id: i32,
+    pub headers: Vec<String>,
+    /// (field code, column, required), in the screen's order.
+    pub fields: Vec<(String, Option<usize>, bool)>,
+    /// Required fields without a column.
+    pub missing: Vec<String>,
+    pub sample: Vec<Vec<String>>,
+    pub data_rows: usize,
+}
+
+/// F5: what an upload gives: a checked batch, or the mapping screen first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SimpegUploaded {
+    Checked { batch_id: i32 },
+    NeedsMapping(SimpegMapping),
+}
+
+/// F5: one of the batches on the import screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimpegBatchRow {
+    pub id: i32,
+    pub file_name: String,
+    pub status: String,
+    pub created_at: String,
+    pub total: i32,
+    pub eligible: i32,
+    pub ticket: Option<String>,
+}
+
+/// A TOTP secret to add to an authenticator app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    /// Base32 in groups of four, for typing.
+    pub secret_groups: String,
+    /// The `otpauth://` URL as a QR code (SVG markup, made on the server).
+    pub qr_svg: String,
+    pub otpauth_url: String,
+}
+
+/// One second factor of a staff member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactorRow {
+    pub id: i32,
+    /// `totp` or `passkey`.
+    pub kind: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+/// The staff member's own security settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityOverview {
+    pub factors: Vec<FactorRow>,
+    pub recovery_left: u32,
+}
+
+/// What the second sign-in step (or enrollment) shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondStep {
+    /// `verify` or `enroll`.
+    pub purpose: String,
+    pub address: String,
+    pub has_totp: bool,
+    pub has_passkey: bool,
+    pub setup: Option<TotpSetup>,
+}
