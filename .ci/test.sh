@@ -10,6 +10,13 @@ if cargo fmt --version >/dev/null 2>&1 || { command -v rustup >/dev/null && rust
 else
   echo "   rustfmt is not installed: formatting NOT checked (install rustup's rustfmt)"
 fi
+echo "== lints (clippy -D warnings: model, domain, migrations; app and server next)"
+if cargo clippy --version >/dev/null 2>&1 || { command -v rustup >/dev/null && rustup component add clippy >/dev/null 2>&1; }; then
+  # rustup's clippy is another compiler than the build's: its own target dir
+  CARGO_TARGET_DIR="$TARGET_DIR/clippy" cargo clippy -q -p model -p domain -p migrations --all-targets -- -D warnings
+else
+  echo "   clippy is not installed: lints NOT checked (install rustup's clippy)"
+fi
 echo "== build (release site and server)"
 cargo leptos build --release
 echo "== unit and integration tests"

@@ -8,6 +8,8 @@ use super::{AppState, DomainResult};
 /// Queues one message if its channel can deliver here (a configured gateway,
 /// or demo mode where the outbox page shows it). SMS is always queued: without
 /// a gateway outside demo mode it lands in the dead letters for officers to see.
+// Every argument is one fact of the message; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub async fn send(
     state: &AppState,
     change: &Change,

@@ -146,7 +146,7 @@ async fn check_input(
     require_form: bool,
 ) -> DomainResult<(Applicant, Option<phone_proof::Proof>)> {
     let mut errors = FieldErrors::default();
-    let name: String = input.name.trim().split_whitespace().collect::<Vec<_>>().join(" ");
+    let name: String = input.name.split_whitespace().collect::<Vec<_>>().join(" ");
     match name.chars().count() {
         0 => errors.add("name", "name_empty"),
         1 => errors.add("name", "too_short"),

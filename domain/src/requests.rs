@@ -195,6 +195,8 @@ pub struct Effects {
 }
 
 /// Moves a request. `seen_version` is the version the actor's screen showed.
+// The one place a request moves: each argument is part of the step taken.
+#[allow(clippy::too_many_arguments)]
 pub async fn transition(
     change: &mut Change,
     levels: &ServiceLevels,

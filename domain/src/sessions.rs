@@ -77,14 +77,14 @@ pub async fn revoke_all<C: ConnectionTrait>(db: &C, mailbox_id: i32, keep: Optio
 pub async fn list_live(state: &AppState, mailbox_id: i32) -> Result<Vec<session::Model>, DbErr> {
     let now = state.now();
     let idle = Duration::from_std(state.config.session_idle).unwrap_or(Duration::minutes(30));
-    Ok(session::Entity::find()
+    session::Entity::find()
         .filter(session::Column::MailboxId.eq(mailbox_id))
         .filter(session::Column::RevokedAt.is_null())
         .filter(session::Column::ExpiresAt.gt(now))
         .filter(session::Column::LastSeenAt.gt(now - idle))
         .order_by_desc(session::Column::LastSeenAt)
         .all(&state.db)
-        .await?)
+        .await
 }
 
 /// Deletes sessions that ended more than a day ago.

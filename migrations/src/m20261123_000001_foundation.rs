@@ -98,7 +98,7 @@ impl MigrationTrait for Migration {
                 .col(string_uniq(a("address")))
                 .col(integer(a("mailbox_id")))
                 .col(ts("created_at"))
-                .foreign_key(&mut fk("aliases", "mailbox_id", "mailboxes").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(fk("aliases", "mailbox_id", "mailboxes").on_delete(ForeignKeyAction::Cascade))
                 .to_owned(),
         )
         .await?;
@@ -112,7 +112,7 @@ impl MigrationTrait for Migration {
                 .col(integer_null(a("unit_id")))
                 .col(ts("created_at"))
                 .col(integer_null(a("created_by")))
-                .foreign_key(&mut fk("staff_roles", "mailbox_id", "mailboxes").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(fk("staff_roles", "mailbox_id", "mailboxes").on_delete(ForeignKeyAction::Cascade))
                 .foreign_key(&mut fk("staff_roles", "unit_id", "units"))
                 .to_owned(),
         )
@@ -163,7 +163,7 @@ impl MigrationTrait for Migration {
                 .col(ts_null("due_at"))
                 .col(big_integer_null(a("duration_secs")))
                 .col(big_integer_null(a("standard_secs")))
-                .foreign_key(&mut fk("request_events", "request_id", "requests").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(fk("request_events", "request_id", "requests").on_delete(ForeignKeyAction::Cascade))
                 .to_owned(),
         )
         .await?;
@@ -183,7 +183,7 @@ impl MigrationTrait for Migration {
                 .col(string(a("sha256")))
                 .col(integer_null(a("uploaded_by_mailbox_id")))
                 .col(ts("created_at"))
-                .foreign_key(&mut fk("attachments", "request_id", "requests").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(fk("attachments", "request_id", "requests").on_delete(ForeignKeyAction::Cascade))
                 .to_owned(),
         )
         .await?;
@@ -256,7 +256,7 @@ impl MigrationTrait for Migration {
                 .col(string_null(a("ip")))
                 .col(string_null(a("user_agent")))
                 .col(ts_null("revoked_at"))
-                .foreign_key(&mut fk("sessions", "mailbox_id", "mailboxes").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(fk("sessions", "mailbox_id", "mailboxes").on_delete(ForeignKeyAction::Cascade))
                 .to_owned(),
         )
         .await?;
@@ -272,7 +272,7 @@ impl MigrationTrait for Migration {
                 .col(ts("expires_at"))
                 .col(ts_null("used_at"))
                 .col(ts("created_at"))
-                .foreign_key(&mut fk("activation_tokens", "mailbox_id", "mailboxes").on_delete(ForeignKeyAction::Cascade))
+                .foreign_key(fk("activation_tokens", "mailbox_id", "mailboxes").on_delete(ForeignKeyAction::Cascade))
                 .to_owned(),
         )
         .await?;
