@@ -12,8 +12,11 @@ else
 fi
 echo "== lints (clippy -D warnings: model, domain, migrations; app and server next)"
 if cargo clippy --version >/dev/null 2>&1 || { command -v rustup >/dev/null && rustup component add clippy >/dev/null 2>&1; }; then
-  # rustup's clippy is another compiler than the build's: its own target dir
-  CARGO_TARGET_DIR="$TARGET_DIR/clippy" cargo clippy -q -p model -p domain -p migrations --all-targets -- -D warnings
+  # rustup's clippy is another compiler than the build's: its toolchain goes
+  # first on PATH (so dependencies are built by the same rustc), and it gets
+  # its own target dir
+  PATH="$(dirname "$(command -v cargo-clippy)"):$PATH" CARGO_TARGET_DIR="$TARGET_DIR/clippy" \
+    cargo clippy -q -p model -p domain -p migrations --all-targets -- -D warnings
 else
   echo "   clippy is not installed: lints NOT checked (install rustup's clippy)"
 fi
