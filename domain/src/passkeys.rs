@@ -13,7 +13,7 @@
 use super::audit::{Change, Who};
 use super::auth::{Actor, SignedIn, LOGIN_PER_ACCOUNT};
 use super::entities::{mailbox, session, sign_in_challenge as challenge, staff_factor as factor};
-use super::second_factor::{finish, live_challenge, new_recovery_codes, notify_factor_change, Purpose};
+use super::second_factor::{challenge_for, finish, new_recovery_codes, notify_factor_change, Purpose};
 use super::{rate_limit, AppState, DomainError, DomainResult};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -128,10 +128,7 @@ async fn put_challenge_state(state: &AppState, c: &challenge::Model, value: Stri
 // ---- At sign-in: enrollment with a passkey ------------------------------------
 
 pub async fn enroll_begin(state: &AppState, token: &str) -> DomainResult<String> {
-    let (c, mb, purpose) = live_challenge(state, token).await?.ok_or_else(|| DomainError::field("code", "challenge_expired"))?;
-    if purpose != Purpose::Enroll {
-        return Err(DomainError::field("code", "challenge_expired"));
-    }
+    let (c, mb) = challenge_for(state, token, Purpose::Enroll).await?;
     let (options, reg) = registration_options(state, &mb, &[])?;
     put_challenge_state(state, &c, reg).await?;
     Ok(options)
@@ -146,10 +143,7 @@ pub async fn enroll_finish(
     ip: Option<String>,
     user_agent: Option<String>,
 ) -> DomainResult<(SignedIn, String, Vec<String>)> {
-    let (c, mb, purpose) = live_challenge(state, token).await?.ok_or_else(|| DomainError::field("code", "challenge_expired"))?;
-    if purpose != Purpose::Enroll {
-        return Err(DomainError::field("code", "challenge_expired"));
-    }
+    let (c, mb) = challenge_for(state, token, Purpose::Enroll).await?;
     let reg = take_challenge_state(state, &c).await?;
     let mut change = Change::begin(state, Who::staff(mb.id, &mb.address, ip.clone())).await?;
     store_registration(state, &mut change, mb.id, &reg, credential, name).await?;
@@ -162,10 +156,7 @@ pub async fn enroll_finish(
 // ---- At sign-in: the second step with a passkey ---------------------------------
 
 pub async fn login_begin(state: &AppState, token: &str) -> DomainResult<String> {
-    let (c, mb, purpose) = live_challenge(state, token).await?.ok_or_else(|| DomainError::field("code", "challenge_expired"))?;
-    if purpose != Purpose::Verify {
-        return Err(DomainError::field("code", "challenge_expired"));
-    }
+    let (c, mb) = challenge_for(state, token, Purpose::Verify).await?;
     let keys: Vec<Passkey> = passkeys_of(state, mb.id).await?.into_iter().map(|(_, pk)| pk).collect();
     if keys.is_empty() {
         return Err(DomainError::field("passkey", "passkey_none"));
@@ -176,10 +167,7 @@ pub async fn login_begin(state: &AppState, token: &str) -> DomainResult<String> 
 }
 
 pub async fn login_finish(state: &AppState, token: &str, credential: &str, ip: Option<String>, user_agent: Option<String>) -> DomainResult<(SignedIn, String)> {
-    let (c, mb, purpose) = live_challenge(state, token).await?.ok_or_else(|| DomainError::field("code", "challenge_expired"))?;
-    if purpose != Purpose::Verify {
-        return Err(DomainError::field("code", "challenge_expired"));
-    }
+    let (c, mb) = challenge_for(state, token, Purpose::Verify).await?;
     let now = state.now();
     if rate_limit::take(&state.db, &LOGIN_PER_ACCOUNT, &mb.address, now).await?.is_none() {
         return Err(DomainError::RateLimited { retry_after_secs: rate_limit::ceiling_retry_after(&state.db, &LOGIN_PER_ACCOUNT, &mb.address, now).await? });

@@ -320,6 +320,16 @@ pub async fn open_challenge(change: &mut Change, mailbox_id: i32, next: &str, ip
     Ok(Opened { token, purpose })
 }
 
+/// The live challenge of `token` for one step (password checked, second
+/// step or enrollment pending); any other is expired, as far as the page
+/// can tell.
+pub async fn challenge_for(state: &AppState, token: &str, purpose: Purpose) -> DomainResult<(challenge::Model, mailbox::Model)> {
+    match live_challenge(state, token).await? {
+        Some((c, mb, p)) if p == purpose => Ok((c, mb)),
+        _ => Err(DomainError::field("code", "challenge_expired")),
+    }
+}
+
 /// A live challenge and its mailbox (still active staff).
 pub async fn live_challenge(state: &AppState, token: &str) -> DomainResult<Option<(challenge::Model, mailbox::Model, Purpose)>> {
     let now = state.now();
@@ -422,10 +432,7 @@ pub async fn verify(
     ip: Option<String>,
     user_agent: Option<String>,
 ) -> DomainResult<(SignedIn, String)> {
-    let (c, mb, purpose) = live_challenge(state, token).await?.ok_or_else(|| DomainError::field("code", "challenge_expired"))?;
-    if purpose != Purpose::Verify {
-        return Err(DomainError::field("code", "challenge_expired"));
-    }
+    let (c, mb) = challenge_for(state, token, Purpose::Verify).await?;
     if code.trim().is_empty() {
         return Err(DomainError::field("code", "required"));
     }
@@ -471,10 +478,7 @@ pub async fn enroll_totp(
     ip: Option<String>,
     user_agent: Option<String>,
 ) -> DomainResult<(SignedIn, String, Vec<String>)> {
-    let (c, mb, purpose) = live_challenge(state, token).await?.ok_or_else(|| DomainError::field("code", "challenge_expired"))?;
-    if purpose != Purpose::Enroll {
-        return Err(DomainError::field("code", "challenge_expired"));
-    }
+    let (c, mb) = challenge_for(state, token, Purpose::Enroll).await?;
     if code.trim().is_empty() {
         return Err(DomainError::field("code", "required"));
     }
