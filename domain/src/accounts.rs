@@ -1,9 +1,9 @@
 //! Mailboxes created by requests (F3, F4, later F5): availability of an
 //! address, creation without any password (the owner sets it through a
 //! one-time link), and the account test on the real mail server.
-use super::audit::Change;
-use super::entities::{alias, domain_name, mailbox};
-use super::{mail_check, AppState, DomainError, DomainResult};
+use crate::audit::Change;
+use crate::entities::{alias, domain_name, mailbox};
+use crate::{mail_check, AppState, DomainError, DomainResult};
 use chrono::NaiveDate;
 use model::validation::address::check_local_part;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};

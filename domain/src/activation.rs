@@ -1,9 +1,9 @@
 //! One-time links to set a mailbox's password for the first time. The link is
 //! the only secret that ever travels; nobody but the owner sees a password.
-use super::audit::{Change, Who};
-use super::crypto::{random_token, sha256_hex};
-use super::entities::{activation_token, mailbox, person};
-use super::{password_policy, sessions, AppState, DomainError, DomainResult};
+use crate::audit::{Change, Who};
+use crate::crypto::{random_token, sha256_hex};
+use crate::entities::{activation_token, mailbox, person};
+use crate::{password_policy, sessions, AppState, DomainError, DomainResult};
 use chrono::Duration;
 use model::validation::password::Personal;
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};

@@ -6,10 +6,11 @@
 //! says which request it belongs to. An upload first is *pending*; the request
 //! that uses it claims it with the token the upload returned, so a public
 //! applicant can attach a file without an account.
-use super::audit::{Change, Who};
-use super::auth::Actor;
-use super::entities::{attachment, request};
-use super::{requests_view, workflow, AppState, DomainError, DomainResult};
+use crate::audit::{Change, Who};
+use crate::auth::Actor;
+use crate::entities::{attachment, request};
+use crate::requests::{view as requests_view, workflow};
+use crate::{AppState, DomainError, DomainResult};
 use chrono::Duration;
 use model::Uploaded;
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -148,7 +149,7 @@ mod tests {
     use super::*;
     use crate::requests::{self, NewRequest, ServiceLevels, StepActor};
     use crate::tests::{staff_actor, state_with_clock};
-    use crate::{clock::OffsetClock, workflow::PHONE_CHANGE};
+    use crate::{clock::OffsetClock, requests::workflow::PHONE_CHANGE};
 
     const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
     const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];

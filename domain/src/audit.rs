@@ -6,9 +6,9 @@
 //! chain's head row (an UPDATE, so it holds the write lock on SQLite and a row
 //! lock on PostgreSQL), then writes the change and its audit rows, then moves
 //! the head. Two writers, even on two instances, therefore never fork the chain.
-use super::crypto::Keys;
-use super::entities::{audit_entry, audit_head};
-use super::AppState;
+use crate::crypto::Keys;
+use crate::entities::{audit_entry, audit_head};
+use crate::AppState;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,

@@ -1,8 +1,8 @@
 //! Reading the audit log: pages, filters and the verdict of the last chain
 //! check (made hourly by every instance and by `surel audit verify`; a page
 //! view does not re-hash the whole chain).
-use super::entities::{audit_entry, audit_head};
-use super::{AppState, DomainResult};
+use crate::entities::{audit_entry, audit_head};
+use crate::{AppState, DomainResult};
 use model::{AuditPage, AuditRow};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 

@@ -1,10 +1,10 @@
 //! Staff sign-in: official address and password, throttled per account and
 //! per client address; failures never tell whether the account exists.
-use super::audit::{Change, Who};
-use super::entities::{mailbox, session, staff_role, unit};
-use super::rate_limit::{self, Limit};
-use super::second_factor::Opened;
-use super::{sessions, AppState, DomainError, DomainResult};
+use crate::audit::{Change, Who};
+use crate::entities::{mailbox, session, staff_role, unit};
+use crate::rate_limit::{self, Limit};
+use crate::second_factor::Opened;
+use crate::{sessions, AppState, DomainError, DomainResult};
 use model::validation::address::normalize_address;
 use model::{Me, Role, RoleGrant};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};

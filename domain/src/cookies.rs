@@ -1,6 +1,6 @@
 //! Every cookie Surel sets or reads, in one place. Over HTTPS each gets
 //! `Secure` and the `__Host-` prefix (bound to this host, path `/`).
-use super::config::Config;
+use crate::config::Config;
 
 /// Cookie leptos_i18n reads the language from (not secret: no prefix).
 pub const LOCALE: &str = "i18n_pref_locale";

@@ -1,5 +1,5 @@
 //! Connecting to SQLite or PostgreSQL, and bringing the schema up to date.
-use super::entities::audit_head;
+use crate::entities::audit_head;
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, Set};

@@ -1,9 +1,9 @@
 //! Sending one outbox message on its channel: SMS gateway (HTTP JSON),
 //! Telegram Bot API, e-mail over SMTP. In demo mode a channel without a
 //! gateway "delivers" to the outbox page and the log (codes redacted).
-use super::config::Config;
-use super::entities::outbox::Model as Row;
-use super::outbox::{redact, Channel};
+use crate::config::Config;
+use crate::entities::outbox::Model as Row;
+use crate::outbox::{redact, Channel};
 use lettre::{message::header::ContentType, AsyncSmtpTransport, AsyncTransport, Message as Mail, Tokio1Executor};
 use std::{sync::OnceLock, time::Duration};
 

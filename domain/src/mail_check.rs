@@ -3,7 +3,7 @@
 //! user (`address*master`) and find it by a random header value; delete it so
 //! the owner's inbox starts clean. A tiny line client: the conversation is
 //! four commands each way, not worth an IMAP crate.
-use super::crypto::random_token;
+use crate::crypto::random_token;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;

@@ -1,9 +1,9 @@
 //! What people are told, and on which channels. Messages go through the outbox
 //! in the same transaction as the change they report.
-use super::audit::Change;
-use super::entities::{mailbox, person};
-use super::outbox::{self, Channel, Message};
-use super::{AppState, DomainResult};
+use crate::audit::Change;
+use crate::entities::{mailbox, person};
+use crate::outbox::{self, Channel, Message};
+use crate::{AppState, DomainResult};
 
 /// Queues one message if its channel can deliver here (a configured gateway,
 /// or demo mode where the outbox page shows it). SMS is always queued: without

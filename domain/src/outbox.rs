@@ -1,7 +1,7 @@
 //! The notification outbox: messages are written in the same transaction as
 //! the change that causes them, then delivered by a background dispatcher.
-use super::crypto::Keys;
-use super::entities::outbox;
+use crate::crypto::Keys;
+use crate::entities::outbox;
 use chrono::{DateTime, Utc};
 use sea_orm::{sea_query::OnConflict, ConnectionTrait, DbErr, EntityTrait, Set};
 
@@ -68,7 +68,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, keys: &Keys, msg: Message, now:
 
 // ---- Delivery -------------------------------------------------------------
 
-use super::entities::outbox::Model as Row;
+use crate::entities::outbox::Model as Row;
 use chrono::Duration;
 use sea_orm::{sea_query::Expr, ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect};
 

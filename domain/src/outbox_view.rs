@@ -1,8 +1,8 @@
 //! Reading the outbox for officers, and retrying dead letters.
-use super::audit::Change;
-use super::auth::Actor;
-use super::entities::outbox;
-use super::{AppState, DomainError, DomainResult};
+use crate::audit::Change;
+use crate::auth::Actor;
+use crate::entities::outbox;
+use crate::{AppState, DomainError, DomainResult};
 use model::{OutboxPage, OutboxRow};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;

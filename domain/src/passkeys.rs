@@ -10,11 +10,11 @@
 //! The relying party is the host of `public_url`. Browsers refuse an IP
 //! address as a relying party, so a server reached at `http://127.0.0.1:…`
 //! (tests, `make run`) uses `localhost` on the same port.
-use super::audit::{Change, Who};
-use super::auth::{Actor, SignedIn, LOGIN_PER_ACCOUNT};
-use super::entities::{mailbox, session, sign_in_challenge as challenge, staff_factor as factor};
-use super::second_factor::{challenge_for, finish, new_recovery_codes, notify_factor_change, Purpose};
-use super::{rate_limit, AppState, DomainError, DomainResult};
+use crate::audit::{Change, Who};
+use crate::auth::{Actor, SignedIn, LOGIN_PER_ACCOUNT};
+use crate::entities::{mailbox, session, sign_in_challenge as challenge, staff_factor as factor};
+use crate::second_factor::{challenge_for, finish, new_recovery_codes, notify_factor_change, Purpose};
+use crate::{rate_limit, AppState, DomainError, DomainResult};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;

@@ -8,13 +8,13 @@
 //! wrong guesses and is used once; a new code for the same subject is refused
 //! within 60 seconds, and SMS per number and attempts per address are counted
 //! in the database so every instance shares the limits.
-use super::audit::{Change, Who};
-use super::crypto::{random_code, random_token, sha256_hex};
-use super::entities::phone_proof;
-use super::notify;
-use super::outbox::Channel;
-use super::rate_limit::{self, Limit};
-use super::{AppState, DomainError, DomainResult};
+use crate::audit::{Change, Who};
+use crate::crypto::{random_code, random_token, sha256_hex};
+use crate::entities::phone_proof;
+use crate::notify;
+use crate::outbox::Channel;
+use crate::rate_limit::{self, Limit};
+use crate::{AppState, DomainError, DomainResult};
 use chrono::Duration;
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;

@@ -7,7 +7,7 @@
 //! - [`take`]: a ceiling that holds in *any* window of its length (per-account
 //!   limits): a slot is taken only while fewer than `max` are taken, and the
 //!   counter empties only after a whole window without a taken slot.
-use super::entities::rate_limit;
+use crate::entities::rate_limit;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, OnConflict, Query},

@@ -2,14 +2,14 @@
 //! step, office hours, holidays), the dashboard (open, overdue, median time
 //! per step against its standard, per month) and the monthly recap per SOP
 //! as XLSX and CSV.
-use super::audit::Change;
-use super::auth::Actor;
-use super::entities::{request, request_event, setting, unit};
-use super::requests::{ServiceLevels, CALENDAR_KEY, STANDARDS_KEY};
-use super::requests_view::{may_see, may_see_row};
-use super::sla::Calendar;
-use super::workflow::{self, Flow};
-use super::{AppState, DomainError, DomainResult};
+use crate::audit::Change;
+use crate::auth::Actor;
+use crate::entities::{request, request_event, setting, unit};
+use crate::requests::sla::Calendar;
+use crate::requests::view::{may_see, may_see_row};
+use crate::requests::workflow::{self, Flow};
+use crate::requests::{ServiceLevels, CALENDAR_KEY, STANDARDS_KEY};
+use crate::{AppState, DomainError, DomainResult};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use model::validation::FieldErrors;
 use model::{Dashboard, FlowStats, OfficeDay, ServiceLevelSettings, StepStandard, StepStats};

@@ -6,14 +6,14 @@
 //! code travels only in the SMS (through the outbox, never inline); the
 //! database keeps its HMAC, bound to the attempt, the mailbox and a sequence
 //! number that a resend increments (which kills the previous code).
-use super::activation::set_password;
-use super::audit::{Change, Who};
-use super::crypto::{random_code, random_token, sha256_hex};
-use super::entities::{domain_name, mailbox, person, reset_attempt};
-use super::notify;
-use super::outbox::{self, Channel, Message};
-use super::rate_limit::{self, Limit};
-use super::{password_policy, AppState, DomainError, DomainResult};
+use crate::activation::set_password;
+use crate::audit::{Change, Who};
+use crate::crypto::{random_code, random_token, sha256_hex};
+use crate::entities::{domain_name, mailbox, person, reset_attempt};
+use crate::notify;
+use crate::outbox::{self, Channel, Message};
+use crate::rate_limit::{self, Limit};
+use crate::{password_policy, AppState, DomainError, DomainResult};
 use chrono::{DateTime, Duration, Utc};
 use model::validation::{address::normalize_address, password::Personal, phone::mask_phone, FieldError};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};

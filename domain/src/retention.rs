@@ -4,9 +4,9 @@
 //! file and all unless another row still uses the same bytes. Run by every
 //! instance's housekeeping; each delete is one statement, so two instances
 //! never delete twice or half.
-use super::audit::{Change, Who};
-use super::entities::{attachment, phone_proof, reset_attempt};
-use super::{AppState, DomainResult};
+use crate::audit::{Change, Who};
+use crate::entities::{attachment, phone_proof, reset_attempt};
+use crate::{AppState, DomainResult};
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;

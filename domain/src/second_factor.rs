@@ -13,12 +13,12 @@
 //! - Recovery codes: 10, shown once, kept as keyed hashes, each works once.
 //! - Wrong codes count toward the sign-in ceiling per account
 //!   ([`super::auth::LOGIN_PER_ACCOUNT`]), taken before the code is checked.
-use super::audit::{Change, Who};
-use super::auth::{Actor, SignedIn, LOGIN_PER_ACCOUNT};
-use super::crypto::{random_below, random_token, sha256_hex};
-use super::entities::{mailbox, recovery_code, sign_in_challenge as challenge, staff_factor as factor};
-use super::outbox::Channel;
-use super::{notify, rate_limit, sessions, AppState, DomainError, DomainResult};
+use crate::audit::{Change, Who};
+use crate::auth::{Actor, SignedIn, LOGIN_PER_ACCOUNT};
+use crate::crypto::{random_below, random_token, sha256_hex};
+use crate::entities::{mailbox, recovery_code, sign_in_challenge as challenge, staff_factor as factor};
+use crate::outbox::Channel;
+use crate::{notify, rate_limit, sessions, AppState, DomainError, DomainResult};
 use chrono::{Duration, Utc};
 use model::{FactorRow, SecurityOverview, TotpSetup};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};

@@ -1,8 +1,8 @@
 //! Demo data: units, one staff member for every role, and mailboxes whose
 //! owners can try the password reset. Used by `make run` and the tests.
-use super::audit::{Change, Who};
-use super::entities::{domain_name, mailbox, person, staff_role, unit};
-use super::{passwords, AppState, DomainResult};
+use crate::audit::{Change, Who};
+use crate::entities::{domain_name, mailbox, person, staff_role, unit};
+use crate::{passwords, AppState, DomainResult};
 use model::Role;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::json;

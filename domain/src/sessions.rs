@@ -1,8 +1,8 @@
 //! Server-side staff sessions: a random token in an HttpOnly cookie, only its
 //! hash in the database; 30 minutes idle, 12 hours at most.
-use super::crypto::{random_token, sha256_hex};
-use super::entities::session;
-use super::AppState;
+use crate::crypto::{random_token, sha256_hex};
+use crate::entities::session;
+use crate::AppState;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 

@@ -1,10 +1,10 @@
 //! Staff and their roles, managed by the Admin sistem (and `surel user add`).
-use super::activation;
-use super::audit::Change;
-use super::auth::{grants_of, Actor};
-use super::entities::{domain_name, mailbox, person, staff_role, unit};
-use super::outbox::{self, Channel, Message};
-use super::{AppState, DomainError, DomainResult};
+use crate::activation;
+use crate::audit::Change;
+use crate::auth::{grants_of, Actor};
+use crate::entities::{domain_name, mailbox, person, staff_role, unit};
+use crate::outbox::{self, Channel, Message};
+use crate::{AppState, DomainError, DomainResult};
 use model::validation::{address::normalize_address, phone::normalize_phone, FieldErrors};
 use model::{Role, StaffRow, UnitOption};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};

@@ -1,5 +1,5 @@
 //! What every request handler and worker shares.
-use super::{clock::SharedClock, config::Config, crypto::Keys, passwords::Hasher};
+use crate::{clock::SharedClock, config::Config, crypto::Keys, passwords::Hasher};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;

@@ -252,7 +252,7 @@ async fn run(cli: Cli) -> Result<()> {
             import_simpeg(&cli, file, *dry_run, as_address.as_deref(), *submit || *process, *process, officer.as_deref()).await
         }
         Some(Command::GenerateSimpeg { rows, out, bad, seed }) => {
-            use domain::simpeg::generator::{generate, GeneratorConfig};
+            use domain::kinds::simpeg::generator::{generate, GeneratorConfig};
             let g = generate(&GeneratorConfig { rows: *rows, bad_fraction: *bad, seed: *seed, ..Default::default() });
             let bytes =
                 if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) { g.to_csv(b';') } else { g.to_xlsx() }.map_err(|e| anyhow::anyhow!(e))?;
@@ -261,7 +261,7 @@ async fn run(cli: Cli) -> Result<()> {
                 "{}: {} rows, {} expected eligible, {} bytes",
                 out.display(),
                 rows,
-                g.expected_eligible() + g.count(domain::simpeg::generator::Planted::AlreadyHasAccount),
+                g.expected_eligible() + g.count(domain::kinds::simpeg::generator::Planted::AlreadyHasAccount),
                 bytes.len()
             );
             Ok(())
@@ -343,7 +343,7 @@ async fn import_simpeg(
     process: bool,
     officer: Option<&str>,
 ) -> Result<()> {
-    use domain::simpeg::reader;
+    use domain::kinds::simpeg::read;
     use indicatif::{ProgressBar, ProgressStyle};
     use model::{Role, SimpegUploaded};
     use std::time::Instant;
@@ -354,8 +354,8 @@ async fn import_simpeg(
     if dry_run {
         let spinner = ProgressBar::new_spinner().with_message("reading and checking");
         spinner.enable_steady_tick(std::time::Duration::from_millis(100));
-        let sheet = reader::read_sheet(&bytes, None).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let s = domain::simpeg_batch::dry_run(&st, &sheet).await.map_err(domain_err)?;
+        let sheet = read::read_sheet(&bytes, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let s = domain::kinds::simpeg::batch::dry_run(&st, &sheet).await.map_err(domain_err)?;
         spinner.finish_and_clear();
         println!(
             "{}: {} rows ({:?}), {} eligible, {} rejected, {} already have an account; checked in {} ms",
@@ -371,13 +371,13 @@ async fn import_simpeg(
     }
     let pengelola = actor_for(&st, as_address, Role::PengelolaSimpeg).await?;
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let batch_id = match domain::simpeg_batch::upload(&st, &pengelola, &name, &bytes).await.map_err(domain_err)? {
+    let batch_id = match domain::kinds::simpeg::batch::upload(&st, &pengelola, &name, &bytes).await.map_err(domain_err)? {
         SimpegUploaded::Checked { batch_id } => batch_id,
         SimpegUploaded::NeedsMapping(m) => {
             anyhow::bail!("columns not recognised (missing: {}); map them on the import screen (batch {})", m.missing.join(", "), m.batch_id)
         }
     };
-    let v = domain::simpeg_batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
+    let v = domain::kinds::simpeg::batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
     println!(
         "batch {batch_id}: {} rows, {} eligible, {} rejected, {} already have an account; checked and stored in {} ms",
         v.total,
@@ -389,23 +389,23 @@ async fn import_simpeg(
     if !submit {
         return Ok(());
     }
-    let ticket = domain::simpeg_batch::submit(&st, &pengelola, batch_id, false).await.map_err(domain_err)?;
+    let ticket = domain::kinds::simpeg::batch::submit(&st, &pengelola, batch_id, false).await.map_err(domain_err)?;
     println!("submitted into {ticket}");
     if !process {
         return Ok(());
     }
     let petugas = actor_for(&st, officer, Role::Petugas).await?;
-    let detail = domain::requests_view::detail(&st, &petugas, &ticket).await.map_err(domain_err)?;
+    let detail = domain::requests::view::detail(&st, &petugas, &ticket).await.map_err(domain_err)?;
     if detail.row.state == "proses" {
-        domain::simpeg_batch::start_processing(&st, &petugas, &ticket, detail.version).await.map_err(domain_err)?;
+        domain::kinds::simpeg::batch::start_processing(&st, &petugas, &ticket, detail.version).await.map_err(domain_err)?;
     }
     let bar = ProgressBar::new(v.eligible as u64);
     bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} accounts, {per_sec}, eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
     let t = Instant::now();
     let owner = format!("cli:{}", &domain::crypto::random_token()[..8]);
-    let done = domain::simpeg_batch::work(&st, &owner, None, |n| bar.set_position(n as u64)).await.map_err(domain_err)?;
+    let done = domain::kinds::simpeg::batch::work(&st, &owner, None, |n| bar.set_position(n as u64)).await.map_err(domain_err)?;
     bar.finish_and_clear();
-    let after = domain::simpeg_batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
+    let after = domain::kinds::simpeg::batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
     println!(
         "processed {} rows in {} ms: {} accounts made, {} failed; request {ticket} is now {}",
         done.rows,

@@ -92,11 +92,11 @@ pub fn spawn_outbox(state: AppState) {
 /// with the server, so a batch cut off by a crash or a restart resumes where
 /// it stopped; the batch lease keeps two instances off the same batch.
 pub fn spawn_simpeg(state: AppState) {
-    use domain::simpeg_batch;
+    use domain::kinds::simpeg::batch;
     tokio::spawn(async move {
         let owner = format!("{}:{}", state.config.instance_id, &domain::crypto::random_token()[..8]);
         loop {
-            match simpeg_batch::work(&state, &owner, None, |_| {}).await {
+            match batch::work(&state, &owner, None, |_| {}).await {
                 Ok(done) if done.rows > 0 || done.finished_requests > 0 => {
                     tracing::info!(rows = done.rows, finished = done.finished_requests, "simpeg batches worked")
                 }

@@ -8,5 +8,5 @@ use server_fn::ServerFn as _;
 
 #[server(prefix = "/api", endpoint = "home/queues", input = Json)]
 pub async fn my_queues() -> Result<Vec<QueueSummary>, AppError> {
-    super::ctx::run(MyQueues::PATH, |cx| async move { domain::queues::for_actor(&cx.state, cx.actor()?).await }).await
+    super::ctx::run(MyQueues::PATH, |cx| async move { domain::requests::queues::for_actor(&cx.state, cx.actor()?).await }).await
 }

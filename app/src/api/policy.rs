@@ -25,8 +25,8 @@ const REQUESTS: &[Role] = crate::pages::requests::REQUEST_ROLES;
 /// The phone-change desk and its approval (SOP 001 "no" branch).
 const PHONE_CHANGE: &[Role] = &[Role::Petugas, Role::Kasi];
 /// SOP 004: the SIMPEG manager prepares; officers process; the Pejabat Struktural receives.
-const SIMPEG_PREP: &[Role] = domain::simpeg_batch::PREPARERS;
-const SIMPEG_VIEW: &[Role] = domain::simpeg_batch::VIEWERS;
+const SIMPEG_PREP: &[Role] = domain::kinds::simpeg::batch::PREPARERS;
+const SIMPEG_VIEW: &[Role] = domain::kinds::simpeg::batch::VIEWERS;
 
 /// Every server function and its access rule.
 pub fn table() -> Vec<(&'static str, Access)> {

@@ -10,12 +10,12 @@ use server_fn::ServerFn as _;
 
 #[server(prefix = "/api", endpoint = "requests/list", input = Json)]
 pub async fn list_requests(only_open: bool) -> Result<Vec<RequestRow>, AppError> {
-    super::ctx::run(ListRequests::PATH, |cx| async move { domain::requests_view::list(&cx.state, cx.actor()?, only_open).await }).await
+    super::ctx::run(ListRequests::PATH, |cx| async move { domain::requests::view::list(&cx.state, cx.actor()?, only_open).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "requests/get", input = Json)]
 pub async fn get_request(ticket: String) -> Result<RequestDetail, AppError> {
-    super::ctx::run(GetRequest::PATH, |cx| async move { domain::requests_view::detail(&cx.state, cx.actor()?, ticket.trim()).await }).await
+    super::ctx::run(GetRequest::PATH, |cx| async move { domain::requests::view::detail(&cx.state, cx.actor()?, ticket.trim()).await }).await
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +33,7 @@ pub struct PhoneChangeInput {
 #[server(prefix = "/api", endpoint = "phone-change/start", input = Json)]
 pub async fn start_phone_change(input: PhoneChangeInput) -> Result<String, AppError> {
     super::ctx::run(StartPhoneChange::PATH, |cx| async move {
-        use domain::phone_change::{start, Desk};
+        use domain::kinds::phone_change::{start, Desk};
         let desk =
             Desk { address: input.address, doc_type: input.doc_type, doc_number: input.doc_number, new_phone: input.new_phone, doc_scan: input.doc_scan };
         start(&cx.state, cx.actor()?, desk).await
@@ -54,7 +54,7 @@ pub enum PhoneChangeAction {
 #[server(prefix = "/api", endpoint = "phone-change/step", input = Json)]
 pub async fn phone_change_step(ticket: String, version: i32, step: PhoneChangeAction) -> Result<(), AppError> {
     super::ctx::run(PhoneChangeStep::PATH, |cx| async move {
-        use domain::phone_change as pc;
+        use domain::kinds::phone_change as pc;
         let actor = cx.actor()?;
         match step {
             PhoneChangeAction::ConfirmCode { code } => pc::confirm_code(&cx.state, actor, &ticket, version, &code).await.map(|_| ()),
@@ -70,7 +70,7 @@ pub async fn phone_change_step(ticket: String, version: i32, step: PhoneChangeAc
 /// SOP 000 step 1: a Kepala OPD submits; returns the ticket number.
 #[server(prefix = "/api", endpoint = "unit-account/submit", input = Json)]
 pub async fn submit_unit_account(input: model::UnitAccountInput) -> Result<String, AppError> {
-    super::ctx::run(SubmitUnitAccount::PATH, |cx| async move { domain::unit_account::submit(&cx.state, cx.actor()?, input).await }).await
+    super::ctx::run(SubmitUnitAccount::PATH, |cx| async move { domain::kinds::unit_account::submit(&cx.state, cx.actor()?, input).await }).await
 }
 
 /// What Kabid PE or a Petugas does on a unit-account request.
@@ -88,7 +88,7 @@ pub enum UnitAccountAction {
 #[server(prefix = "/api", endpoint = "unit-account/step", input = Json)]
 pub async fn unit_account_step(ticket: String, version: i32, step: UnitAccountAction) -> Result<(), AppError> {
     super::ctx::run(UnitAccountStep::PATH, |cx| async move {
-        use domain::unit_account as ua;
+        use domain::kinds::unit_account as ua;
         let (s, a) = (&cx.state, cx.actor()?);
         match step {
             UnitAccountAction::Approve => ua::decide(s, a, &ticket, version, true, None).await,

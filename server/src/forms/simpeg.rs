@@ -12,7 +12,8 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Extension, Json,
 };
-use domain::{auth::Actor, simpeg::reader::MAX_FILE_BYTES, simpeg_batch, DomainError};
+use domain::kinds::simpeg::{batch, read::MAX_FILE_BYTES};
+use domain::{auth::Actor, DomainError};
 
 /// A file of exactly 16 MB passes (plus multipart framing); more is cut off.
 pub fn body_limit() -> DefaultBodyLimit {
@@ -21,7 +22,7 @@ pub fn body_limit() -> DefaultBodyLimit {
 
 pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, form: Result<Multipart, MultipartRejection>) -> Response {
     let Some(actor) = actor else { return upload_error(DomainError::Unauthenticated) };
-    if !actor.has_any(simpeg_batch::PREPARERS) {
+    if !actor.has_any(batch::PREPARERS) {
         return upload_error(DomainError::Forbidden);
     }
     let mut form = match form {
@@ -44,7 +45,7 @@ pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<O
         }
     }
     let Some((name, bytes)) = file else { return upload_error(DomainError::field("file", "file_empty")) };
-    match simpeg_batch::upload(&state.app, &actor, &name, &bytes).await {
+    match batch::upload(&state.app, &actor, &name, &bytes).await {
         Ok(up) => Json(up).into_response(),
         Err(e) => upload_error(e),
     }
@@ -74,7 +75,7 @@ fn file_error(e: DomainError) -> Response {
 
 pub async fn rejected(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, Path(batch): Path<i32>) -> Response {
     let Some(actor) = actor else { return Redirect::to("/masuk").into_response() };
-    match simpeg_batch::rejected_xlsx(&state.app, &actor, batch).await {
+    match batch::rejected_xlsx(&state.app, &actor, batch).await {
         Ok((name, bytes)) => xlsx(&name, bytes),
         Err(e) => file_error(e),
     }
@@ -82,7 +83,7 @@ pub async fn rejected(State(state): State<WebState>, Extension(actor): Extension
 
 pub async fn export(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, Path(ticket): Path<String>) -> Response {
     let Some(actor) = actor else { return Redirect::to("/masuk").into_response() };
-    match simpeg_batch::export_xlsx(&state.app, &actor, &ticket).await {
+    match batch::export_xlsx(&state.app, &actor, &ticket).await {
         Ok((name, bytes)) => xlsx(&name, bytes),
         Err(e) => file_error(e),
     }

@@ -179,7 +179,12 @@ async fn roles_reach_only_the_units_they_are_granted_for() {
         // SIMPEG: a Pengelola scoped to DISDIK, another scoped to DINKES
         let disdik_pengelola = s.add_staff("simpeg.disdik@batam.go.id", "pengelola_simpeg", Some("DISDIK")).await;
         let dinkes_pengelola = s.add_staff("simpeg.dinkes@batam.go.id", "pengelola_simpeg", Some("DINKES")).await;
-        let g = domain::simpeg::generator::generate(&domain::simpeg::generator::GeneratorConfig { rows: 40, bad_fraction: 0.3, seed: 7, ..Default::default() });
+        let g = domain::kinds::simpeg::generator::generate(&domain::kinds::simpeg::generator::GeneratorConfig {
+            rows: 40,
+            bad_fraction: 0.3,
+            seed: 7,
+            ..Default::default()
+        });
         let (status, text) = crate::security::simpeg_upload(&s, &disdik_pengelola, "disdik.xlsx", &g.to_xlsx().unwrap()).await;
         assert_eq!(status, StatusCode::OK, "{text}");
         let batch = serde_json::from_str::<Value>(&text).unwrap()["Checked"]["batch_id"].as_i64().unwrap();

@@ -5,7 +5,7 @@
 
 use crate::support::TestServer;
 use domain::entities::{mailbox, outbox, simpeg_row};
-use domain::simpeg::generator::{generate, GeneratorConfig, Planted};
+use domain::kinds::simpeg::generator::{generate, GeneratorConfig, Planted};
 use reqwest::{Client, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};

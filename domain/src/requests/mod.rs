@@ -5,12 +5,17 @@
 //! (two officers acting at once: the second gets "already handled by X"),
 //! writes a step event with the time taken against the standard, and moves
 //! the due time to the next step's standard in office hours.
-use super::audit::Change;
-use super::auth::Actor;
-use super::entities::{request, request_event, setting, ticket_counter};
-use super::sla::Calendar;
-use super::workflow::{Acting, Flow, Refusal, Transition};
-use super::{DomainError, DomainResult};
+pub mod queues;
+pub mod sla;
+pub mod view;
+pub mod workflow;
+
+use crate::audit::Change;
+use crate::auth::Actor;
+use crate::entities::{request, request_event, setting, ticket_counter};
+use crate::requests::sla::Calendar;
+use crate::requests::workflow::{Acting, Flow, Refusal, Transition};
+use crate::{DomainError, DomainResult};
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{json, Value};
@@ -100,7 +105,7 @@ impl StepActor {
         match &self.acting {
             Acting::Staff { mailbox_id, .. } if !self.scopes.is_empty() => Acting::Staff {
                 mailbox_id: *mailbox_id,
-                roles: self.scopes.iter().filter(|(_, scope)| super::auth::covers(*scope, unit)).map(|(r, _)| *r).collect(),
+                roles: self.scopes.iter().filter(|(_, scope)| crate::auth::covers(*scope, unit)).map(|(r, _)| *r).collect(),
             },
             other => other.clone(),
         }
@@ -208,7 +213,7 @@ pub async fn transition(
     effects: Effects,
 ) -> DomainResult<(request::Model, &'static Transition)> {
     let current = request::Entity::find().filter(request::Column::Ticket.eq(ticket)).one(&**change).await?.ok_or(DomainError::NotFound)?;
-    let flow = super::workflow::flow(&current.kind).ok_or(DomainError::NotFound)?;
+    let flow = crate::requests::workflow::flow(&current.kind).ok_or(DomainError::NotFound)?;
     let events =
         request_event::Entity::find().filter(request_event::Column::RequestId.eq(current.id)).order_by_asc(request_event::Column::Seq).all(&**change).await?;
     let already_handled = || {
@@ -289,7 +294,7 @@ mod tests {
         let mut c = Change::begin(state, Who::system("test")).await.unwrap();
         let actor = StepActor { acting: who.clone(), mailbox_id: Some(1), label: "budi.santoso@batam.go.id".into(), scopes: vec![] };
         let new = NewRequest { unit_id: None, applicant_mailbox_id: None, applicant_person_id: None, subject: "HP".into(), payload: json!({}), note: None };
-        let r = create(&mut c, levels, &super::super::workflow::PHONE_CHANGE, &actor, new).await.unwrap();
+        let r = create(&mut c, levels, &super::workflow::PHONE_CHANGE, &actor, new).await.unwrap();
         c.commit().await.unwrap();
         r
     }
@@ -355,7 +360,7 @@ mod tests {
             .await
             .unwrap();
         let levels = ServiceLevels::load(&state.db, 7).await.unwrap();
-        let flow = &super::super::workflow::PHONE_CHANGE;
+        let flow = &super::workflow::PHONE_CHANGE;
         assert_eq!(levels.standard_minutes(flow, "menunggu_kasi"), Some(30));
         assert_eq!(levels.standard_minutes(flow, "verifikasi_kode"), Some(60));
     }

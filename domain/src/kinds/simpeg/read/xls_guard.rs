@@ -6,7 +6,7 @@
 //! structures first, refusing loops, and refuses cells far outside what a
 //! SIMPEG export can hold.
 
-use super::reader::{ReadError, MAX_COLUMNS, MAX_ROWS};
+use super::{ReadError, MAX_COLUMNS, MAX_ROWS};
 
 /// Highest row index a cell may have (title lines and blank rows allowed for).
 const MAX_ROW_INDEX: u32 = (MAX_ROWS + 1_000) as u32;
@@ -238,9 +238,9 @@ fn check_dimensions(data: &[u8]) -> Result<(), ReadError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::reader::read_sheet;
-    use super::super::xls_fixture::{xls_from_rows, xls_with_cells};
+    use super::super::read_sheet;
     use super::*;
+    use crate::kinds::simpeg::xls_fixture::{xls_from_rows, xls_with_cells};
 
     #[test]
     fn passes_a_normal_file() {

@@ -1,10 +1,10 @@
 //! What staff see of requests: lists (overdue first), the request page with
 //! its timeline against the SOP standards, and who may see which request.
-use super::auth::Actor;
-use super::entities::{request, request_event};
-use super::requests::{ServiceLevels, StepActor};
-use super::workflow::{self, Flow, Party};
-use super::{AppState, DomainError, DomainResult};
+use crate::auth::Actor;
+use crate::entities::{request, request_event};
+use crate::requests::workflow::{self, Flow, Party};
+use crate::requests::{ServiceLevels, StepActor};
+use crate::{AppState, DomainError, DomainResult};
 use model::validation::phone::mask_phone;
 use model::{AttachmentLink, RequestDetail, RequestFact, RequestRow, Role, TimelineStep};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
@@ -117,13 +117,13 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
         sop: flow.sop.to_string(),
         standard_minutes: if r.closed_at.is_some() { None } else { levels.standard_minutes(flow, &r.state).map(i64::from) },
         facts: if r.kind == "personal_account" {
-            super::personal_account::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
+            crate::kinds::personal_account::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
         } else if r.kind == "simpeg_bulk" {
-            super::simpeg_batch::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
+            crate::kinds::simpeg::batch::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
         } else {
             facts(state, &r)
         },
-        attachments: super::attachments::for_request(&state.db, r.id)
+        attachments: crate::attachments::for_request(&state.db, r.id)
             .await?
             .into_iter()
             .map(|a| AttachmentLink { id: a.id, kind: a.kind, filename: a.filename, size_bytes: a.size_bytes })
@@ -138,7 +138,7 @@ fn facts(state: &AppState, r: &request::Model) -> Vec<RequestFact> {
     let fact = |key: &str, value: String| RequestFact { key: key.to_string(), value };
     match r.kind.as_str() {
         "phone_change" => {
-            let Ok(p) = serde_json::from_str::<super::phone_change::Payload>(&r.payload) else { return vec![] };
+            let Ok(p) = serde_json::from_str::<crate::kinds::phone_change::Payload>(&r.payload) else { return vec![] };
             let doc = state.keys.open(&p.doc_number_sealed).unwrap_or_default();
             let tail: String = doc.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
             vec![
@@ -150,7 +150,7 @@ fn facts(state: &AppState, r: &request::Model) -> Vec<RequestFact> {
             ]
         }
         "unit_account" => {
-            let Ok(p) = serde_json::from_str::<super::unit_account::Payload>(&r.payload) else { return vec![] };
+            let Ok(p) = serde_json::from_str::<crate::kinds::unit_account::Payload>(&r.payload) else { return vec![] };
             let mut out = vec![
                 fact("account_kind", p.account_kind),
                 fact("unit", p.unit_name),

@@ -3,8 +3,8 @@
 //! mobile number, a verified personal (non-official) e-mail seen once in the
 //! file, and complete personnel data. Reasons are stable codes for the UI.
 
-use super::columns::Field;
-use super::reader::{Sheet, SheetRow};
+use super::read::columns::Field;
+use super::read::{Sheet, SheetRow};
 use super::units::UnitMatcher;
 use model::validation::email::normalize_email;
 use model::validation::nip::parse_nip;
@@ -298,8 +298,8 @@ fn is_invisible(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::columns::{ColumnMapping, Field};
-    use super::super::reader::{FileKind, Sheet, SheetRow};
+    use super::super::read::columns::{ColumnMapping, Field};
+    use super::super::read::{FileKind, Sheet, SheetRow};
     use super::*;
 
     const TODAY: Ymd = Ymd { year: 2026, month: 6, day: 1 };

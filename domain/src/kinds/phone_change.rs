@@ -8,16 +8,16 @@
 //! 3. A Kasi (never the officer who recorded it) approves or rejects.
 //! 4. On approval the number changes and the old number, the new number and
 //!    the mailbox are told; the owner then uses /ganti-sandi.
-use super::audit::Change;
-use super::auth::{grants_of, Actor};
-use super::crypto::random_code;
-use super::entities::{mailbox, request};
-use super::notify;
-use super::outbox::Channel;
-use super::rate_limit::{self, Limit};
-use super::requests::{self, Effects, NewRequest, ServiceLevels, StepActor};
-use super::workflow::PHONE_CHANGE;
-use super::{AppState, DomainError, DomainResult};
+use crate::audit::Change;
+use crate::auth::{grants_of, Actor};
+use crate::crypto::random_code;
+use crate::entities::{mailbox, request};
+use crate::notify;
+use crate::outbox::Channel;
+use crate::rate_limit::{self, Limit};
+use crate::requests::workflow::PHONE_CHANGE;
+use crate::requests::{self, Effects, NewRequest, ServiceLevels, StepActor};
+use crate::{AppState, DomainError, DomainResult};
 use chrono::{DateTime, Duration, Utc};
 use model::validation::phone::{mask_phone, normalize_phone};
 use model::validation::FieldErrors;
@@ -164,7 +164,7 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
         note: None,
     };
     let row = requests::create(&mut change, &levels, &PHONE_CHANGE, &who, new).await?;
-    let scans = super::attachments::claim(&mut change, state, &[desk.doc_scan.trim().to_string()], row.id)
+    let scans = crate::attachments::claim(&mut change, state, &[desk.doc_scan.trim().to_string()], row.id)
         .await
         .map_err(|_| DomainError::field("doc_scan", "attachment_missing"))?;
     if scans.iter().any(|f| f.kind != "identitas") {

@@ -1,7 +1,7 @@
 //! F5 — bulk ASN accounts from a SIMPEG export (SOP 004), in the database.
 //!
 //! 1–2. The Pengelola SIMPEG uploads the export ([`upload`]); every row is
-//!      checked by the pure rules in [`super::simpeg`] and stored with its
+//!      checked by the pure rules in [`crate::kinds::simpeg`] and stored with its
 //!      verdict and a proposed address (a *draft batch*). Headers that are not
 //!      recognised go through the mapping screen first ([`set_mapping`]).
 //!      The preview pages and filters ([`view`]); addresses can be edited
@@ -16,19 +16,19 @@
 //!      row is left, Surel moves the request to step 5.
 //! 5–7. NIP → address XLSX for SIMPEG ([`export_xlsx`]), marked loaded,
 //!      reported, and received by the Pejabat Struktural ([`step`]).
-use super::accounts::{self, NewMailbox};
-use super::audit::{Change, Who};
-use super::auth::Actor;
-use super::entities::{alias, domain_name, mailbox, person, request, simpeg_batch as batch, simpeg_row as row, unit};
-use super::outbox::Channel;
-use super::requests::{self, NewRequest, ServiceLevels, StepActor};
-use super::simpeg::addresses::AddressAllocator;
-use super::simpeg::columns::{ColumnMapping, Field};
-use super::simpeg::reader::{self, ReadError, Sheet};
-use super::simpeg::rules::{self, RuleContext, Verdict};
-use super::simpeg::units::UnitMatcher;
-use super::workflow::SIMPEG_BULK;
-use super::{activation, crypto, notify, AppState, DomainError, DomainResult};
+use crate::accounts::{self, NewMailbox};
+use crate::audit::{Change, Who};
+use crate::auth::Actor;
+use crate::entities::{alias, domain_name, mailbox, person, request, simpeg_batch as batch, simpeg_row as row, unit};
+use crate::kinds::simpeg::addresses::AddressAllocator;
+use crate::kinds::simpeg::read::columns::{ColumnMapping, Field};
+use crate::kinds::simpeg::read::{self as reader, ReadError, Sheet};
+use crate::kinds::simpeg::rules::{self, RuleContext, Verdict};
+use crate::kinds::simpeg::units::UnitMatcher;
+use crate::outbox::Channel;
+use crate::requests::workflow::SIMPEG_BULK;
+use crate::requests::{self, NewRequest, ServiceLevels, StepActor};
+use crate::{activation, crypto, notify, AppState, DomainError, DomainResult};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use model::validation::address::check_local_part;
 use model::validation::phone::mask_phone;
@@ -75,7 +75,7 @@ fn today(state: &AppState) -> Ymd {
 
 /// The configured address rule (the same setting F4 uses).
 async fn rule(state: &AppState) -> DomainResult<model::validation::address::AddressRule> {
-    super::personal_account::address_rule(state).await
+    crate::kinds::personal_account::address_rule(state).await
 }
 
 /// `2026-11`: the local month a request belongs to.
@@ -298,7 +298,7 @@ pub async fn dry_run(state: &AppState, sheet: &Sheet) -> DomainResult<rules::Sum
     let ctx = RuleContext { today: today(state), units: &matcher, official_domains: &domain_refs, has_mailbox: &has_mailbox };
     let checked = rules::check_sheet(sheet, &ctx);
     let taken = taken_locals(&state.db, 0).await?;
-    let _ = super::simpeg::addresses::propose_addresses(&checked, rule(state).await?, &taken);
+    let _ = crate::kinds::simpeg::addresses::propose_addresses(&checked, rule(state).await?, &taken);
     Ok(rules::summarize(&checked))
 }
 
@@ -314,7 +314,7 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
     let checked = rules::check_sheet(sheet, &ctx);
     let summary = rules::summarize(&checked);
     let taken = taken_locals(&**change, b.id).await?;
-    let rule = model::validation::address::AddressRule::from_code(&b.address_rule).unwrap_or(super::simpeg::addresses::DEFAULT_RULE);
+    let rule = model::validation::address::AddressRule::from_code(&b.address_rule).unwrap_or(crate::kinds::simpeg::addresses::DEFAULT_RULE);
     let mut alloc = AddressAllocator::new(rule, &taken);
     let mut models = Vec::with_capacity(checked.len());
     for (r, raw) in checked.iter().zip(sheet.rows.iter()) {
@@ -640,7 +640,7 @@ async fn load_request(state: &AppState, ticket: &str) -> DomainResult<request::M
 /// "not found": its existence is not confirmed).
 async fn visible_request(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<request::Model> {
     let r = load_request(state, ticket).await?;
-    if !super::requests_view::may_see_row(actor, &SIMPEG_BULK, &r) {
+    if !crate::requests::view::may_see_row(actor, &SIMPEG_BULK, &r) {
         return Err(DomainError::NotFound);
     }
     Ok(r)
@@ -1034,7 +1034,7 @@ pub async fn progress(state: &AppState, actor: &Actor, ticket: &str) -> DomainRe
 mod tests {
     use super::*;
     use crate::entities::outbox;
-    use crate::simpeg::generator::{generate, GeneratorConfig};
+    use crate::kinds::simpeg::generator::{generate, GeneratorConfig};
     use crate::tests::{staff_actor, state_with_clock};
 
     const AGUS: &str = "agus.setiawan@batam.go.id";
@@ -1044,7 +1044,7 @@ mod tests {
     fn file(rows: usize, seed: u64) -> (Vec<u8>, usize) {
         let g = generate(&GeneratorConfig { rows, bad_fraction: 0.3, seed, ..Default::default() });
         // nobody in the test database has a mailbox yet: the planted "already has one" rows are eligible here
-        (g.to_xlsx().unwrap(), g.expected_eligible() + g.count(crate::simpeg::generator::Planted::AlreadyHasAccount))
+        (g.to_xlsx().unwrap(), g.expected_eligible() + g.count(crate::kinds::simpeg::generator::Planted::AlreadyHasAccount))
     }
 
     async fn with_data_dir(state: &mut AppState) -> tempdir::Dir {

@@ -2,9 +2,9 @@
 //! generator planted them, and hostile bytes that must never panic.
 
 use super::addresses::{propose_addresses, DEFAULT_RULE};
-use super::columns::{ColumnMapping, Field};
 use super::generator::{demo_units, generate, Generated, GeneratorConfig, Planted, HEADERS};
-use super::reader::{read_sheet, FileKind, ReadError};
+use super::read::columns::{ColumnMapping, Field};
+use super::read::{read_sheet, FileKind, ReadError};
 use super::rules::{check_sheet, summarize, CheckedRow, RuleContext, Summary, Verdict};
 use super::units::UnitMatcher;
 use model::validation::address::check_local_part;

@@ -3,7 +3,10 @@
 //! the rows, the columns and each cell have a ceiling, and a broken file is an
 //! error code, never a panic.
 
-use super::columns::{detect_mapping, match_count, ColumnMapping, Field, MappingError};
+pub mod columns;
+mod xls_guard;
+
+use self::columns::{detect_mapping, match_count, ColumnMapping, Field, MappingError};
 use std::borrow::Cow;
 use std::io::Cursor;
 
@@ -222,7 +225,7 @@ fn read_rows(bytes: &[u8]) -> Result<(FileKind, RawRows), ReadError> {
             guard_parser(|| read_xlsx(bytes))?
         }
         FileKind::Xls => {
-            super::xls_guard::check_xls(bytes)?;
+            xls_guard::check_xls(bytes)?;
             guard_parser(|| read_xls(bytes))?
         }
     };

@@ -8,16 +8,16 @@
 //!    and tested on the mail server; on success the responsible person gets a
 //!    one-time activation link by SMS.
 //! 5. A Petugas sends the report to Kabid PE and the personnel-data manager.
-use super::accounts::{self, NewMailbox, TestOutcome};
-use super::attachments;
-use super::audit::{Change, Who};
-use super::auth::Actor;
-use super::entities::{person, unit};
-use super::notify;
-use super::outbox::Channel;
-use super::requests::{self, NewRequest, ServiceLevels, StepActor};
-use super::workflow::UNIT_ACCOUNT;
-use super::{activation, AppState, DomainError, DomainResult};
+use crate::accounts::{self, NewMailbox, TestOutcome};
+use crate::attachments;
+use crate::audit::{Change, Who};
+use crate::auth::Actor;
+use crate::entities::{person, unit};
+use crate::notify;
+use crate::outbox::Channel;
+use crate::requests::workflow::UNIT_ACCOUNT;
+use crate::requests::{self, NewRequest, ServiceLevels, StepActor};
+use crate::{activation, AppState, DomainError, DomainResult};
 use chrono::NaiveDate;
 use model::validation::address::check_local_part;
 use model::validation::nip::normalize_nip;
@@ -339,8 +339,8 @@ pub async fn approve_data(state: &AppState, actor: &Actor, ticket: &str, version
     .await?;
     p.mailbox_id = Some(mb.id);
     p.address = Some(mb.address.clone());
-    let mut am: super::entities::request::ActiveModel =
-        super::entities::request::Entity::find_by_id(row.id).one(&*change).await?.ok_or(DomainError::NotFound)?.into();
+    let mut am: crate::entities::request::ActiveModel =
+        crate::entities::request::Entity::find_by_id(row.id).one(&*change).await?.ok_or(DomainError::NotFound)?.into();
     am.payload = Set(serde_json::to_string(&p).map_err(anyhow::Error::from)?);
     am.update(&*change).await?;
     change.commit().await?;

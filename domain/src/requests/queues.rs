@@ -1,8 +1,8 @@
 //! "My work": the queues a staff member's roles give them, with open and
 //! overdue counts. Request types register their queues here.
-use super::auth::Actor;
-use super::entities::request;
-use super::{AppState, DomainResult};
+use crate::auth::Actor;
+use crate::entities::request;
+use crate::{AppState, DomainResult};
 use model::{QueueSummary, Role};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 

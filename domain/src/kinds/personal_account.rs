@@ -12,19 +12,19 @@
 //!
 //! The applicant follows the request with the ticket number and a code sent
 //! to the proved phone ([`status_send_code`], [`status`]).
-use super::accounts::{self, NewMailbox, TestOutcome};
-use super::attachments;
-use super::audit::{Change, Who};
-use super::auth::Actor;
-use super::crypto::{random_token, sha256_hex};
-use super::entities::{mailbox, person, request, request_event, setting, unit};
-use super::notify;
-use super::outbox::Channel;
-use super::phone_proof::{self, Purpose};
-use super::rate_limit::{self, Limit};
-use super::requests::{self, NewRequest, ServiceLevels, StepActor};
-use super::workflow::{Acting, PERSONAL_ACCOUNT};
-use super::{activation, AppState, DomainError, DomainResult};
+use crate::accounts::{self, NewMailbox, TestOutcome};
+use crate::attachments;
+use crate::audit::{Change, Who};
+use crate::auth::Actor;
+use crate::crypto::{random_token, sha256_hex};
+use crate::entities::{mailbox, person, request, request_event, setting, unit};
+use crate::notify;
+use crate::outbox::Channel;
+use crate::phone_proof::{self, Purpose};
+use crate::rate_limit::{self, Limit};
+use crate::requests::workflow::{Acting, PERSONAL_ACCOUNT};
+use crate::requests::{self, NewRequest, ServiceLevels, StepActor};
+use crate::{activation, AppState, DomainError, DomainResult};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use model::validation::address::{first_free, propose_local_part, AddressRule};
 use model::validation::email::normalize_email;
