@@ -4,6 +4,12 @@ use crate::config::Config;
 
 /// Cookie leptos_i18n reads the language from (not secret: no prefix).
 pub const LOCALE: &str = "i18n_pref_locale";
+/// The staff session.
+pub const SESSION: &str = "surel_session";
+/// The password-reset attempt of this browser (`/ganti-sandi`).
+pub const RESET: &str = "surel_reset";
+/// A right password waiting for its second step (`/masuk/langkah-2`).
+pub const CHALLENGE: &str = "surel_masuk";
 
 fn full_name(cfg: &Config, name: &str) -> String {
     if cfg.secure_cookies() {
@@ -28,20 +34,18 @@ pub fn named(cfg: &Config, name: &str, value: &str, max_age: Option<i64>) -> Str
 
 /// The staff session cookie.
 pub fn session(cfg: &Config, value: &str, max_age: Option<i64>) -> String {
-    let mut c = format!("{}={value}; Path=/; HttpOnly; SameSite=Lax", cfg.session_cookie_name());
-    if cfg.secure_cookies() {
-        c.push_str("; Secure");
-    }
-    if let Some(age) = max_age {
-        c.push_str(&format!("; Max-Age={age}"));
-    }
-    c
+    named(cfg, SESSION, value, max_age)
 }
 
 /// The language choice (a year).
 pub fn locale(cfg: &Config, locale: &str) -> String {
     let secure = if cfg.secure_cookies() { "; Secure" } else { "" };
     format!("{LOCALE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax{secure}")
+}
+
+/// The staff session token of a request, if any.
+pub fn session_token(headers: &http::HeaderMap, cfg: &Config) -> Option<String> {
+    read(headers, SESSION, cfg.secure_cookies())
 }
 
 /// A cookie's value from request headers (`__Host-` prefixed when served over HTTPS).

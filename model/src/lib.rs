@@ -7,6 +7,7 @@
 //! - [`error`]: [`AppError`], the one error type that crosses the wire.
 //!
 //! No database and no Leptos here.
+pub mod access;
 pub mod error;
 pub mod validation;
 pub mod wire;

@@ -8,4 +8,5 @@ pub mod config;
 pub mod forms;
 pub mod middleware;
 pub mod router;
+pub mod state;
 pub mod workers;

@@ -1,9 +1,10 @@
 //! The HTTP router: pages (server-rendered Leptos), server functions, plain
 //! form posts, static files, and the middleware around them.
+use crate::state::WebState;
 use crate::{forms, middleware};
 use app::{shell, App};
 use axum::{
-    extract::{FromRef, Request, State},
+    extract::{Request, State},
     middleware::{from_fn, from_fn_with_state},
     routing::{get, post},
     Router,
@@ -12,25 +13,6 @@ use domain::AppState;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
-
-/// What handlers share: the domain state and Leptos's options.
-#[derive(Clone)]
-pub struct WebState {
-    pub app: AppState,
-    pub leptos: LeptosOptions,
-}
-
-impl FromRef<WebState> for LeptosOptions {
-    fn from_ref(s: &WebState) -> Self {
-        s.leptos.clone()
-    }
-}
-
-impl FromRef<WebState> for AppState {
-    fn from_ref(s: &WebState) -> Self {
-        s.app.clone()
-    }
-}
 
 /// Leptos options built from our configuration (no Cargo.toml needed at run time).
 pub fn leptos_options(state: &AppState) -> LeptosOptions {

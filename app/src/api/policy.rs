@@ -3,6 +3,7 @@
 //! table cannot be called at all (deny by default).
 use super::{activation, apply, audit, auth, forms, home, outbox, reports, requests, reset, second_factor, simpeg, staff};
 use domain::auth::Actor;
+use model::access::*;
 use model::error::AppError;
 use model::Role;
 use server_fn::ServerFn;
@@ -16,17 +17,6 @@ pub enum Access {
     /// Staff holding one of these roles.
     Roles(&'static [Role]),
 }
-
-const ADMIN: &[Role] = &[Role::Admin];
-const AUDIT: &[Role] = &[Role::Admin, Role::Auditor];
-const OUTBOX: &[Role] = &[Role::Admin, Role::Petugas];
-/// Roles that handle or oversee requests (each request type narrows it further).
-const REQUESTS: &[Role] = crate::pages::requests::REQUEST_ROLES;
-/// The phone-change desk and its approval (SOP 001 "no" branch).
-const PHONE_CHANGE: &[Role] = &[Role::Petugas, Role::Kasi];
-/// SOP 004: the SIMPEG manager prepares; officers process; the Pejabat Struktural receives.
-const SIMPEG_PREP: &[Role] = domain::kinds::simpeg::batch::PREPARERS;
-const SIMPEG_VIEW: &[Role] = domain::kinds::simpeg::batch::VIEWERS;
 
 /// Every server function and its access rule.
 pub fn table() -> Vec<(&'static str, Access)> {
@@ -61,11 +51,11 @@ pub fn table() -> Vec<(&'static str, Access)> {
         (<outbox::RetryOutbox as ServerFn>::PATH, Access::Roles(OUTBOX)),
         (<requests::ListRequests as ServerFn>::PATH, Access::Roles(REQUESTS)),
         (<requests::GetRequest as ServerFn>::PATH, Access::Roles(REQUESTS)),
-        (<requests::StartPhoneChange as ServerFn>::PATH, Access::Roles(&[Role::Petugas])),
-        (<requests::PhoneChangeStep as ServerFn>::PATH, Access::Roles(PHONE_CHANGE)),
-        (<requests::SubmitUnitAccount as ServerFn>::PATH, Access::Roles(&[Role::KepalaOpd])),
-        (<requests::UnitAccountStep as ServerFn>::PATH, Access::Roles(&[Role::Kabid, Role::Petugas])),
-        (<requests::CheckAddress as ServerFn>::PATH, Access::Roles(&[Role::KepalaOpd, Role::Petugas, Role::Admin])),
+        (<requests::StartPhoneChange as ServerFn>::PATH, Access::Roles(PHONE_CHANGE_DESK)),
+        (<requests::PhoneChangeStep as ServerFn>::PATH, Access::Roles(PHONE_CHANGE_STEP)),
+        (<requests::SubmitUnitAccount as ServerFn>::PATH, Access::Roles(UNIT_ACCOUNT_SUBMIT)),
+        (<requests::UnitAccountStep as ServerFn>::PATH, Access::Roles(UNIT_ACCOUNT_STEP)),
+        (<requests::CheckAddress as ServerFn>::PATH, Access::Roles(ADDRESS_CHECK)),
         // SOP 002: applicants have no account; each function limits itself
         // (codes, rate limits counted in the database) and reveals nothing
         // about other people's requests.
@@ -81,15 +71,15 @@ pub fn table() -> Vec<(&'static str, Access)> {
         (<reports::GetDashboard as ServerFn>::PATH, Access::Roles(REQUESTS)),
         (<reports::GetServiceLevels as ServerFn>::PATH, Access::Roles(AUDIT)),
         (<reports::SaveServiceLevels as ServerFn>::PATH, Access::Roles(ADMIN)),
-        (<apply::PersonalAccountStep as ServerFn>::PATH, Access::Roles(&[Role::Kasi, Role::Petugas, Role::Admin])),
-        (<simpeg::SimpegList as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
+        (<apply::PersonalAccountStep as ServerFn>::PATH, Access::Roles(PERSONAL_ACCOUNT_STEP)),
+        (<simpeg::SimpegList as ServerFn>::PATH, Access::Roles(SIMPEG_PREPARE)),
         (<simpeg::SimpegView as ServerFn>::PATH, Access::Roles(SIMPEG_VIEW)),
-        (<simpeg::SimpegGetMapping as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
-        (<simpeg::SimpegSetMapping as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
-        (<simpeg::SimpegEditAddress as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
-        (<simpeg::SimpegSubmit as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
-        (<simpeg::SimpegDiscard as ServerFn>::PATH, Access::Roles(SIMPEG_PREP)),
-        (<simpeg::SimpegStep as ServerFn>::PATH, Access::Roles(&[Role::Petugas, Role::PengelolaSimpeg, Role::PejabatStruktural])),
+        (<simpeg::SimpegGetMapping as ServerFn>::PATH, Access::Roles(SIMPEG_PREPARE)),
+        (<simpeg::SimpegSetMapping as ServerFn>::PATH, Access::Roles(SIMPEG_PREPARE)),
+        (<simpeg::SimpegEditAddress as ServerFn>::PATH, Access::Roles(SIMPEG_PREPARE)),
+        (<simpeg::SimpegSubmit as ServerFn>::PATH, Access::Roles(SIMPEG_PREPARE)),
+        (<simpeg::SimpegDiscard as ServerFn>::PATH, Access::Roles(SIMPEG_PREPARE)),
+        (<simpeg::SimpegStep as ServerFn>::PATH, Access::Roles(SIMPEG_STEP)),
         (<simpeg::SimpegProgress as ServerFn>::PATH, Access::Roles(SIMPEG_VIEW)),
     ]
 }

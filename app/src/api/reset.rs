@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use server_fn::ServerFn as _;
 
 /// Cookie holding the reset attempt (HttpOnly, SameSite=Lax).
-pub const RESET_COOKIE: &str = "surel_reset";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ResetStep {
@@ -37,7 +36,8 @@ pub struct ResetPage {
 #[server(prefix = "/api", endpoint = "reset/state", input = Json)]
 pub async fn reset_state() -> Result<ResetPage, AppError> {
     super::ctx::run(ResetState::PATH, |cx| async move {
-        let token = use_context::<http::request::Parts>().and_then(|p| cookie(&p.headers, RESET_COOKIE, cx.state.config.secure_cookies()));
+        let token =
+            use_context::<http::request::Parts>().and_then(|p| domain::cookies::read(&p.headers, domain::cookies::RESET, cx.state.config.secure_cookies()));
         let view = match token {
             Some(t) => domain::reset::view(&cx.state, &t).await?,
             None => None,
@@ -54,10 +54,4 @@ pub async fn reset_state() -> Result<ResetPage, AppError> {
         })
     })
     .await
-}
-
-/// A cookie's value from request headers (`__Host-` prefixed when served over HTTPS).
-#[cfg(feature = "ssr")]
-pub fn cookie(headers: &http::HeaderMap, name: &str, secure: bool) -> Option<String> {
-    domain::cookies::read(headers, name, secure)
 }

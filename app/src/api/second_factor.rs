@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use server_fn::ServerFn as _;
 
 /// Cookie holding the sign-in challenge between the two steps (HttpOnly, SameSite=Lax).
-pub const CHALLENGE_COOKIE: &str = "surel_masuk";
 
 /// After a passkey step: where to go (the session cookie came with the answer).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,7 +22,7 @@ pub struct PasskeyDone {
 #[cfg(feature = "ssr")]
 fn challenge_token(cx: &super::ctx::Cx) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    domain::cookies::read(&parts.headers, CHALLENGE_COOKIE, cx.state.config.secure_cookies())
+    domain::cookies::read(&parts.headers, domain::cookies::CHALLENGE, cx.state.config.secure_cookies())
 }
 
 /// Sets the session cookie (and ends the challenge cookie) on this response.
@@ -32,7 +31,7 @@ fn sign_in_cookies(cx: &super::ctx::Cx, signed: &domain::auth::SignedIn) {
     use domain::cookies;
     if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
         let cfg = &cx.state.config;
-        for c in [cookies::session(cfg, &signed.token, None), cookies::named(cfg, CHALLENGE_COOKIE, "", Some(0))] {
+        for c in [cookies::session(cfg, &signed.token, None), cookies::named(cfg, domain::cookies::CHALLENGE, "", Some(0))] {
             if let Ok(v) = http::HeaderValue::from_str(&c) {
                 opts.append_header(http::header::SET_COOKIE, v);
             }

@@ -8,6 +8,7 @@ use leptos_router::{
     components::{Outlet, A},
     hooks::use_location,
 };
+use model::access::{self, ANY_STAFF};
 use model::{Me, Role};
 
 /// Language switch: a plain form, so it works without JavaScript.
@@ -70,26 +71,19 @@ struct NavItem {
     key: fn(I18nContext<Locale>) -> String,
 }
 
-const ANY_STAFF: &[Role] = &Role::ALL;
-
 fn nav_items() -> Vec<NavItem> {
     vec![
         NavItem { href: "/admin", roles: ANY_STAFF, key: |i| t_string!(i, nav.home).to_string() },
-        NavItem { href: "/admin/permohonan", roles: crate::pages::requests::REQUEST_ROLES, key: |i| t_string!(i, nav.requests).to_string() },
-        NavItem { href: "/admin/simpeg", roles: &[Role::PengelolaSimpeg], key: |i| t_string!(i, nav.simpeg).to_string() },
-        NavItem { href: "/admin/dasbor", roles: crate::pages::requests::REQUEST_ROLES, key: |i| t_string!(i, nav.dashboard).to_string() },
-        NavItem { href: "/admin/staf", roles: &[Role::Admin], key: |i| t_string!(i, nav.staff).to_string() },
-        NavItem { href: "/admin/layanan", roles: &[Role::Admin, Role::Auditor], key: |i| t_string!(i, nav.service_levels).to_string() },
-        NavItem { href: "/admin/audit", roles: &[Role::Admin, Role::Auditor], key: |i| t_string!(i, nav.audit).to_string() },
-        NavItem { href: "/admin/kotak-keluar", roles: &[Role::Admin, Role::Petugas], key: |i| t_string!(i, nav.outbox).to_string() },
+        NavItem { href: "/admin/permohonan", roles: access::REQUESTS, key: |i| t_string!(i, nav.requests).to_string() },
+        NavItem { href: "/admin/simpeg", roles: access::SIMPEG_PREPARE, key: |i| t_string!(i, nav.simpeg).to_string() },
+        NavItem { href: "/admin/dasbor", roles: access::REQUESTS, key: |i| t_string!(i, nav.dashboard).to_string() },
+        NavItem { href: "/admin/staf", roles: access::ADMIN, key: |i| t_string!(i, nav.staff).to_string() },
+        NavItem { href: "/admin/layanan", roles: access::AUDIT, key: |i| t_string!(i, nav.service_levels).to_string() },
+        NavItem { href: "/admin/audit", roles: access::AUDIT, key: |i| t_string!(i, nav.audit).to_string() },
+        NavItem { href: "/admin/kotak-keluar", roles: access::OUTBOX, key: |i| t_string!(i, nav.outbox).to_string() },
         NavItem { href: "/admin/keamanan", roles: ANY_STAFF, key: |i| t_string!(i, nav.security).to_string() },
         NavItem { href: "/admin/sesi", roles: ANY_STAFF, key: |i| t_string!(i, nav.sessions).to_string() },
     ]
-}
-
-/// The links a staff member sees: exactly those their roles allow.
-pub fn visible_nav(me: &Me) -> Vec<&'static str> {
-    nav_items().into_iter().filter(|n| me.has_any(n.roles)).map(|n| n.href).collect()
 }
 
 /// Frame for the staff area: requires a session, shows the role's navigation.

@@ -6,14 +6,13 @@ use crate::components::layout::RequireRole;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use model::Role;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=t_string!(i18n, audit.title).to_string()/>
-        <RequireRole roles=&[Role::Admin, Role::Auditor]>
+        <RequireRole roles=model::access::AUDIT>
             <AuditLog/>
         </RequireRole>
     }

@@ -7,14 +7,13 @@ use crate::components::layout::RequireRole;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use model::Role;
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=t_string!(i18n, outbox.title).to_string()/>
-        <RequireRole roles=&[Role::Admin, Role::Petugas]>
+        <RequireRole roles=model::access::OUTBOX>
             <OutboxList/>
         </RequireRole>
     }

@@ -6,7 +6,7 @@ use crate::api::reports::{get_dashboard, get_service_levels, save_service_levels
 use crate::components::form::{field_errors_of, ErrorBanner, FieldMessages};
 use crate::components::layout::RequireRole;
 use crate::i18n::*;
-use crate::pages::requests::{kind_label, state_label, REQUEST_ROLES};
+use crate::pages::requests::{kind_label, state_label};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::{FlowStats, OfficeDay, Role, ServiceLevelSettings, StepStandard};
@@ -16,7 +16,7 @@ pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=t_string!(i18n, reports.dashboard_title).to_string()/>
-        <RequireRole roles=REQUEST_ROLES>
+        <RequireRole roles=model::access::REQUESTS>
             <DashboardView/>
         </RequireRole>
     }
@@ -108,7 +108,7 @@ pub fn ServiceLevelsPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=t_string!(i18n, reports.levels_title).to_string()/>
-        <RequireRole roles=&[Role::Admin, Role::Auditor]>
+        <RequireRole roles=model::access::AUDIT>
             <ServiceLevelsView/>
         </RequireRole>
     }

@@ -19,8 +19,6 @@ use model::error::AppError;
 use model::{PersonalAccountData, RequestDetail, RequestRow, Role, UnitAccountData};
 
 /// Roles that handle or oversee requests (the server narrows per type).
-pub const REQUEST_ROLES: &[Role] =
-    &[Role::Admin, Role::Auditor, Role::Petugas, Role::Kasi, Role::Kabid, Role::KepalaOpd, Role::PengelolaSimpeg, Role::PejabatStruktural];
 
 pub fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
     match kind {
@@ -140,7 +138,7 @@ pub fn RequestsPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=t_string!(i18n, request.list_title).to_string()/>
-        <RequireRole roles=REQUEST_ROLES>
+        <RequireRole roles=model::access::REQUESTS>
             <RequestList/>
         </RequireRole>
     }
@@ -208,7 +206,7 @@ pub fn PhoneDeskPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=t_string!(i18n, request.desk_title).to_string()/>
-        <RequireRole roles=&[Role::Petugas]>
+        <RequireRole roles=model::access::PHONE_CHANGE_DESK>
             <PhoneDesk/>
         </RequireRole>
     }
@@ -286,7 +284,7 @@ pub fn RequestPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=t_string!(i18n, request.report_title).to_string()/>
-        <RequireRole roles=REQUEST_ROLES>
+        <RequireRole roles=model::access::REQUESTS>
             <RequestView/>
         </RequireRole>
     }

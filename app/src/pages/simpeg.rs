@@ -15,16 +15,14 @@ use model::error::AppError;
 use model::validation::FieldError;
 #[cfg(feature = "hydrate")]
 use model::SimpegUploaded;
-use model::{Role, SimpegMapping, SimpegRowView};
-
-const PREPARERS: &[Role] = &[Role::PengelolaSimpeg];
+use model::{SimpegMapping, SimpegRowView};
 
 #[component]
 pub fn SimpegPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=t_string!(i18n, simpeg.title).to_string()/>
-        <RequireRole roles=PREPARERS>
+        <RequireRole roles=model::access::SIMPEG_PREPARE>
             <SimpegImport/>
         </RequireRole>
     }

@@ -15,7 +15,7 @@ pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=t_string!(i18n, staff.title).to_string()/>
-        <RequireRole roles=&[Role::Admin]>
+        <RequireRole roles=model::access::ADMIN>
             <StaffManager/>
         </RequireRole>
     }

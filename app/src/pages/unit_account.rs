@@ -9,14 +9,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use model::validation::FieldError;
-use model::{AddressCheck, Role, UnitAccountInput, Uploaded};
+use model::{AddressCheck, UnitAccountInput, Uploaded};
 
 #[component]
 pub fn UnitAccountNewPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=t_string!(i18n, request.unit_title).to_string()/>
-        <RequireRole roles=&[Role::KepalaOpd]>
+        <RequireRole roles=model::access::UNIT_ACCOUNT_SUBMIT>
             <UnitAccountForm/>
         </RequireRole>
     }

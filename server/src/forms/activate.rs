@@ -1,6 +1,6 @@
 //! `POST /aktivasi/{token}`: the first password through a one-time link.
 use super::{read_form, render_with_flash, see_other};
-use crate::router::WebState;
+use crate::state::WebState;
 use app::api::forms::FormFlash;
 use app::web::RequestMeta;
 use axum::{

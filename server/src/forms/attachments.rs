@@ -3,7 +3,7 @@
 //! functions use); `GET /lampiran/{id}` serves a file to staff who may see
 //! its request.
 use super::{upload_body_error, upload_error};
-use crate::router::WebState;
+use crate::state::WebState;
 use app::web::RequestMeta;
 use axum::{
     extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, State},

@@ -1,9 +1,8 @@
 //! `/masuk` (the password), `/masuk/verifikasi` (the second factor),
 //! `/masuk/faktor-baru` (enrolling one), `/keluar` (sign out), `/bahasa` (language).
 use super::{is_local_path, read_form, render_with_flash, see_other};
-use crate::router::WebState;
+use crate::state::WebState;
 use app::api::forms::FormFlash;
-use app::api::second_factor::CHALLENGE_COOKIE;
 use app::web::RequestMeta;
 use axum::{
     extract::{Request, State},
@@ -27,7 +26,7 @@ pub fn locale_cookie(state: &WebState, locale: &str) -> HeaderValue {
 }
 
 fn challenge_cookie(state: &WebState, value: &str, max_age: i64) -> HeaderValue {
-    header(cookies::named(&state.app.config, CHALLENGE_COOKIE, value, Some(max_age)))
+    header(cookies::named(&state.app.config, cookies::CHALLENGE, value, Some(max_age)))
 }
 
 #[derive(Deserialize)]
@@ -100,7 +99,7 @@ fn with_session(state: &WebState, res: &mut Response, signed: &auth::SignedIn) {
 }
 
 fn challenge_of(state: &WebState, parts: &axum::http::request::Parts) -> Option<String> {
-    cookies::read(&parts.headers, CHALLENGE_COOKIE, state.app.config.secure_cookies())
+    cookies::read(&parts.headers, cookies::CHALLENGE, state.app.config.secure_cookies())
 }
 
 fn gone(e: &DomainError) -> bool {

@@ -8,7 +8,7 @@ pub mod recap;
 pub mod reset;
 pub mod simpeg;
 
-use crate::router::WebState;
+use crate::state::WebState;
 use app::api::forms::FormFlash;
 use app::shell;
 use axum::{

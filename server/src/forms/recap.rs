@@ -1,6 +1,6 @@
 //! `GET /laporan/rekap?sop=002&bulan=2026-11&format=xlsx|csv`: the monthly
 //! recap of one SOP, for staff who handle or oversee that request type.
-use crate::router::WebState;
+use crate::state::WebState;
 use axum::{
     extract::{Query, State},
     http::{header, HeaderValue, StatusCode},

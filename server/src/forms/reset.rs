@@ -1,9 +1,8 @@
 //! `POST /ganti-sandi`: the reset steps as plain form posts (works without
 //! JavaScript). `action` is start, resend, complete or cancel.
 use super::{read_form, render_with_flash, see_other};
-use crate::router::WebState;
+use crate::state::WebState;
 use app::api::forms::FormFlash;
-use app::api::reset::{cookie, RESET_COOKIE};
 use app::web::RequestMeta;
 use axum::{
     extract::{Request, State},
@@ -29,7 +28,7 @@ pub struct ResetForm {
 }
 
 fn reset_cookie(state: &WebState, value: &str, max_age: i64) -> HeaderValue {
-    HeaderValue::from_str(&domain::cookies::named(&state.app.config, RESET_COOKIE, value, Some(max_age))).expect("ascii")
+    HeaderValue::from_str(&domain::cookies::named(&state.app.config, domain::cookies::RESET, value, Some(max_age))).expect("ascii")
 }
 
 async fn fail(state: &WebState, parts: Parts, address: &str, e: DomainError) -> Response {
@@ -52,7 +51,7 @@ pub async fn submit(State(state): State<WebState>, req: Request) -> Response {
         Err(r) => return r,
     };
     let ip = parts.extensions.get::<RequestMeta>().and_then(|m| m.ip.clone());
-    let token = cookie(&parts.headers, RESET_COOKIE, state.app.config.secure_cookies());
+    let token = domain::cookies::read(&parts.headers, domain::cookies::RESET, state.app.config.secure_cookies());
     let app = &state.app;
     match (form.action.as_str(), token) {
         ("start", _) => match reset::start(app, &form.address, ip).await {

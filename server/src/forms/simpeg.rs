@@ -5,7 +5,7 @@
 //! - `GET /simpeg/ditolak/{batch}`: the rejected rows with reasons (XLSX);
 //! - `GET /simpeg/ekspor/{ticket}`: NIP → official address for SIMPEG (XLSX).
 use super::{upload_body_error, upload_error};
-use crate::router::WebState;
+use crate::state::WebState;
 use axum::{
     extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, State},
     http::{header, HeaderValue, StatusCode},
@@ -22,7 +22,7 @@ pub fn body_limit() -> DefaultBodyLimit {
 
 pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, form: Result<Multipart, MultipartRejection>) -> Response {
     let Some(actor) = actor else { return upload_error(DomainError::Unauthenticated) };
-    if !actor.has_any(batch::PREPARERS) {
+    if !actor.has_any(model::access::SIMPEG_PREPARE) {
         return upload_error(DomainError::Forbidden);
     }
     let mut form = match form {

@@ -6,7 +6,6 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use axum_extra::extract::cookie::CookieJar;
 use domain::{auth, AppState};
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
@@ -73,9 +72,8 @@ mod tests {
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let ip = client_ip(&req, &state.config.trusted_proxies);
     let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(|s| s.chars().take(200).collect());
-    let jar = CookieJar::from_headers(req.headers());
-    let actor = match jar.get(state.config.session_cookie_name()) {
-        Some(c) => match auth::actor_for_token(&state, c.value(), ip.clone()).await {
+    let actor = match domain::cookies::session_token(req.headers(), &state.config) {
+        Some(token) => match auth::actor_for_token(&state, &token, ip.clone()).await {
             Ok(a) => a,
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");

@@ -30,6 +30,7 @@ use crate::requests::workflow::SIMPEG_BULK;
 use crate::requests::{self, NewRequest, ServiceLevels, StepActor};
 use crate::{activation, crypto, notify, AppState, DomainError, DomainResult};
 use chrono::{DateTime, Datelike, Duration, Utc};
+use model::access::{SIMPEG_PREPARE, SIMPEG_VIEW};
 use model::validation::address::check_local_part;
 use model::validation::phone::mask_phone;
 use model::validation::Ymd;
@@ -41,10 +42,6 @@ use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-/// Who prepares and submits batches (SOP 004 steps 1–3, 5–6).
-pub const PREPARERS: &[Role] = &[Role::PengelolaSimpeg];
-/// Who may look at a submitted batch.
-pub const VIEWERS: &[Role] = &[Role::PengelolaSimpeg, Role::Petugas, Role::PejabatStruktural, Role::Admin, Role::Auditor];
 /// Rows per preview page (and most a page may ask for).
 pub const PAGE_SIZE: u32 = 50;
 /// How long a worker holds a batch without renewing its lease.
@@ -103,7 +100,7 @@ async fn forget_file(state: &AppState, sha: &str) -> DomainResult<()> {
 
 /// Steps 1–2: stores the upload and checks it, or asks for the mapping.
 pub async fn upload(state: &AppState, actor: &Actor, file_name: &str, bytes: &[u8]) -> DomainResult<SimpegUploaded> {
-    deny_unless(actor, PREPARERS)?;
+    deny_unless(actor, SIMPEG_PREPARE)?;
     let preview = reader::preview(bytes, 5).map_err(read_error)?;
     let sha = crypto::sha256_hex(bytes);
     let path = file_path(state, &sha);
@@ -176,7 +173,7 @@ fn mapping_screen(batch_id: i32, p: &reader::Preview) -> SimpegMapping {
 /// role that covers it. (A Pengelola scoped to unit A never sees unit B's
 /// files, rows or exports; an unscoped grant sees every unit.)
 fn may_see_batch(actor: &Actor, b: &batch::Model) -> bool {
-    let roles: &[Role] = if b.request_id.is_none() { PREPARERS } else { VIEWERS };
+    let roles: &[Role] = if b.request_id.is_none() { SIMPEG_PREPARE } else { SIMPEG_VIEW };
     roles.iter().any(|r| actor.has_for_unit(*r, b.unit_id))
 }
 
@@ -190,7 +187,7 @@ async fn own_batch(state: &AppState, actor: &Actor, batch_id: i32) -> DomainResu
 
 /// The mapping screen for a batch still waiting for one.
 pub async fn mapping(state: &AppState, actor: &Actor, batch_id: i32) -> DomainResult<SimpegMapping> {
-    deny_unless(actor, PREPARERS)?;
+    deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
     let bytes = tokio::fs::read(file_path(state, &b.file_sha)).await.map_err(|_| DomainError::NotFound)?;
     let p = reader::preview(&bytes, 5).map_err(read_error)?;
@@ -204,7 +201,7 @@ pub async fn mapping(state: &AppState, actor: &Actor, batch_id: i32) -> DomainRe
 /// The mapping screen's answer: field code → column (none: not in the file).
 /// Checks the whole file again under that mapping.
 pub async fn set_mapping(state: &AppState, actor: &Actor, batch_id: i32, columns: Vec<(String, Option<usize>)>) -> DomainResult<()> {
-    deny_unless(actor, PREPARERS)?;
+    deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
     if !matches!(b.status.as_str(), "mapping" | "draft") {
         return Err(DomainError::Conflict { code: "batch_not_draft".into(), by: None });
@@ -382,7 +379,7 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
 
 /// The preparer's batches, newest first.
 pub async fn list(state: &AppState, actor: &Actor) -> DomainResult<Vec<SimpegBatchRow>> {
-    deny_unless(actor, PREPARERS)?;
+    deny_unless(actor, SIMPEG_PREPARE)?;
     let mut q = batch::Entity::find().filter(batch::Column::Status.ne("discarded"));
     // Scoped grants only: the units they cover (an unscoped grant sees all).
     let units = actor.units_for(Role::PengelolaSimpeg);
@@ -412,7 +409,7 @@ pub async fn list(state: &AppState, actor: &Actor) -> DomainResult<Vec<SimpegBat
 /// One page of a batch, filtered by verdict (`eligible`, `rejected`,
 /// `has_account`, `failed`, or empty for all).
 pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, page: u32) -> DomainResult<SimpegBatchView> {
-    deny_unless(actor, VIEWERS)?;
+    deny_unless(actor, SIMPEG_VIEW)?;
     let b = own_batch(state, actor, batch_id).await?;
     let mut q = row::Entity::find().filter(row::Column::BatchId.eq(b.id));
     q = match filter {
@@ -449,7 +446,7 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
         filtered,
         page,
         page_size: PAGE_SIZE,
-        editable: b.status == "draft" && PREPARERS.iter().any(|r| actor.has_for_unit(*r, b.unit_id)),
+        editable: b.status == "draft" && SIMPEG_PREPARE.iter().any(|r| actor.has_for_unit(*r, b.unit_id)),
         joins: match b.status.as_str() {
             "draft" => open_request_of_month(state, &state.db, submitting_unit(actor)).await?.map(|r| r.ticket),
             _ => None,
@@ -478,7 +475,7 @@ fn row_view(r: row::Model, units: &HashMap<i32, String>) -> SimpegRowView {
 
 /// Changes the proposed address of one eligible row of a draft. Returns the local part kept.
 pub async fn edit_address(state: &AppState, actor: &Actor, batch_id: i32, row_id: i32, local_part: &str) -> DomainResult<String> {
-    deny_unless(actor, PREPARERS)?;
+    deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
     if b.status != "draft" {
         return Err(DomainError::Conflict { code: "batch_not_draft".into(), by: None });
@@ -513,7 +510,7 @@ pub async fn edit_address(state: &AppState, actor: &Actor, batch_id: i32, row_id
 
 /// Throws a draft away (a wrong file).
 pub async fn discard(state: &AppState, actor: &Actor, batch_id: i32) -> DomainResult<()> {
-    deny_unless(actor, PREPARERS)?;
+    deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
     if !matches!(b.status.as_str(), "mapping" | "draft") {
         return Err(DomainError::Conflict { code: "batch_not_draft".into(), by: None });
@@ -553,7 +550,7 @@ async fn open_request_of_month<C: ConnectionTrait>(state: &AppState, db: &C, uni
 /// Pengelola's unit (one per unit and month), or to a request of their own
 /// when `separate` is asked. Returns the ticket.
 pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bool) -> DomainResult<String> {
-    deny_unless(actor, PREPARERS)?;
+    deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
     if b.status != "draft" {
         return Err(DomainError::Conflict { code: "batch_not_draft".into(), by: None });
@@ -920,7 +917,7 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> DomainError {
 /// The rejected rows of a batch with their reasons, as XLSX (file name, bytes).
 pub async fn rejected_xlsx(state: &AppState, actor: &Actor, batch_id: i32) -> DomainResult<(String, Vec<u8>)> {
     use rust_xlsxwriter::{Format, Workbook};
-    deny_unless(actor, VIEWERS)?;
+    deny_unless(actor, SIMPEG_VIEW)?;
     let b = own_batch(state, actor, batch_id).await?;
     let headers: Vec<String> = serde_json::from_str(&b.headers).unwrap_or_default();
     let rows = row::Entity::find()
@@ -956,7 +953,7 @@ pub async fn rejected_xlsx(state: &AppState, actor: &Actor, batch_id: i32) -> Do
 /// NIP → official address of every mailbox a request made, for SIMPEG (step 5).
 pub async fn export_xlsx(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<(String, Vec<u8>)> {
     use rust_xlsxwriter::{Format, Workbook};
-    deny_unless(actor, VIEWERS)?;
+    deny_unless(actor, SIMPEG_VIEW)?;
     let req = visible_request(state, actor, ticket).await?;
     let ids: Vec<i32> =
         batch::Entity::find().select_only().column(batch::Column::Id).filter(batch::Column::RequestId.eq(req.id)).into_tuple().all(&state.db).await?;
@@ -1023,7 +1020,7 @@ pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(St
 
 /// Progress of a request's job, for polling: (made, failed, eligible, running).
 pub async fn progress(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<(i64, i64, i64, String)> {
-    deny_unless(actor, VIEWERS)?;
+    deny_unless(actor, SIMPEG_VIEW)?;
     let req = visible_request(state, actor, ticket).await?;
     let bs = batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).all(&state.db).await?;
     let (made, failed) = counts(&state.db, req.id).await?;
