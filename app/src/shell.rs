@@ -50,9 +50,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/ganti-sandi") view=|| view! { <PublicLayout><pages::reset::ResetPassword/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/ganti-sandi/tanpa-sms") view=|| view! { <PublicLayout><pages::reset::NoSms/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/sandi-tersimpan") view=|| view! { <PublicLayout><pages::activate::PasswordSaved/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/permohonan-akun") view=|| view! { <PublicLayout><pages::apply::ApplyPage/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/permohonan-akun/status") view=|| view! { <PublicLayout><pages::apply::ApplyStatusPage/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/permohonan-akun/perbaiki/:link") view=|| view! { <PublicLayout><pages::apply::ApplyFixPage/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/permohonan-akun") view=|| view! { <PublicLayout><pages::kinds::personal_account::ApplyPage/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/permohonan-akun/status") view=|| view! { <PublicLayout><pages::kinds::personal_account::ApplyStatusPage/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/permohonan-akun/perbaiki/:link") view=|| view! { <PublicLayout><pages::kinds::personal_account::ApplyFixPage/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/aktivasi/:token") view=|| view! { <PublicLayout><pages::activate::Activate/></PublicLayout> } ssr=SsrMode::Async/>
                         <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
                             <Route path=path!("") view=pages::home::Home/>
@@ -64,10 +64,10 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("permohonan") view=pages::requests::RequestsPage/>
                             <Route path=path!("permohonan/:ticket") view=pages::requests::RequestPage/>
                             <Route path=path!("ganti-nomor") view=pages::requests::PhoneDeskPage/>
-                            <Route path=path!("akun-unit/baru") view=pages::unit_account::UnitAccountNewPage/>
+                            <Route path=path!("akun-unit/baru") view=pages::kinds::unit_account::UnitAccountNewPage/>
                             <Route path=path!("dasbor") view=pages::reports::DashboardPage/>
                             <Route path=path!("layanan") view=pages::reports::ServiceLevelsPage/>
-                            <Route path=path!("simpeg") view=pages::simpeg::SimpegPage/>
+                            <Route path=path!("simpeg") view=pages::kinds::simpeg::SimpegPage/>
                         </ParentRoute>
                     </Routes>
                 </Router>

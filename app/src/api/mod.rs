@@ -2,17 +2,16 @@
 //! (checked by the HTTP layer before it runs, deny by default), calls the
 //! domain and maps errors.
 pub mod activation;
-pub mod apply;
 pub mod audit;
 pub mod auth;
 pub mod forms;
 pub mod home;
+pub mod kinds;
 pub mod outbox;
 pub mod reports;
 pub mod requests;
 pub mod reset;
 pub mod second_factor;
-pub mod simpeg;
 pub mod staff;
 
 #[cfg(feature = "ssr")]

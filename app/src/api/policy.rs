@@ -1,7 +1,8 @@
 //! Who may call which server function. The HTTP layer checks every call
 //! against this table before the function runs; a function missing from the
 //! table cannot be called at all (deny by default).
-use super::{activation, apply, audit, auth, forms, home, outbox, reports, requests, reset, second_factor, simpeg, staff};
+use super::kinds::{personal_account as apply, simpeg};
+use super::{activation, audit, auth, forms, home, outbox, reports, requests, reset, second_factor, staff};
 use domain::auth::Actor;
 use model::access::*;
 use model::error::AppError;

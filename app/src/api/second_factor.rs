@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use server_fn::ServerFn as _;
 
-/// Cookie holding the sign-in challenge between the two steps (HttpOnly, SameSite=Lax).
-
 /// After a passkey step: where to go (the session cookie came with the answer).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasskeyDone {

@@ -1,8 +1,8 @@
 //! One module per screen.
 pub mod activate;
-pub mod apply;
 pub mod audit;
 pub mod home;
+pub mod kinds;
 pub mod landing;
 pub mod login;
 pub mod not_found;
@@ -13,6 +13,4 @@ pub mod reset;
 pub mod second_step;
 pub mod security;
 pub mod sessions;
-pub mod simpeg;
 pub mod staff;
-pub mod unit_account;

@@ -1,6 +1,6 @@
 //! Requests: the list (overdue first), the phone-change desk (F2) and the
 //! request page with its actions, timeline and printable report.
-use crate::api::apply::{personal_account_step, PersonalAccountAction};
+use crate::api::kinds::personal_account::{personal_account_step, PersonalAccountAction};
 use crate::api::requests::{
     get_request, list_requests, phone_change_step, start_phone_change, unit_account_step, PhoneChangeAction, PhoneChangeInput, UnitAccountAction,
 };
@@ -17,8 +17,6 @@ use leptos_router::{
 };
 use model::error::AppError;
 use model::{PersonalAccountData, RequestDetail, RequestRow, Role, UnitAccountData};
-
-/// Roles that handle or oversee requests (the server narrows per type).
 
 pub fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
     match kind {
@@ -304,7 +302,7 @@ async fn send_step(ticket: String, version: i32, call: StepCall) -> Result<(), A
         StepCall::Phone(a) => phone_change_step(ticket, version, a).await,
         StepCall::Unit(a) => unit_account_step(ticket, version, a).await,
         StepCall::Personal(a) => personal_account_step(ticket, version, a).await,
-        StepCall::Simpeg(a) => crate::api::simpeg::simpeg_step(ticket, version, a).await,
+        StepCall::Simpeg(a) => crate::api::kinds::simpeg::simpeg_step(ticket, version, a).await,
     }
 }
 
@@ -420,7 +418,7 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                     <button type="button" class="button button-quiet" disabled=move || step.pending().get()
                         on:click=move |_| send.with_value(|s| s(StepCall::Phone(PhoneChangeAction::ResendCode)))>{t!(i18n, request.resend_code)}</button>
                 })}
-                {simpeg.then(|| view! { <crate::pages::simpeg::SimpegRequestPanel ticket=ticket.clone()/> })}
+                {simpeg.then(|| view! { <crate::pages::kinds::simpeg::SimpegRequestPanel ticket=ticket.clone()/> })}
                 {simpeg_actions.clone().into_iter().map(|a| {
                     let label = action_label(i18n, &a);
                     view! { <button type="button" class="button button-primary button-block" data-testid=format!("step-{a}") disabled=move || step.pending().get()
@@ -540,7 +538,7 @@ fn PersonalCreateForm(local: String, step: StepAction, on_save: Callback<Persona
                 <label for="pa-local">{t!(i18n, request.input_local)}</label>
                 <input id="pa-local" node_ref=local_in type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=local
                     aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part") on:change=move |ev| local_sig.set(event_target_value(&ev))/>
-                <crate::pages::unit_account::AddressAvailability local=local_sig/>
+                <crate::pages::kinds::unit_account::AddressAvailability local=local_sig/>
                 <FieldMessages field="local_part" errors=errors/>
             </div>
             <div class="field">
@@ -577,7 +575,7 @@ fn AccountDataForm(defaults: UnitAccountData, is_event: bool, step: StepAction, 
                 <label for="ad-local">{t!(i18n, request.input_local)}</label>
                 <input id="ad-local" node_ref=local_in type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=defaults.local_part.clone()
                     aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part") on:change=move |ev| local.set(event_target_value(&ev))/>
-                <crate::pages::unit_account::AddressAvailability local=local/>
+                <crate::pages::kinds::unit_account::AddressAvailability local=local/>
                 <FieldMessages field="local_part" errors=errors/>
             </div>
             <div class="field">

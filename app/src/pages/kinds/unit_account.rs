@@ -44,7 +44,7 @@ pub fn AddressAvailability(
             return;
         }
         leptos::task::spawn_local(async move {
-            let answer = if public { crate::api::apply::apply_check_address(l).await.ok() } else { check_address(l).await.ok() };
+            let answer = if public { crate::api::kinds::personal_account::apply_check_address(l).await.ok() } else { check_address(l).await.ok() };
             // a slower answer to an older question is dropped; so is any
             // answer once the form is gone (try_*: the signals may be disposed)
             if asked.try_get_value() == Some(mine) {

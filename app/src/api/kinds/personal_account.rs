@@ -12,7 +12,7 @@ use server_fn::ServerFn as _;
 /// Units an applicant can choose (public: the list of OPD is public anyway).
 #[server(prefix = "/api", endpoint = "apply/units", input = Json)]
 pub async fn apply_units() -> Result<Vec<PublicUnit>, AppError> {
-    super::ctx::run(ApplyUnits::PATH, |cx| async move {
+    crate::api::ctx::run(ApplyUnits::PATH, |cx| async move {
         Ok(domain::staff::units(&cx.state).await?.into_iter().map(|u| PublicUnit { id: u.id, name: u.name }).collect())
     })
     .await
@@ -21,7 +21,7 @@ pub async fn apply_units() -> Result<Vec<PublicUnit>, AppError> {
 /// A free address for a name under the configured rule, or none.
 #[server(prefix = "/api", endpoint = "apply/suggest-address", input = Json)]
 pub async fn apply_suggest_address(name: String) -> Result<Option<String>, AppError> {
-    super::ctx::run(ApplySuggestAddress::PATH, |cx| async move {
+    crate::api::ctx::run(ApplySuggestAddress::PATH, |cx| async move {
         let now = cx.state.now();
         use domain::rate_limit::{hit, Limit};
         const LIMIT: Limit = Limit::new("apply-suggest-ip", 120, 3600);
@@ -36,7 +36,7 @@ pub async fn apply_suggest_address(name: String) -> Result<Option<String>, AppEr
 /// Whether a proposed address is valid and free (counted per client address).
 #[server(prefix = "/api", endpoint = "apply/check-address", input = Json)]
 pub async fn apply_check_address(local_part: String) -> Result<AddressCheck, AppError> {
-    super::ctx::run(ApplyCheckAddress::PATH, |cx| async move {
+    crate::api::ctx::run(ApplyCheckAddress::PATH, |cx| async move {
         let domain = domain::accounts::default_domain(&cx.state.db).await?;
         let local = local_part.trim().to_lowercase();
         let problem = domain::kinds::personal_account::check_public(&cx.state, &local, cx.meta.ip.as_deref()).await?.err().map(str::to_string);
@@ -48,39 +48,46 @@ pub async fn apply_check_address(local_part: String) -> Result<AddressCheck, App
 /// Sends a code to the phone on the form; returns the token that goes back with the code.
 #[server(prefix = "/api", endpoint = "apply/send-code", input = Json)]
 pub async fn apply_send_code(phone: String) -> Result<String, AppError> {
-    super::ctx::run(ApplySendCode::PATH, |cx| async move { domain::kinds::personal_account::send_apply_code(&cx.state, &phone, cx.meta.ip.clone()).await })
+    crate::api::ctx::run(ApplySendCode::PATH, |cx| async move { domain::kinds::personal_account::send_apply_code(&cx.state, &phone, cx.meta.ip.clone()).await })
         .await
 }
 
 /// SOP 002 step 1: returns the ticket number.
 #[server(prefix = "/api", endpoint = "apply/submit", input = Json)]
 pub async fn apply_submit(input: PersonalAccountInput) -> Result<String, AppError> {
-    super::ctx::run(ApplySubmit::PATH, |cx| async move { domain::kinds::personal_account::submit(&cx.state, input, cx.meta.ip.clone()).await }).await
+    crate::api::ctx::run(ApplySubmit::PATH, |cx| async move { domain::kinds::personal_account::submit(&cx.state, input, cx.meta.ip.clone()).await }).await
 }
 
 /// The request behind a correction link.
 #[server(prefix = "/api", endpoint = "apply/fix-info", input = Json)]
 pub async fn apply_fix_info(link: String) -> Result<PersonalAccountFix, AppError> {
-    super::ctx::run(ApplyFixInfo::PATH, |cx| async move { domain::kinds::personal_account::fix_info(&cx.state, &link).await }).await
+    crate::api::ctx::run(ApplyFixInfo::PATH, |cx| async move { domain::kinds::personal_account::fix_info(&cx.state, &link).await }).await
 }
 
 /// The corrected request, sent again through the link.
 #[server(prefix = "/api", endpoint = "apply/resubmit", input = Json)]
 pub async fn apply_resubmit(link: String, input: PersonalAccountInput) -> Result<String, AppError> {
-    super::ctx::run(ApplyResubmit::PATH, |cx| async move { domain::kinds::personal_account::resubmit(&cx.state, &link, input, cx.meta.ip.clone()).await }).await
+    crate::api::ctx::run(ApplyResubmit::PATH, |cx| async move { domain::kinds::personal_account::resubmit(&cx.state, &link, input, cx.meta.ip.clone()).await })
+        .await
 }
 
 /// Following a request: a code to the applicant's phone (same answer for any ticket).
 #[server(prefix = "/api", endpoint = "apply/status-code", input = Json)]
 pub async fn apply_status_code(ticket: String) -> Result<String, AppError> {
-    super::ctx::run(ApplyStatusCode::PATH, |cx| async move { domain::kinds::personal_account::status_send_code(&cx.state, &ticket, cx.meta.ip.clone()).await })
-        .await
+    crate::api::ctx::run(
+        ApplyStatusCode::PATH,
+        |cx| async move { domain::kinds::personal_account::status_send_code(&cx.state, &ticket, cx.meta.ip.clone()).await },
+    )
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "apply/status", input = Json)]
 pub async fn apply_status(ticket: String, token: String, code: String) -> Result<ApplicantStatus, AppError> {
-    super::ctx::run(ApplyStatus::PATH, |cx| async move { domain::kinds::personal_account::status(&cx.state, &ticket, &token, &code, cx.meta.ip.clone()).await })
-        .await
+    crate::api::ctx::run(
+        ApplyStatus::PATH,
+        |cx| async move { domain::kinds::personal_account::status(&cx.state, &ticket, &token, &code, cx.meta.ip.clone()).await },
+    )
+    .await
 }
 
 /// What the Kepala Seksi or a Petugas does on a personal-account request.
@@ -95,7 +102,7 @@ pub enum PersonalAccountAction {
 
 #[server(prefix = "/api", endpoint = "personal-account/step", input = Json)]
 pub async fn personal_account_step(ticket: String, version: i32, step: PersonalAccountAction) -> Result<(), AppError> {
-    super::ctx::run(PersonalAccountStep::PATH, |cx| async move {
+    crate::api::ctx::run(PersonalAccountStep::PATH, |cx| async move {
         use domain::kinds::personal_account::{self as pa, Decision};
         let (s, a) = (&cx.state, cx.actor()?);
         match step {

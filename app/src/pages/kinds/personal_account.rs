@@ -1,12 +1,14 @@
 //! Public pages of SOP 002 (F4): the application for a personal ASN account
 //! (`/permohonan-akun`), the correction link (`/permohonan-akun/perbaiki/:link`)
 //! and following a request (`/permohonan-akun/status`).
-use crate::api::apply::{apply_fix_info, apply_resubmit, apply_send_code, apply_status, apply_status_code, apply_submit, apply_suggest_address, apply_units};
+use crate::api::kinds::personal_account::{
+    apply_fix_info, apply_resubmit, apply_send_code, apply_status, apply_status_code, apply_submit, apply_suggest_address, apply_units,
+};
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
 use crate::components::upload::FileField;
 use crate::i18n::*;
+use crate::pages::kinds::unit_account::AddressAvailability;
 use crate::pages::requests::{action_label, state_label};
-use crate::pages::unit_account::AddressAvailability;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

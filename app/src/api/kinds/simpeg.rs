@@ -20,29 +20,29 @@ pub struct SimpegJobProgress {
 
 #[server(prefix = "/api", endpoint = "simpeg/list", input = Json)]
 pub async fn simpeg_list() -> Result<Vec<SimpegBatchRow>, AppError> {
-    super::ctx::run(SimpegList::PATH, |cx| async move { domain::kinds::simpeg::batch::list(&cx.state, cx.actor()?).await }).await
+    crate::api::ctx::run(SimpegList::PATH, |cx| async move { domain::kinds::simpeg::batch::list(&cx.state, cx.actor()?).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "simpeg/view", input = Json)]
 pub async fn simpeg_view(batch_id: i32, filter: String, page: u32) -> Result<SimpegBatchView, AppError> {
-    super::ctx::run(SimpegView::PATH, |cx| async move { domain::kinds::simpeg::batch::view(&cx.state, cx.actor()?, batch_id, &filter, page).await }).await
+    crate::api::ctx::run(SimpegView::PATH, |cx| async move { domain::kinds::simpeg::batch::view(&cx.state, cx.actor()?, batch_id, &filter, page).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "simpeg/mapping", input = Json)]
 pub async fn simpeg_get_mapping(batch_id: i32) -> Result<SimpegMapping, AppError> {
-    super::ctx::run(SimpegGetMapping::PATH, |cx| async move { domain::kinds::simpeg::batch::mapping(&cx.state, cx.actor()?, batch_id).await }).await
+    crate::api::ctx::run(SimpegGetMapping::PATH, |cx| async move { domain::kinds::simpeg::batch::mapping(&cx.state, cx.actor()?, batch_id).await }).await
 }
 
 /// Field code → column (none: the file has no such column).
 #[server(prefix = "/api", endpoint = "simpeg/set-mapping", input = Json)]
 pub async fn simpeg_set_mapping(batch_id: i32, columns: Vec<(String, Option<usize>)>) -> Result<(), AppError> {
-    super::ctx::run(SimpegSetMapping::PATH, |cx| async move { domain::kinds::simpeg::batch::set_mapping(&cx.state, cx.actor()?, batch_id, columns).await })
+    crate::api::ctx::run(SimpegSetMapping::PATH, |cx| async move { domain::kinds::simpeg::batch::set_mapping(&cx.state, cx.actor()?, batch_id, columns).await })
         .await
 }
 
 #[server(prefix = "/api", endpoint = "simpeg/edit-address", input = Json)]
 pub async fn simpeg_edit_address(batch_id: i32, row_id: i32, local_part: String) -> Result<String, AppError> {
-    super::ctx::run(SimpegEditAddress::PATH, |cx| async move {
+    crate::api::ctx::run(SimpegEditAddress::PATH, |cx| async move {
         domain::kinds::simpeg::batch::edit_address(&cx.state, cx.actor()?, batch_id, row_id, &local_part).await
     })
     .await
@@ -52,18 +52,18 @@ pub async fn simpeg_edit_address(batch_id: i32, row_id: i32, local_part: String)
 /// Pengelola's unit, or a new one when `separate`.
 #[server(prefix = "/api", endpoint = "simpeg/submit", input = Json)]
 pub async fn simpeg_submit(batch_id: i32, #[server(default)] separate: bool) -> Result<String, AppError> {
-    super::ctx::run(SimpegSubmit::PATH, |cx| async move { domain::kinds::simpeg::batch::submit(&cx.state, cx.actor()?, batch_id, separate).await }).await
+    crate::api::ctx::run(SimpegSubmit::PATH, |cx| async move { domain::kinds::simpeg::batch::submit(&cx.state, cx.actor()?, batch_id, separate).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "simpeg/discard", input = Json)]
 pub async fn simpeg_discard(batch_id: i32) -> Result<(), AppError> {
-    super::ctx::run(SimpegDiscard::PATH, |cx| async move { domain::kinds::simpeg::batch::discard(&cx.state, cx.actor()?, batch_id).await }).await
+    crate::api::ctx::run(SimpegDiscard::PATH, |cx| async move { domain::kinds::simpeg::batch::discard(&cx.state, cx.actor()?, batch_id).await }).await
 }
 
 /// `proses_batch` (Petugas), `tandai_dimuat`, `laporkan` (Pengelola SIMPEG), `terima_laporan` (Pejabat Struktural).
 #[server(prefix = "/api", endpoint = "simpeg/step", input = Json)]
 pub async fn simpeg_step(ticket: String, version: i32, action: String) -> Result<(), AppError> {
-    super::ctx::run(SimpegStep::PATH, |cx| async move {
+    crate::api::ctx::run(SimpegStep::PATH, |cx| async move {
         use domain::kinds::simpeg::batch as sb;
         let (s, a) = (&cx.state, cx.actor()?);
         if action == "proses_batch" {
@@ -77,7 +77,7 @@ pub async fn simpeg_step(ticket: String, version: i32, action: String) -> Result
 
 #[server(prefix = "/api", endpoint = "simpeg/progress", input = Json)]
 pub async fn simpeg_progress(ticket: String) -> Result<SimpegJobProgress, AppError> {
-    super::ctx::run(SimpegProgress::PATH, |cx| async move {
+    crate::api::ctx::run(SimpegProgress::PATH, |cx| async move {
         let (made, failed, eligible, state) = domain::kinds::simpeg::batch::progress(&cx.state, cx.actor()?, &ticket).await?;
         Ok(SimpegJobProgress { made, failed, eligible, state })
     })

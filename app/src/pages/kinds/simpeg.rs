@@ -3,7 +3,7 @@
 //! verdict filter and pages, per-row address edits, submit; and the panel
 //! on the collective request's page (progress while the job runs, the
 //! NIP → address file, the next step's button).
-use crate::api::simpeg::{simpeg_edit_address, simpeg_get_mapping, simpeg_list, simpeg_progress, simpeg_set_mapping, simpeg_submit, simpeg_view};
+use crate::api::kinds::simpeg::{simpeg_edit_address, simpeg_get_mapping, simpeg_list, simpeg_progress, simpeg_set_mapping, simpeg_submit, simpeg_view};
 use crate::components::form::ErrorBanner;
 use crate::components::layout::RequireRole;
 use crate::components::text::{field_error_text, fill};
@@ -307,7 +307,7 @@ fn field_label(i18n: leptos_i18n::I18nContext<Locale>, code: &str) -> String {
 #[component]
 pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
     let i18n = use_i18n();
-    let progress = RwSignal::new(None::<crate::api::simpeg::SimpegJobProgress>);
+    let progress = RwSignal::new(None::<crate::api::kinds::simpeg::SimpegJobProgress>);
     let slot = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     {
