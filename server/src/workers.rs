@@ -46,7 +46,7 @@ pub fn spawn_housekeeping(state: AppState) {
 pub fn spawn_outbox(state: AppState) {
     use domain::{delivery, outbox};
     tokio::spawn(async move {
-        let owner = format!("{}:{}", state.config.instance_id, domain::crypto::random_token()[..8].to_string());
+        let owner = format!("{}:{}", state.config.instance_id, &domain::crypto::random_token()[..8]);
         loop {
             let now = state.now();
             let rows = match outbox::claim(&state.db, &owner, now, 20).await {

@@ -39,6 +39,24 @@ fn client_from(peer: IpAddr, hops: &[String], trusted: &[IpNet]) -> IpAddr {
     client
 }
 
+pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let ip = client_ip(&req, &state.config.trusted_proxies);
+    let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(|s| s.chars().take(200).collect());
+    let actor = match domain::cookies::session_token(req.headers(), &state.config) {
+        Some(token) => match auth::actor_for_token(&state, &token, ip.clone()).await {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                None
+            }
+        },
+        None => None,
+    };
+    req.extensions_mut().insert(RequestMeta { ip, user_agent });
+    req.extensions_mut().insert(actor);
+    next.run(req).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,22 +85,4 @@ mod tests {
         // garbage stops the walk at the last trusted address
         assert_eq!(client_from(lo, &hops("6.6.6.6, junk"), &t), lo);
     }
-}
-
-pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let ip = client_ip(&req, &state.config.trusted_proxies);
-    let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(|s| s.chars().take(200).collect());
-    let actor = match domain::cookies::session_token(req.headers(), &state.config) {
-        Some(token) => match auth::actor_for_token(&state, &token, ip.clone()).await {
-            Ok(a) => a,
-            Err(e) => {
-                tracing::error!(error = %e, "session lookup failed");
-                None
-            }
-        },
-        None => None,
-    };
-    req.extensions_mut().insert(RequestMeta { ip, user_agent });
-    req.extensions_mut().insert(actor);
-    next.run(req).await
 }

@@ -134,7 +134,7 @@ async fn unknown_addresses_get_the_same_answer_at_the_same_speed() {
         v[v.len() / 2]
     };
     let (mr, mf) = (median(&mut real), median(&mut fake));
-    let diff = if mr > mf { mr - mf } else { mf - mr };
+    let diff = mr.abs_diff(mf);
     assert!(diff < Duration::from_millis(20), "median real {mr:?} vs unknown {mf:?}");
 }
 

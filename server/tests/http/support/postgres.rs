@@ -24,7 +24,7 @@ pub fn available() -> bool {
     bin_dir().is_some()
 }
 
-fn as_postgres(bin: &PathBuf, tool: &str, args: &[&str]) -> std::process::Output {
+fn as_postgres(bin: &std::path::Path, tool: &str, args: &[&str]) -> std::process::Output {
     let tool = bin.join(tool);
     let is_root = unsafe_geteuid() == 0;
     let mut cmd = if is_root {
