@@ -179,7 +179,7 @@ pub async fn end_events(state: &AppState) -> DomainResult<(usize, usize)> {
 mod tests {
     use super::*;
     use crate::audit::Who;
-    use crate::tests::state_with_clock;
+    use crate::testing::state_with_clock;
 
     #[tokio::test]
     async fn addresses_and_aliases_are_unique() {

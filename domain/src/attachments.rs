@@ -148,7 +148,7 @@ pub async fn open(state: &AppState, actor: &Actor, id: i32) -> DomainResult<(att
 mod tests {
     use super::*;
     use crate::requests::{self, NewRequest, ServiceLevels, StepActor};
-    use crate::tests::{staff_actor, state_with_clock};
+    use crate::testing::{staff_actor, state_with_clock};
     use crate::{clock::OffsetClock, requests::workflow::PHONE_CHANGE};
 
     const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";

@@ -36,6 +36,8 @@ pub mod staff;
 pub mod state;
 
 #[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
 mod tests;
 
 pub use error::{DomainError, DomainResult};

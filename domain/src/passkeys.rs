@@ -251,8 +251,8 @@ mod tests {
 
     #[tokio::test]
     async fn options_name_the_relying_party_and_a_forged_answer_is_refused() {
-        let (state, _clock) = crate::tests::state_with_clock().await;
-        let admin = crate::tests::staff_actor(&state, "andi.pratama@batam.go.id").await;
+        let (state, _clock) = crate::testing::state_with_clock().await;
+        let admin = crate::testing::staff_actor(&state, "andi.pratama@batam.go.id").await;
         let options: serde_json::Value = serde_json::from_str(&add_begin(&state, &admin).await.unwrap()).unwrap();
         assert_eq!(options["publicKey"]["rp"]["id"], "127.0.0.1".replace("127.0.0.1", "localhost"));
         assert_eq!(options["publicKey"]["user"]["name"], "andi.pratama@batam.go.id");

@@ -205,7 +205,7 @@ pub async fn consume(change: &Change, proof: &phone_proof::Model, field: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tests::{last_code, state_with_clock};
+    use crate::testing::{last_code, state_with_clock};
 
     fn codes(e: DomainError) -> String {
         match e {

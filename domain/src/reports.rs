@@ -376,7 +376,7 @@ pub async fn save_service_levels(state: &AppState, actor: &Actor, input: Service
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tests::{staff_actor, state_with_clock};
+    use crate::testing::{staff_actor, state_with_clock};
 
     #[test]
     fn medians() {

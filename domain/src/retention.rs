@@ -66,7 +66,7 @@ pub async fn purge(state: &AppState) -> DomainResult<Purged> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tests::state_with_clock;
+    use crate::testing::state_with_clock;
 
     #[tokio::test]
     async fn old_attempts_proofs_and_unclaimed_uploads_go() {

@@ -656,7 +656,7 @@ pub async fn add_demo_totp<C: ConnectionTrait>(db: &C, state: &AppState, mailbox
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tests::{staff_actor, state_with_clock};
+    use crate::testing::{staff_actor, state_with_clock};
 
     const ADMIN: &str = "andi.pratama@batam.go.id";
     const BUDI: &str = "budi.santoso@batam.go.id";
@@ -759,7 +759,7 @@ mod tests {
     async fn a_password_reset_leaves_the_factor_in_place() {
         let (state, _clock) = state_with_clock().await;
         let token = super::super::reset::start(&state, BUDI, None).await.unwrap();
-        let code = crate::tests::last_code(&state).await;
+        let code = crate::testing::last_code(&state).await;
         super::super::reset::complete(&state, &token, &code, "kenari-Samudra-lentera-4-sagu", "kenari-Samudra-lentera-4-sagu", None).await.unwrap();
         let opened = super::super::auth::sign_in(&state, BUDI, "kenari-Samudra-lentera-4-sagu", "/admin", None, None).await.unwrap();
         assert_eq!(opened.purpose, Purpose::Verify, "the new password leads to the same second factor");

@@ -696,7 +696,7 @@ pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tests::{last_code, staff_actor, state_with_clock};
+    use crate::testing::{last_code, staff_actor, state_with_clock};
 
     const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 

@@ -343,10 +343,10 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
 mod tests {
     use super::*;
     use crate::entities::outbox;
-    use crate::tests::{last_code, state_with_clock};
+    use crate::testing::{last_code, state_with_clock};
 
     async fn staff(state: &AppState, address: &str) -> Actor {
-        crate::tests::staff_actor(state, address).await
+        crate::testing::staff_actor(state, address).await
     }
 
     const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];

@@ -438,7 +438,7 @@ pub async fn send_report(state: &AppState, actor: &Actor, ticket: &str, version:
 mod tests {
     use super::*;
     use crate::entities::{mailbox, request};
-    use crate::tests::{staff_actor, state_with_clock};
+    use crate::testing::{staff_actor, state_with_clock};
 
     const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 

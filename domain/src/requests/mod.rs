@@ -276,7 +276,7 @@ pub async fn transition(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{audit::Who, tests::state_with_clock, AppState};
+    use crate::{audit::Who, testing::state_with_clock, AppState};
     use model::Role;
 
     async fn state() -> (AppState, crate::clock::OffsetClock) {

@@ -1032,7 +1032,7 @@ mod tests {
     use super::*;
     use crate::entities::outbox;
     use crate::kinds::simpeg::generator::{generate, GeneratorConfig};
-    use crate::tests::{staff_actor, state_with_clock};
+    use crate::testing::{staff_actor, state_with_clock};
 
     const AGUS: &str = "agus.setiawan@batam.go.id";
     const BUDI: &str = "budi.santoso@batam.go.id";
