@@ -99,7 +99,7 @@ pub async fn dashboard(state: &AppState, actor: &Actor, month: &str) -> DomainRe
     if flows.is_empty() {
         return Err(DomainError::Forbidden);
     }
-    let levels = ServiceLevels::load(&state.db, state.config.utc_offset_hours).await?;
+    let levels = state.service_levels(&state.db).await?;
     let (from, to) = month.range(state.config.utc_offset_hours);
     let now = state.now();
     let mut out = Vec::new();
@@ -168,7 +168,7 @@ pub async fn recap(state: &AppState, actor: &Actor, sop: &str, month: &str) -> D
     }
     let month = Month::parse(month).ok_or_else(|| DomainError::field("month", "date_invalid"))?;
     let (from, to) = month.range(state.config.utc_offset_hours);
-    let levels = ServiceLevels::load(&state.db, state.config.utc_offset_hours).await?;
+    let levels = state.service_levels(&state.db).await?;
     let rows: Vec<request::Model> = request::Entity::find()
         .filter(request::Column::Kind.eq(flow.kind))
         .filter(request::Column::CreatedAt.gte(from))
@@ -283,7 +283,7 @@ pub fn recap_xlsx(r: &Recap) -> DomainResult<Vec<u8>> {
 
 /// The settings screen's data: every step with its SOP default and current standard.
 pub async fn service_levels(state: &AppState) -> DomainResult<ServiceLevelSettings> {
-    let levels = ServiceLevels::load(&state.db, state.config.utc_offset_hours).await?;
+    let levels = state.service_levels(&state.db).await?;
     let mut steps = Vec::new();
     for flow in workflow::ALL {
         for s in flow.states.iter().filter(|s| !s.terminal) {

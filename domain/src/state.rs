@@ -39,6 +39,13 @@ impl AppState {
         self.now().with_timezone(&self.offset()).date_naive()
     }
 
+    /// Today as the validation rules count dates (NIP birth and appointment dates).
+    pub fn today(&self) -> model::validation::Ymd {
+        use chrono::Datelike;
+        let d = self.local_date();
+        model::validation::Ymd::new(d.year(), d.month(), d.day())
+    }
+
     /// `23-11-2026 19:05 WIB`, in the configured time zone.
     pub fn local_time(&self, t: DateTime<Utc>) -> String {
         let offset = self.offset();

@@ -23,14 +23,14 @@ use crate::outbox::Channel;
 use crate::phone_proof::{self, Purpose};
 use crate::rate_limit::{self, Limit};
 use crate::requests::workflow::{Acting, PERSONAL_ACCOUNT};
-use crate::requests::{self, NewRequest, ServiceLevels, StepActor};
+use crate::requests::{self, NewRequest, StepActor};
 use crate::{activation, AppState, DomainError, DomainResult};
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use model::validation::address::{first_free, propose_local_part, AddressRule};
 use model::validation::email::normalize_email;
 use model::validation::nip::parse_nip;
 use model::validation::phone::{mask_phone, normalize_phone};
-use model::validation::{FieldErrors, Ymd};
+use model::validation::FieldErrors;
 use model::{ApplicantStatus, ApplicantStep, PersonalAccountData, PersonalAccountFix, PersonalAccountInput, Role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
@@ -78,15 +78,6 @@ pub struct Payload {
     pub test_message: Option<String>,
     #[serde(default)]
     pub activation_sent: bool,
-}
-
-async fn levels(state: &AppState, change: &Change) -> DomainResult<ServiceLevels> {
-    Ok(ServiceLevels::load(&**change, state.config.utc_offset_hours).await?)
-}
-
-fn today(state: &AppState) -> Ymd {
-    let d = state.local_date();
-    Ymd::new(d.year(), d.month(), d.day())
 }
 
 fn applicant_actor(name: &str) -> StepActor {
@@ -153,7 +144,7 @@ async fn check_input(
         121.. => errors.add("name", "too_long"),
         _ => {}
     }
-    let nip = match parse_nip(&input.nip, today(state)) {
+    let nip = match parse_nip(&input.nip, state.today()) {
         Ok((n, _)) => Some(n),
         Err(e) => {
             errors.add("nip", e.code());
@@ -243,7 +234,7 @@ pub async fn submit(state: &AppState, input: PersonalAccountInput, ip: Option<St
     };
     let mut change = Change::begin(state, Who::public(format!("pemohon:{}", applicant.nip), ip)).await?;
     phone_proof::consume(&change, &proof, "phone_code").await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let new = NewRequest {
         unit_id: Some(applicant.unit_id),
         applicant_mailbox_id: None,
@@ -284,7 +275,7 @@ pub enum Decision {
 /// Step 2: the Kepala Seksi checks the data and the signed form.
 pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32, decision: Decision) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let (_, mut p): (_, Payload) = requests::load(&*change, &PERSONAL_ACCOUNT, ticket).await?;
     let who = StepActor::staff(actor);
     let phone = p.applicant.phone.clone();
@@ -388,7 +379,7 @@ pub async fn resubmit(state: &AppState, link: &str, input: PersonalAccountInput,
     if let Some(proof) = &proof {
         phone_proof::consume(&change, proof, "phone_code").await?;
     }
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     p.revisions.push(Revision { at: change.now(), before, changed: changed.clone() });
     p.applicant = applicant.clone();
     p.fix_hash = None;
@@ -443,7 +434,7 @@ pub async fn create_account(state: &AppState, actor: &Actor, ticket: &str, versi
     errors.into_result()?;
     let (local, quota) = (local.expect("checked"), quota.expect("checked"));
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let (row, mut p): (_, Payload) = requests::load(&*change, &PERSONAL_ACCOUNT, ticket).await?;
     // The engine checks state, version and role before anything is created.
     requests::transition(&mut change, &levels, ticket, version, "buat_akun", &StepActor::staff(actor), None, Default::default()).await?;
@@ -516,7 +507,7 @@ async fn upsert_person(change: &Change, a: &Applicant) -> DomainResult<i32> {
 /// Step 4 again, after a failed test.
 pub async fn retry_test(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     requests::transition(&mut change, &levels, ticket, version, "uji_ulang", &StepActor::staff(actor), None, Default::default()).await?;
     change.commit().await?;
     run_account_test(state, ticket).await
@@ -529,7 +520,7 @@ pub async fn run_account_test(state: &AppState, ticket: &str) -> DomainResult<()
     let Some(address) = p.address.clone().filter(|_| row.state == "uji_akun") else { return Ok(()) };
     let outcome = accounts::test_on_mail_server(state, &address, ticket).await;
     let mut change = Change::begin(state, Who::system("uji-akun")).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let system = StepActor::system("Surel (uji akun)");
     match outcome {
         TestOutcome::Passed { millis } => {
@@ -643,7 +634,7 @@ pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(St
     let p: Payload = serde_json::from_str(&r.payload).map_err(anyhow::Error::from)?;
     let a = &p.applicant;
     let mut out = vec![("applicant_name".to_string(), a.name.clone()), ("nip".to_string(), model::validation::nip::format_nip(&a.nip))];
-    if let Ok((_, info)) = parse_nip(&a.nip, today(state)) {
+    if let Ok((_, info)) = parse_nip(&a.nip, state.today()) {
         let gender = match info.gender {
             model::validation::nip::Gender::Male => "L",
             model::validation::nip::Gender::Female => "P",

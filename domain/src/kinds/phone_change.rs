@@ -16,7 +16,7 @@ use crate::notify;
 use crate::outbox::Channel;
 use crate::rate_limit::{self, Limit};
 use crate::requests::workflow::PHONE_CHANGE;
-use crate::requests::{self, Effects, NewRequest, ServiceLevels, StepActor};
+use crate::requests::{self, Effects, NewRequest, StepActor};
 use crate::{AppState, DomainError, DomainResult};
 use chrono::{DateTime, Duration, Utc};
 use model::validation::phone::{mask_phone, normalize_phone};
@@ -82,10 +82,6 @@ fn code_context(ticket: &str, seq: i32) -> String {
     format!("phone_change:{ticket}:{seq}")
 }
 
-async fn levels(state: &AppState, change: &Change) -> DomainResult<ServiceLevels> {
-    Ok(ServiceLevels::load(&**change, state.config.utc_offset_hours).await?)
-}
-
 /// Step 1: the officer records the visit. Returns the ticket number.
 pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<String> {
     if !actor.has(Role::Petugas) {
@@ -139,7 +135,7 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
     }
 
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let code = random_code();
     let payload = Payload {
         mailbox_id: mb.id,
@@ -201,7 +197,7 @@ async fn load(change: &Change, ticket: &str) -> DomainResult<(request::Model, Pa
 /// Step 2, resend: a new code replaces the old one (the step's clock runs on).
 pub async fn resend_code(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<i32> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let (_, mut payload) = load(&change, ticket).await?;
     let code = random_code();
     payload.code_seq += 1;
@@ -220,7 +216,7 @@ pub async fn resend_code(state: &AppState, actor: &Actor, ticket: &str, version:
 /// Step 2: the officer enters the code the owner reads back.
 pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version: i32, code: &str) -> DomainResult<i32> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let (row, mut payload) = load(&change, ticket).await?;
     if !actor.has_for_unit(Role::Petugas, row.unit_id) {
         return Err(DomainError::Forbidden);
@@ -282,7 +278,7 @@ async fn notify_approvers(state: &AppState, change: &Change, ticket: &str, addre
 /// The owner left or the document did not match: the officer closes the visit.
 pub async fn cancel(state: &AppState, actor: &Actor, ticket: &str, version: i32, note: &str) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let (_, mut payload) = load(&change, ticket).await?;
     payload.code_mac = None;
     let who = StepActor::staff(actor);
@@ -295,7 +291,7 @@ pub async fn cancel(state: &AppState, actor: &Actor, ticket: &str, version: i32,
 /// Step 4: Kasi decides. Approval changes the number and tells everyone.
 pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32, approve: bool, note: Option<&str>) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let (_, payload) = load(&change, ticket).await?;
     let who = StepActor::staff(actor);
     let action = if approve { "setujui" } else { "tolak" };

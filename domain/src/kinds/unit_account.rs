@@ -16,7 +16,7 @@ use crate::entities::{person, unit};
 use crate::notify;
 use crate::outbox::Channel;
 use crate::requests::workflow::UNIT_ACCOUNT;
-use crate::requests::{self, NewRequest, ServiceLevels, StepActor};
+use crate::requests::{self, NewRequest, StepActor};
 use crate::{activation, AppState, DomainError, DomainResult};
 use chrono::NaiveDate;
 use model::validation::address::check_local_part;
@@ -59,10 +59,6 @@ pub struct Payload {
 
 fn date(input: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").ok()
-}
-
-async fn levels(state: &AppState, change: &Change) -> DomainResult<ServiceLevels> {
-    Ok(ServiceLevels::load(&**change, state.config.utc_offset_hours).await?)
 }
 
 /// Step 1: Kepala OPD submits. Returns the ticket number.
@@ -171,7 +167,7 @@ pub async fn submit(state: &AppState, actor: &Actor, input: UnitAccountInput) ->
         activation_sent: false,
     };
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let new = NewRequest {
         unit_id: payload.unit_id,
         applicant_mailbox_id: Some(actor.mailbox_id),
@@ -198,7 +194,7 @@ pub async fn submit(state: &AppState, actor: &Actor, input: UnitAccountInput) ->
 /// Step 2: Kabid PE approves or rejects (with a reason).
 pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32, approve: bool, note: Option<&str>) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let (row, p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
     let action = if approve { "setujui" } else { "tolak" };
     requests::transition(&mut change, &levels, ticket, version, action, &StepActor::staff(actor), note, Default::default()).await?;
@@ -278,7 +274,7 @@ pub async fn input_data(state: &AppState, actor: &Actor, ticket: &str, version: 
     }
     p.input_by = Some(actor.mailbox_id);
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     requests::transition(&mut change, &levels, ticket, version, "input_data", &StepActor::staff(actor), None, requests::with_payload(&p)?).await?;
     let text = format!("Surel: data akun {local} (tiket {ticket}) menunggu verifikasi petugas kedua.");
     notify::tell_role(state, &change, Role::Petugas, Some(actor.mailbox_id), ticket, "verify", "Data akun menunggu verifikasi", &text, false).await?;
@@ -290,7 +286,7 @@ pub async fn input_data(state: &AppState, actor: &Actor, ticket: &str, version: 
 /// Step 4, back: the second officer returns the data with a reason.
 pub async fn return_data(state: &AppState, actor: &Actor, ticket: &str, version: i32, note: &str) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let (_, p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
     requests::transition(&mut change, &levels, ticket, version, "kembalikan_data", &StepActor::staff(actor), Some(note), Default::default()).await?;
     if let Some(by) = p.input_by {
@@ -313,7 +309,7 @@ pub async fn return_data(state: &AppState, actor: &Actor, ticket: &str, version:
 /// Step 4: the second officer approves the data; the mailbox is created and tested.
 pub async fn approve_data(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let (row, mut p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
     let (local, quota) = match (p.final_local.clone(), p.quota_mb) {
         (Some(l), Some(q)) => (l, q),
@@ -373,7 +369,7 @@ async fn responsible_person(change: &Change, p: &Payload) -> DomainResult<i32> {
 /// Step 4, retry after a failed test (the mail server was down, say).
 pub async fn retry_test(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     requests::transition(&mut change, &levels, ticket, version, "uji_ulang", &StepActor::staff(actor), None, Default::default()).await?;
     change.commit().await?;
     run_account_test(state, ticket).await
@@ -386,7 +382,7 @@ pub async fn run_account_test(state: &AppState, ticket: &str) -> DomainResult<()
     let Some(address) = p.address.clone().filter(|_| row.state == "uji_akun") else { return Ok(()) };
     let outcome = accounts::test_on_mail_server(state, &address, ticket).await;
     let mut change = Change::begin(state, Who::system("uji-akun")).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let system = StepActor::system("Surel (uji akun)");
     match outcome {
         TestOutcome::Passed { millis } => {
@@ -417,7 +413,7 @@ pub async fn run_account_test(state: &AppState, ticket: &str) -> DomainResult<()
 /// Step 5: the report goes to Kabid PE, the personnel-data manager and the applicant.
 pub async fn send_report(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = levels(state, &change).await?;
+    let levels = state.service_levels(&*change).await?;
     let (row, p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
     requests::transition(&mut change, &levels, ticket, version, "kirim_laporan", &StepActor::staff(actor), None, Default::default()).await?;
     let address = p.address.clone().unwrap_or_default();

@@ -53,6 +53,14 @@ pub struct ServiceLevels {
 }
 
 pub const CALENDAR_KEY: &str = "sla.calendar";
+
+impl crate::AppState {
+    /// The service levels in force, read on `db` (a request's transaction, so
+    /// the due times it writes follow the standards it read).
+    pub async fn service_levels<C: ConnectionTrait>(&self, db: &C) -> Result<ServiceLevels, DbErr> {
+        ServiceLevels::load(db, self.config.utc_offset_hours).await
+    }
+}
 pub const STANDARDS_KEY: &str = "sla.standards";
 
 impl ServiceLevels {

@@ -27,13 +27,12 @@ use crate::kinds::simpeg::rules::{self, RuleContext, Verdict};
 use crate::kinds::simpeg::units::UnitMatcher;
 use crate::outbox::Channel;
 use crate::requests::workflow::SIMPEG_BULK;
-use crate::requests::{self, NewRequest, ServiceLevels, StepActor};
+use crate::requests::{self, NewRequest, StepActor};
 use crate::{activation, crypto, notify, AppState, DomainError, DomainResult};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use model::access::{SIMPEG_PREPARE, SIMPEG_VIEW};
 use model::validation::address::check_local_part;
 use model::validation::phone::mask_phone;
-use model::validation::Ymd;
 use model::{Role, SimpegBatchRow, SimpegBatchView, SimpegMapping, SimpegRowView, SimpegUploaded};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -63,11 +62,6 @@ fn file_path(state: &AppState, sha: &str) -> PathBuf {
 
 fn read_error(e: ReadError) -> DomainError {
     DomainError::field(if e.field().is_some() { "mapping" } else { "file" }, e.code())
-}
-
-fn today(state: &AppState) -> Ymd {
-    let d = state.local_date();
-    Ymd::new(d.year(), d.month(), d.day())
 }
 
 /// The configured address rule (the same setting F4 uses).
@@ -292,7 +286,7 @@ pub async fn dry_run(state: &AppState, sheet: &Sheet) -> DomainResult<rules::Sum
     let domains: Vec<String> = domain_name::Entity::find().all(&state.db).await?.into_iter().map(|d| d.name).collect();
     let domain_refs: Vec<&str> = domains.iter().map(String::as_str).collect();
     let has_mailbox = nips_with_mailbox(&state.db).await?;
-    let ctx = RuleContext { today: today(state), units: &matcher, official_domains: &domain_refs, has_mailbox: &has_mailbox };
+    let ctx = RuleContext { today: state.today(), units: &matcher, official_domains: &domain_refs, has_mailbox: &has_mailbox };
     let checked = rules::check_sheet(sheet, &ctx);
     let taken = taken_locals(&state.db, 0).await?;
     let _ = crate::kinds::simpeg::addresses::propose_addresses(&checked, rule(state).await?, &taken);
@@ -307,7 +301,7 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
     let domains: Vec<String> = domain_name::Entity::find().all(&**change).await?.into_iter().map(|d| d.name).collect();
     let domain_refs: Vec<&str> = domains.iter().map(String::as_str).collect();
     let has_mailbox = nips_with_mailbox(&**change).await?;
-    let ctx = RuleContext { today: today(state), units: &matcher, official_domains: &domain_refs, has_mailbox: &has_mailbox };
+    let ctx = RuleContext { today: state.today(), units: &matcher, official_domains: &domain_refs, has_mailbox: &has_mailbox };
     let checked = rules::check_sheet(sheet, &ctx);
     let summary = rules::summarize(&checked);
     let taken = taken_locals(&**change, b.id).await?;
@@ -584,7 +578,7 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
     }
     let now = change.now();
     let month = month_of(state, now);
-    let levels = ServiceLevels::load(&*change, state.config.utc_offset_hours).await?;
+    let levels = state.service_levels(&*change).await?;
     let unit_id = submitting_unit(actor);
     let open = if separate { None } else { open_request_of_month(state, &*change, unit_id).await? };
     let (req, merged) = match open {
@@ -646,7 +640,7 @@ async fn visible_request(state: &AppState, actor: &Actor, ticket: &str) -> Domai
 /// Step 4: a Petugas starts the job; the workers do the rows.
 pub async fn start_processing(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = ServiceLevels::load(&*change, state.config.utc_offset_hours).await?;
+    let levels = state.service_levels(&*change).await?;
     requests::transition(&mut change, &levels, ticket, version, "proses_batch", &StepActor::staff(actor), None, Default::default()).await?;
     change.commit().await?;
     Ok(())
@@ -659,7 +653,7 @@ pub async fn step(state: &AppState, actor: &Actor, ticket: &str, version: i32, a
     }
     let r = load_request(state, ticket).await?;
     let mut change = Change::begin(state, actor.who()).await?;
-    let levels = ServiceLevels::load(&*change, state.config.utc_offset_hours).await?;
+    let levels = state.service_levels(&*change).await?;
     requests::transition(&mut change, &levels, ticket, version, action, &StepActor::staff(actor), None, Default::default()).await?;
     if action == "laporkan" {
         let (made, failed) = counts(&*change, r.id).await?;
@@ -766,7 +760,7 @@ pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut pr
 async fn finish(state: &AppState, req: &request::Model) -> DomainResult<bool> {
     let (made, failed) = counts(&state.db, req.id).await?;
     let mut change = Change::begin(state, Who::system("simpeg")).await?;
-    let levels = ServiceLevels::load(&*change, state.config.utc_offset_hours).await?;
+    let levels = state.service_levels(&*change).await?;
     let note = format!("{made} akun dibuat, {failed} gagal.");
     match requests::transition(
         &mut change,
