@@ -12,19 +12,20 @@
 //!
 //! The applicant follows the request with the ticket number and a code sent
 //! to the proved phone ([`status_send_code`], [`status`]).
-use crate::accounts::{self, NewMailbox, TestOutcome};
+use crate::accounts::{self, NewMailbox};
 use crate::attachments;
 use crate::audit::{Change, Who};
 use crate::auth::Actor;
 use crate::crypto::{random_token, sha256_hex};
 use crate::entities::{mailbox, person, request, request_event, setting, unit};
+use crate::kinds::account_test::{self, Passed, TestedMailbox};
 use crate::notify;
 use crate::outbox::Channel;
 use crate::phone_proof::{self, Purpose};
 use crate::rate_limit::{self, Limit};
-use crate::requests::workflow::{Acting, PERSONAL_ACCOUNT};
+use crate::requests::workflow::{Acting, Flow, PERSONAL_ACCOUNT};
 use crate::requests::{self, NewRequest, StepActor};
-use crate::{activation, AppState, DomainError, DomainResult};
+use crate::{AppState, DomainError, DomainResult};
 use chrono::{DateTime, Duration, Utc};
 use model::validation::address::{first_free, propose_local_part, AddressRule};
 use model::validation::email::normalize_email;
@@ -506,66 +507,54 @@ async fn upsert_person(change: &Change, a: &Applicant) -> DomainResult<i32> {
 
 /// Step 4 again, after a failed test.
 pub async fn retry_test(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
-    let mut change = Change::begin(state, actor.who()).await?;
-    let levels = state.service_levels(&*change).await?;
-    requests::transition(&mut change, &levels, ticket, version, "uji_ulang", &StepActor::staff(actor), None, Default::default()).await?;
-    change.commit().await?;
-    run_account_test(state, ticket).await
+    account_test::retry::<Payload>(state, actor, ticket, version).await
 }
 
 /// Steps 4 and 5: Surel tests the mailbox; on success it sends the username
 /// and the one-time activation link to the applicant, and the request ends.
 pub async fn run_account_test(state: &AppState, ticket: &str) -> DomainResult<()> {
-    let (row, mut p): (_, Payload) = requests::load(&state.db, &PERSONAL_ACCOUNT, ticket).await?;
-    let Some(address) = p.address.clone().filter(|_| row.state == "uji_akun") else { return Ok(()) };
-    let outcome = accounts::test_on_mail_server(state, &address, ticket).await;
-    let mut change = Change::begin(state, Who::system("uji-akun")).await?;
-    let levels = state.service_levels(&*change).await?;
-    let system = StepActor::system("Surel (uji akun)");
-    match outcome {
-        TestOutcome::Passed { millis } => {
-            let note = format!("Pesan uji terkirim ke {address} dan terbaca di server surat ({millis} ms).");
-            p.test_message = Some(note.clone());
-            let (after, _) =
-                requests::transition(&mut change, &levels, ticket, row.version, "uji_berhasil", &system, Some(&note), requests::with_payload(&p)?).await?;
-            let link = activation::issue_link(&mut change, state, p.mailbox_id.ok_or(DomainError::NotFound)?, "activate").await?;
-            p.activation_sent = true;
-            let sender = StepActor::system("Surel (pengiriman)");
-            let sent = format!("Nama pengguna dan tautan aktivasi dikirim ke {}.", mask_phone(&p.applicant.phone));
-            requests::transition(&mut change, &levels, ticket, after.version, "kirim_aktivasi", &sender, Some(&sent), requests::with_payload(&p)?).await?;
-            let sms = format!(
-                "Surel: akun email Anda sudah dibuat. Nama pengguna: {address}. Atur kata sandi lewat tautan sekali pakai ini (berlaku 72 jam): {link}"
-            );
-            notify::send(state, &change, Channel::Sms, &p.applicant.phone, None, sms, format!("{ticket}:activation"), Some(format!("request:{ticket}")))
-                .await?;
-            let mail = format!(
-                "Yth. {},\n\nAkun email dinas Anda sudah dibuat.\nNama pengguna: {address}\n\nTautan untuk mengatur kata sandi dikirim lewat SMS ke {}. \
-                 Tautan itu hanya berlaku sekali dan selama 72 jam. Petugas tidak pernah menanyakan kata sandi Anda.\n\nTiket: {ticket}",
-                p.applicant.name,
-                mask_phone(&p.applicant.phone)
-            );
-            notify::send(
-                state,
-                &change,
-                Channel::Email,
-                &p.applicant.personal_email,
-                Some("Akun email dinas Anda sudah dibuat"),
-                mail,
-                format!("{ticket}:done:mail"),
-                Some(format!("request:{ticket}")),
-            )
-            .await?;
-        }
-        TestOutcome::Failed { message } => {
-            p.test_message = Some(message.clone());
-            requests::transition(&mut change, &levels, ticket, row.version, "uji_gagal", &system, Some(&message), requests::with_payload(&p)?).await?;
-            let text = format!("Surel: uji akun {address} (tiket {ticket}) gagal: {message}");
-            notify::tell_role(state, &change, Role::Petugas, None, ticket, &format!("testfail{}", row.version), "Uji akun gagal", &text, false).await?;
-        }
+    account_test::run::<Payload>(state, ticket).await
+}
+
+impl TestedMailbox for Payload {
+    fn flow() -> &'static Flow {
+        &PERSONAL_ACCOUNT
     }
-    change.commit().await?;
-    state.wake_outbox();
-    Ok(())
+    fn mailbox(&self) -> Option<(i32, String)> {
+        Some((self.mailbox_id?, self.address.clone()?))
+    }
+    fn record_test(&mut self, message: String, activation_sent: bool) {
+        self.test_message = Some(message);
+        self.activation_sent |= activation_sent;
+    }
+    async fn on_passed(&mut self, t: Passed<'_>) -> DomainResult<()> {
+        let (ticket, address, link) = (t.ticket, t.address, t.link);
+        let sender = StepActor::system("Surel (pengiriman)");
+        let sent = format!("Nama pengguna dan tautan aktivasi dikirim ke {}.", mask_phone(&self.applicant.phone));
+        requests::transition(t.change, t.levels, ticket, t.request.version, "kirim_aktivasi", &sender, Some(&sent), requests::with_payload(&*self)?).await?;
+        let sms =
+            format!("Surel: akun email Anda sudah dibuat. Nama pengguna: {address}. Atur kata sandi lewat tautan sekali pakai ini (berlaku 72 jam): {link}");
+        notify::send(t.state, t.change, Channel::Sms, &self.applicant.phone, None, sms, format!("{ticket}:activation"), Some(format!("request:{ticket}")))
+            .await?;
+        let mail = format!(
+            "Yth. {},\n\nAkun email dinas Anda sudah dibuat.\nNama pengguna: {address}\n\nTautan untuk mengatur kata sandi dikirim lewat SMS ke {}. \
+             Tautan itu hanya berlaku sekali dan selama 72 jam. Petugas tidak pernah menanyakan kata sandi Anda.\n\nTiket: {ticket}",
+            self.applicant.name,
+            mask_phone(&self.applicant.phone)
+        );
+        notify::send(
+            t.state,
+            t.change,
+            Channel::Email,
+            &self.applicant.personal_email,
+            Some("Akun email dinas Anda sudah dibuat"),
+            mail,
+            format!("{ticket}:done:mail"),
+            Some(format!("request:{ticket}")),
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 /// Following a request: a code goes to the phone on the request. The answer

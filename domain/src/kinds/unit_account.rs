@@ -8,16 +8,17 @@
 //!    and tested on the mail server; on success the responsible person gets a
 //!    one-time activation link by SMS.
 //! 5. A Petugas sends the report to Kabid PE and the personnel-data manager.
-use crate::accounts::{self, NewMailbox, TestOutcome};
+use crate::accounts::{self, NewMailbox};
 use crate::attachments;
-use crate::audit::{Change, Who};
+use crate::audit::Change;
 use crate::auth::Actor;
 use crate::entities::{person, unit};
+use crate::kinds::account_test::{self, Passed, TestedMailbox};
 use crate::notify;
 use crate::outbox::Channel;
-use crate::requests::workflow::UNIT_ACCOUNT;
+use crate::requests::workflow::{Flow, UNIT_ACCOUNT};
 use crate::requests::{self, NewRequest, StepActor};
-use crate::{activation, AppState, DomainError, DomainResult};
+use crate::{AppState, DomainError, DomainResult};
 use chrono::NaiveDate;
 use model::validation::address::check_local_part;
 use model::validation::nip::normalize_nip;
@@ -368,46 +369,36 @@ async fn responsible_person(change: &Change, p: &Payload) -> DomainResult<i32> {
 
 /// Step 4, retry after a failed test (the mail server was down, say).
 pub async fn retry_test(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
-    let mut change = Change::begin(state, actor.who()).await?;
-    let levels = state.service_levels(&*change).await?;
-    requests::transition(&mut change, &levels, ticket, version, "uji_ulang", &StepActor::staff(actor), None, Default::default()).await?;
-    change.commit().await?;
-    run_account_test(state, ticket).await
+    account_test::retry::<Payload>(state, actor, ticket, version).await
 }
 
-/// Surel tests the new mailbox on the mail server and records the outcome.
-/// On success the responsible person gets the one-time activation link.
+/// Step 4: Surel tests the new mailbox; on success the responsible person
+/// gets the one-time activation link and the officer is asked for the report.
 pub async fn run_account_test(state: &AppState, ticket: &str) -> DomainResult<()> {
-    let (row, mut p): (_, Payload) = requests::load(&state.db, &UNIT_ACCOUNT, ticket).await?;
-    let Some(address) = p.address.clone().filter(|_| row.state == "uji_akun") else { return Ok(()) };
-    let outcome = accounts::test_on_mail_server(state, &address, ticket).await;
-    let mut change = Change::begin(state, Who::system("uji-akun")).await?;
-    let levels = state.service_levels(&*change).await?;
-    let system = StepActor::system("Surel (uji akun)");
-    match outcome {
-        TestOutcome::Passed { millis } => {
-            let note = format!("Pesan uji terkirim ke {address} dan terbaca di server surat ({millis} ms).");
-            p.test_message = Some(note.clone());
-            let link = activation::issue_link(&mut change, state, p.mailbox_id.ok_or(DomainError::NotFound)?, "activate").await?;
-            p.activation_sent = true;
-            requests::transition(&mut change, &levels, ticket, row.version, "uji_berhasil", &system, Some(&note), requests::with_payload(&p)?).await?;
-            let sms =
-                format!("Surel: akun email {address} sudah dibuat (tiket {ticket}). Atur kata sandinya lewat tautan sekali pakai ini, berlaku 72 jam: {link}");
-            notify::send(state, &change, Channel::Sms, &p.responsible_phone, None, sms, format!("{ticket}:activation"), Some(format!("request:{ticket}")))
-                .await?;
-            let text = format!("Surel: akun {address} (tiket {ticket}) lulus uji; mohon kirim laporan.");
-            notify::tell_role(state, &change, Role::Petugas, None, ticket, "report", "Akun lulus uji: kirim laporan", &text, false).await?;
-        }
-        TestOutcome::Failed { message } => {
-            p.test_message = Some(message.clone());
-            requests::transition(&mut change, &levels, ticket, row.version, "uji_gagal", &system, Some(&message), requests::with_payload(&p)?).await?;
-            let text = format!("Surel: uji akun {address} (tiket {ticket}) gagal: {message}");
-            notify::tell_role(state, &change, Role::Petugas, None, ticket, &format!("testfail{}", row.version), "Uji akun gagal", &text, false).await?;
-        }
+    account_test::run::<Payload>(state, ticket).await
+}
+
+impl TestedMailbox for Payload {
+    fn flow() -> &'static Flow {
+        &UNIT_ACCOUNT
     }
-    change.commit().await?;
-    state.wake_outbox();
-    Ok(())
+    fn mailbox(&self) -> Option<(i32, String)> {
+        Some((self.mailbox_id?, self.address.clone()?))
+    }
+    fn record_test(&mut self, message: String, activation_sent: bool) {
+        self.test_message = Some(message);
+        self.activation_sent |= activation_sent;
+    }
+    async fn on_passed(&mut self, t: Passed<'_>) -> DomainResult<()> {
+        let (ticket, address, link) = (t.ticket, t.address, t.link);
+        let sms =
+            format!("Surel: akun email {address} sudah dibuat (tiket {ticket}). Atur kata sandinya lewat tautan sekali pakai ini, berlaku 72 jam: {link}");
+        notify::send(t.state, t.change, Channel::Sms, &self.responsible_phone, None, sms, format!("{ticket}:activation"), Some(format!("request:{ticket}")))
+            .await?;
+        let text = format!("Surel: akun {address} (tiket {ticket}) lulus uji; mohon kirim laporan.");
+        notify::tell_role(t.state, t.change, Role::Petugas, None, ticket, "report", "Akun lulus uji: kirim laporan", &text, false).await?;
+        Ok(())
+    }
 }
 
 /// Step 5: the report goes to Kabid PE, the personnel-data manager and the applicant.
