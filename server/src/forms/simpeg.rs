@@ -13,6 +13,7 @@ use axum::{
     Extension, Json,
 };
 use domain::{auth::Actor, simpeg::reader::MAX_FILE_BYTES, simpeg_batch, DomainError};
+use model::ErrorCode;
 
 /// A file of exactly 16 MB passes (plus multipart framing); more is cut off.
 pub fn body_limit() -> DefaultBodyLimit {
@@ -43,7 +44,7 @@ pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<O
             }
         }
     }
-    let Some((name, bytes)) = file else { return upload_error(DomainError::field("file", "file_empty")) };
+    let Some((name, bytes)) = file else { return upload_error(DomainError::field("file", ErrorCode::FileEmpty)) };
     match simpeg_batch::upload(&state.app, &actor, &name, &bytes).await {
         Ok(up) => Json(up).into_response(),
         Err(e) => upload_error(e),
