@@ -6,6 +6,7 @@ use crate::entities::{alias, domain_name, mailbox};
 use crate::{mail_check, AppState, DomainError, DomainResult};
 use chrono::NaiveDate;
 use model::validation::address::check_local_part;
+use model::ErrorCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use serde_json::json;
@@ -32,13 +33,13 @@ pub async fn is_taken<C: ConnectionTrait>(db: &C, address: &str) -> DomainResult
 }
 
 /// Checks a local part and its availability: the full address, or the field error code.
-pub async fn available<C: ConnectionTrait>(db: &C, local: &str) -> DomainResult<Result<String, &'static str>> {
+pub async fn available<C: ConnectionTrait>(db: &C, local: &str) -> DomainResult<Result<String, ErrorCode>> {
     let local = match check_local_part(local) {
         Ok(l) => l,
         Err(e) => return Ok(Err(e.code())),
     };
     let full = format!("{local}@{}", default_domain(db).await?.name);
-    Ok(if is_taken(db, &full).await? { Err("address_taken") } else { Ok(full) })
+    Ok(if is_taken(db, &full).await? { Err(ErrorCode::AddressTaken) } else { Ok(full) })
 }
 
 pub struct NewMailbox {
@@ -62,7 +63,7 @@ pub async fn create_mailbox(change: &mut Change, new: NewMailbox) -> DomainResul
     let domain = default_domain(&**change).await?;
     let address = format!("{}@{}", new.local_part, domain.name);
     if is_taken(&**change, &address).await? {
-        return Err(DomainError::field("address", "address_taken"));
+        return Err(DomainError::field("address", ErrorCode::AddressTaken));
     }
     let mb = mailbox::ActiveModel {
         address: Set(address.clone()),
@@ -89,7 +90,7 @@ pub async fn create_mailbox(change: &mut Change, new: NewMailbox) -> DomainResul
     for local in &new.aliases {
         let full = format!("{local}@{}", domain.name);
         if is_taken(&**change, &full).await? {
-            return Err(DomainError::field("aliases", "address_taken"));
+            return Err(DomainError::field("aliases", ErrorCode::AddressTaken));
         }
         alias::ActiveModel { address: Set(full.clone()), mailbox_id: Set(mb.id), created_at: Set(now), ..Default::default() }.insert(&**change).await?;
         aliases.push(full);
@@ -185,8 +186,8 @@ mod tests {
     async fn addresses_and_aliases_are_unique() {
         let (state, _) = state_with_clock().await;
         assert_eq!(available(&state.db, "humas.disdik").await.unwrap(), Ok("humas.disdik@batam.go.id".to_string()));
-        assert_eq!(available(&state.db, "yusuf.hakim").await.unwrap(), Err("address_taken"));
-        assert_eq!(available(&state.db, "postmaster").await.unwrap(), Err("address_reserved"));
+        assert_eq!(available(&state.db, "yusuf.hakim").await.unwrap(), Err(ErrorCode::AddressTaken));
+        assert_eq!(available(&state.db, "postmaster").await.unwrap(), Err(ErrorCode::AddressReserved));
         let mut c = Change::begin(&state, Who::system("test")).await.unwrap();
         let new = NewMailbox {
             local_part: "ppdb.disdik".into(),
@@ -202,7 +203,7 @@ mod tests {
         let mb = create_mailbox(&mut c, new).await.unwrap();
         c.commit().await.unwrap();
         assert_eq!((mb.status.as_str(), mb.password_hash.as_deref()), ("pending", None));
-        assert_eq!(available(&state.db, "ppdb").await.unwrap(), Err("address_taken"), "an alias takes its address");
+        assert_eq!(available(&state.db, "ppdb").await.unwrap(), Err(ErrorCode::AddressTaken), "an alias takes its address");
         // not configured: a clear failure, never a pass
         assert!(matches!(test_on_mail_server(&state, &mb.address, "SRL-2026-000001").await, TestOutcome::Failed { .. }));
     }

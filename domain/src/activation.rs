@@ -6,6 +6,7 @@ use crate::entities::{activation_token, mailbox, person};
 use crate::{password_policy, sessions, AppState, DomainError, DomainResult};
 use chrono::Duration;
 use model::validation::password::Personal;
+use model::ErrorCode;
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
@@ -74,7 +75,7 @@ pub async fn lookup<C: ConnectionTrait>(db: &C, token: &str, now: chrono::DateTi
 /// activates the mailbox and uses the link up.
 pub async fn activate(state: &AppState, token: &str, password: &str, confirm: &str, ip: Option<String>) -> DomainResult<String> {
     let now = state.now();
-    let info = lookup(&state.db, token, now).await?.ok_or_else(|| DomainError::field("token", "link_invalid"))?;
+    let info = lookup(&state.db, token, now).await?.ok_or_else(|| DomainError::field("token", ErrorCode::LinkInvalid))?;
     let who = Personal {
         address: &info.mailbox.address,
         name: info.person.as_ref().map(|p| p.name.as_str()).or(Some(info.mailbox.display_name.as_str())),
@@ -92,7 +93,7 @@ pub async fn activate(state: &AppState, token: &str, password: &str, confirm: &s
         .await?
         .rows_affected;
     if used != 1 {
-        return Err(DomainError::field("token", "link_invalid"));
+        return Err(DomainError::field("token", ErrorCode::LinkInvalid));
     }
     set_password(&mut change, info.mailbox.id, hash).await?;
     change.log("activation.used", "mailbox", info.mailbox.id, json!({})).await?;

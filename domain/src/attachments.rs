@@ -12,7 +12,7 @@ use crate::entities::{attachment, request};
 use crate::requests::{view as requests_view, workflow};
 use crate::{AppState, DomainError, DomainResult};
 use chrono::Duration;
-use model::Uploaded;
+use model::{ErrorCode, Uploaded};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use std::path::PathBuf;
@@ -47,7 +47,7 @@ fn token_mac(state: &AppState, id: i32) -> String {
 /// Checks and stores an upload; returns the token that claims it.
 pub async fn store(state: &AppState, uploader: Option<&Actor>, kind: &str, filename: &str, bytes: &[u8]) -> DomainResult<Uploaded> {
     if !KINDS.contains(&kind) {
-        return Err(DomainError::field("kind", "invalid"));
+        return Err(DomainError::field("kind", ErrorCode::Invalid));
     }
     let content_type = sniff(bytes).map_err(|code| DomainError::field("file", code))?;
     let sha = super::crypto::sha256_hex(bytes);
@@ -94,7 +94,7 @@ pub async fn store(state: &AppState, uploader: Option<&Actor>, kind: &str, filen
 pub async fn claim(change: &mut Change, state: &AppState, tokens: &[String], request_id: i32) -> DomainResult<Vec<attachment::Model>> {
     let mut out = Vec::new();
     for token in tokens {
-        let missing = || DomainError::field("file", "attachment_missing");
+        let missing = || DomainError::field("file", ErrorCode::AttachmentMissing);
         let (id, mac) = token.split_once('.').ok_or_else(missing)?;
         let id: i32 = id.parse().map_err(|_| missing())?;
         if !state.keys.code_matches("attachment", &id.to_string(), mac) {
@@ -158,7 +158,7 @@ mod tests {
 
     fn code(e: DomainError) -> String {
         match e {
-            DomainError::Invalid(f) => f.0[0].code.clone(),
+            DomainError::Invalid(f) => f.0[0].code.to_string(),
             other => format!("{other:?}"),
         }
     }

@@ -6,7 +6,7 @@ use crate::rate_limit::{self, Limit};
 use crate::second_factor::Opened;
 use crate::{sessions, AppState, DomainError, DomainResult};
 use model::validation::address::normalize_address;
-use model::{Me, Role, RoleGrant};
+use model::{ErrorCode, Me, Role, RoleGrant};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
@@ -126,7 +126,7 @@ pub async fn sign_in(state: &AppState, address: &str, password: &str, next: &str
     let address = normalize_address(address);
     let ip_key = rate_limit::client_key(ip.as_deref());
     if address.is_empty() || password.is_empty() {
-        return Err(DomainError::field("address", "invalid_credentials"));
+        return Err(DomainError::field("address", ErrorCode::InvalidCredentials));
     }
     // Reserve the failure slots before the (slow) password check, each in one
     // conditional statement: a burst of parallel wrong passwords is cut at
@@ -152,7 +152,7 @@ pub async fn sign_in(state: &AppState, address: &str, password: &str, next: &str
             change.commit().await?;
         }
         tracing::info!(ip = ?ip, "sign-in failed");
-        return Err(DomainError::field("address", "invalid_credentials"));
+        return Err(DomainError::field("address", ErrorCode::InvalidCredentials));
     }
     let m = mb.expect("verified");
     rate_limit::unhit(&state.db, &LOGIN_PER_IP, &ip_key, now).await?;

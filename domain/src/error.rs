@@ -1,6 +1,6 @@
 //! Domain errors and how they reach people.
 use model::validation::{FieldError, FieldErrors};
-use model::AppError;
+use model::{AppError, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
@@ -13,7 +13,7 @@ pub enum DomainError {
     #[error("forbidden")]
     Forbidden,
     #[error("conflict: {code}")]
-    Conflict { code: String, by: Option<String> },
+    Conflict { code: ErrorCode, by: Option<String> },
     #[error("rate limited for {retry_after_secs}s")]
     RateLimited { retry_after_secs: u64 },
     #[error("database: {0}")]
@@ -25,9 +25,19 @@ pub enum DomainError {
 pub type DomainResult<T> = Result<T, DomainError>;
 
 impl DomainError {
-    pub fn field(field: &str, code: &str) -> Self {
+    pub fn field(field: &str, code: ErrorCode) -> Self {
         DomainError::Invalid(FieldError::new(field, code).into())
     }
+}
+
+/// An error code read back from the database (a SIMPEG row's reasons,
+/// address problem or error). One this build does not know (an older or
+/// newer build wrote it) is logged and shown as the generic message.
+pub fn stored_code(code: &str) -> ErrorCode {
+    ErrorCode::parse(code).unwrap_or_else(|| {
+        tracing::warn!(code, "unknown error code in the database");
+        ErrorCode::Generic
+    })
 }
 
 impl From<FieldErrors> for DomainError {

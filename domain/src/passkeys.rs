@@ -16,6 +16,7 @@ use crate::entities::{mailbox, session, sign_in_challenge as challenge, staff_fa
 use crate::second_factor::{challenge_for, finish, new_recovery_codes, notify_factor_change, Purpose};
 use crate::{rate_limit, AppState, DomainError, DomainResult};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use model::ErrorCode;
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use webauthn_rs::prelude::*;
@@ -44,7 +45,7 @@ fn user_handle(mailbox_id: i32) -> Uuid {
 }
 
 fn failed() -> DomainError {
-    DomainError::field("passkey", "passkey_failed")
+    DomainError::field("passkey", ErrorCode::PasskeyFailed)
 }
 
 async fn passkeys_of(state: &AppState, mailbox_id: i32) -> DomainResult<Vec<(factor::Model, Passkey)>> {
@@ -159,7 +160,7 @@ pub async fn login_begin(state: &AppState, token: &str) -> DomainResult<String> 
     let (c, mb) = challenge_for(state, token, Purpose::Verify).await?;
     let keys: Vec<Passkey> = passkeys_of(state, mb.id).await?.into_iter().map(|(_, pk)| pk).collect();
     if keys.is_empty() {
-        return Err(DomainError::field("passkey", "passkey_none"));
+        return Err(DomainError::field("passkey", ErrorCode::PasskeyNone));
     }
     let (options, auth) = webauthn(state)?.start_passkey_authentication(&keys).map_err(|e| anyhow::anyhow!("webauthn: {e}"))?;
     put_challenge_state(state, &c, serde_json::to_string(&auth).map_err(anyhow::Error::from)?).await?;

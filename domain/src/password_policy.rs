@@ -2,6 +2,7 @@
 //! list of common and breached passwords and zxcvbn's strength score.
 use model::validation::password::{check_basic, check_confirmation, Personal};
 use model::validation::{FieldError, FieldErrors};
+use model::ErrorCode;
 use std::{collections::HashSet, io::Read, sync::OnceLock};
 
 fn common_passwords() -> &'static HashSet<String> {
@@ -52,10 +53,10 @@ pub fn check_new_password(password: &str, confirm: &str, min_len: usize, who: &P
     }
     if !password.is_empty() && !common && is_common(password) {
         common = true;
-        errors.add("password", "password_common");
+        errors.add("password", ErrorCode::PasswordCommon);
     }
     if basic.is_empty() && !common && strength(password, who) < 3 {
-        errors.add("password", "password_weak");
+        errors.add("password", ErrorCode::PasswordWeak);
     }
     if let Some(p) = check_confirmation(password, confirm) {
         errors.add("password_confirm", p.code());

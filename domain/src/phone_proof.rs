@@ -16,6 +16,7 @@ use crate::outbox::Channel;
 use crate::rate_limit::{self, Limit};
 use crate::{AppState, DomainError, DomainResult};
 use chrono::Duration;
+use model::ErrorCode;
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
@@ -137,7 +138,7 @@ pub async fn check(
     let now = state.now();
     let code = code.trim();
     if code.is_empty() {
-        return Err(DomainError::field(field, "code_format"));
+        return Err(DomainError::field(field, ErrorCode::CodeFormat));
     }
     if !rate_limit::hit(&state.db, &GUESSES_PER_IP, &rate_limit::client_key(ip), now).await? {
         return Err(DomainError::RateLimited { retry_after_secs: GUESSES_PER_IP.retry_after(now) });
@@ -145,10 +146,10 @@ pub async fn check(
     let row = phone_proof::Entity::find().filter(phone_proof::Column::TokenHash.eq(sha256_hex(token.trim().as_bytes()))).one(&state.db).await?;
     let Some(row) = row.filter(|r| r.purpose == purpose.code() && r.subject == subject && r.used_at.is_none()) else {
         // no proof for this subject (never sent, or another number): ask for a code
-        return Err(DomainError::field(field, "code_not_sent"));
+        return Err(DomainError::field(field, ErrorCode::CodeNotSent));
     };
     if row.code_expires_at <= now {
-        return Err(DomainError::field(field, "code_expired"));
+        return Err(DomainError::field(field, ErrorCode::CodeExpired));
     }
     // Take this proof's guess slot before comparing (one conditional UPDATE:
     // parallel guesses cannot all be compared), then the subject's.
@@ -160,14 +161,14 @@ pub async fn check(
         .exec_with_returning(&state.db)
         .await?;
     let Some(guesses) = slot.first().map(|r| r.wrong_guesses) else {
-        return Err(DomainError::field(field, "code_dead"));
+        return Err(DomainError::field(field, ErrorCode::CodeDead));
     };
     let left = MAX_WRONG_GUESSES - guesses;
     let wrong = || {
         Err(if left <= 0 {
-            DomainError::field(field, "code_dead")
+            DomainError::field(field, ErrorCode::CodeDead)
         } else {
-            DomainError::Invalid(model::validation::FieldError::new(field, "code_wrong").with_arg(left).into())
+            DomainError::Invalid(model::validation::FieldError::new(field, ErrorCode::CodeWrong).with_arg(left).into())
         })
     };
     let subject_key = format!("{}:{subject}", purpose.code());
@@ -197,7 +198,7 @@ pub async fn consume(change: &Change, proof: &phone_proof::Model, field: &str) -
         .exec(&**change)
         .await?;
     if done.rows_affected != 1 {
-        return Err(DomainError::field(field, "code_not_sent"));
+        return Err(DomainError::field(field, ErrorCode::CodeNotSent));
     }
     Ok(())
 }
@@ -209,7 +210,7 @@ mod tests {
 
     fn codes(e: DomainError) -> String {
         match e {
-            DomainError::Invalid(f) => f.0.iter().map(|e| e.code.clone()).collect::<Vec<_>>().join(","),
+            DomainError::Invalid(f) => f.0.iter().map(|e| e.code.to_string()).collect::<Vec<_>>().join(","),
             other => format!("{other:?}"),
         }
     }

@@ -12,7 +12,7 @@ use crate::requests::{ServiceLevels, CALENDAR_KEY, STANDARDS_KEY};
 use crate::{AppState, DomainError, DomainResult};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use model::validation::FieldErrors;
-use model::{Dashboard, FlowStats, OfficeDay, ServiceLevelSettings, StepStandard, StepStats};
+use model::{Dashboard, ErrorCode, FlowStats, OfficeDay, ServiceLevelSettings, StepStandard, StepStats};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
@@ -93,8 +93,11 @@ fn step_stats(flow: &Flow, levels: &ServiceLevels, events: &[&request_event::Mod
 
 /// The dashboard for the request types the actor handles or oversees.
 pub async fn dashboard(state: &AppState, actor: &Actor, month: &str) -> DomainResult<Dashboard> {
-    let month =
-        if month.trim().is_empty() { Month::of(state.local_date()) } else { Month::parse(month).ok_or_else(|| DomainError::field("month", "date_invalid"))? };
+    let month = if month.trim().is_empty() {
+        Month::of(state.local_date())
+    } else {
+        Month::parse(month).ok_or_else(|| DomainError::field("month", ErrorCode::DateInvalid))?
+    };
     let flows: Vec<&'static Flow> = workflow::ALL.iter().copied().filter(|f| may_see(actor, f)).collect();
     if flows.is_empty() {
         return Err(DomainError::Forbidden);
@@ -166,7 +169,7 @@ pub async fn recap(state: &AppState, actor: &Actor, sop: &str, month: &str) -> D
     if !may_see(actor, flow) {
         return Err(DomainError::Forbidden);
     }
-    let month = Month::parse(month).ok_or_else(|| DomainError::field("month", "date_invalid"))?;
+    let month = Month::parse(month).ok_or_else(|| DomainError::field("month", ErrorCode::DateInvalid))?;
     let (from, to) = month.range(state.config.utc_offset_hours);
     let levels = state.service_levels(&state.db).await?;
     let rows: Vec<request::Model> = request::Entity::find()
@@ -320,7 +323,7 @@ pub async fn save_service_levels(state: &AppState, actor: &Actor, input: Service
         let Some(flow) = workflow::flow(&s.kind) else { continue };
         let Some(st) = flow.state(&s.state).filter(|st| !st.terminal) else { continue };
         if s.minutes == 0 || s.minutes > MAX_STANDARD_MINUTES {
-            errors.push(model::validation::FieldError::new(format!("step-{}-{}", s.kind, s.state), "standard_invalid"));
+            errors.push(model::validation::FieldError::new(format!("step-{}-{}", s.kind, s.state), ErrorCode::StandardInvalid));
             continue;
         }
         if Some(s.minutes) != st.standard_minutes {
@@ -328,7 +331,7 @@ pub async fn save_service_levels(state: &AppState, actor: &Actor, input: Service
         }
     }
     if input.days.len() != 7 {
-        errors.add("days", "generic");
+        errors.add("days", ErrorCode::Generic);
     }
     let mut hours: [Option<(NaiveTime, NaiveTime)>; 7] = [None; 7];
     for (i, d) in input.days.iter().enumerate().take(7) {
@@ -338,11 +341,11 @@ pub async fn save_service_levels(state: &AppState, actor: &Actor, input: Service
         let t = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
         match (t(&d.open), t(&d.close)) {
             (Some(o), Some(c)) if o < c => hours[i] = Some((o, c)),
-            _ => errors.add(&format!("day-{i}"), "hours_invalid"),
+            _ => errors.add(&format!("day-{i}"), ErrorCode::HoursInvalid),
         }
     }
     if hours.iter().all(Option::is_none) && input.days.len() == 7 {
-        errors.add("days", "no_open_day");
+        errors.add("days", ErrorCode::NoOpenDay);
     }
     let mut holidays = BTreeSet::new();
     for line in input.holidays.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -350,7 +353,7 @@ pub async fn save_service_levels(state: &AppState, actor: &Actor, input: Service
             Ok(d) => {
                 holidays.insert(d);
             }
-            Err(_) => errors.push(model::validation::FieldError::new("holidays", "holiday_invalid").with_arg(line)),
+            Err(_) => errors.push(model::validation::FieldError::new("holidays", ErrorCode::HolidayInvalid).with_arg(line)),
         }
     }
     errors.into_result()?;

@@ -16,6 +16,7 @@ use crate::rate_limit::{self, Limit};
 use crate::{password_policy, AppState, DomainError, DomainResult};
 use chrono::{DateTime, Duration, Utc};
 use model::validation::{address::normalize_address, password::Personal, phone::mask_phone, FieldError};
+use model::ErrorCode;
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
@@ -51,21 +52,21 @@ fn code_context(attempt_id: i32, mailbox_id: Option<i32>, seq: i32) -> String {
 async fn full_address(state: &AppState, input: &str) -> DomainResult<String> {
     let a = normalize_address(input);
     if a.is_empty() {
-        return Err(DomainError::field("address", "address_empty"));
+        return Err(DomainError::field("address", ErrorCode::AddressEmpty));
     }
     let a = if a.contains('@') {
         a
     } else {
         match domain_name::Entity::find().filter(domain_name::Column::IsDefault.eq(true)).one(&state.db).await? {
             Some(d) => format!("{a}@{}", d.name),
-            None => return Err(DomainError::field("address", "address_unknown")),
+            None => return Err(DomainError::field("address", ErrorCode::AddressUnknown)),
         }
     };
     let ok = a
         .split_once('@')
         .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.') && !a.contains(char::is_whitespace));
     if !ok || a.len() > 254 {
-        return Err(DomainError::field("address", "address_unknown"));
+        return Err(DomainError::field("address", ErrorCode::AddressUnknown));
     }
     Ok(a)
 }
@@ -130,7 +131,7 @@ async fn send_code(state: &AppState, change: &mut Change, attempt: &reset_attemp
         .await?
         .rows_affected;
     if taken != 1 {
-        return Err(DomainError::Invalid(FieldError::new("code", "resend_wait").with_arg(RESEND_COOLDOWN_SECS).into()));
+        return Err(DomainError::Invalid(FieldError::new("code", ErrorCode::ResendWait).with_arg(RESEND_COOLDOWN_SECS).into()));
     }
     // Count against the account and the number even for unknown addresses,
     // so both paths do the same work.
@@ -199,11 +200,11 @@ pub async fn view(state: &AppState, token: &str) -> DomainResult<Option<AttemptV
 /// A new code for the same attempt, after the cooldown.
 pub async fn resend(state: &AppState, token: &str, ip: Option<String>) -> DomainResult<()> {
     let now = state.now();
-    let a = live_attempt(state, token, now).await?.ok_or_else(|| DomainError::field("address", "reset_expired"))?;
+    let a = live_attempt(state, token, now).await?.ok_or_else(|| DomainError::field("address", ErrorCode::ResetExpired))?;
     if let Some(sent) = a.code_sent_at {
         let wait = (sent + Duration::seconds(RESEND_COOLDOWN_SECS) - now).num_seconds();
         if wait > 0 {
-            return Err(DomainError::Invalid(FieldError::new("code", "resend_wait").with_arg(wait).into()));
+            return Err(DomainError::Invalid(FieldError::new("code", ErrorCode::ResendWait).with_arg(wait).into()));
         }
     }
     // A mailbox paused since the attempt began gets no further codes.
@@ -246,7 +247,7 @@ async fn check_code(state: &AppState, a: &reset_attempt::Model, code: &str, ip: 
         return Err(DomainError::RateLimited { retry_after_secs: GUESSES_PER_IP.retry_after(now) });
     }
     if a.code_expires_at.is_none_or(|t| now >= t) {
-        return Err(DomainError::field("code", "code_expired"));
+        return Err(DomainError::field("code", ErrorCode::CodeExpired));
     }
     // The attempt's slot: this code's guesses.
     let slot = reset_attempt::Entity::update_many()
@@ -258,11 +259,11 @@ async fn check_code(state: &AppState, a: &reset_attempt::Model, code: &str, ip: 
         .exec_with_returning(&state.db)
         .await?;
     let Some(guesses) = slot.first().map(|r| r.wrong_guesses) else {
-        return Err(DomainError::field("code", "code_dead"));
+        return Err(DomainError::field("code", ErrorCode::CodeDead));
     };
     let wrong = || {
         let left = MAX_WRONG_GUESSES - guesses;
-        let err = if left <= 0 { FieldError::new("code", "code_dead") } else { FieldError::new("code", "code_wrong").with_arg(left) };
+        let err = if left <= 0 { FieldError::new("code", ErrorCode::CodeDead) } else { FieldError::new("code", ErrorCode::CodeWrong).with_arg(left) };
         Err(DomainError::Invalid(err.into()))
     };
     // The account's slot: wrong codes of this address over any 24 hours.
@@ -290,7 +291,7 @@ async fn check_code(state: &AppState, a: &reset_attempt::Model, code: &str, ip: 
         .await?
         .rows_affected;
     if verified != 1 {
-        return Err(DomainError::field("code", "code_expired"));
+        return Err(DomainError::field("code", ErrorCode::CodeExpired));
     }
     Ok(())
 }
@@ -326,11 +327,11 @@ async fn pause(state: &AppState, a: &reset_attempt::Model, ip: Option<&str>) -> 
 /// owner only fixes the password (a reset-only state, not a sign-in).
 pub async fn complete(state: &AppState, token: &str, code: &str, password: &str, confirm: &str, ip: Option<String>) -> DomainResult<String> {
     let now = state.now();
-    let a = live_attempt(state, token, now).await?.ok_or_else(|| DomainError::field("address", "reset_expired"))?;
+    let a = live_attempt(state, token, now).await?.ok_or_else(|| DomainError::field("address", ErrorCode::ResetExpired))?;
     if a.verified_at.is_none() {
         let code: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
         if !is_code_format(&code) {
-            return Err(DomainError::field("code", "code_format"));
+            return Err(DomainError::field("code", ErrorCode::CodeFormat));
         }
         check_code(state, &a, &code, ip.as_deref()).await?;
     }
@@ -357,7 +358,7 @@ pub async fn complete(state: &AppState, token: &str, code: &str, password: &str,
         .await?
         .rows_affected;
     if done != 1 {
-        return Err(DomainError::field("address", "reset_expired"));
+        return Err(DomainError::field("address", ErrorCode::ResetExpired));
     }
     // Every other open attempt (and its code) for this mailbox dies.
     reset_attempt::Entity::update_many()

@@ -20,7 +20,7 @@ use crate::entities::{mailbox, recovery_code, sign_in_challenge as challenge, st
 use crate::outbox::Channel;
 use crate::{notify, rate_limit, sessions, AppState, DomainError, DomainResult};
 use chrono::{Duration, Utc};
-use model::{FactorRow, SecurityOverview, TotpSetup};
+use model::{ErrorCode, FactorRow, SecurityOverview, TotpSetup};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
@@ -326,7 +326,7 @@ pub async fn open_challenge(change: &mut Change, mailbox_id: i32, next: &str, ip
 pub async fn challenge_for(state: &AppState, token: &str, purpose: Purpose) -> DomainResult<(challenge::Model, mailbox::Model)> {
     match live_challenge(state, token).await? {
         Some((c, mb, p)) if p == purpose => Ok((c, mb)),
-        _ => Err(DomainError::field("code", "challenge_expired")),
+        _ => Err(DomainError::field("code", ErrorCode::ChallengeExpired)),
     }
 }
 
@@ -386,7 +386,7 @@ async fn take_slot(state: &AppState, address: &str) -> DomainResult<()> {
     Ok(())
 }
 
-async fn wrong(state: &AppState, mb: &mailbox::Model, ip: Option<String>, field: &str, code: &str) -> DomainError {
+async fn wrong(state: &AppState, mb: &mailbox::Model, ip: Option<String>, field: &str, code: ErrorCode) -> DomainError {
     if let Ok(mut change) = Change::begin(state, Who::public(mb.address.clone(), ip)).await {
         if change.log("auth.second_factor_failed", "mailbox", mb.id, json!({ "kind": code })).await.is_ok() {
             let _ = change.commit().await;
@@ -414,7 +414,7 @@ pub(crate) async fn finish(
         .await?
         .rows_affected;
     if ended != 1 {
-        return Err(DomainError::field("code", "challenge_expired"));
+        return Err(DomainError::field("code", ErrorCode::ChallengeExpired));
     }
     rate_limit::clear_ceiling(&**change, &LOGIN_PER_ACCOUNT, &mb.address).await?;
     let (token, s) = sessions::create(&**change, state, mb.id, now, ip, user_agent, Some(factor_kind)).await?;
@@ -434,7 +434,7 @@ pub async fn verify(
 ) -> DomainResult<(SignedIn, String)> {
     let (c, mb) = challenge_for(state, token, Purpose::Verify).await?;
     if code.trim().is_empty() {
-        return Err(DomainError::field("code", "required"));
+        return Err(DomainError::field("code", ErrorCode::Required));
     }
     take_slot(state, &mb.address).await?;
     let mut change = Change::begin(state, Who::staff(mb.id, &mb.address, ip.clone())).await?;
@@ -453,7 +453,7 @@ pub async fn verify(
     };
     if !ok {
         drop(change);
-        return Err(wrong(state, &mb, ip, "code", if kind == CodeKind::Totp { "totp_wrong" } else { "recovery_wrong" }).await);
+        return Err(wrong(state, &mb, ip, "code", if kind == CodeKind::Totp { ErrorCode::TotpWrong } else { ErrorCode::RecoveryWrong }).await);
     }
     let factor_kind = if kind == CodeKind::Totp { "totp" } else { "recovery" };
     if kind == CodeKind::Recovery {
@@ -480,13 +480,13 @@ pub async fn enroll_totp(
 ) -> DomainResult<(SignedIn, String, Vec<String>)> {
     let (c, mb) = challenge_for(state, token, Purpose::Enroll).await?;
     if code.trim().is_empty() {
-        return Err(DomainError::field("code", "required"));
+        return Err(DomainError::field("code", ErrorCode::Required));
     }
     take_slot(state, &mb.address).await?;
     let mut change = Change::begin(state, Who::staff(mb.id, &mb.address, ip.clone())).await?;
     if !confirm_pending_totp(state, &mut change, mb.id, code).await? {
         drop(change);
-        return Err(wrong(state, &mb, ip, "code", "totp_wrong").await);
+        return Err(wrong(state, &mb, ip, "code", ErrorCode::TotpWrong).await);
     }
     let codes = new_recovery_codes(&mut change, state, mb.id).await?;
     let (signed, next) = finish(state, &mut change, &c, &mb, "totp", ip, user_agent).await?;
@@ -531,7 +531,7 @@ pub async fn replace_totp_confirm(state: &AppState, actor: &Actor, code: &str) -
     take_slot(state, &actor.address).await?;
     let mut change = Change::begin(state, actor.who()).await?;
     if !confirm_pending_totp(state, &mut change, actor.mailbox_id, code).await? {
-        return Err(DomainError::field("code", "totp_wrong"));
+        return Err(DomainError::field("code", ErrorCode::TotpWrong));
     }
     rate_limit::release(&*change, &LOGIN_PER_ACCOUNT, &actor.address).await?;
     notify_factor_change(state, &change, actor.mailbox_id, "TOTP diganti").await?;
@@ -553,7 +553,7 @@ pub async fn remove_factor(state: &AppState, actor: &Actor, factor_id: i32) -> D
     let all = confirmed_factors(&*change, actor.mailbox_id).await?;
     let Some(f) = all.iter().find(|f| f.id == factor_id) else { return Err(DomainError::NotFound) };
     if all.len() <= 1 {
-        return Err(DomainError::field("factor", "last_factor"));
+        return Err(DomainError::field("factor", ErrorCode::LastFactor));
     }
     factor::Entity::delete_by_id(f.id).exec(&*change).await?;
     change.log("factor.removed", "mailbox", actor.mailbox_id, json!({ "factor": f.id, "kind": f.kind, "name": f.name })).await?;
@@ -569,10 +569,10 @@ pub async fn remove_factor(state: &AppState, actor: &Actor, factor_id: i32) -> D
 pub async fn admin_reset(state: &AppState, admin: &Actor, mailbox_id: i32, reason: &str) -> DomainResult<()> {
     let reason = reason.trim();
     if mailbox_id == admin.mailbox_id {
-        return Err(DomainError::field("reason", "factor_reset_self"));
+        return Err(DomainError::field("reason", ErrorCode::FactorResetSelf));
     }
     if reason.chars().count() < 5 {
-        return Err(DomainError::field("reason", "note_required"));
+        return Err(DomainError::field("reason", ErrorCode::NoteRequired));
     }
     let mut change = Change::begin(state, admin.who()).await?;
     let mb = mailbox::Entity::find_by_id(mailbox_id).one(&*change).await?.ok_or(DomainError::NotFound)?;
@@ -671,7 +671,7 @@ mod tests {
 
     fn codes(e: DomainError) -> String {
         match e {
-            DomainError::Invalid(f) => f.0[0].code.clone(),
+            DomainError::Invalid(f) => f.0[0].code.to_string(),
             other => format!("{other:?}"),
         }
     }

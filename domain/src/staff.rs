@@ -6,7 +6,7 @@ use crate::entities::{domain_name, mailbox, person, staff_role, unit};
 use crate::outbox::{self, Channel, Message};
 use crate::{AppState, DomainError, DomainResult};
 use model::validation::{address::normalize_address, phone::normalize_phone, FieldErrors};
-use model::{Role, StaffRow, UnitOption};
+use model::{ErrorCode, Role, StaffRow, UnitOption};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 
@@ -73,12 +73,12 @@ pub async fn add(state: &AppState, change: &mut Change, new: NewStaff) -> Domain
     let address = normalize_address(&new.address);
     let role = Role::from_code(new.role.trim());
     if role.is_none() {
-        errors.add("role", "role_unknown");
+        errors.add("role", ErrorCode::RoleUnknown);
     }
     let (local, domain) = match address.split_once('@') {
         Some((l, d)) if !l.is_empty() && d.contains('.') => (l.to_string(), d.to_string()),
         _ => {
-            errors.add("address", "address_unknown");
+            errors.add("address", ErrorCode::AddressUnknown);
             (String::new(), String::new())
         }
     };
@@ -86,14 +86,14 @@ pub async fn add(state: &AppState, change: &mut Change, new: NewStaff) -> Domain
         Some(u) => match find_unit(&**change, u.trim()).await? {
             Some(u) => Some(u),
             None => {
-                errors.add("unit", "unit_unknown");
+                errors.add("unit", ErrorCode::UnitUnknown);
                 None
             }
         },
         None => None,
     };
     if role.is_some_and(|r| r.needs_unit()) && unit.is_none() && !errors.has("unit") {
-        errors.add("unit", "role_needs_unit");
+        errors.add("unit", ErrorCode::RoleNeedsUnit);
     }
     let phone = match new.phone.as_deref().filter(|p| !p.trim().is_empty()) {
         Some(p) => match normalize_phone(p) {
@@ -114,10 +114,10 @@ pub async fn add(state: &AppState, change: &mut Change, new: NewStaff) -> Domain
         None => {
             let mut missing = FieldErrors::default();
             if new.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-                missing.add("name", "name_empty");
+                missing.add("name", ErrorCode::NameEmpty);
             }
             if new.require_phone_for_new && phone.is_none() {
-                missing.add("phone", "phone_empty");
+                missing.add("phone", ErrorCode::PhoneEmpty);
             }
             missing.into_result()?;
             let name = new.name.clone().unwrap_or_default();
@@ -130,7 +130,7 @@ pub async fn add(state: &AppState, change: &mut Change, new: NewStaff) -> Domain
                     change.log("domain.created", "domain", d.id, json!({ "name": domain })).await?;
                     d
                 }
-                None => return Err(DomainError::field("address", "address_domain")),
+                None => return Err(DomainError::field("address", ErrorCode::AddressDomain)),
             };
             let p = person::ActiveModel {
                 name: Set(name.trim().to_string()),
@@ -167,7 +167,7 @@ pub async fn add(state: &AppState, change: &mut Change, new: NewStaff) -> Domain
     let grants = staff_role::Entity::find().filter(staff_role::Column::MailboxId.eq(mb.id)).all(&**change).await?;
     let unit_id = unit.as_ref().map(|u| u.id);
     if grants.iter().any(|g| g.role == role.code() && g.unit_id == unit_id) {
-        return Err(DomainError::field("role", "role_exists"));
+        return Err(DomainError::field("role", ErrorCode::RoleExists));
     }
     let g = staff_role::ActiveModel {
         mailbox_id: Set(mb.id),
@@ -212,7 +212,7 @@ pub async fn revoke(state: &AppState, actor: &Actor, grant_id: i32) -> DomainRes
     if g.role == Role::Admin.code() {
         let admins = staff_role::Entity::find().filter(staff_role::Column::Role.eq(Role::Admin.code())).all(&*change).await?;
         if admins.len() <= 1 {
-            return Err(DomainError::field("role", "last_admin"));
+            return Err(DomainError::field("role", ErrorCode::LastAdmin));
         }
     }
     staff_role::Entity::delete_by_id(grant_id).exec(&*change).await?;

@@ -11,7 +11,7 @@ const GOOD: &str = "kenari-Samudra-lentera-4-sagu";
 
 fn codes(e: super::DomainError) -> Vec<String> {
     match e {
-        super::DomainError::Invalid(f) => f.0.into_iter().map(|e| e.code).collect(),
+        super::DomainError::Invalid(f) => f.0.into_iter().map(|e| e.code.to_string()).collect(),
         other => vec![format!("{other:?}")],
     }
 }

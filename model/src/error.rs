@@ -1,5 +1,6 @@
 //! The error every server function returns; the UI shows it in the user's language.
 use crate::validation::{FieldError, FieldErrors};
+use crate::vocab::ErrorCode;
 use serde::{Deserialize, Serialize};
 use server_fn::{
     codec::JsonEncoding,
@@ -21,7 +22,7 @@ pub enum AppError {
     Invalid(FieldErrors),
     /// Someone else changed it first (code, e.g. `already_handled`, plus who).
     #[error("conflict: {code}")]
-    Conflict { code: String, by: Option<String> },
+    Conflict { code: ErrorCode, by: Option<String> },
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
     /// Something broke on the server; `reference` points to the log line.
@@ -33,7 +34,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn field(field: &str, code: &str) -> Self {
+    pub fn field(field: &str, code: ErrorCode) -> Self {
         AppError::Invalid(FieldError::new(field, code).into())
     }
 

@@ -1,5 +1,6 @@
 //! Types that cross the wire between server functions and the UI.
 
+use crate::vocab::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 /// Staff roles from PRODUCT.md. Account owners and ASN applicants are not staff:
@@ -254,8 +255,8 @@ pub struct UnitAccountData {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddressCheck {
     pub address: String,
-    /// None when free; else an error code (`address_taken`, `address_reserved` …).
-    pub problem: Option<String>,
+    /// None when free; else why not (`address_taken`, `address_reserved` …).
+    pub problem: Option<ErrorCode>,
 }
 
 /// A file attached to a request (download at `/lampiran/{id}`).
@@ -416,15 +417,16 @@ pub struct SimpegRowView {
     pub email: Option<String>,
     /// `eligible`, `rejected`, `has_account`
     pub verdict: String,
-    /// Reason codes (translated on screen).
-    pub reasons: Vec<String>,
+    /// Why it was rejected (translated on screen).
+    pub reasons: Vec<ErrorCode>,
     pub local_part: Option<String>,
-    /// Code of what is wrong with the proposed address (`address_no_letters` …).
-    pub address_problem: Option<String>,
+    /// What is wrong with the proposed address (`address_no_letters` …).
+    pub address_problem: Option<ErrorCode>,
     /// `pending`, `done`, `failed`, `skipped`
     pub status: String,
     pub address: Option<String>,
-    pub error: Option<String>,
+    /// Why the job could not make the mailbox.
+    pub error: Option<ErrorCode>,
 }
 
 /// F5: a batch with one page of its rows and the processing progress.

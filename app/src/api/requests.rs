@@ -109,7 +109,7 @@ pub async fn check_address(local_part: String) -> Result<model::AddressCheck, Ap
     super::ctx::run(CheckAddress::PATH, |cx| async move {
         let domain = domain::accounts::default_domain(&cx.state.db).await?;
         let local = local_part.trim().to_lowercase();
-        let problem = domain::accounts::available(&cx.state.db, &local).await?.err().map(str::to_string);
+        let problem = domain::accounts::available(&cx.state.db, &local).await?.err();
         Ok(model::AddressCheck { address: format!("{local}@{}", domain.name), problem })
     })
     .await

@@ -62,7 +62,7 @@ pub async fn second_step_info() -> Result<Option<SecondStep>, AppError> {
 #[server(prefix = "/api", endpoint = "masuk/passkey-mulai", input = Json)]
 pub async fn passkey_begin(enroll: bool) -> Result<String, AppError> {
     super::ctx::run(PasskeyBegin::PATH, |cx| async move {
-        let token = challenge_token(&cx).ok_or_else(|| domain::DomainError::field("code", "challenge_expired"))?;
+        let token = challenge_token(&cx).ok_or_else(|| domain::DomainError::field("code", model::ErrorCode::ChallengeExpired))?;
         if enroll {
             domain::passkeys::enroll_begin(&cx.state, &token).await
         } else {
@@ -77,7 +77,7 @@ pub async fn passkey_begin(enroll: bool) -> Result<String, AppError> {
 pub async fn passkey_finish(enroll: bool, credential: String, name: String) -> Result<PasskeyDone, AppError> {
     super::ctx::run(PasskeyFinish::PATH, |cx| async move {
         use domain::{passkeys, DomainError};
-        let token = challenge_token(&cx).ok_or_else(|| DomainError::field("code", "challenge_expired"))?;
+        let token = challenge_token(&cx).ok_or_else(|| DomainError::field("code", model::ErrorCode::ChallengeExpired))?;
         let (ip, ua) = (cx.meta.ip.clone(), cx.meta.user_agent.clone());
         let (signed, next, recovery_codes) = if enroll {
             passkeys::enroll_finish(&cx.state, &token, &credential, &name, ip, ua).await?

@@ -104,7 +104,7 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
 #[cfg(feature = "hydrate")]
 async fn send(kind: &str, file: &web_sys::File) -> Result<Uploaded, FieldError> {
     use model::error::AppError;
-    let transport = || FieldError::new("file", "upload_failed");
+    let transport = || FieldError::new("file", model::ErrorCode::UploadFailed);
     let form = web_sys::FormData::new().map_err(|_| transport())?;
     form.append_with_str("kind", kind).map_err(|_| transport())?;
     form.append_with_blob_and_filename("file", file, &file.name()).map_err(|_| transport())?;
@@ -114,7 +114,7 @@ async fn send(kind: &str, file: &web_sys::File) -> Result<Uploaded, FieldError> 
     }
     match res.json::<AppError>().await {
         Ok(AppError::Invalid(list)) => Err(list.0.into_iter().next().unwrap_or_else(transport)),
-        Ok(AppError::RateLimited { .. }) => Err(FieldError::new("file", "upload_limited")),
+        Ok(AppError::RateLimited { .. }) => Err(FieldError::new("file", model::ErrorCode::UploadLimited)),
         _ => Err(transport()),
     }
 }

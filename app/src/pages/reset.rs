@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use model::validation::{FieldError, FieldErrors};
+use model::ErrorCode;
 
 #[component]
 pub fn ResetPassword() -> impl IntoView {
@@ -82,7 +83,7 @@ fn StartStep(errors: Signal<FieldErrors>, error: Signal<Option<model::error::App
 /// Live check of the code field once hydrated: six digits.
 fn code_problem(code: &str) -> Option<FieldError> {
     let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    (!digits.is_empty() && (digits.len() != 6 || !digits.chars().all(|c| c.is_ascii_digit()))).then(|| FieldError::new("code", "code_format"))
+    (!digits.is_empty() && (digits.len() != 6 || !digits.chars().all(|c| c.is_ascii_digit()))).then(|| FieldError::new("code", ErrorCode::CodeFormat))
 }
 
 #[component]

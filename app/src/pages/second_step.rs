@@ -9,6 +9,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::error::AppError;
+use model::ErrorCode;
 use model::TotpSetup;
 
 /// What a TOTP code field looks like everywhere.
@@ -72,7 +73,7 @@ fn passkey_action(enroll: bool) -> Action<(), Result<crate::api::second_factor::
     Action::new_local(move |_: &()| async move {
         let options = passkey_begin(enroll).await?;
         let answer = if enroll { passkey::create(&options).await } else { passkey::get(&options).await };
-        let answer = answer.map_err(|_| AppError::field("passkey", "passkey_failed"))?;
+        let answer = answer.map_err(|_| AppError::field("passkey", ErrorCode::PasskeyFailed))?;
         passkey_finish(enroll, answer, if enroll { "Passkey".into() } else { String::new() }).await
     })
 }

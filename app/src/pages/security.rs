@@ -11,6 +11,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::error::AppError;
+use model::ErrorCode;
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
@@ -23,7 +24,7 @@ pub fn SecurityPage() -> impl IntoView {
         let name = name.clone();
         async move {
             let options = passkey_add_begin().await?;
-            let answer = passkey::create(&options).await.map_err(|_| AppError::field("passkey", "passkey_failed"))?;
+            let answer = passkey::create(&options).await.map_err(|_| AppError::field("passkey", ErrorCode::PasskeyFailed))?;
             passkey_add_finish(answer, name).await
         }
     });

@@ -32,7 +32,7 @@ use model::validation::email::normalize_email;
 use model::validation::nip::parse_nip;
 use model::validation::phone::{mask_phone, normalize_phone};
 use model::validation::FieldErrors;
-use model::{ApplicantStatus, ApplicantStep, PersonalAccountData, PersonalAccountFix, PersonalAccountInput, Role};
+use model::{ApplicantStatus, ApplicantStep, ErrorCode, PersonalAccountData, PersonalAccountFix, PersonalAccountInput, Role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
@@ -107,7 +107,7 @@ pub async fn suggest_local(state: &AppState, name: &str) -> DomainResult<Option<
 }
 
 /// A public availability check, counted per client address.
-pub async fn check_public(state: &AppState, local: &str, ip: Option<&str>) -> DomainResult<Result<String, &'static str>> {
+pub async fn check_public(state: &AppState, local: &str, ip: Option<&str>) -> DomainResult<Result<String, ErrorCode>> {
     let now = state.now();
     if !rate_limit::hit(&state.db, &ADDRESS_CHECKS_PER_IP, &rate_limit::client_key(ip), now).await? {
         return Err(DomainError::RateLimited { retry_after_secs: ADDRESS_CHECKS_PER_IP.retry_after(now) });
@@ -140,9 +140,9 @@ async fn check_input(
     let mut errors = FieldErrors::default();
     let name: String = input.name.split_whitespace().collect::<Vec<_>>().join(" ");
     match name.chars().count() {
-        0 => errors.add("name", "name_empty"),
-        1 => errors.add("name", "too_short"),
-        121.. => errors.add("name", "too_long"),
+        0 => errors.add("name", ErrorCode::NameEmpty),
+        1 => errors.add("name", ErrorCode::TooShort),
+        121.. => errors.add("name", ErrorCode::TooLong),
         _ => {}
     }
     let nip = match parse_nip(&input.nip, state.today()) {
@@ -157,7 +157,7 @@ async fn check_input(
         Err(_) => None,
     };
     if unit_row.is_none() {
-        errors.add("unit_id", if input.unit_id.trim().is_empty() { "required" } else { "unit_unknown" });
+        errors.add("unit_id", if input.unit_id.trim().is_empty() { ErrorCode::Required } else { ErrorCode::UnitUnknown });
     }
     let proposed = match accounts::available(&state.db, &input.proposed_local).await? {
         Ok(full) => Some(full.split('@').next().unwrap_or_default().to_string()),
@@ -176,7 +176,7 @@ async fn check_input(
     let email = match normalize_email(&input.personal_email) {
         Ok(e) if e.to_lowercase().ends_with(&format!("@{}", accounts::default_domain(&state.db).await?.name)) => {
             // an official address is what is being applied for
-            errors.add("personal_email", "email_official");
+            errors.add("personal_email", ErrorCode::EmailOfficial);
             None
         }
         Ok(e) => Some(e),
@@ -186,14 +186,14 @@ async fn check_input(
         }
     };
     if require_form && input.form_file.trim().is_empty() {
-        errors.add("form_file", "form_required");
+        errors.add("form_file", ErrorCode::FormRequired);
     }
     // The code last, once the rest is right, so a wrong guess is not spent on a form with other mistakes.
     let mut proof = None;
     if let Some(p) = &phone {
         if keep_phone != Some(p.as_str()) {
             if input.phone_token.trim().is_empty() {
-                errors.add("phone_code", "code_not_sent");
+                errors.add("phone_code", ErrorCode::CodeNotSent);
             } else if errors.is_empty() {
                 proof = Some(phone_proof::check(state, Purpose::Apply, p, &input.phone_token, &input.phone_code, "phone_code", None).await?);
             }
@@ -220,7 +220,7 @@ pub async fn submit(state: &AppState, input: PersonalAccountInput, ip: Option<St
         return Err(DomainError::RateLimited { retry_after_secs: SUBMITS_PER_IP.retry_after(now) });
     }
     let (applicant, proof) = check_input(state, &input, None, true).await?;
-    let proof = proof.ok_or_else(|| DomainError::field("phone_code", "code_not_sent"))?;
+    let proof = proof.ok_or_else(|| DomainError::field("phone_code", ErrorCode::CodeNotSent))?;
     let payload = Payload {
         applicant: applicant.clone(),
         revisions: vec![],
@@ -247,9 +247,9 @@ pub async fn submit(state: &AppState, input: PersonalAccountInput, ip: Option<St
     let row = requests::create(&mut change, &levels, &PERSONAL_ACCOUNT, &applicant_actor(&applicant.name), new).await?;
     let files = attachments::claim(&mut change, state, &[input.form_file.trim().to_string()], row.id)
         .await
-        .map_err(|_| DomainError::field("form_file", "attachment_missing"))?;
+        .map_err(|_| DomainError::field("form_file", ErrorCode::AttachmentMissing))?;
     if files.iter().any(|f| f.kind != "formulir") {
-        return Err(DomainError::field("form_file", "attachment_missing"));
+        return Err(DomainError::field("form_file", ErrorCode::AttachmentMissing));
     }
     let ticket = row.ticket.clone();
     let status = status_link(state);
@@ -316,7 +316,7 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
 
 /// The request behind a correction link, if the link is still good.
 async fn by_fix_link(state: &AppState, link: &str) -> DomainResult<(request::Model, Payload)> {
-    let invalid = || DomainError::field("link", "link_invalid");
+    let invalid = || DomainError::field("link", ErrorCode::LinkInvalid);
     let (id, secret) = link.split_once('.').ok_or_else(invalid)?;
     let id: i32 = id.parse().map_err(|_| invalid())?;
     let row = request::Entity::find_by_id(id).one(&state.db).await?.filter(|r| r.kind == PERSONAL_ACCOUNT.kind).ok_or_else(invalid)?;
@@ -400,9 +400,9 @@ pub async fn resubmit(state: &AppState, link: &str, input: PersonalAccountInput,
     if !input.form_file.trim().is_empty() {
         let files = attachments::claim(&mut change, state, &[input.form_file.trim().to_string()], row.id)
             .await
-            .map_err(|_| DomainError::field("form_file", "attachment_missing"))?;
+            .map_err(|_| DomainError::field("form_file", ErrorCode::AttachmentMissing))?;
         if files.iter().any(|f| f.kind != "formulir") {
-            return Err(DomainError::field("form_file", "attachment_missing"));
+            return Err(DomainError::field("form_file", ErrorCode::AttachmentMissing));
         }
     }
     let mut subject: request::ActiveModel = request::Entity::find_by_id(row.id).one(&*change).await?.ok_or(DomainError::NotFound)?.into();
@@ -430,7 +430,7 @@ pub async fn create_account(state: &AppState, actor: &Actor, ticket: &str, versi
     };
     let quota = data.quota_mb.trim().parse::<i32>().ok().filter(|q| (accounts::QUOTA_MIN_MB..=accounts::QUOTA_MAX_MB).contains(q));
     if quota.is_none() {
-        errors.add("quota_mb", "quota_invalid");
+        errors.add("quota_mb", ErrorCode::QuotaInvalid);
     }
     errors.into_result()?;
     let (local, quota) = (local.expect("checked"), quota.expect("checked"));
@@ -457,7 +457,7 @@ pub async fn create_account(state: &AppState, actor: &Actor, ticket: &str, versi
     )
     .await
     .map_err(|e| match e {
-        DomainError::Invalid(_) => DomainError::field("local_part", "address_taken"),
+        DomainError::Invalid(_) => DomainError::field("local_part", ErrorCode::AddressTaken),
         other => other,
     })?;
     p.final_local = Some(local);
@@ -562,7 +562,7 @@ impl TestedMailbox for Payload {
 pub async fn status_send_code(state: &AppState, ticket: &str, ip: Option<String>) -> DomainResult<String> {
     let ticket = ticket.trim().to_uppercase();
     if ticket.is_empty() {
-        return Err(DomainError::field("ticket", "required"));
+        return Err(DomainError::field("ticket", ErrorCode::Required));
     }
     let phone = match request::Entity::find()
         .filter(request::Column::Ticket.eq(ticket.clone()))

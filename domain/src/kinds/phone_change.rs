@@ -21,6 +21,7 @@ use crate::{AppState, DomainError, DomainResult};
 use chrono::{DateTime, Duration, Utc};
 use model::validation::phone::{mask_phone, normalize_phone};
 use model::validation::FieldErrors;
+use model::ErrorCode;
 use model::Role;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
@@ -90,11 +91,11 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
     let mut errors = FieldErrors::default();
     let address = model::validation::address::normalize_address(&desk.address);
     if !DOC_TYPES.contains(&desk.doc_type.as_str()) {
-        errors.add("doc_type", "doc_type_invalid");
+        errors.add("doc_type", ErrorCode::DocTypeInvalid);
     }
     let doc_number = desk.doc_number.trim().to_string();
     if doc_number.len() < 4 || doc_number.len() > 64 {
-        errors.add("doc_number", "doc_number_invalid");
+        errors.add("doc_number", ErrorCode::DocNumberInvalid);
     }
     let new_phone = match normalize_phone(&desk.new_phone) {
         Ok(p) => Some(p),
@@ -105,24 +106,24 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
     };
     let mb = mailbox::Entity::find().filter(mailbox::Column::Address.eq(address.clone())).one(&state.db).await?;
     let Some(mb) = mb else {
-        errors.add("address", if address.is_empty() { "required" } else { "mailbox_not_found" });
+        errors.add("address", if address.is_empty() { ErrorCode::Required } else { ErrorCode::MailboxNotFound });
         return Err(errors.into());
     };
     if desk.doc_scan.trim().is_empty() {
-        errors.add("doc_scan", "scan_required");
+        errors.add("doc_scan", ErrorCode::ScanRequired);
     }
     if !errors.is_empty() {
         return Err(errors.into());
     }
     let new_phone = new_phone.expect("checked above");
     if mb.reset_phone.as_deref() == Some(new_phone.as_str()) {
-        return Err(DomainError::field("new_phone", "phone_unchanged"));
+        return Err(DomainError::field("new_phone", ErrorCode::PhoneUnchanged));
     }
     // Deny a change to a phone of someone with more power than the officer.
     let mine = actor.grants.iter().map(|g| rank(g.role)).max().unwrap_or(0);
     let theirs = grants_of(&state.db, mb.id).await?.iter().map(|g| rank(g.role)).max().unwrap_or(0);
     if theirs > mine || mb.id == actor.mailbox_id {
-        return Err(DomainError::field("address", "phone_change_not_permitted"));
+        return Err(DomainError::field("address", ErrorCode::PhoneChangeNotPermitted));
     }
     let open = request::Entity::find()
         .filter(request::Column::Kind.eq(PHONE_CHANGE.kind))
@@ -131,7 +132,7 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
         .one(&state.db)
         .await?;
     if let Some(open) = open {
-        return Err(DomainError::Conflict { code: "request_open".into(), by: Some(open.ticket) });
+        return Err(DomainError::Conflict { code: ErrorCode::RequestOpen, by: Some(open.ticket) });
     }
 
     let mut change = Change::begin(state, actor.who()).await?;
@@ -162,9 +163,9 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
     let row = requests::create(&mut change, &levels, &PHONE_CHANGE, &who, new).await?;
     let scans = crate::attachments::claim(&mut change, state, &[desk.doc_scan.trim().to_string()], row.id)
         .await
-        .map_err(|_| DomainError::field("doc_scan", "attachment_missing"))?;
+        .map_err(|_| DomainError::field("doc_scan", ErrorCode::AttachmentMissing))?;
     if scans.iter().any(|f| f.kind != "identitas") {
-        return Err(DomainError::field("doc_scan", "attachment_missing"));
+        return Err(DomainError::field("doc_scan", ErrorCode::AttachmentMissing));
     }
     // The code's MAC is bound to the ticket, so it is written after creation.
     let mut payload = payload;
@@ -225,20 +226,20 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
         // the engine words the conflict ("already handled by X")
         let who = StepActor::staff(actor);
         requests::transition(&mut change, &levels, ticket, version, "konfirmasi_kode", &who, None, Effects::default()).await?;
-        return Err(DomainError::Conflict { code: "already_handled".into(), by: None });
+        return Err(DomainError::Conflict { code: ErrorCode::AlreadyHandled, by: None });
     }
     let code = code.trim();
     let expired = payload.code_expires_at.is_none_or(|t| change.now() > t);
     if payload.wrong_guesses >= MAX_GUESSES {
-        return Err(DomainError::field("code", "code_dead"));
+        return Err(DomainError::field("code", ErrorCode::CodeDead));
     }
     if expired {
-        return Err(DomainError::field("code", "code_expired"));
+        return Err(DomainError::field("code", ErrorCode::CodeExpired));
     }
     // Wrong codes per mailbox over any 24 hours, across resends: a fresh
     // code brings no fresh budget past the ceiling.
     let Some(_) = rate_limit::take(&*change, &WRONG_CODES_PER_MAILBOX, &payload.address, change.now()).await? else {
-        return Err(DomainError::field("code", "code_paused"));
+        return Err(DomainError::field("code", ErrorCode::CodePaused));
     };
     let right = code.len() == 6 && payload.code_mac.as_deref().is_some_and(|mac| state.keys.code_matches(&code_context(ticket, payload.code_seq), code, mac));
     if right {
@@ -252,10 +253,10 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
         change.log("request.code_wrong", "request", ticket, serde_json::json!({ "guesses": payload.wrong_guesses })).await?;
         change.commit().await?;
         if payload.wrong_guesses >= MAX_GUESSES {
-            return Err(DomainError::field("code", "code_dead"));
+            return Err(DomainError::field("code", ErrorCode::CodeDead));
         }
         let left = (MAX_GUESSES - payload.wrong_guesses).to_string();
-        return Err(DomainError::Invalid(model::validation::FieldError::new("code", "code_wrong").with_arg(left).into()));
+        return Err(DomainError::Invalid(model::validation::FieldError::new("code", ErrorCode::CodeWrong).with_arg(left).into()));
     }
     payload.code_confirmed = true;
     payload.code_mac = None;
@@ -421,7 +422,7 @@ mod tests {
             new_phone: "081273000001".into(),
             doc_scan: String::new(),
         };
-        assert!(matches!(start(&state, &budi, empty).await, Err(DomainError::Invalid(f)) if f.0[0].code == "required"));
+        assert!(matches!(start(&state, &budi, empty).await, Err(DomainError::Invalid(f)) if f.0[0].code == ErrorCode::Required));
     }
 
     #[tokio::test]
@@ -440,12 +441,12 @@ mod tests {
         let ticket = start(&state, &budi, desk(&state, &budi, "0812-7777-0003").await).await.unwrap();
         let code = last_code(&state).await;
         clock.advance(Duration::minutes(11));
-        assert!(matches!(confirm_code(&state, &budi, &ticket, 1, &code).await, Err(DomainError::Invalid(f)) if f.0[0].code == "code_expired"));
+        assert!(matches!(confirm_code(&state, &budi, &ticket, 1, &code).await, Err(DomainError::Invalid(f)) if f.0[0].code == ErrorCode::CodeExpired));
         let v = resend_code(&state, &budi, &ticket, 1).await.unwrap();
         let fresh = last_code(&state).await;
         for _ in 0..MAX_GUESSES {
             let _ = confirm_code(&state, &budi, &ticket, v, "111111").await;
         }
-        assert!(matches!(confirm_code(&state, &budi, &ticket, v, &fresh).await, Err(DomainError::Invalid(f)) if f.0[0].code == "code_dead"));
+        assert!(matches!(confirm_code(&state, &budi, &ticket, v, &fresh).await, Err(DomainError::Invalid(f)) if f.0[0].code == ErrorCode::CodeDead));
     }
 }

@@ -24,7 +24,7 @@ use model::validation::address::check_local_part;
 use model::validation::nip::normalize_nip;
 use model::validation::phone::normalize_phone;
 use model::validation::FieldErrors;
-use model::{Role, UnitAccountData, UnitAccountInput};
+use model::{ErrorCode, Role, UnitAccountData, UnitAccountInput};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
@@ -69,13 +69,13 @@ pub async fn submit(state: &AppState, actor: &Actor, input: UnitAccountInput) ->
     let today = state.local_date();
     let mut errors = FieldErrors::default();
     if !KINDS.contains(&input.account_kind.as_str()) {
-        errors.add("account_kind", "invalid");
+        errors.add("account_kind", ErrorCode::Invalid);
     }
     let purpose = input.purpose.trim().to_string();
     match purpose.chars().count() {
-        0 => errors.add("purpose", "required"),
-        1..=9 => errors.add("purpose", "too_short"),
-        501.. => errors.add("purpose", "too_long"),
+        0 => errors.add("purpose", ErrorCode::Required),
+        1..=9 => errors.add("purpose", ErrorCode::TooShort),
+        501.. => errors.add("purpose", ErrorCode::TooLong),
         _ => {}
     }
     let proposed = match accounts::available(&state.db, &input.proposed_local).await? {
@@ -87,7 +87,7 @@ pub async fn submit(state: &AppState, actor: &Actor, input: UnitAccountInput) ->
     };
     let name = input.responsible_name.trim().to_string();
     if name.is_empty() {
-        errors.add("responsible_name", "required");
+        errors.add("responsible_name", ErrorCode::Required);
     }
     let nip = match normalize_nip(&input.responsible_nip) {
         Ok(n) => Some(n),
@@ -105,17 +105,17 @@ pub async fn submit(state: &AppState, actor: &Actor, input: UnitAccountInput) ->
     };
     let ends_on = match (input.account_kind.as_str(), input.ends_on.trim()) {
         ("event", "") => {
-            errors.add("ends_on", "required");
+            errors.add("ends_on", ErrorCode::Required);
             None
         }
         ("event", s) => match date(s) {
             Some(d) if d > today => Some(d),
             Some(_) => {
-                errors.add("ends_on", "date_past");
+                errors.add("ends_on", ErrorCode::DatePast);
                 None
             }
             None => {
-                errors.add("ends_on", "date_invalid");
+                errors.add("ends_on", ErrorCode::DateInvalid);
                 None
             }
         },
@@ -123,21 +123,21 @@ pub async fn submit(state: &AppState, actor: &Actor, input: UnitAccountInput) ->
     };
     let letter_number = input.letter_number.trim().to_string();
     if letter_number.is_empty() {
-        errors.add("letter_number", "required");
+        errors.add("letter_number", ErrorCode::Required);
     }
     let letter_date = match date(&input.letter_date) {
         Some(d) if d <= today => Some(d),
         Some(_) => {
-            errors.add("letter_date", "date_future");
+            errors.add("letter_date", ErrorCode::DateFuture);
             None
         }
         None => {
-            errors.add("letter_date", if input.letter_date.trim().is_empty() { "required" } else { "date_invalid" });
+            errors.add("letter_date", if input.letter_date.trim().is_empty() { ErrorCode::Required } else { ErrorCode::DateInvalid });
             None
         }
     };
     if input.letter_file.trim().is_empty() {
-        errors.add("letter_file", "letter_required");
+        errors.add("letter_file", ErrorCode::LetterRequired);
     }
     if !errors.is_empty() {
         return Err(errors.into());
@@ -180,9 +180,9 @@ pub async fn submit(state: &AppState, actor: &Actor, input: UnitAccountInput) ->
     let row = requests::create(&mut change, &levels, &UNIT_ACCOUNT, &StepActor::staff(actor), new).await?;
     let files = attachments::claim(&mut change, state, &[input.letter_file.trim().to_string()], row.id)
         .await
-        .map_err(|_| DomainError::field("letter_file", "attachment_missing"))?;
+        .map_err(|_| DomainError::field("letter_file", ErrorCode::AttachmentMissing))?;
     if files.iter().any(|f| f.content_type != "application/pdf") {
-        return Err(DomainError::field("letter_file", "letter_pdf"));
+        return Err(DomainError::field("letter_file", ErrorCode::LetterPdf));
     }
     let text = format!("Surel: permohonan akun {} dari {} (tiket {}) menunggu persetujuan Anda.", payload.proposed_local, payload.unit_name, row.ticket);
     notify::tell_role(state, &change, Role::Kabid, Some(actor.mailbox_id), &row.ticket, "kabid", "Permohonan akun unit menunggu persetujuan", &text, true)
@@ -228,7 +228,7 @@ async fn check_data(state: &AppState, p: &Payload, data: &UnitAccountData) -> Do
     };
     let quota = data.quota_mb.trim().parse::<i32>().ok().filter(|q| (accounts::QUOTA_MIN_MB..=accounts::QUOTA_MAX_MB).contains(q));
     if quota.is_none() {
-        errors.add("quota_mb", "quota_invalid");
+        errors.add("quota_mb", ErrorCode::QuotaInvalid);
     }
     let mut aliases = Vec::new();
     for a in data.aliases.split([',', ' ', '\n']).map(str::trim).filter(|a| !a.is_empty()) {
@@ -242,17 +242,17 @@ async fn check_data(state: &AppState, p: &Payload, data: &UnitAccountData) -> Do
         }
     }
     if aliases.len() > accounts::MAX_ALIASES {
-        errors.add("aliases", "too_many");
+        errors.add("aliases", ErrorCode::TooMany);
     }
     let ends_on = if p.account_kind == "event" {
         match date(&data.ends_on) {
             Some(d) if d > state.local_date() => Some(d),
             Some(_) => {
-                errors.add("ends_on", "date_past");
+                errors.add("ends_on", ErrorCode::DatePast);
                 None
             }
             None => {
-                errors.add("ends_on", "required");
+                errors.add("ends_on", ErrorCode::Required);
                 None
             }
         }
@@ -314,7 +314,7 @@ pub async fn approve_data(state: &AppState, actor: &Actor, ticket: &str, version
     let (row, mut p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
     let (local, quota) = match (p.final_local.clone(), p.quota_mb) {
         (Some(l), Some(q)) => (l, q),
-        _ => return Err(DomainError::Conflict { code: "already_handled".into(), by: None }),
+        _ => return Err(DomainError::Conflict { code: ErrorCode::AlreadyHandled, by: None }),
     };
     // The engine checks state, version and the four-eyes rule before anything is created.
     let (_, _) = requests::transition(&mut change, &levels, ticket, version, "setujui_data", &StepActor::staff(actor), None, Default::default()).await?;
@@ -520,13 +520,13 @@ mod tests {
         let (s, v) = version(&state, &ticket).await;
         assert_eq!(s, "verifikasi_data");
         // four eyes: the officer who entered it cannot approve it
-        assert!(matches!(approve_data(&state, &budi, &ticket, v).await, Err(DomainError::Conflict { code, .. }) if code == "same_actor"));
+        assert!(matches!(approve_data(&state, &budi, &ticket, v).await, Err(DomainError::Conflict { code, .. }) if code == ErrorCode::SameActor));
         approve_data(&state, &sari, &ticket, v).await.unwrap();
         // the mailbox exists, without a password, with its end date and alias
         let mb = mailbox::Entity::find().filter(mailbox::Column::Address.eq("mtq2027@batam.go.id")).one(&state.db).await.unwrap().unwrap();
         assert_eq!((mb.status.as_str(), mb.password_hash.is_none(), mb.quota_mb, mb.kind.as_str()), ("pending", true, 4096, "event"));
         assert_eq!(mb.ends_on, NaiveDate::from_ymd_opt(2099, 12, 31));
-        assert_eq!(accounts::available(&state.db, "mtq").await.unwrap(), Err("address_taken"));
+        assert_eq!(accounts::available(&state.db, "mtq").await.unwrap(), Err(ErrorCode::AddressTaken));
         // no mail server configured: the test fails clearly and the request waits
         let (s, v) = version(&state, &ticket).await;
         assert_eq!(s, "uji_akun");

@@ -17,6 +17,7 @@ use crate::requests::sla::Calendar;
 use crate::requests::workflow::{Acting, Flow, Refusal, Transition};
 use crate::{DomainError, DomainResult};
 use chrono::{DateTime, Datelike, Utc};
+use model::ErrorCode;
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -226,7 +227,7 @@ pub async fn transition(
         request_event::Entity::find().filter(request_event::Column::RequestId.eq(current.id)).order_by_asc(request_event::Column::Seq).all(&**change).await?;
     let already_handled = || {
         let by = events.last().map(|e| e.actor_label.clone());
-        DomainError::Conflict { code: "already_handled".into(), by }
+        DomainError::Conflict { code: ErrorCode::AlreadyHandled, by }
     };
     if current.version != seen_version {
         return Err(already_handled());
@@ -236,8 +237,8 @@ pub async fn transition(
         Ok(t) => t,
         Err(Refusal::NotAllowedFromState) => return Err(already_handled()),
         Err(Refusal::WrongParty) => return Err(DomainError::Forbidden),
-        Err(Refusal::NoteRequired) => return Err(DomainError::field("note", "note_required")),
-        Err(Refusal::SameActor) => return Err(DomainError::Conflict { code: "same_actor".into(), by: None }),
+        Err(Refusal::NoteRequired) => return Err(DomainError::field("note", ErrorCode::NoteRequired)),
+        Err(Refusal::SameActor) => return Err(DomainError::Conflict { code: ErrorCode::SameActor, by: None }),
     };
     let now = change.now();
     let to_terminal = flow.state(t.to).map(|s| s.terminal).unwrap_or(false);
@@ -346,7 +347,7 @@ mod tests {
         assert_eq!((moved.state.as_str(), moved.version), ("menunggu_kasi", 2));
         // the creator holds Kasi too: four-eyes rule
         let both = Acting::Staff { mailbox_id: 1, roles: vec![Role::Petugas, Role::Kasi] };
-        assert!(matches!(step("setujui", both, 2, "budi").await, Err(DomainError::Conflict { code, .. }) if code == "same_actor"));
+        assert!(matches!(step("setujui", both, 2, "budi").await, Err(DomainError::Conflict { code, .. }) if code == ErrorCode::SameActor));
         // two Kasi saw version 2; the first wins, the second is told who did it
         let first = step("setujui", kasi(5), 2, "hendra").await.unwrap();
         assert_eq!(first.state, "selesai");

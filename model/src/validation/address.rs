@@ -1,5 +1,7 @@
 //! Official mailbox addresses: the local part rules, and proposals from a name.
 
+use crate::vocab::ErrorCode;
+
 /// Names nobody may take: they belong to the mail system or invite abuse.
 pub const RESERVED: &[&str] = &[
     "abuse",
@@ -45,14 +47,14 @@ pub enum AddressError {
 }
 
 impl AddressError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            AddressError::Empty => "address_empty",
-            AddressError::TooShort => "address_short",
-            AddressError::TooLong => "address_long",
-            AddressError::BadCharacters => "address_chars",
-            AddressError::BadDots => "address_dots",
-            AddressError::Reserved => "address_reserved",
+            AddressError::Empty => ErrorCode::AddressEmpty,
+            AddressError::TooShort => ErrorCode::AddressShort,
+            AddressError::TooLong => ErrorCode::AddressLong,
+            AddressError::BadCharacters => ErrorCode::AddressChars,
+            AddressError::BadDots => ErrorCode::AddressDots,
+            AddressError::Reserved => ErrorCode::AddressReserved,
         }
     }
 }

@@ -1,20 +1,21 @@
 //! Personal e-mail addresses (syntax only; ownership is proved by a message).
+use crate::vocab::ErrorCode;
 
 /// Returns the address trimmed and with a lower-case domain, or an error code.
-pub fn normalize_email(input: &str) -> Result<String, &'static str> {
+pub fn normalize_email(input: &str) -> Result<String, ErrorCode> {
     let s = input.trim();
     if s.is_empty() {
-        return Err("email_empty");
+        return Err(ErrorCode::EmailEmpty);
     }
     if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("email_invalid");
+        return Err(ErrorCode::EmailInvalid);
     }
-    let (local, domain) = s.rsplit_once('@').ok_or("email_invalid")?;
+    let (local, domain) = s.rsplit_once('@').ok_or(ErrorCode::EmailInvalid)?;
     if local.is_empty() || local.len() > 64 || local.contains('@') || local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return Err("email_invalid");
+        return Err(ErrorCode::EmailInvalid);
     }
     if local.chars().any(|c| "<>()[]\\,;:\"".contains(c)) {
-        return Err("email_invalid");
+        return Err(ErrorCode::EmailInvalid);
     }
     let domain = domain.to_ascii_lowercase();
     let labels: Vec<&str> = domain.split('.').collect();
@@ -23,7 +24,7 @@ pub fn normalize_email(input: &str) -> Result<String, &'static str> {
         || !labels.iter().all(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         || labels.last().is_some_and(|tld| tld.len() < 2 || tld.chars().all(|c| c.is_ascii_digit()))
     {
-        return Err("email_invalid");
+        return Err(ErrorCode::EmailInvalid);
     }
     Ok(format!("{local}@{domain}"))
 }

@@ -8,20 +8,21 @@ pub mod password;
 pub mod phone;
 pub mod upload;
 
+use crate::vocab::ErrorCode;
 use serde::{Deserialize, Serialize};
 
-/// One problem with one form field, as a translation key plus an optional argument.
+/// One problem with one form field: its code (the UI translates it) plus an optional argument.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
-    pub code: String,
+    pub code: ErrorCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arg: Option<String>,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), arg: None }
+    pub fn new(field: impl Into<String>, code: ErrorCode) -> Self {
+        Self { field: field.into(), code, arg: None }
     }
     pub fn with_arg(mut self, arg: impl ToString) -> Self {
         self.arg = Some(arg.to_string());
@@ -40,7 +41,7 @@ impl FieldErrors {
     pub fn push(&mut self, e: FieldError) {
         self.0.push(e);
     }
-    pub fn add(&mut self, field: &str, code: &str) {
+    pub fn add(&mut self, field: &str, code: ErrorCode) {
         self.0.push(FieldError::new(field, code));
     }
     pub fn for_field<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a FieldError> + 'a {

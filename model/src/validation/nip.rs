@@ -3,6 +3,7 @@
 //! Example from SOP 000: `19761123 199511 1 002`.
 
 use super::{days_in_month, Ymd};
+use crate::vocab::ErrorCode;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Gender {
@@ -35,17 +36,17 @@ pub enum NipError {
 }
 
 impl NipError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            NipError::Empty => "nip_empty",
-            NipError::NotDigits => "nip_digits",
-            NipError::WrongLength => "nip_length",
-            NipError::BadBirthDate => "nip_birth",
-            NipError::BadAppointment => "nip_appointment",
-            NipError::AppointedTooYoung => "nip_too_young",
-            NipError::AppointedInFuture => "nip_future",
-            NipError::BadGender => "nip_gender",
-            NipError::BadSequence => "nip_sequence",
+            NipError::Empty => ErrorCode::NipEmpty,
+            NipError::NotDigits => ErrorCode::NipDigits,
+            NipError::WrongLength => ErrorCode::NipLength,
+            NipError::BadBirthDate => ErrorCode::NipBirth,
+            NipError::BadAppointment => ErrorCode::NipAppointment,
+            NipError::AppointedTooYoung => ErrorCode::NipTooYoung,
+            NipError::AppointedInFuture => ErrorCode::NipFuture,
+            NipError::BadGender => ErrorCode::NipGender,
+            NipError::BadSequence => ErrorCode::NipSequence,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Password rules (NIST SP 800-63B style): long, not common, not personal.
 //! No composition rules. The server adds the full 120,000-entry list and zxcvbn.
 
+use crate::vocab::ErrorCode;
 use std::sync::OnceLock;
 
 pub const DEFAULT_MIN_LEN: usize = 15;
@@ -20,17 +21,17 @@ pub enum PasswordProblem {
 }
 
 impl PasswordProblem {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            PasswordProblem::Empty => "password_empty",
-            PasswordProblem::TooShort { .. } => "password_short",
-            PasswordProblem::TooLong => "password_long",
-            PasswordProblem::ContainsAddress => "password_address",
-            PasswordProblem::ContainsName => "password_name",
-            PasswordProblem::ContainsNip => "password_nip",
-            PasswordProblem::Common => "password_common",
-            PasswordProblem::Weak => "password_weak",
-            PasswordProblem::Mismatch => "password_mismatch",
+            PasswordProblem::Empty => ErrorCode::PasswordEmpty,
+            PasswordProblem::TooShort { .. } => ErrorCode::PasswordShort,
+            PasswordProblem::TooLong => ErrorCode::PasswordLong,
+            PasswordProblem::ContainsAddress => ErrorCode::PasswordAddress,
+            PasswordProblem::ContainsName => ErrorCode::PasswordName,
+            PasswordProblem::ContainsNip => ErrorCode::PasswordNip,
+            PasswordProblem::Common => ErrorCode::PasswordCommon,
+            PasswordProblem::Weak => ErrorCode::PasswordWeak,
+            PasswordProblem::Mismatch => ErrorCode::PasswordMismatch,
         }
     }
     /// The argument shown in the message (the minimum length), if any.

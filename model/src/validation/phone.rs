@@ -1,5 +1,7 @@
 //! Indonesian mobile numbers: normalised to E.164 (`+62…`) and masked for display.
 
+use crate::vocab::ErrorCode;
+
 /// Why a phone number was refused (translation key suffix under `errors.phone_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PhoneError {
@@ -12,14 +14,14 @@ pub enum PhoneError {
 }
 
 impl PhoneError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            PhoneError::Empty => "phone_empty",
-            PhoneError::InvalidCharacters => "phone_chars",
-            PhoneError::NotIndonesian => "phone_not_id",
-            PhoneError::NotMobile => "phone_not_mobile",
-            PhoneError::TooShort => "phone_short",
-            PhoneError::TooLong => "phone_long",
+            PhoneError::Empty => ErrorCode::PhoneEmpty,
+            PhoneError::InvalidCharacters => ErrorCode::PhoneChars,
+            PhoneError::NotIndonesian => ErrorCode::PhoneNotId,
+            PhoneError::NotMobile => ErrorCode::PhoneNotMobile,
+            PhoneError::TooShort => ErrorCode::PhoneShort,
+            PhoneError::TooLong => ErrorCode::PhoneLong,
         }
     }
 }

@@ -17,6 +17,7 @@ use domain::{
     rate_limit::{self, Limit},
     DomainError,
 };
+use model::ErrorCode;
 
 /// Public uploads (F4 applicants are not signed in) per client address; a
 /// form needs a few files, retries included. Counted in the database, so the
@@ -71,7 +72,7 @@ pub async fn upload(
             _ => {}
         }
     }
-    let Some((name, bytes)) = file else { return upload_error(DomainError::field("file", "file_empty")) };
+    let Some((name, bytes)) = file else { return upload_error(DomainError::field("file", ErrorCode::FileEmpty)) };
     match attachments::store(&state.app, actor.as_ref(), &kind, &name, &bytes).await {
         Ok(up) => Json(up).into_response(),
         Err(e) => upload_error(e),

@@ -11,6 +11,7 @@ use axum::{
 };
 use domain::{auth, auth::Actor, cookies, second_factor, DomainError};
 use model::error::AppError;
+use model::ErrorCode;
 use serde::Deserialize;
 
 fn header(v: String) -> HeaderValue {
@@ -103,7 +104,7 @@ fn challenge_of(state: &WebState, parts: &axum::http::request::Parts) -> Option<
 }
 
 fn gone(e: &DomainError) -> bool {
-    matches!(e, DomainError::Invalid(f) if f.0.iter().any(|x| x.code == "challenge_expired"))
+    matches!(e, DomainError::Invalid(f) if f.0.iter().any(|x| x.code == ErrorCode::ChallengeExpired))
 }
 
 /// Step two: a TOTP code or a recovery code (`POST /masuk/verifikasi`).

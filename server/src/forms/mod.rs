@@ -18,6 +18,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use leptos::prelude::*;
+use model::ErrorCode;
 use serde::de::DeserializeOwned;
 
 /// An upload endpoint's error, as the JSON `AppError` the browser reads.
@@ -31,7 +32,7 @@ pub fn upload_error(e: domain::DomainError) -> Response {
 /// The rest of the body is left unread, so the connection cannot carry
 /// another request: say so, or the client may reuse it and fail.
 pub fn upload_body_error(status: StatusCode) -> Response {
-    let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "file_too_large" } else { "upload_failed" };
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE { ErrorCode::FileTooLarge } else { ErrorCode::UploadFailed };
     let mut res = upload_error(domain::DomainError::field("file", code));
     res.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
     res

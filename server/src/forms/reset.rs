@@ -11,6 +11,7 @@ use axum::{
 };
 use domain::{reset, DomainError};
 use model::error::AppError;
+use model::ErrorCode;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -42,7 +43,7 @@ async fn fail(state: &WebState, parts: Parts, address: &str, e: DomainError) -> 
 }
 
 fn expired(e: &DomainError) -> bool {
-    matches!(e, DomainError::Invalid(f) if f.0.iter().any(|x| x.code == "reset_expired"))
+    matches!(e, DomainError::Invalid(f) if f.0.iter().any(|x| x.code == ErrorCode::ResetExpired))
 }
 
 pub async fn submit(State(state): State<WebState>, req: Request) -> Response {

@@ -14,6 +14,7 @@ use axum::{
 };
 use domain::kinds::simpeg::{batch, read::MAX_FILE_BYTES};
 use domain::{auth::Actor, DomainError};
+use model::ErrorCode;
 
 /// A file of exactly 16 MB passes (plus multipart framing); more is cut off.
 pub fn body_limit() -> DefaultBodyLimit {
@@ -44,7 +45,7 @@ pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<O
             }
         }
     }
-    let Some((name, bytes)) = file else { return upload_error(DomainError::field("file", "file_empty")) };
+    let Some((name, bytes)) = file else { return upload_error(DomainError::field("file", ErrorCode::FileEmpty)) };
     match batch::upload(&state.app, &actor, &name, &bytes).await {
         Ok(up) => Json(up).into_response(),
         Err(e) => upload_error(e),

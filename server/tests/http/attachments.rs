@@ -46,7 +46,7 @@ async fn field_error(r: Response) -> String {
     match serde_json::from_str::<AppError>(&text).unwrap() {
         AppError::Invalid(list) => {
             assert_eq!(list.0[0].field, "file", "{text}");
-            list.0[0].code.clone()
+            list.0[0].code.to_string()
         }
         other => panic!("not a field error: {other:?}"),
     }

@@ -39,7 +39,7 @@ pub async fn apply_check_address(local_part: String) -> Result<AddressCheck, App
     crate::api::ctx::run(ApplyCheckAddress::PATH, |cx| async move {
         let domain = domain::accounts::default_domain(&cx.state.db).await?;
         let local = local_part.trim().to_lowercase();
-        let problem = domain::kinds::personal_account::check_public(&cx.state, &local, cx.meta.ip.as_deref()).await?.err().map(str::to_string);
+        let problem = domain::kinds::personal_account::check_public(&cx.state, &local, cx.meta.ip.as_deref()).await?.err();
         Ok(AddressCheck { address: format!("{local}@{}", domain.name), problem })
     })
     .await

@@ -30,7 +30,7 @@ pub fn SimpegPage() -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 async fn send_file(file: web_sys::File) -> Result<SimpegUploaded, FieldError> {
-    let transport = || FieldError::new("file", "upload_failed");
+    let transport = || FieldError::new("file", model::ErrorCode::UploadFailed);
     let form = web_sys::FormData::new().map_err(|_| transport())?;
     form.append_with_blob_and_filename("file", &file, &file.name()).map_err(|_| transport())?;
     let res = gloo_net::http::Request::post("/simpeg/unggah").body(form).map_err(|_| transport())?.send().await.map_err(|_| transport())?;
@@ -250,7 +250,7 @@ fn PreviewRow(batch: i32, r: SimpegRowView, editable: bool, domain: String) -> i
     let row_id = r.id;
     let save = Action::new(move |l: &String| simpeg_edit_address(batch, row_id, l.clone()));
     let problem = r.address_problem.clone();
-    let reasons: Vec<String> = r.reasons.iter().map(|c| field_error_text(i18n, &FieldError::new("", c))).collect();
+    let reasons: Vec<String> = r.reasons.iter().map(|c| field_error_text(i18n, &FieldError::new("", *c))).collect();
     let eligible = r.verdict == "eligible";
     // on a phone each row becomes a card; the cells carry their column's name
     let address_label = t_string!(i18n, simpeg.address).to_string();
@@ -272,9 +272,9 @@ fn PreviewRow(batch: i32, r: SimpegRowView, editable: bool, domain: String) -> i
                     (true, false) => view! { <span>{r.address.clone().or_else(|| r.local_part.clone().map(|l| format!("{l}@{domain}"))).unwrap_or_default()}</span> }.into_any(),
                     _ => ().into_any(),
                 }}
-                {problem.map(|p| view! { <p class="field-error">{field_error_text(i18n, &FieldError::new("local_part", &p))}</p> })}
+                {problem.map(|p| view! { <p class="field-error">{field_error_text(i18n, &FieldError::new("local_part", p))}</p> })}
                 {move || save.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBanner error=Signal::stored(Some(e)) detailed=true/> })}
-                {r.error.clone().map(|e| view! { <p class="field-error">{field_error_text(i18n, &FieldError::new("", &e))}</p> })}
+                {r.error.map(|e| view! { <p class="field-error">{field_error_text(i18n, &FieldError::new("", e))}</p> })}
             </td>
         </tr>
     }

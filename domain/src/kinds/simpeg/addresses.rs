@@ -5,6 +5,7 @@
 
 use super::rules::CheckedRow;
 use model::validation::address::{check_local_part, propose_local_part, AddressRule};
+use model::ErrorCode;
 use std::collections::{HashMap, HashSet};
 
 /// Longest base kept before a suffix, so `base` plus a five-digit suffix
@@ -23,7 +24,7 @@ pub struct AddressProposal {
     pub line: usize,
     /// The proposed local part, or `address_no_letters` when the name has no
     /// Latin letters to build one from (the officer types it).
-    pub local_part: Result<String, &'static str>,
+    pub local_part: Result<String, ErrorCode>,
 }
 
 /// Hands out local parts one at a time, remembering what it gave.
@@ -46,8 +47,8 @@ impl<'a> AddressAllocator<'a> {
 
     /// The next free address for `name`; `address_no_letters` when the name
     /// gives nothing to build one from.
-    pub fn propose(&mut self, name: &str) -> Result<String, &'static str> {
-        let base = propose_local_part(name, self.rule).filter(|b| !b.is_empty()).ok_or("address_no_letters")?;
+    pub fn propose(&mut self, name: &str) -> Result<String, ErrorCode> {
+        let base = propose_local_part(name, self.rule).filter(|b| !b.is_empty()).ok_or(ErrorCode::AddressNoLetters)?;
         let mut base: String = base.chars().take(MAX_BASE_CHARS).collect();
         while base.ends_with('.') {
             base.pop();
@@ -66,14 +67,14 @@ impl<'a> AddressAllocator<'a> {
                 return Ok(candidate);
             }
         }
-        Err("address_exhausted")
+        Err(ErrorCode::AddressExhausted)
     }
 
     /// Claims an address the officer typed, so later proposals avoid it.
-    pub fn reserve(&mut self, local_part: &str) -> Result<String, &'static str> {
+    pub fn reserve(&mut self, local_part: &str) -> Result<String, ErrorCode> {
         let local = check_local_part(local_part).map_err(|e| e.code())?;
         if self.taken.contains(&local) || !self.batch.insert(local.clone()) {
-            return Err("address_taken");
+            return Err(ErrorCode::AddressTaken);
         }
         Ok(local)
     }
@@ -126,8 +127,8 @@ mod tests {
         assert_eq!(a.propose("Admin"), Ok("admin2".into()));
         assert_eq!(a.propose("Postmaster"), Ok("postmaster2".into()));
         assert_eq!(a.propose("Yo"), Ok("yo.asn".into()));
-        assert_eq!(a.propose("😀"), Err("address_no_letters"));
-        assert_eq!(a.propose("S.Kom"), Err("address_no_letters"));
+        assert_eq!(a.propose("😀"), Err(ErrorCode::AddressNoLetters));
+        assert_eq!(a.propose("S.Kom"), Err(ErrorCode::AddressNoLetters));
     }
 
     #[test]
@@ -135,9 +136,9 @@ mod tests {
         let existing = taken(&["andi.pratama"]);
         let mut a = AddressAllocator::new(DEFAULT_RULE, &existing);
         assert_eq!(a.reserve("Siti.Rahma"), Ok("siti.rahma".into()));
-        assert_eq!(a.reserve("siti.rahma"), Err("address_taken"));
-        assert_eq!(a.reserve("andi.pratama"), Err("address_taken"));
-        assert_eq!(a.reserve("root"), Err("address_reserved"));
+        assert_eq!(a.reserve("siti.rahma"), Err(ErrorCode::AddressTaken));
+        assert_eq!(a.reserve("andi.pratama"), Err(ErrorCode::AddressTaken));
+        assert_eq!(a.reserve("root"), Err(ErrorCode::AddressReserved));
         assert_eq!(a.propose("Siti Rahma"), Ok("siti.rahma2".into()));
     }
 

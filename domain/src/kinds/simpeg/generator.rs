@@ -5,6 +5,7 @@
 
 use crate::seed::UNITS;
 use model::validation::{days_in_month, Ymd};
+use model::ErrorCode;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -47,14 +48,14 @@ impl Planted {
         matches!(self, Planted::Good | Planted::HostileName)
     }
 
-    /// The reason code the rules must give (a `BadNip` gives some `nip_…` code).
-    pub fn expected_reason(self) -> Option<&'static str> {
+    /// The reason code the rules must give (none for a `BadNip`: it gives
+    /// one of the `nip_…` codes, depending on how the NIP was broken).
+    pub fn expected_reason(self) -> Option<ErrorCode> {
         match self {
-            Planted::DuplicateNip => Some("nip_duplicate_in_file"),
-            Planted::UnverifiedPhone => Some("phone_unverified"),
-            Planted::MissingEmail => Some("email_empty"),
-            Planted::UnknownUnit => Some("unit_unknown"),
-            Planted::BadNip => Some("nip_"),
+            Planted::DuplicateNip => Some(ErrorCode::NipDuplicateInFile),
+            Planted::UnverifiedPhone => Some(ErrorCode::PhoneUnverified),
+            Planted::MissingEmail => Some(ErrorCode::EmailEmpty),
+            Planted::UnknownUnit => Some(ErrorCode::UnitUnknown),
             _ => None,
         }
     }

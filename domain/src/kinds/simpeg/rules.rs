@@ -10,6 +10,7 @@ use model::validation::email::normalize_email;
 use model::validation::nip::parse_nip;
 use model::validation::phone::normalize_phone;
 use model::validation::Ymd;
+use model::ErrorCode;
 use std::collections::HashSet;
 
 /// Longest name kept, in characters (display names go into mail headers).
@@ -21,7 +22,7 @@ pub enum Verdict {
     /// Goes into the collective request.
     Eligible,
     /// Left out, with every reason found (codes, in field order).
-    Rejected(Vec<&'static str>),
+    Rejected(Vec<ErrorCode>),
     /// The NIP already has a personal official mailbox: nothing to request.
     AlreadyHasAccount,
 }
@@ -32,7 +33,7 @@ impl Verdict {
     }
 
     /// The reasons of a rejection (empty otherwise).
-    pub fn reasons(&self) -> &[&'static str] {
+    pub fn reasons(&self) -> &[ErrorCode] {
         match self {
             Verdict::Rejected(r) => r,
             _ => &[],
@@ -127,7 +128,7 @@ struct Seen {
 
 fn check_row(sheet: &Sheet, row: &SheetRow, ctx: &RuleContext, seen: &mut Seen) -> CheckedRow {
     let cell = |f: Field| row.cell(&sheet.mapping, f);
-    let mut reasons: Vec<&'static str> = Vec::new();
+    let mut reasons: Vec<ErrorCode> = Vec::new();
 
     let nip = match check_nip(cell(Field::Nip), ctx.today) {
         Ok(nip) => {
@@ -135,7 +136,7 @@ fn check_row(sheet: &Sheet, row: &SheetRow, ctx: &RuleContext, seen: &mut Seen) 
                 return CheckedRow { verdict: Verdict::AlreadyHasAccount, ..partial(row, sheet, Some(nip)) };
             }
             if !seen.nips.insert(nip.clone()) {
-                reasons.push("nip_duplicate_in_file");
+                reasons.push(ErrorCode::NipDuplicateInFile);
             }
             Some(nip)
         }
@@ -147,9 +148,9 @@ fn check_row(sheet: &Sheet, row: &SheetRow, ctx: &RuleContext, seen: &mut Seen) 
 
     let mut out = partial(row, sheet, nip);
     if out.name.is_empty() {
-        reasons.push("name_empty");
+        reasons.push(ErrorCode::NameEmpty);
     } else if out.name.chars().count() > MAX_NAME_CHARS {
-        reasons.push("name_too_long");
+        reasons.push(ErrorCode::NameTooLong);
     }
 
     match ctx.units.find(cell(Field::Unit)) {
@@ -161,20 +162,20 @@ fn check_row(sheet: &Sheet, row: &SheetRow, ctx: &RuleContext, seen: &mut Seen) 
         Ok(p) => out.phone = Some(p),
         Err(e) => reasons.push(e.code()),
     }
-    check_flag(cell(Field::PhoneVerified), "phone_unverified", "phone_verified_unreadable", &mut reasons);
+    check_flag(cell(Field::PhoneVerified), ErrorCode::PhoneUnverified, ErrorCode::PhoneVerifiedUnreadable, &mut reasons);
 
     match check_email(cell(Field::Email), ctx.official_domains) {
         Ok(email) => {
             if !seen.emails.insert(email.to_lowercase()) {
-                reasons.push("email_duplicate_in_file");
+                reasons.push(ErrorCode::EmailDuplicateInFile);
             }
             out.email = Some(email);
         }
         Err(code) => reasons.push(code),
     }
-    check_flag(cell(Field::EmailVerified), "email_unverified", "email_verified_unreadable", &mut reasons);
+    check_flag(cell(Field::EmailVerified), ErrorCode::EmailUnverified, ErrorCode::EmailVerifiedUnreadable, &mut reasons);
 
-    check_flag(cell(Field::DataComplete), "data_incomplete", "data_complete_unreadable", &mut reasons);
+    check_flag(cell(Field::DataComplete), ErrorCode::DataIncomplete, ErrorCode::DataCompleteUnreadable, &mut reasons);
 
     out.verdict = if reasons.is_empty() { Verdict::Eligible } else { Verdict::Rejected(reasons) };
     out
@@ -198,18 +199,18 @@ fn partial(row: &SheetRow, sheet: &Sheet, nip: Option<String>) -> CheckedRow {
 
 /// The normalised NIP or a reason. A NIP the spreadsheet stored as a number
 /// shows up in scientific notation (see the reader): its last digits are lost.
-pub fn check_nip(input: &str, today: Ymd) -> Result<String, &'static str> {
+pub fn check_nip(input: &str, today: Ymd) -> Result<String, ErrorCode> {
     let s = input.trim();
     // Excel exports sometimes keep the leading apostrophe that forces text.
     let s = s.strip_prefix('\'').unwrap_or(s);
     if s.contains(['e', 'E']) && s.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-        return Err("nip_as_number");
+        return Err(ErrorCode::NipAsNumber);
     }
     parse_nip(s, today).map(|(nip, _)| nip).map_err(|e| e.code())
 }
 
 /// The normalised personal e-mail or a reason.
-pub fn check_email(input: &str, official_domains: &[&str]) -> Result<String, &'static str> {
+pub fn check_email(input: &str, official_domains: &[&str]) -> Result<String, ErrorCode> {
     let email = normalize_email(input)?;
     let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
     let official = official_domains.iter().any(|o| {
@@ -217,7 +218,7 @@ pub fn check_email(input: &str, official_domains: &[&str]) -> Result<String, &'s
         !o.is_empty() && (domain == o || domain.ends_with(&format!(".{o}")))
     });
     if official {
-        return Err("email_official_domain");
+        return Err(ErrorCode::EmailOfficialDomain);
     }
     Ok(email)
 }
@@ -251,7 +252,7 @@ pub fn parse_flag(input: &str) -> Option<bool> {
     }
 }
 
-fn check_flag(input: &str, no: &'static str, unreadable: &'static str, reasons: &mut Vec<&'static str>) {
+fn check_flag(input: &str, no: ErrorCode, unreadable: ErrorCode, reasons: &mut Vec<ErrorCode>) {
     match parse_flag(input) {
         Some(true) => {}
         Some(false) => reasons.push(no),
@@ -342,7 +343,7 @@ mod tests {
     }
 
     /// The reasons of the single row `GOOD` with column `col` replaced by `value`.
-    fn reasons_with(col: usize, value: &str) -> Vec<&'static str> {
+    fn reasons_with(col: usize, value: &str) -> Vec<ErrorCode> {
         let mut row = GOOD;
         row[col] = value;
         check(&[row])[0].verdict.reasons().to_vec()
@@ -361,12 +362,12 @@ mod tests {
 
     #[test]
     fn nip_rules() {
-        assert_eq!(reasons_with(0, ""), ["nip_empty"]);
-        assert_eq!(reasons_with(0, "19900115201503100"), ["nip_length"]);
-        assert_eq!(reasons_with(0, "199013152015031002"), ["nip_birth"]);
-        assert_eq!(reasons_with(0, "199001152015033002"), ["nip_gender"]);
-        assert_eq!(reasons_with(0, "1.99001152015031E+17"), ["nip_as_number"]);
-        assert_eq!(reasons_with(0, "1.99001152015031e17"), ["nip_as_number"]);
+        assert_eq!(reasons_with(0, ""), [ErrorCode::NipEmpty]);
+        assert_eq!(reasons_with(0, "19900115201503100"), [ErrorCode::NipLength]);
+        assert_eq!(reasons_with(0, "199013152015031002"), [ErrorCode::NipBirth]);
+        assert_eq!(reasons_with(0, "199001152015033002"), [ErrorCode::NipGender]);
+        assert_eq!(reasons_with(0, "1.99001152015031E+17"), [ErrorCode::NipAsNumber]);
+        assert_eq!(reasons_with(0, "1.99001152015031e17"), [ErrorCode::NipAsNumber]);
         assert!(reasons_with(0, "'199001152015031002").is_empty(), "Excel's text apostrophe");
         assert!(reasons_with(0, "19900115 201503 1 002").is_empty());
         let rows = check(&[GOOD, {
@@ -375,7 +376,7 @@ mod tests {
             r
         }]);
         assert_eq!(rows[0].verdict, Verdict::Eligible, "the first occurrence keeps its NIP");
-        assert_eq!(rows[1].verdict.reasons(), ["nip_duplicate_in_file"]);
+        assert_eq!(rows[1].verdict.reasons(), [ErrorCode::NipDuplicateInFile]);
     }
 
     #[test]
@@ -389,9 +390,9 @@ mod tests {
 
     #[test]
     fn name_rules() {
-        assert_eq!(reasons_with(1, ""), ["name_empty"]);
-        assert_eq!(reasons_with(1, " \u{200B}\u{202E} "), ["name_empty"]);
-        assert_eq!(reasons_with(1, &"a".repeat(MAX_NAME_CHARS + 1)), ["name_too_long"]);
+        assert_eq!(reasons_with(1, ""), [ErrorCode::NameEmpty]);
+        assert_eq!(reasons_with(1, " \u{200B}\u{202E} "), [ErrorCode::NameEmpty]);
+        assert_eq!(reasons_with(1, &"a".repeat(MAX_NAME_CHARS + 1)), [ErrorCode::NameTooLong]);
         for hostile in ["<script>alert(1)</script>", "O'Brien \"Obi\"", "Siti 😀 Rahma", "'; DROP TABLE units; --"] {
             let mut row = GOOD;
             row[1] = hostile;
@@ -415,44 +416,44 @@ mod tests {
 
     #[test]
     fn unit_rules() {
-        assert_eq!(reasons_with(2, ""), ["unit_empty"]);
-        assert_eq!(reasons_with(2, "Dinas Pariwisata"), ["unit_unknown"]);
+        assert_eq!(reasons_with(2, ""), [ErrorCode::UnitEmpty]);
+        assert_eq!(reasons_with(2, "Dinas Pariwisata"), [ErrorCode::UnitUnknown]);
         assert!(reasons_with(2, "dinas pendidikan").is_empty());
         assert!(reasons_with(2, "Pendidikan").is_empty());
     }
 
     #[test]
     fn phone_rules() {
-        assert_eq!(reasons_with(3, ""), ["phone_empty"]);
-        assert_eq!(reasons_with(3, "0778 123456"), ["phone_not_mobile"]);
-        assert_eq!(reasons_with(3, "0812"), ["phone_short"]);
+        assert_eq!(reasons_with(3, ""), [ErrorCode::PhoneEmpty]);
+        assert_eq!(reasons_with(3, "0778 123456"), [ErrorCode::PhoneNotMobile]);
+        assert_eq!(reasons_with(3, "0812"), [ErrorCode::PhoneShort]);
         assert!(reasons_with(3, "81234567890").is_empty(), "a number cell loses its 0");
-        assert_eq!(reasons_with(4, "Tidak"), ["phone_unverified"]);
-        assert_eq!(reasons_with(4, ""), ["phone_unverified"]);
-        assert_eq!(reasons_with(4, "mungkin"), ["phone_verified_unreadable"]);
+        assert_eq!(reasons_with(4, "Tidak"), [ErrorCode::PhoneUnverified]);
+        assert_eq!(reasons_with(4, ""), [ErrorCode::PhoneUnverified]);
+        assert_eq!(reasons_with(4, "mungkin"), [ErrorCode::PhoneVerifiedUnreadable]);
     }
 
     #[test]
     fn email_rules() {
-        assert_eq!(reasons_with(5, ""), ["email_empty"]);
-        assert_eq!(reasons_with(5, "budi@gmail"), ["email_invalid"]);
-        assert_eq!(reasons_with(5, "budi@batam.go.id"), ["email_official_domain"]);
-        assert_eq!(reasons_with(5, "budi@Dinkes.Batam.go.id"), ["email_official_domain"]);
+        assert_eq!(reasons_with(5, ""), [ErrorCode::EmailEmpty]);
+        assert_eq!(reasons_with(5, "budi@gmail"), [ErrorCode::EmailInvalid]);
+        assert_eq!(reasons_with(5, "budi@batam.go.id"), [ErrorCode::EmailOfficialDomain]);
+        assert_eq!(reasons_with(5, "budi@Dinkes.Batam.go.id"), [ErrorCode::EmailOfficialDomain]);
         assert!(reasons_with(5, "budi@notbatam.go.id").is_empty());
-        assert_eq!(reasons_with(6, "belum"), ["email_unverified"]);
-        assert_eq!(reasons_with(6, "?"), ["email_verified_unreadable"]);
+        assert_eq!(reasons_with(6, "belum"), [ErrorCode::EmailUnverified]);
+        assert_eq!(reasons_with(6, "?"), [ErrorCode::EmailVerifiedUnreadable]);
         let mut second = GOOD;
         second[0] = "199204102019022001";
         second[5] = "BUDI.S@GMAIL.COM";
         let rows = check(&[GOOD, second]);
-        assert_eq!(rows[1].verdict.reasons(), ["email_duplicate_in_file"]);
+        assert_eq!(rows[1].verdict.reasons(), [ErrorCode::EmailDuplicateInFile]);
     }
 
     #[test]
     fn data_completeness() {
-        assert_eq!(reasons_with(7, "Belum Lengkap"), ["data_incomplete"]);
-        assert_eq!(reasons_with(7, "0"), ["data_incomplete"]);
-        assert_eq!(reasons_with(7, "sebagian"), ["data_complete_unreadable"]);
+        assert_eq!(reasons_with(7, "Belum Lengkap"), [ErrorCode::DataIncomplete]);
+        assert_eq!(reasons_with(7, "0"), [ErrorCode::DataIncomplete]);
+        assert_eq!(reasons_with(7, "sebagian"), [ErrorCode::DataCompleteUnreadable]);
         assert!(reasons_with(7, "LENGKAP").is_empty());
     }
 
@@ -461,7 +462,16 @@ mod tests {
         let row = ["x", "", "Dinas X", "x", "tidak", "x", "0", "belum", "", ""];
         assert_eq!(
             check(&[row])[0].verdict.reasons(),
-            ["nip_digits", "name_empty", "unit_unknown", "phone_chars", "phone_unverified", "email_invalid", "email_unverified", "data_incomplete"]
+            [
+                ErrorCode::NipDigits,
+                ErrorCode::NameEmpty,
+                ErrorCode::UnitUnknown,
+                ErrorCode::PhoneChars,
+                ErrorCode::PhoneUnverified,
+                ErrorCode::EmailInvalid,
+                ErrorCode::EmailUnverified,
+                ErrorCode::DataIncomplete
+            ]
         );
     }
 

@@ -9,6 +9,7 @@ use super::rules::{check_sheet, summarize, CheckedRow, RuleContext, Summary, Ver
 use super::units::UnitMatcher;
 use model::validation::address::check_local_part;
 use model::validation::Ymd;
+use model::ErrorCode;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
@@ -36,9 +37,9 @@ fn assert_as_planted(g: &Generated, rows: &[CheckedRow]) {
             p if p.eligible() => assert_eq!(row.verdict, Verdict::Eligible, "{what}"),
             Planted::AlreadyHasAccount => assert_eq!(row.verdict, Verdict::AlreadyHasAccount, "{what}"),
             Planted::BadNip => {
-                assert!(row.verdict.reasons().iter().any(|r| r.starts_with("nip_") && *r != "nip_duplicate_in_file"), "{what}")
+                assert!(row.verdict.reasons().iter().any(|r| r.as_str().starts_with("nip_") && *r != ErrorCode::NipDuplicateInFile), "{what}")
             }
-            p => assert!(row.verdict.reasons().contains(&p.expected_reason().unwrap_or("?")), "{what}"),
+            p => assert!(p.expected_reason().is_some_and(|e| row.verdict.reasons().contains(&e)), "{what}"),
         }
     }
     let planted = Summary {

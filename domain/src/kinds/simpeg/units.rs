@@ -2,6 +2,7 @@
 //! name, or by name without its "Dinas"/"Badan" prefix, but only when exactly
 //! one OPD fits, so a typo never lands an account in the wrong unit.
 
+use model::ErrorCode;
 use std::collections::HashMap;
 
 /// Prefixes people drop or add when they write an OPD's name.
@@ -16,11 +17,11 @@ pub enum UnitError {
 }
 
 impl UnitError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            UnitError::Empty => "unit_empty",
-            UnitError::Unknown => "unit_unknown",
-            UnitError::Ambiguous => "unit_ambiguous",
+            UnitError::Empty => ErrorCode::UnitEmpty,
+            UnitError::Unknown => ErrorCode::UnitUnknown,
+            UnitError::Ambiguous => ErrorCode::UnitAmbiguous,
         }
     }
 }

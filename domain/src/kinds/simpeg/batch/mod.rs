@@ -20,6 +20,7 @@ use crate::accounts::{self, NewMailbox};
 use crate::audit::{Change, Who};
 use crate::auth::Actor;
 use crate::entities::{alias, domain_name, mailbox, person, request, simpeg_batch as batch, simpeg_row as row, unit};
+use crate::error::stored_code;
 use crate::kinds::simpeg::addresses::AddressAllocator;
 use crate::kinds::simpeg::read::columns::{ColumnMapping, Field};
 use crate::kinds::simpeg::read::{self as reader, ReadError, Sheet};
@@ -33,7 +34,7 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use model::access::{SIMPEG_PREPARE, SIMPEG_VIEW};
 use model::validation::address::check_local_part;
 use model::validation::phone::mask_phone;
-use model::{Role, SimpegBatchRow, SimpegBatchView, SimpegMapping, SimpegRowView, SimpegUploaded};
+use model::{ErrorCode, Role, SimpegBatchRow, SimpegBatchView, SimpegMapping, SimpegRowView, SimpegUploaded};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -198,11 +199,11 @@ pub async fn set_mapping(state: &AppState, actor: &Actor, batch_id: i32, columns
     deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
     if !matches!(b.status.as_str(), "mapping" | "draft") {
-        return Err(DomainError::Conflict { code: "batch_not_draft".into(), by: None });
+        return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     let mut m = ColumnMapping::default();
     for (code, col) in columns {
-        let field = Field::ALL.iter().copied().find(|f| f.code() == code).ok_or_else(|| DomainError::field("mapping", "mapping_unknown_field"))?;
+        let field = Field::ALL.iter().copied().find(|f| f.code() == code).ok_or_else(|| DomainError::field("mapping", ErrorCode::MappingUnknownField))?;
         m.set(field, col);
     }
     let bytes = tokio::fs::read(file_path(state, &b.file_sha)).await.map_err(|_| DomainError::NotFound)?;
@@ -311,8 +312,8 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
     for (r, raw) in checked.iter().zip(sheet.rows.iter()) {
         let (verdict, reasons) = match &r.verdict {
             Verdict::Eligible => ("eligible", String::new()),
-            Verdict::Rejected(rs) => ("rejected", rs.join(",")),
-            Verdict::AlreadyHasAccount => ("has_account", "already_has_account".to_string()),
+            Verdict::Rejected(rs) => ("rejected", rs.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")),
+            Verdict::AlreadyHasAccount => ("has_account", ErrorCode::AlreadyHasAccount.to_string()),
         };
         let (local, problem) = if r.verdict.is_eligible() {
             match alloc.propose(&r.name) {
@@ -458,12 +459,12 @@ fn row_view(r: row::Model, units: &HashMap<i32, String>) -> SimpegRowView {
         phone: r.phone.as_deref().map(mask_phone),
         email: r.email,
         verdict: r.verdict,
-        reasons: r.reasons.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        reasons: r.reasons.split(',').filter(|s| !s.is_empty()).map(stored_code).collect(),
         local_part: r.local_part,
-        address_problem: r.address_problem,
+        address_problem: r.address_problem.as_deref().map(stored_code),
         status: r.status,
         address: r.address,
-        error: r.error,
+        error: r.error.as_deref().map(stored_code),
     }
 }
 
@@ -472,7 +473,7 @@ pub async fn edit_address(state: &AppState, actor: &Actor, batch_id: i32, row_id
     deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
     if b.status != "draft" {
-        return Err(DomainError::Conflict { code: "batch_not_draft".into(), by: None });
+        return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     let r = row::Entity::find_by_id(row_id).one(&state.db).await?.filter(|r| r.batch_id == b.id && r.verdict == "eligible").ok_or(DomainError::NotFound)?;
     let local = check_local_part(local_part).map_err(|e| DomainError::field("local_part", e.code()))?;
@@ -480,7 +481,7 @@ pub async fn edit_address(state: &AppState, actor: &Actor, batch_id: i32, row_id
         return Ok(local);
     }
     if taken_locals(&state.db, b.id).await?.contains(&local) {
-        return Err(DomainError::field("local_part", "address_taken"));
+        return Err(DomainError::field("local_part", ErrorCode::AddressTaken));
     }
     let twin = row::Entity::find()
         .filter(row::Column::BatchId.eq(b.id))
@@ -489,7 +490,7 @@ pub async fn edit_address(state: &AppState, actor: &Actor, batch_id: i32, row_id
         .count(&state.db)
         .await?;
     if twin > 0 {
-        return Err(DomainError::field("local_part", "address_in_batch"));
+        return Err(DomainError::field("local_part", ErrorCode::AddressInBatch));
     }
     let mut change = Change::begin(state, actor.who()).await?;
     let before = r.local_part.clone();
@@ -507,7 +508,7 @@ pub async fn discard(state: &AppState, actor: &Actor, batch_id: i32) -> DomainRe
     deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
     if !matches!(b.status.as_str(), "mapping" | "draft") {
-        return Err(DomainError::Conflict { code: "batch_not_draft".into(), by: None });
+        return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     let mut change = Change::begin(state, actor.who()).await?;
     row::Entity::delete_many().filter(row::Column::BatchId.eq(b.id)).exec(&*change).await?;
@@ -547,10 +548,10 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
     deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
     if b.status != "draft" {
-        return Err(DomainError::Conflict { code: "batch_not_draft".into(), by: None });
+        return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     if b.eligible == 0 {
-        return Err(DomainError::field("batch", "batch_nothing_eligible"));
+        return Err(DomainError::field("batch", ErrorCode::BatchNothingEligible));
     }
     let eligible = |q: sea_orm::Select<row::Entity>| q.filter(row::Column::BatchId.eq(b.id)).filter(row::Column::Verdict.eq("eligible"));
     let missing = eligible(row::Entity::find())
@@ -558,7 +559,7 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
         .count(&state.db)
         .await?;
     if missing > 0 {
-        return Err(DomainError::field("batch", "batch_address_missing"));
+        return Err(DomainError::field("batch", ErrorCode::BatchAddressMissing));
     }
     let mut change = Change::begin(state, actor.who()).await?;
     // Addresses taken since the check (another batch, a desk request): mark and refuse.
@@ -569,12 +570,12 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
         drop(change);
         for chunk in clashes.chunks(INSERT_CHUNK) {
             row::Entity::update_many()
-                .col_expr(row::Column::AddressProblem, Expr::value("address_taken"))
+                .col_expr(row::Column::AddressProblem, Expr::value(ErrorCode::AddressTaken.as_str()))
                 .filter(row::Column::Id.is_in(chunk.to_vec()))
                 .exec(&state.db)
                 .await?;
         }
-        return Err(DomainError::field("batch", "batch_address_taken"));
+        return Err(DomainError::field("batch", ErrorCode::BatchAddressTaken));
     }
     let now = change.now();
     let month = month_of(state, now);
@@ -605,7 +606,7 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
         .exec(&*change)
         .await?;
     if done.rows_affected != 1 {
-        return Err(DomainError::Conflict { code: "batch_not_draft".into(), by: None });
+        return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     change.log("simpeg.submit", "request", &req.ticket, json!({ "batch": b.id, "eligible": b.eligible, "merged": merged })).await?;
     let text = format!("Surel: permohonan akun email ASN kolektif {month} (tiket {}) berisi {} akun baru; mohon diproses.", req.ticket, b.eligible);
@@ -795,18 +796,18 @@ async fn process_row(state: &AppState, req: &request::Model, b: &batch::Model, r
     let now = change.now();
     let (nip, phone, email, local) = match (&r.nip, &r.phone, &r.email, &r.local_part) {
         (Some(n), Some(p), Some(e), Some(l)) => (n.clone(), p.clone(), e.clone(), l.clone()),
-        _ => return mark(change, &r, b, "failed", None, None, Some("row_incomplete")).await,
+        _ => return mark(change, &r, b, "failed", None, None, Some(ErrorCode::RowIncomplete)).await,
     };
     let existing = person::Entity::find().filter(person::Column::Nip.eq(nip.clone())).one(&*change).await?;
     if let Some(p) = &existing {
         let has = mailbox::Entity::find().filter(mailbox::Column::PersonId.eq(p.id)).filter(mailbox::Column::Kind.eq("personal")).one(&*change).await?;
         if let Some(mb) = has {
-            return mark(change, &r, b, "failed", None, Some(mb.address), Some("already_has_account")).await;
+            return mark(change, &r, b, "failed", None, Some(mb.address), Some(ErrorCode::AlreadyHasAccount)).await;
         }
     }
     let domain = accounts::default_domain(&*change).await?;
     if accounts::is_taken(&*change, &format!("{local}@{}", domain.name)).await? {
-        return mark(change, &r, b, "failed", None, None, Some("address_taken")).await;
+        return mark(change, &r, b, "failed", None, None, Some(ErrorCode::AddressTaken)).await;
     }
     let person_id = match existing {
         Some(p) => {
@@ -874,14 +875,14 @@ async fn mark(
     status: &str,
     mailbox_id: Option<i32>,
     address: Option<String>,
-    error: Option<&str>,
+    error: Option<ErrorCode>,
 ) -> DomainResult<()> {
     let now = change.now();
     let done = row::Entity::update_many()
         .col_expr(row::Column::Status, Expr::value(status))
         .col_expr(row::Column::MailboxId, Expr::value(mailbox_id))
         .col_expr(row::Column::Address, Expr::value(address))
-        .col_expr(row::Column::Error, Expr::value(error.map(str::to_string)))
+        .col_expr(row::Column::Error, Expr::value(error.map(|c| c.as_str().to_string())))
         .col_expr(row::Column::ProcessedAt, Expr::value(now))
         .filter(row::Column::Id.eq(r.id))
         .filter(row::Column::Status.eq("pending"))
@@ -931,7 +932,7 @@ pub async fn rejected_xlsx(state: &AppState, actor: &Actor, batch_id: i32) -> Do
     for (i, r) in rows.iter().enumerate() {
         let n = 1 + i as u32;
         sheet.write_number(n, 0, r.line as f64).map_err(xlsx_err)?;
-        let reasons: Vec<&str> = r.reasons.split(',').filter(|s| !s.is_empty()).map(reason_text).collect();
+        let reasons: Vec<&str> = r.reasons.split(',').filter(|s| !s.is_empty()).map(|c| reason_text(stored_code(c))).collect();
         // strings stay strings: a cell like `=HYPERLINK(…)` is never a formula
         sheet.write_string(n, 1, reasons.join("; ")).map_err(xlsx_err)?;
         let cells: Vec<String> = serde_json::from_str(&r.cells).unwrap_or_default();
@@ -973,28 +974,29 @@ pub async fn export_xlsx(state: &AppState, actor: &Actor, ticket: &str) -> Domai
 }
 
 /// The reason codes in words (Indonesian: the file goes back to SIMPEG staff).
-pub fn reason_text(code: &str) -> &str {
+/// The `nip_…`, `phone_…` and `email_…` codes not named here share a sentence.
+pub fn reason_text(code: ErrorCode) -> &'static str {
     match code {
-        "already_has_account" => "sudah memiliki akun email resmi",
-        "nip_duplicate_in_file" => "NIP muncul lebih dari sekali dalam berkas",
-        "email_duplicate_in_file" => "email pribadi muncul lebih dari sekali dalam berkas",
-        "name_empty" => "nama kosong",
-        "name_too_long" => "nama terlalu panjang",
-        "unit_empty" => "unit kerja kosong",
-        "unit_unknown" => "unit kerja tidak dikenal",
-        "unit_ambiguous" => "unit kerja tidak jelas (cocok dengan lebih dari satu OPD)",
-        "phone_unverified" => "nomor HP belum diverifikasi",
-        "phone_verified_unreadable" => "status verifikasi HP tidak terbaca",
-        "email_unverified" => "email pribadi belum diverifikasi",
-        "email_verified_unreadable" => "status verifikasi email tidak terbaca",
-        "email_empty" => "email pribadi kosong",
-        "email_official" => "email pribadi adalah alamat dinas",
-        "data_incomplete" => "data kepegawaian belum lengkap",
-        "data_complete_unreadable" => "status kelengkapan data tidak terbaca",
-        c if c.starts_with("nip_") => "NIP tidak valid",
-        c if c.starts_with("phone_") => "nomor HP tidak valid",
-        c if c.starts_with("email_") => "email pribadi tidak valid",
-        other => other,
+        ErrorCode::AlreadyHasAccount => "sudah memiliki akun email resmi",
+        ErrorCode::NipDuplicateInFile => "NIP muncul lebih dari sekali dalam berkas",
+        ErrorCode::EmailDuplicateInFile => "email pribadi muncul lebih dari sekali dalam berkas",
+        ErrorCode::NameEmpty => "nama kosong",
+        ErrorCode::NameTooLong => "nama terlalu panjang",
+        ErrorCode::UnitEmpty => "unit kerja kosong",
+        ErrorCode::UnitUnknown => "unit kerja tidak dikenal",
+        ErrorCode::UnitAmbiguous => "unit kerja tidak jelas (cocok dengan lebih dari satu OPD)",
+        ErrorCode::PhoneUnverified => "nomor HP belum diverifikasi",
+        ErrorCode::PhoneVerifiedUnreadable => "status verifikasi HP tidak terbaca",
+        ErrorCode::EmailUnverified => "email pribadi belum diverifikasi",
+        ErrorCode::EmailVerifiedUnreadable => "status verifikasi email tidak terbaca",
+        ErrorCode::EmailEmpty => "email pribadi kosong",
+        ErrorCode::EmailOfficial => "email pribadi adalah alamat dinas",
+        ErrorCode::DataIncomplete => "data kepegawaian belum lengkap",
+        ErrorCode::DataCompleteUnreadable => "status kelengkapan data tidak terbaca",
+        c if c.as_str().starts_with("nip_") => "NIP tidak valid",
+        c if c.as_str().starts_with("phone_") => "nomor HP tidak valid",
+        c if c.as_str().starts_with("email_") => "email pribadi tidak valid",
+        other => other.as_str(),
     }
 }
 

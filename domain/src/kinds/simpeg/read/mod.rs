@@ -7,6 +7,7 @@ pub mod columns;
 mod xls_guard;
 
 use self::columns::{detect_mapping, match_count, ColumnMapping, Field, MappingError};
+use model::ErrorCode;
 use std::borrow::Cow;
 use std::io::Cursor;
 
@@ -79,20 +80,20 @@ pub enum ReadError {
 
 impl ReadError {
     /// Stable code for the UI's translations.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            ReadError::Empty => "file_empty",
-            ReadError::TooLarge => "simpeg_file_too_large",
-            ReadError::Unpacks => "file_unpacks_too_large",
-            ReadError::Unreadable => "file_unreadable",
-            ReadError::NoHeader => "file_no_header",
-            ReadError::NoRows => "file_no_rows",
-            ReadError::TooManyRows => "file_too_many_rows",
-            ReadError::TooManyColumns => "file_too_many_columns",
-            ReadError::CellTooLong { .. } => "file_cell_too_long",
-            ReadError::HeaderMissing(_) => "header_missing",
-            ReadError::MappingOutOfRange(_) => "mapping_out_of_range",
-            ReadError::MappingUsedTwice(_) => "mapping_used_twice",
+            ReadError::Empty => ErrorCode::FileEmpty,
+            ReadError::TooLarge => ErrorCode::SimpegFileTooLarge,
+            ReadError::Unpacks => ErrorCode::FileUnpacksTooLarge,
+            ReadError::Unreadable => ErrorCode::FileUnreadable,
+            ReadError::NoHeader => ErrorCode::FileNoHeader,
+            ReadError::NoRows => ErrorCode::FileNoRows,
+            ReadError::TooManyRows => ErrorCode::FileTooManyRows,
+            ReadError::TooManyColumns => ErrorCode::FileTooManyColumns,
+            ReadError::CellTooLong { .. } => ErrorCode::FileCellTooLong,
+            ReadError::HeaderMissing(_) => ErrorCode::HeaderMissing,
+            ReadError::MappingOutOfRange(_) => ErrorCode::MappingOutOfRange,
+            ReadError::MappingUsedTwice(_) => ErrorCode::MappingUsedTwice,
         }
     }
 
@@ -111,7 +112,7 @@ impl std::fmt::Display for ReadError {
             ReadError::CellTooLong { line, column } => write!(f, "{} (line {line}, column {})", self.code(), column + 1),
             _ => match self.field() {
                 Some(field) => write!(f, "{} ({})", self.code(), field.code()),
-                None => f.write_str(self.code()),
+                None => f.write_str(self.code().as_str()),
             },
         }
     }
@@ -599,7 +600,7 @@ mod tests {
     fn reports_missing_header_with_its_field() {
         let e = read_sheet(b"NIP;Nama;Unit Kerja\n1;2;3\n", None).unwrap_err();
         assert_eq!(e, ReadError::HeaderMissing(Field::Phone));
-        assert_eq!(e.code(), "header_missing");
+        assert_eq!(e.code(), ErrorCode::HeaderMissing);
         assert_eq!(e.to_string(), "header_missing (phone)");
         assert_eq!(read_sheet(b"", None), Err(ReadError::Empty));
         assert_eq!(read_sheet(b" \n\n", None), Err(ReadError::NoHeader));
