@@ -63,7 +63,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("kotak-keluar") view=pages::outbox::OutboxPage/>
                             <Route path=path!("permohonan") view=pages::requests::RequestsPage/>
                             <Route path=path!("permohonan/:ticket") view=pages::requests::RequestPage/>
-                            <Route path=path!("ganti-nomor") view=pages::requests::PhoneDeskPage/>
+                            <Route path=path!("ganti-nomor") view=pages::kinds::phone_change::PhoneDeskPage/>
                             <Route path=path!("akun-unit/baru") view=pages::kinds::unit_account::UnitAccountNewPage/>
                             <Route path=path!("dasbor") view=pages::reports::DashboardPage/>
                             <Route path=path!("layanan") view=pages::reports::ServiceLevelsPage/>

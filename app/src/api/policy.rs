@@ -1,7 +1,7 @@
 //! Who may call which server function. The HTTP layer checks every call
 //! against this table before the function runs; a function missing from the
 //! table cannot be called at all (deny by default).
-use super::kinds::{personal_account as apply, simpeg};
+use super::kinds::{personal_account as apply, phone_change, simpeg, unit_account};
 use super::{activation, audit, auth, forms, home, outbox, reports, requests, reset, second_factor, staff};
 use domain::auth::Actor;
 use model::access::*;
@@ -52,10 +52,10 @@ pub fn table() -> Vec<(&'static str, Access)> {
         (<outbox::RetryOutbox as ServerFn>::PATH, Access::Roles(OUTBOX)),
         (<requests::ListRequests as ServerFn>::PATH, Access::Roles(REQUESTS)),
         (<requests::GetRequest as ServerFn>::PATH, Access::Roles(REQUESTS)),
-        (<requests::StartPhoneChange as ServerFn>::PATH, Access::Roles(PHONE_CHANGE_DESK)),
-        (<requests::PhoneChangeStep as ServerFn>::PATH, Access::Roles(PHONE_CHANGE_STEP)),
-        (<requests::SubmitUnitAccount as ServerFn>::PATH, Access::Roles(UNIT_ACCOUNT_SUBMIT)),
-        (<requests::UnitAccountStep as ServerFn>::PATH, Access::Roles(UNIT_ACCOUNT_STEP)),
+        (<phone_change::StartPhoneChange as ServerFn>::PATH, Access::Roles(PHONE_CHANGE_DESK)),
+        (<phone_change::PhoneChangeStep as ServerFn>::PATH, Access::Roles(PHONE_CHANGE_STEP)),
+        (<unit_account::SubmitUnitAccount as ServerFn>::PATH, Access::Roles(UNIT_ACCOUNT_SUBMIT)),
+        (<unit_account::UnitAccountStep as ServerFn>::PATH, Access::Roles(UNIT_ACCOUNT_STEP)),
         (<requests::CheckAddress as ServerFn>::PATH, Access::Roles(ADDRESS_CHECK)),
         // SOP 002: applicants have no account; each function limits itself
         // (codes, rate limits counted in the database) and reveals nothing

@@ -203,3 +203,17 @@ pub fn role_name(i18n: I18nContext<Locale>, role: model::Role) -> String {
 pub fn fill(text: &str, name: &str, value: &str) -> String {
     text.replace(&format!("{{{name}}}"), value)
 }
+
+/// Names of identity documents and unit-account kinds (request facts and the desk form).
+pub fn doc_label(i18n: I18nContext<Locale>, code: &str) -> String {
+    match code {
+        "unit" => t_string!(i18n, request.unit_kind_unit),
+        "kegiatan" => t_string!(i18n, request.unit_kind_kegiatan),
+        "event" => t_string!(i18n, request.unit_kind_event),
+        "ktp" => t_string!(i18n, request.doc_ktp),
+        "surat_tugas" => t_string!(i18n, request.doc_surat_tugas),
+        "kartu_pegawai" => t_string!(i18n, request.doc_kartu_pegawai),
+        _ => return code.to_string(),
+    }
+    .to_string()
+}

@@ -1,22 +1,21 @@
-//! Requests: the list (overdue first), the phone-change desk (F2) and the
+//! Requests of every kind: the list (overdue first) and the
 //! request page with its actions, timeline and printable report.
 use crate::api::kinds::personal_account::{personal_account_step, PersonalAccountAction};
-use crate::api::requests::{
-    get_request, list_requests, phone_change_step, start_phone_change, unit_account_step, PhoneChangeAction, PhoneChangeInput, UnitAccountAction,
-};
+use crate::api::kinds::phone_change::{phone_change_step, PhoneChangeAction};
+use crate::api::kinds::unit_account::{unit_account_step, UnitAccountAction};
+use crate::api::requests::{get_request, list_requests};
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
 use crate::components::layout::RequireRole;
-use crate::components::text::fill;
+use crate::components::text::{doc_label, fill};
 use crate::i18n::*;
+use crate::pages::kinds::personal_account::PersonalCreateForm;
+use crate::pages::kinds::unit_account::AccountDataForm;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::{
-    components::A,
-    hooks::{use_navigate, use_params_map},
-};
+use leptos_router::{components::A, hooks::use_params_map};
 use model::error::AppError;
-use model::{PersonalAccountData, RequestDetail, RequestRow, Role, UnitAccountData};
+use model::{RequestDetail, RequestRow, Role, UnitAccountData};
 
 pub fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
     match kind {
@@ -118,19 +117,6 @@ fn fact_label(i18n: I18nContext<Locale>, key: &str) -> String {
     .to_string()
 }
 
-fn doc_label(i18n: I18nContext<Locale>, code: &str) -> String {
-    match code {
-        "unit" => t_string!(i18n, request.unit_kind_unit),
-        "kegiatan" => t_string!(i18n, request.unit_kind_kegiatan),
-        "event" => t_string!(i18n, request.unit_kind_event),
-        "ktp" => t_string!(i18n, request.doc_ktp),
-        "surat_tugas" => t_string!(i18n, request.doc_surat_tugas),
-        "kartu_pegawai" => t_string!(i18n, request.doc_kartu_pegawai),
-        _ => return code.to_string(),
-    }
-    .to_string()
-}
-
 #[component]
 pub fn RequestsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -200,84 +186,6 @@ fn RequestList() -> impl IntoView {
 }
 
 #[component]
-pub fn PhoneDeskPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Title text=t_string!(i18n, request.desk_title).to_string()/>
-        <RequireRole roles=model::access::PHONE_CHANGE_DESK>
-            <PhoneDesk/>
-        </RequireRole>
-    }
-}
-
-#[component]
-fn PhoneDesk() -> impl IntoView {
-    let i18n = use_i18n();
-    let start = Action::new(|input: &PhoneChangeInput| start_phone_change(input.clone()));
-    let errors = Signal::derive(move || field_errors_of(&start.value().get().and_then(|r| r.err())));
-    let error = Signal::derive(move || start.value().get().and_then(|r| r.err()));
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(ticket)) = start.value().get() {
-            navigate(&format!("/admin/permohonan/{ticket}"), Default::default());
-        }
-    });
-    let address = NodeRef::<leptos::html::Input>::new();
-    let doc_type = NodeRef::<leptos::html::Select>::new();
-    let doc_number = NodeRef::<leptos::html::Input>::new();
-    let new_phone = NodeRef::<leptos::html::Input>::new();
-    let scan = RwSignal::new(None::<model::Uploaded>);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
-        start.dispatch(PhoneChangeInput {
-            address: v(address),
-            doc_type: doc_type.get().map(|e| e.value()).unwrap_or_default(),
-            doc_number: v(doc_number),
-            new_phone: v(new_phone),
-            doc_scan: scan.get_untracked().map(|u| u.token).unwrap_or_default(),
-        });
-    };
-    view! {
-        <h1>{t!(i18n, request.desk_title)}</h1>
-        <p class="lead">{t!(i18n, request.desk_lead)}</p>
-        <ErrorBanner error=error/>
-        <form class="form card" on:submit=on_submit novalidate data-testid="phone-desk">
-            <div class="field">
-                <label for="pc-address">{t!(i18n, request.desk_address)}</label>
-                <input id="pc-address" node_ref=address type="email" inputmode="email" autocomplete="off" autocapitalize="off" spellcheck="false"
-                    aria-describedby="address-error" aria-invalid=invalid(errors, "address")/>
-                <FieldMessages field="address" errors=errors/>
-            </div>
-            <div class="field">
-                <label for="pc-doc-type">{t!(i18n, request.desk_doc_type)}</label>
-                <select id="pc-doc-type" node_ref=doc_type aria-describedby="doc_type-error">
-                    {["ktp", "surat_tugas", "kartu_pegawai"].into_iter().map(|d| view! { <option value=d>{doc_label(i18n, d)}</option> }).collect_view()}
-                </select>
-                <FieldMessages field="doc_type" errors=errors/>
-            </div>
-            <div class="field">
-                <label for="pc-doc-number">{t!(i18n, request.desk_doc_number)}</label>
-                <input id="pc-doc-number" node_ref=doc_number type="text" autocomplete="off" spellcheck="false"
-                    aria-describedby="pc-doc-hint doc_number-error" aria-invalid=invalid(errors, "doc_number")/>
-                <p class="hint" id="pc-doc-hint">{t!(i18n, request.desk_doc_number_hint)}</p>
-                <FieldMessages field="doc_number" errors=errors/>
-            </div>
-            <crate::components::upload::FileField kind="identitas" id="pc-doc-scan" label=t_string!(i18n, request.desk_doc_scan).to_string()
-                on_change=Callback::new(move |u: Option<model::Uploaded>| scan.set(u))/>
-            <FieldMessages field="doc_scan" errors=errors/>
-            <div class="field">
-                <label for="pc-phone">{t!(i18n, request.desk_new_phone)}</label>
-                <input id="pc-phone" node_ref=new_phone type="tel" inputmode="tel" autocomplete="off" placeholder="0812…"
-                    aria-describedby="new_phone-error" aria-invalid=invalid(errors, "new_phone")/>
-                <FieldMessages field="new_phone" errors=errors/>
-            </div>
-            <button type="submit" class="button button-primary button-block" disabled=move || start.pending().get()>{t!(i18n, request.desk_submit)}</button>
-        </form>
-    }
-}
-
-#[component]
 pub fn RequestPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
@@ -332,6 +240,7 @@ fn RequestView() -> impl IntoView {
 fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let step_errors = Signal::derive(move || field_errors_of(&step_error.get()));
+    let step_pending = Signal::derive(move || step.pending().get());
     let ticket = d.row.ticket.clone();
     let version = d.version;
     let has = |a: &str| d.actions.iter().any(|x| x == a);
@@ -428,7 +337,7 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                     <button type="button" class="button button-primary button-block" data-testid="approve" disabled=move || step.pending().get()
                         on:click=move |_| send.with_value(|s| s(if personal { StepCall::Personal(PersonalAccountAction::Approve) } else if unit { StepCall::Unit(UnitAccountAction::Approve) } else { StepCall::Phone(PhoneChangeAction::Approve) }))>{t!(i18n, request.approve)}</button>
                 })}
-                {can_input.then(|| view! { <AccountDataForm defaults=input_defaults.clone() is_event=is_event step=step
+                {can_input.then(|| view! { <AccountDataForm defaults=input_defaults.clone() is_event=is_event errors=step_errors pending=step_pending
                     on_save=Callback::new(move |data| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::InputData { data }))))/> })}
                 {can_approve_data.then(|| view! {
                     <button type="button" class="button button-primary button-block" data-testid="approve-data" disabled=move || step.pending().get()
@@ -442,7 +351,7 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                     <button type="button" class="button button-primary button-block" data-testid="send-report" disabled=move || step.pending().get()
                         on:click=move |_| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::SendReport)))>{t!(i18n, request.send_report)}</button>
                 })}
-                {can_create.then(|| view! { <PersonalCreateForm local=fact("proposed_local") step=step
+                {can_create.then(|| view! { <PersonalCreateForm local=fact("proposed_local") errors=step_errors pending=step_pending
                     on_save=Callback::new(move |data| send.with_value(|s| s(StepCall::Personal(PersonalAccountAction::Create { data }))))/> })}
                 {(personal && (can_reject || can_return_fix)).then(|| view! {
                     // SOP 002 step 2: return for correction or reject, each with a reason
@@ -515,89 +424,5 @@ fn print_page() {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
         let _ = w.print();
-    }
-}
-
-/// SOP 002 step 3: the officer confirms the address and quota; the mailbox is created and tested.
-#[component]
-fn PersonalCreateForm(local: String, step: StepAction, on_save: Callback<PersonalAccountData>) -> impl IntoView {
-    let i18n = use_i18n();
-    let errors = Signal::derive(move || field_errors_of(&step.value().get().and_then(|r| r.err())));
-    let local_sig = RwSignal::new(local.clone());
-    let local_in = NodeRef::<leptos::html::Input>::new();
-    let quota = NodeRef::<leptos::html::Input>::new();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
-        on_save.run(PersonalAccountData { local_part: v(local_in), quota_mb: v(quota) });
-    };
-    view! {
-        <form class="form" novalidate data-testid="create-account" on:submit=on_submit>
-            <h3>{t!(i18n, request.create_title)}</h3>
-            <div class="field">
-                <label for="pa-local">{t!(i18n, request.input_local)}</label>
-                <input id="pa-local" node_ref=local_in type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=local
-                    aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part") on:change=move |ev| local_sig.set(event_target_value(&ev))/>
-                <crate::pages::kinds::unit_account::AddressAvailability local=local_sig/>
-                <FieldMessages field="local_part" errors=errors/>
-            </div>
-            <div class="field">
-                <label for="pa-quota">{t!(i18n, request.input_quota)}</label>
-                <input id="pa-quota" node_ref=quota type="number" inputmode="numeric" min="100" max="51200" step="100" value="2048"
-                    aria-describedby="quota_mb-error" aria-invalid=invalid(errors, "quota_mb")/>
-                <FieldMessages field="quota_mb" errors=errors/>
-            </div>
-            <button type="submit" class="button button-primary button-block" disabled=move || step.pending().get()>{t!(i18n, request.create_submit)}</button>
-        </form>
-    }
-}
-
-/// SOP 000 step 3: the officer enters the account data (address checked live).
-#[component]
-fn AccountDataForm(defaults: UnitAccountData, is_event: bool, step: StepAction, on_save: Callback<UnitAccountData>) -> impl IntoView {
-    let i18n = use_i18n();
-    let errors = Signal::derive(move || field_errors_of(&step.value().get().and_then(|r| r.err())));
-    let local = RwSignal::new(defaults.local_part.clone());
-    let local_in = NodeRef::<leptos::html::Input>::new();
-    let quota = NodeRef::<leptos::html::Input>::new();
-    let aliases = NodeRef::<leptos::html::Input>::new();
-    let ends_on = NodeRef::<leptos::html::Input>::new();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
-        let data = UnitAccountData { local_part: v(local_in), quota_mb: v(quota), aliases: v(aliases), ends_on: v(ends_on) };
-        on_save.run(data);
-    };
-    view! {
-        <form class="form" novalidate data-testid="account-data" on:submit=on_submit>
-            <h3>{t!(i18n, request.input_title)}</h3>
-            <div class="field">
-                <label for="ad-local">{t!(i18n, request.input_local)}</label>
-                <input id="ad-local" node_ref=local_in type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=defaults.local_part.clone()
-                    aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part") on:change=move |ev| local.set(event_target_value(&ev))/>
-                <crate::pages::kinds::unit_account::AddressAvailability local=local/>
-                <FieldMessages field="local_part" errors=errors/>
-            </div>
-            <div class="field">
-                <label for="ad-quota">{t!(i18n, request.input_quota)}</label>
-                <input id="ad-quota" node_ref=quota type="number" inputmode="numeric" min="100" max="51200" step="100" value=defaults.quota_mb.clone()
-                    aria-describedby="quota_mb-error" aria-invalid=invalid(errors, "quota_mb")/>
-                <FieldMessages field="quota_mb" errors=errors/>
-            </div>
-            <div class="field">
-                <label for="ad-aliases">{t!(i18n, request.input_aliases)}</label>
-                <input id="ad-aliases" node_ref=aliases type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=defaults.aliases.clone()
-                    aria-describedby="aliases-error" aria-invalid=invalid(errors, "aliases")/>
-                <FieldMessages field="aliases" errors=errors/>
-            </div>
-            {is_event.then(|| view! {
-                <div class="field">
-                    <label for="ad-ends">{t!(i18n, request.unit_ends_on)}</label>
-                    <input id="ad-ends" node_ref=ends_on type="date" value=defaults.ends_on.clone() aria-describedby="ends_on-error" aria-invalid=invalid(errors, "ends_on")/>
-                    <FieldMessages field="ends_on" errors=errors/>
-                </div>
-            })}
-            <button type="submit" class="button button-primary button-block" disabled=move || step.pending().get()>{t!(i18n, request.input_submit)}</button>
-        </form>
     }
 }

@@ -14,6 +14,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::error::AppError;
 use model::validation::FieldErrors;
+use model::PersonalAccountData;
 use model::{ApplicantStatus, PersonalAccountFix, PersonalAccountInput, PublicUnit, Uploaded};
 
 #[component]
@@ -323,5 +324,38 @@ fn StatusView(s: ApplicantStatus) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </div>
+    }
+}
+
+/// SOP 002 step 3: the officer confirms the address and quota; the mailbox is created and tested.
+#[component]
+pub fn PersonalCreateForm(local: String, errors: Signal<FieldErrors>, pending: Signal<bool>, on_save: Callback<PersonalAccountData>) -> impl IntoView {
+    let i18n = use_i18n();
+    let local_sig = RwSignal::new(local.clone());
+    let local_in = NodeRef::<leptos::html::Input>::new();
+    let quota = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
+        on_save.run(PersonalAccountData { local_part: v(local_in), quota_mb: v(quota) });
+    };
+    view! {
+        <form class="form" novalidate data-testid="create-account" on:submit=on_submit>
+            <h3>{t!(i18n, request.create_title)}</h3>
+            <div class="field">
+                <label for="pa-local">{t!(i18n, request.input_local)}</label>
+                <input id="pa-local" node_ref=local_in type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=local
+                    aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part") on:change=move |ev| local_sig.set(event_target_value(&ev))/>
+                <AddressAvailability local=local_sig/>
+                <FieldMessages field="local_part" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="pa-quota">{t!(i18n, request.input_quota)}</label>
+                <input id="pa-quota" node_ref=quota type="number" inputmode="numeric" min="100" max="51200" step="100" value="2048"
+                    aria-describedby="quota_mb-error" aria-invalid=invalid(errors, "quota_mb")/>
+                <FieldMessages field="quota_mb" errors=errors/>
+            </div>
+            <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>{t!(i18n, request.create_submit)}</button>
+        </form>
     }
 }

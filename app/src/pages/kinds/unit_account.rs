@@ -1,5 +1,6 @@
 //! F3 step 1: a Kepala OPD asks for a unit / kegiatan / event account (SOP 000).
-use crate::api::requests::{check_address, submit_unit_account};
+use crate::api::kinds::unit_account::submit_unit_account;
+use crate::api::requests::check_address;
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
 use crate::components::layout::RequireRole;
 use crate::components::text::field_error_text;
@@ -9,6 +10,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use model::validation::FieldError;
+use model::validation::FieldErrors;
+use model::UnitAccountData;
 use model::{AddressCheck, UnitAccountInput, Uploaded};
 
 #[component]
@@ -177,6 +180,61 @@ fn UnitAccountForm() -> impl IntoView {
                 on_change=Callback::new(move |u: Option<Uploaded>| letter.set(u))/>
             <FieldMessages field="letter_file" errors=errors/>
             <button type="submit" class="button button-primary button-block" disabled=move || submit.pending().get()>{t!(i18n, request.unit_submit)}</button>
+        </form>
+    }
+}
+
+/// SOP 000 step 3: the officer enters the account data (address checked live).
+#[component]
+pub fn AccountDataForm(
+    defaults: UnitAccountData,
+    is_event: bool,
+    errors: Signal<FieldErrors>,
+    pending: Signal<bool>,
+    on_save: Callback<UnitAccountData>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let local = RwSignal::new(defaults.local_part.clone());
+    let local_in = NodeRef::<leptos::html::Input>::new();
+    let quota = NodeRef::<leptos::html::Input>::new();
+    let aliases = NodeRef::<leptos::html::Input>::new();
+    let ends_on = NodeRef::<leptos::html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = |n: NodeRef<leptos::html::Input>| n.get().map(|e| e.value()).unwrap_or_default();
+        let data = UnitAccountData { local_part: v(local_in), quota_mb: v(quota), aliases: v(aliases), ends_on: v(ends_on) };
+        on_save.run(data);
+    };
+    view! {
+        <form class="form" novalidate data-testid="account-data" on:submit=on_submit>
+            <h3>{t!(i18n, request.input_title)}</h3>
+            <div class="field">
+                <label for="ad-local">{t!(i18n, request.input_local)}</label>
+                <input id="ad-local" node_ref=local_in type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=defaults.local_part.clone()
+                    aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part") on:change=move |ev| local.set(event_target_value(&ev))/>
+                <AddressAvailability local=local/>
+                <FieldMessages field="local_part" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="ad-quota">{t!(i18n, request.input_quota)}</label>
+                <input id="ad-quota" node_ref=quota type="number" inputmode="numeric" min="100" max="51200" step="100" value=defaults.quota_mb.clone()
+                    aria-describedby="quota_mb-error" aria-invalid=invalid(errors, "quota_mb")/>
+                <FieldMessages field="quota_mb" errors=errors/>
+            </div>
+            <div class="field">
+                <label for="ad-aliases">{t!(i18n, request.input_aliases)}</label>
+                <input id="ad-aliases" node_ref=aliases type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=defaults.aliases.clone()
+                    aria-describedby="aliases-error" aria-invalid=invalid(errors, "aliases")/>
+                <FieldMessages field="aliases" errors=errors/>
+            </div>
+            {is_event.then(|| view! {
+                <div class="field">
+                    <label for="ad-ends">{t!(i18n, request.unit_ends_on)}</label>
+                    <input id="ad-ends" node_ref=ends_on type="date" value=defaults.ends_on.clone() aria-describedby="ends_on-error" aria-invalid=invalid(errors, "ends_on")/>
+                    <FieldMessages field="ends_on" errors=errors/>
+                </div>
+            })}
+            <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>{t!(i18n, request.input_submit)}</button>
         </form>
     }
 }
