@@ -5,8 +5,8 @@
 use crate::audit::Change;
 use crate::auth::Actor;
 use crate::entities::{request, request_event, setting, unit};
+use crate::requests::access::{may_see, may_see_row};
 use crate::requests::sla::Calendar;
-use crate::requests::view::{may_see, may_see_row};
 use crate::requests::workflow::{self, Flow};
 use crate::requests::{ServiceLevels, CALENDAR_KEY, STANDARDS_KEY};
 use crate::{AppState, DomainError, DomainResult};

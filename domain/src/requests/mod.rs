@@ -5,6 +5,7 @@
 //! (two officers acting at once: the second gets "already handled by X"),
 //! writes a step event with the time taken against the standard, and moves
 //! the due time to the next step's standard in office hours.
+pub mod access;
 pub mod queues;
 pub mod sla;
 pub mod view;

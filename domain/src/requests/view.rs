@@ -1,39 +1,14 @@
-//! What staff see of requests: lists (overdue first), the request page with
-//! its timeline against the SOP standards, and who may see which request.
+//! What staff see of requests: lists (overdue first) and the request page
+//! with its timeline against the SOP standards (who may see which: [`super::access`]).
 use crate::auth::Actor;
 use crate::entities::{request, request_event};
-use crate::requests::workflow::{self, Flow, Party};
+use crate::requests::access::{may_see, may_see_row};
+use crate::requests::workflow;
 use crate::requests::{ServiceLevels, StepActor};
 use crate::{AppState, DomainError, DomainResult};
 use model::validation::phone::mask_phone;
-use model::{AttachmentLink, RequestDetail, RequestFact, RequestRow, Role, TimelineStep};
+use model::{AttachmentLink, RequestDetail, RequestFact, RequestRow, TimelineStep};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
-
-/// Whether these roles see requests of this type: Admin sistem and Auditor
-/// see every type; others the types they create, wait on, or receive.
-fn roles_see(roles: &[Role], flow: &Flow) -> bool {
-    let has = |rs: &[Role]| roles.iter().any(|r| rs.contains(r));
-    if has(model::access::SEE_ALL_REQUESTS) {
-        return true;
-    }
-    let mine = |p: Option<Party>| matches!(p, Some(Party::Staff(rs)) if has(rs));
-    has(flow.readers) || mine(Some(flow.created_by)) || flow.states.iter().any(|s| mine(s.waits_for))
-}
-
-/// May the actor see requests of this type at all (in some unit)?
-pub fn may_see(actor: &Actor, flow: &Flow) -> bool {
-    roles_see(&actor.grants.iter().map(|g| g.role).collect::<Vec<_>>(), flow)
-}
-
-/// May the actor see this request: through a role whose grant covers the
-/// request's unit (a Kepala OPD of unit A who is also Kasi elsewhere sees
-/// only unit A's unit-account requests), or as the one who applied.
-pub fn may_see_row(actor: &Actor, flow: &Flow, r: &request::Model) -> bool {
-    if r.applicant_mailbox_id == Some(actor.mailbox_id) && may_see(actor, flow) {
-        return true;
-    }
-    roles_see(&actor.roles_for_unit(r.unit_id), flow)
-}
 
 fn row(state: &AppState, r: &request::Model) -> RequestRow {
     let now = state.now();

@@ -632,7 +632,7 @@ async fn load_request(state: &AppState, ticket: &str) -> DomainResult<request::M
 /// "not found": its existence is not confirmed).
 async fn visible_request(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<request::Model> {
     let r = load_request(state, ticket).await?;
-    if !crate::requests::view::may_see_row(actor, &SIMPEG_BULK, &r) {
+    if !crate::requests::access::may_see_row(actor, &SIMPEG_BULK, &r) {
         return Err(DomainError::NotFound);
     }
     Ok(r)

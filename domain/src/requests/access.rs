@@ -1,0 +1,33 @@
+//! Who may see which request: by the roles the flow names (creator, the
+//! parties it waits on, its readers), scoped to the units the roles are
+//! granted for; oversight roles (`model::access::SEE_ALL_REQUESTS`) see all.
+use crate::auth::Actor;
+use crate::entities::request;
+use crate::requests::workflow::{Flow, Party};
+use model::Role;
+
+/// Whether these roles see requests of this type: Admin sistem and Auditor
+/// see every type; others the types they create, wait on, or receive.
+fn roles_see(roles: &[Role], flow: &Flow) -> bool {
+    let has = |rs: &[Role]| roles.iter().any(|r| rs.contains(r));
+    if has(model::access::SEE_ALL_REQUESTS) {
+        return true;
+    }
+    let mine = |p: Option<Party>| matches!(p, Some(Party::Staff(rs)) if has(rs));
+    has(flow.readers) || mine(Some(flow.created_by)) || flow.states.iter().any(|s| mine(s.waits_for))
+}
+
+/// May the actor see requests of this type at all (in some unit)?
+pub fn may_see(actor: &Actor, flow: &Flow) -> bool {
+    roles_see(&actor.grants.iter().map(|g| g.role).collect::<Vec<_>>(), flow)
+}
+
+/// May the actor see this request: through a role whose grant covers the
+/// request's unit (a Kepala OPD of unit A who is also Kasi elsewhere sees
+/// only unit A's unit-account requests), or as the one who applied.
+pub fn may_see_row(actor: &Actor, flow: &Flow, r: &request::Model) -> bool {
+    if r.applicant_mailbox_id == Some(actor.mailbox_id) && may_see(actor, flow) {
+        return true;
+    }
+    roles_see(&actor.roles_for_unit(r.unit_id), flow)
+}
