@@ -4,27 +4,18 @@
 //! error code, never a panic.
 
 pub mod columns;
+mod error;
+mod limits;
 mod xls_guard;
 
-use self::columns::{detect_mapping, match_count, ColumnMapping, Field, MappingError};
+pub use error::ReadError;
+pub use limits::*;
+
+use self::columns::{detect_mapping, match_count, ColumnMapping, Field};
 use model::ErrorCode;
 use std::borrow::Cow;
 use std::io::Cursor;
 
-/// Most data rows one upload may hold (a month's bulk request is far smaller).
-pub const MAX_ROWS: usize = 20_000;
-/// Longest cell, in characters.
-pub const MAX_CELL_CHARS: usize = 1_000;
-/// Widest row; SIMPEG exports have a few dozen columns at most.
-pub const MAX_COLUMNS: usize = 200;
-/// Largest upload; 20,000 rows of a wide CSV stay well below it.
-pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
-/// Largest total uncompressed size of an XLSX's parts (a zip bomb guard),
-/// counted as the parts are really inflated, not as the file declares.
-pub const MAX_XLSX_UNPACKED_BYTES: u64 = 96 * 1024 * 1024;
-/// Largest uncompressed size of one part (the sheet, `sharedStrings.xml`):
-/// a 20,000-row export needs about a tenth of it.
-pub const MAX_XLSX_PART_BYTES: u64 = 32 * 1024 * 1024;
 /// Non-empty rows searched for the header (title lines may come first).
 const HEADER_SEARCH_ROWS: usize = 10;
 
@@ -45,88 +36,6 @@ pub fn detect_kind(bytes: &[u8]) -> FileKind {
         FileKind::Xls
     } else {
         FileKind::Csv
-    }
-}
-
-/// Why an upload could not be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReadError {
-    /// No bytes at all.
-    Empty,
-    /// Over [`MAX_FILE_BYTES`].
-    TooLarge,
-    /// An XLSX whose parts inflate past [`MAX_XLSX_PART_BYTES`] or, in all,
-    /// [`MAX_XLSX_UNPACKED_BYTES`] (a zip bomb, declared or not).
-    Unpacks,
-    /// Not a spreadsheet we can parse (corrupt, encrypted, truncated).
-    Unreadable,
-    /// No non-empty row at all.
-    NoHeader,
-    /// A header row but no data rows under it.
-    NoRows,
-    /// More than [`MAX_ROWS`] data rows.
-    TooManyRows,
-    /// A row wider than [`MAX_COLUMNS`].
-    TooManyColumns,
-    /// A cell over [`MAX_CELL_CHARS`]; `line` is 1-based as the officer sees it, `column` 0-based.
-    CellTooLong { line: usize, column: usize },
-    /// No column for a required field: the mapping screen must say which.
-    HeaderMissing(Field),
-    /// An override mapping points outside the header row.
-    MappingOutOfRange(Field),
-    /// An override mapping uses one column for two fields.
-    MappingUsedTwice(Field),
-}
-
-impl ReadError {
-    /// Stable code for the UI's translations.
-    pub fn code(self) -> ErrorCode {
-        match self {
-            ReadError::Empty => ErrorCode::FileEmpty,
-            ReadError::TooLarge => ErrorCode::SimpegFileTooLarge,
-            ReadError::Unpacks => ErrorCode::FileUnpacksTooLarge,
-            ReadError::Unreadable => ErrorCode::FileUnreadable,
-            ReadError::NoHeader => ErrorCode::FileNoHeader,
-            ReadError::NoRows => ErrorCode::FileNoRows,
-            ReadError::TooManyRows => ErrorCode::FileTooManyRows,
-            ReadError::TooManyColumns => ErrorCode::FileTooManyColumns,
-            ReadError::CellTooLong { .. } => ErrorCode::FileCellTooLong,
-            ReadError::HeaderMissing(_) => ErrorCode::HeaderMissing,
-            ReadError::MappingOutOfRange(_) => ErrorCode::MappingOutOfRange,
-            ReadError::MappingUsedTwice(_) => ErrorCode::MappingUsedTwice,
-        }
-    }
-
-    /// The field the error is about, for `header_missing` and the mapping errors.
-    pub fn field(self) -> Option<Field> {
-        match self {
-            ReadError::HeaderMissing(f) | ReadError::MappingOutOfRange(f) | ReadError::MappingUsedTwice(f) => Some(f),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for ReadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ReadError::CellTooLong { line, column } => write!(f, "{} (line {line}, column {})", self.code(), column + 1),
-            _ => match self.field() {
-                Some(field) => write!(f, "{} ({})", self.code(), field.code()),
-                None => f.write_str(self.code().as_str()),
-            },
-        }
-    }
-}
-
-impl std::error::Error for ReadError {}
-
-impl From<MappingError> for ReadError {
-    fn from(e: MappingError) -> Self {
-        match e {
-            MappingError::Missing(f) => ReadError::HeaderMissing(f),
-            MappingError::OutOfRange(f) => ReadError::MappingOutOfRange(f),
-            MappingError::UsedTwice(f) => ReadError::MappingUsedTwice(f),
-        }
     }
 }
 

@@ -6,7 +6,8 @@
 //! structures first, refusing loops, and refuses cells far outside what a
 //! SIMPEG export can hold.
 
-use super::{ReadError, MAX_COLUMNS, MAX_ROWS};
+use super::error::ReadError;
+use super::limits::{MAX_COLUMNS, MAX_ROWS};
 
 /// Highest row index a cell may have (title lines and blank rows allowed for).
 const MAX_ROW_INDEX: u32 = (MAX_ROWS + 1_000) as u32;
