@@ -12,7 +12,6 @@ pub use error::ReadError;
 pub use limits::*;
 
 use self::columns::{detect_mapping, match_count, ColumnMapping, Field};
-use model::ErrorCode;
 use std::borrow::Cow;
 use std::io::Cursor;
 
