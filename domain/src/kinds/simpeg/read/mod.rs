@@ -456,6 +456,7 @@ fn check_zip_unpacked_size(bytes: &[u8]) -> Result<(), ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::ErrorCode;
 
     const HEADER: &str = "NIP;Nama;Unit Kerja;No HP;HP Terverifikasi;Email Pribadi;Email Terverifikasi;Data Lengkap";
 
