@@ -10,13 +10,13 @@ if cargo fmt --version >/dev/null 2>&1 || { command -v rustup >/dev/null && rust
 else
   echo "   rustfmt is not installed: formatting NOT checked (install rustup's rustfmt)"
 fi
-echo "== lints (clippy -D warnings: model, domain, migrations; app and server next)"
+echo "== lints (clippy -D warnings: model, domain, migrations, app (ssr), server)"
 if cargo clippy --version >/dev/null 2>&1 || { command -v rustup >/dev/null && rustup component add clippy >/dev/null 2>&1; }; then
   # rustup's clippy is another compiler than the build's: its toolchain goes
   # first on PATH (so dependencies are built by the same rustc), and it gets
   # its own target dir
   PATH="$(dirname "$(command -v cargo-clippy)"):$PATH" CARGO_TARGET_DIR="$TARGET_DIR/clippy" \
-    cargo clippy -q -p model -p domain -p migrations --all-targets -- -D warnings
+    cargo clippy -q -p model -p domain -p migrations -p app --features app/ssr -p server --all-targets -- -D warnings
 else
   echo "   clippy is not installed: lints NOT checked (install rustup's clippy)"
 fi

@@ -173,12 +173,10 @@ pub fn app_error_text(i18n: I18nContext<Locale>, e: &AppError) -> String {
         AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
         AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
         AppError::Invalid(list) => list.0.first().map(|f| field_error_text(i18n, f)).unwrap_or_else(|| t_string!(i18n, errors.invalid).to_string()),
-        AppError::Conflict { by: Some(by), .. } => fill(&t_string!(i18n, errors.conflict_by).to_string(), "by", by),
+        AppError::Conflict { by: Some(by), .. } => fill(t_string!(i18n, errors.conflict_by), "by", by),
         AppError::Conflict { .. } => t_string!(i18n, errors.conflict).to_string(),
-        AppError::RateLimited { retry_after_secs } => {
-            fill(&t_string!(i18n, errors.rate_limited).to_string(), "minutes", &retry_after_secs.div_ceil(60).max(1).to_string())
-        }
-        AppError::Internal { reference } => fill(&t_string!(i18n, errors.internal).to_string(), "reference", reference),
+        AppError::RateLimited { retry_after_secs } => fill(t_string!(i18n, errors.rate_limited), "minutes", &retry_after_secs.div_ceil(60).max(1).to_string()),
+        AppError::Internal { reference } => fill(t_string!(i18n, errors.internal), "reference", reference),
         AppError::Transport(_) => t_string!(i18n, errors.transport).to_string(),
     }
 }

@@ -77,7 +77,7 @@ fn AuditLog() -> impl IntoView {
 fn action_text(i18n: leptos_i18n::I18nContext<Locale>, action: &str) -> String {
     if let Some(step) = action.strip_prefix("request.").filter(|a| !matches!(*a, "create" | "code_wrong")) {
         let label = crate::pages::requests::action_label(i18n, step);
-        return crate::components::text::fill(&t_string!(i18n, audit.step).to_string(), "action", &label);
+        return crate::components::text::fill(t_string!(i18n, audit.step), "action", &label);
     }
     match action {
         "activation.issued" => t_string!(i18n, audit_action.activation_issued),

@@ -81,7 +81,7 @@ fn FlowCard(f: FlowStats, month: String) -> impl IntoView {
                     <tbody>
                         {f.steps.into_iter().map(|s| {
                             let late = matches!((s.median_minutes, s.standard_minutes), (Some(m), Some(st)) if m > st);
-                            let within = if s.count == 0 { "—".to_string() } else { format!("{}%", s.within_standard * 100 / s.count) };
+                            let within = (s.within_standard * 100).checked_div(s.count).map(|p| format!("{p}%")).unwrap_or_else(|| "—".to_string());
                             view! {
                                 <tr class:late=late data-state=s.state.clone()>
                                     <th scope="row">{s.sop_step.map(|n| format!("{n}. ")).unwrap_or_default()}{state_label(i18n, &s.state)}</th>

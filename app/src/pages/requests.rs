@@ -251,7 +251,7 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
         step.dispatch((t1.clone(), version, s));
     };
     let send = StoredValue::new(send);
-    let sop_line = d.standard_minutes.map(|m| fill(&fill(&t_string!(i18n, request.sop_line).to_string(), "sop", &d.sop), "minutes", &m.to_string()));
+    let sop_line = d.standard_minutes.map(|m| fill(&fill(t_string!(i18n, request.sop_line), "sop", &d.sop), "minutes", &m.to_string()));
     let (can_confirm, can_resend, can_cancel, can_approve, can_reject) =
         (has("konfirmasi_kode"), has("kirim_ulang_kode"), has("batalkan"), has("setujui"), has("tolak"));
     let unit = d.row.kind == "unit_account";
@@ -400,7 +400,7 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                 <ol class="timeline" data-testid="timeline">
                     {d.steps.iter().map(|s| {
                         let took = match (s.minutes_taken, s.standard_minutes) {
-                            (Some(t), Some(st)) => Some(fill(&fill(&t_string!(i18n, request.took).to_string(), "taken", &t.to_string()), "standard", &st.to_string())),
+                            (Some(t), Some(st)) => Some(fill(&fill(t_string!(i18n, request.took), "taken", &t.to_string()), "standard", &st.to_string())),
                             _ => None,
                         };
                         view! {

@@ -151,7 +151,7 @@ fn CodeStep(
                 <input type="hidden" name="action" value="resend"/>
                 <button type="submit" class="button button-quiet" disabled=move || { countdown.get() > 0 }>
                     {move || if countdown.get() > 0 {
-                        crate::components::text::fill(&t_string!(i18n, reset.resend_in).to_string(), "secs", &countdown.get().to_string())
+                        crate::components::text::fill(t_string!(i18n, reset.resend_in), "secs", &countdown.get().to_string())
                     } else {
                         t_string!(i18n, reset.resend).to_string()
                     }}

@@ -173,14 +173,14 @@ fn BatchPreview(id: i32) -> impl IntoView {
                 match data.await {
                     Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e)) detailed=true/> }.into_any(),
                     Ok(v) => {
-                        let summary = fill(&fill(&fill(&fill(&t_string!(i18n, simpeg.summary).to_string(), "total", &v.total.to_string()), "eligible", &v.eligible.to_string()), "rejected", &v.rejected.to_string()), "already", &v.already.to_string());
+                        let summary = fill(&fill(&fill(&fill(t_string!(i18n, simpeg.summary), "total", &v.total.to_string()), "eligible", &v.eligible.to_string()), "rejected", &v.rejected.to_string()), "already", &v.already.to_string());
                         let pages = (v.filtered as u32).div_ceil(v.page_size.max(1)).max(1);
                         let editable = v.editable;
                         let domain = v.domain.clone();
                         view! {
                             <section class="card" data-testid="simpeg-preview">
                                 <p data-testid="simpeg-summary"><strong>{v.file_name.clone()}</strong>": "{summary}</p>
-                                {v.ticket.clone().map(|t| view! { <p data-testid="simpeg-ticket"><a href=format!("/admin/permohonan/{t}")>{fill(&t_string!(i18n, simpeg.submitted).to_string(), "ticket", &t)}</a></p> })}
+                                {v.ticket.clone().map(|t| view! { <p data-testid="simpeg-ticket"><a href=format!("/admin/permohonan/{t}")>{fill(t_string!(i18n, simpeg.submitted), "ticket", &t)}</a></p> })}
                                 <div class="toolbar">
                                     <label for="simpeg-filter">{t!(i18n, simpeg.filter)}</label>
                                     <select id="simpeg-filter" data-testid="simpeg-filter" prop:value=move || filter.get() on:change=move |ev| { page.set(0); filter.set(event_target_value(&ev)); }>
@@ -204,13 +204,13 @@ fn BatchPreview(id: i32) -> impl IntoView {
                                 </div>
                                 <div class="toolbar">
                                     <button type="button" class="button button-quiet" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, simpeg.prev)}</button>
-                                    <span>{fill(&t_string!(i18n, simpeg.page).to_string(), "page", &format!("{}/{pages}", v.page + 1))}</span>
+                                    <span>{fill(t_string!(i18n, simpeg.page), "page", &format!("{}/{pages}", v.page + 1))}</span>
                                     <button type="button" class="button button-quiet" disabled=move || { page.get() + 1 >= pages } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, simpeg.next)}</button>
                                 </div>
                                 {editable.then(|| {
                                     // one collective request per unit and month: say which one this joins, and allow a separate one
                                     let joins = v.joins.clone().map(|t| view! {
-                                        <p class="hint" data-testid="simpeg-joins">{fill(&t_string!(i18n, simpeg.joins).to_string(), "ticket", &t)}</p>
+                                        <p class="hint" data-testid="simpeg-joins">{fill(t_string!(i18n, simpeg.joins), "ticket", &t)}</p>
                                         <label class="check">
                                             <input type="checkbox" data-testid="simpeg-separate" prop:checked=move || separate.get() on:change=move |ev| separate.set(event_target_checked(&ev))/>
                                             <span>{t!(i18n, simpeg.separate)}</span>
@@ -223,7 +223,7 @@ fn BatchPreview(id: i32) -> impl IntoView {
                                             on:click=move |_| { submit.dispatch(separate.get_untracked()); }>{t!(i18n, simpeg.submit)}</button>
                                     }
                                 })}
-                                {move || submit.value().get().and_then(|r| r.ok()).map(|t| view! { <p data-testid="simpeg-submitted"><a href=format!("/admin/permohonan/{t}")>{fill(&t_string!(i18n, simpeg.submitted).to_string(), "ticket", &t)}</a></p> })}
+                                {move || submit.value().get().and_then(|r| r.ok()).map(|t| view! { <p data-testid="simpeg-submitted"><a href=format!("/admin/permohonan/{t}")>{fill(t_string!(i18n, simpeg.submitted), "ticket", &t)}</a></p> })}
                             </section>
                         }.into_any()
                     }
@@ -249,7 +249,7 @@ fn PreviewRow(batch: i32, r: SimpegRowView, editable: bool, domain: String) -> i
     let local = RwSignal::new(r.local_part.clone().unwrap_or_default());
     let row_id = r.id;
     let save = Action::new(move |l: &String| simpeg_edit_address(batch, row_id, l.clone()));
-    let problem = r.address_problem.clone();
+    let problem = r.address_problem;
     let reasons: Vec<String> = r.reasons.iter().map(|c| field_error_text(i18n, &FieldError::new("", *c))).collect();
     let eligible = r.verdict == "eligible";
     // on a phone each row becomes a card; the cells carry their column's name
@@ -343,7 +343,7 @@ pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
     view! {
         <div data-testid="simpeg-panel" node_ref=slot>
             {move || progress.get().map(|p| {
-                let line = fill(&fill(&fill(&t_string!(i18n, simpeg.progress).to_string(), "made", &p.made.to_string()), "eligible", &p.eligible.to_string()), "failed", &p.failed.to_string());
+                let line = fill(&fill(&fill(t_string!(i18n, simpeg.progress), "made", &p.made.to_string()), "eligible", &p.eligible.to_string()), "failed", &p.failed.to_string());
                 let running = p.state == "memproses";
                 let max = p.eligible.max(1).to_string();
                 let export = export.clone();
