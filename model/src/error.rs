@@ -1,6 +1,7 @@
 //! The error every server function returns; the UI shows it in the user's language.
 use crate::validation::{FieldError, FieldErrors};
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "server-fn")]
 use server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -71,6 +72,7 @@ impl From<FieldErrors> for AppError {
     }
 }
 
+#[cfg(feature = "server-fn")]
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
