@@ -6,17 +6,145 @@ use model::validation::FieldError;
 
 /// The sentence for one field error.
 pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
-    let arg = e.arg.clone().unwrap_or_default();
+    fill_one(&field_error_template(i18n, &e.code), e.arg.as_deref().unwrap_or_default())
+}
+
+/// Every field error code with a sentence of its own (the rest get `generic`).
+pub const FIELD_CODES: &[&str] = &[
+    "required",
+    "invalid_credentials",
+    "throttled",
+    "phone_empty",
+    "phone_chars",
+    "phone_not_id",
+    "phone_not_mobile",
+    "phone_short",
+    "phone_long",
+    "email_empty",
+    "email_invalid",
+    "nip_empty",
+    "nip_digits",
+    "nip_length",
+    "nip_birth",
+    "nip_appointment",
+    "nip_too_young",
+    "nip_future",
+    "nip_gender",
+    "nip_sequence",
+    "nip_taken",
+    "address_empty",
+    "address_short",
+    "address_long",
+    "address_chars",
+    "address_dots",
+    "address_reserved",
+    "address_taken",
+    "address_unknown",
+    "address_domain",
+    "password_empty",
+    "password_short",
+    "password_long",
+    "password_address",
+    "password_name",
+    "password_nip",
+    "password_common",
+    "password_weak",
+    "password_mismatch",
+    "role_unknown",
+    "role_needs_unit",
+    "role_exists",
+    "unit_unknown",
+    "last_admin",
+    "link_invalid",
+    "name_empty",
+    "code_format",
+    "code_wrong",
+    "code_dead",
+    "code_paused",
+    "challenge_expired",
+    "totp_wrong",
+    "recovery_wrong",
+    "last_factor",
+    "factor_reset_self",
+    "passkey_failed",
+    "passkey_none",
+    "file_unpacks_too_large",
+    "simpeg_file_too_large",
+    "code_expired",
+    "reset_expired",
+    "resend_wait",
+    "doc_type_invalid",
+    "doc_number_invalid",
+    "phone_unchanged",
+    "phone_change_not_permitted",
+    "note_required",
+    "mailbox_not_found",
+    "too_short",
+    "too_long",
+    "too_many",
+    "date_invalid",
+    "date_past",
+    "date_future",
+    "letter_required",
+    "letter_pdf",
+    "quota_invalid",
+    "file_empty",
+    "file_too_large",
+    "file_type",
+    "attachment_missing",
+    "upload_failed",
+    "upload_limited",
+    "code_not_sent",
+    "email_official",
+    "form_required",
+    "scan_required",
+    "standard_invalid",
+    "hours_invalid",
+    "no_open_day",
+    "holiday_invalid",
+    "address_exhausted",
+    "address_in_batch",
+    "address_no_letters",
+    "already_has_account",
+    "batch_address_missing",
+    "batch_address_taken",
+    "batch_not_draft",
+    "batch_nothing_eligible",
+    "data_complete_unreadable",
+    "data_incomplete",
+    "email_duplicate_in_file",
+    "email_official_domain",
+    "email_unverified",
+    "email_verified_unreadable",
+    "file_cell_too_long",
+    "file_no_header",
+    "file_no_rows",
+    "file_too_many_columns",
+    "file_too_many_rows",
+    "file_unreadable",
+    "header_missing",
+    "mapping_out_of_range",
+    "mapping_unknown_field",
+    "mapping_used_twice",
+    "name_too_long",
+    "nip_as_number",
+    "nip_duplicate_in_file",
+    "phone_unverified",
+    "phone_verified_unreadable",
+    "row_incomplete",
+    "unit_ambiguous",
+    "unit_empty",
+];
+
+/// The sentence for a field error code, its argument (if any) still a `{name}`
+/// placeholder (the light bundle fills it in the browser).
+pub fn field_error_template(i18n: I18nContext<Locale>, code: &str) -> String {
     macro_rules! t {
         ($key:ident) => {
             t_string!(i18n, errors.$key).to_string()
         };
-        // Arguments are `{name}` in the translation and filled in here.
-        ($key:ident, $a:ident) => {
-            fill(&t_string!(i18n, errors.$key).to_string(), stringify!($a), &arg)
-        };
     }
-    match e.code.as_str() {
+    match code {
         "required" => t!(required),
         "invalid_credentials" => t!(invalid_credentials),
         "throttled" => t!(throttled),
@@ -48,8 +176,8 @@ pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
         "address_unknown" => t!(address_unknown),
         "address_domain" => t!(address_domain),
         "password_empty" => t!(password_empty),
-        "password_short" => t!(password_short, min),
-        "password_long" => t!(password_long, max),
+        "password_short" => t!(password_short),
+        "password_long" => t!(password_long),
         "password_address" => t!(password_address),
         "password_name" => t!(password_name),
         "password_nip" => t!(password_nip),
@@ -64,7 +192,7 @@ pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
         "link_invalid" => t!(link_invalid),
         "name_empty" => t!(name_empty),
         "code_format" => t!(code_format),
-        "code_wrong" => t!(code_wrong, left),
+        "code_wrong" => t!(code_wrong),
         "code_dead" => t!(code_dead),
         "code_paused" => t!(code_paused),
         "challenge_expired" => t!(challenge_expired),
@@ -78,7 +206,7 @@ pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
         "simpeg_file_too_large" => t!(simpeg_file_too_large),
         "code_expired" => t!(code_expired),
         "reset_expired" => t!(reset_expired),
-        "resend_wait" => t!(resend_wait, secs),
+        "resend_wait" => t!(resend_wait),
         "doc_type_invalid" => t!(doc_type_invalid),
         "doc_number_invalid" => t!(doc_number_invalid),
         "phone_unchanged" => t!(phone_unchanged),
@@ -107,7 +235,7 @@ pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
         "standard_invalid" => t!(standard_invalid),
         "hours_invalid" => t!(hours_invalid),
         "no_open_day" => t!(no_open_day),
-        "holiday_invalid" => t!(holiday_invalid, value),
+        "holiday_invalid" => t!(holiday_invalid),
         "address_exhausted" => t!(address_exhausted),
         "address_in_batch" => t!(address_in_batch),
         "address_no_letters" => t!(address_no_letters),
@@ -175,6 +303,14 @@ pub fn role_name(i18n: I18nContext<Locale>, role: model::Role) -> String {
         PejabatStruktural => t_string!(i18n, roles.pejabat_struktural),
     }
     .to_string()
+}
+
+/// Replaces the one `{placeholder}` of a field error's sentence (each has at most one).
+pub fn fill_one(text: &str, value: &str) -> String {
+    match (text.find('{'), text.find('}')) {
+        (Some(a), Some(b)) if a < b => format!("{}{value}{}", &text[..a], &text[b + 1..]),
+        _ => text.to_string(),
+    }
 }
 
 /// Replaces `{name}` in a translated sentence.
