@@ -3,7 +3,7 @@
 //! live, the phone proved by a code, the signed form uploaded when chosen,
 //! and the application sent to the same server functions.
 use crate::dom::{self, on};
-use crate::net::{self, FieldErr, Failure};
+use crate::net::{self, Failure, FieldErr};
 use crate::text::Texts;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

@@ -9,11 +9,7 @@ pub struct Texts(JsValue);
 
 impl Texts {
     pub fn load(doc: &Document) -> Texts {
-        let parsed = doc
-            .get_element_by_id("surel-text")
-            .and_then(|e| e.text_content())
-            .and_then(|s| js_sys::JSON::parse(&s).ok())
-            .filter(|v| v.is_object());
+        let parsed = doc.get_element_by_id("surel-text").and_then(|e| e.text_content()).and_then(|s| js_sys::JSON::parse(&s).ok()).filter(|v| v.is_object());
         Texts(parsed.unwrap_or_else(|| js_sys::Object::new().into()))
     }
 
