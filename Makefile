@@ -12,7 +12,7 @@ bench:
 	@bash .ci/bench.sh
 
 build:
-	@bash -c 'source .ci/env.sh && cargo leptos build --release'
+	@bash -c 'source .ci/env.sh && build_site'
 
 bootstrap:
 	@bash .ci/bootstrap.sh >/dev/null

@@ -3,14 +3,17 @@
 #  1. domain rules (argon2, password checks, NIP, phone) — domain/benches/domain.rs
 #  2. HTTP throughput and latency of the public pages with wrk, against a
 #     release server on loopback with a fresh SQLite file and demo data
-#  3. page weight of the reset page: HTML, CSS, JS and WASM, raw and gzipped
+#  3. page weight (issue #12) of every public page and the first staff page:
+#     HTML, CSS, JS, WASM, icons, raw / gzip / brotli as sent, against budgets;
+#     and /ganti-sandi on a throttled phone-like Chromium (time to form, to
+#     live checks). Fails past a budget.
 #  4. F5: a 10,000-row SIMPEG export checked, and a 10,000-account batch processed
 source "$(dirname "$0")/env.sh"
 if ! command -v wrk >/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >&2
 fi
-cargo leptos build --release
+build_site
 
 echo "== domain rules"
 cargo bench -q -p domain --bench domain
@@ -29,13 +32,38 @@ for path in / /ganti-sandi /masuk /ganti-sandi/tanpa-sms; do
   wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$PORT$path" | grep -E "Latency|50%|99%|Requests/sec|Non-2xx"
 done
 
-echo "== page weight of /ganti-sandi (bytes: raw / gzip -9)"
-weigh() { printf '%-28s %9d / %9d\n' "$1" "$(wc -c <"$2")" "$(gzip -9c "$2" | wc -c)"; }
-curl -fs "http://127.0.0.1:$PORT/ganti-sandi" >"$STATE/page.html"
-weigh "HTML" "$STATE/page.html"
-weigh "CSS (main)" "$ROOT/target/site/pkg/surel.css"
-weigh "JS glue" "$ROOT/target/site/pkg/surel.js"
-weigh "WASM" "$ROOT/target/site/pkg/surel.wasm"
+echo "== page weight (issue #12): every file a first visit fetches, bytes as sent: raw / gzip / brotli"
+BASE="http://127.0.0.1:$PORT"
+JAR="$STATE/cookies"
+jar_cookie() { awk -v ORS='; ' '!/^#/ && NF >= 7 {print $6 "=" $7} /^#HttpOnly_/ {print $6 "=" $7}' "$1" | sed 's/; $//'; }
+form_post() { local jar=$1; shift; curl -fsS -o /dev/null -b "$jar" -c "$jar" -H "Origin: $BASE" "$@"; }
+# the reset page's second step (code + new password): an attempt in a cookie
+form_post "$STATE/reset.jar" -d action=start --data-urlencode "address=yusuf.hakim@batam.go.id" "$BASE/ganti-sandi"
+# an activation link for a new mailbox
+ACTIVATE=$("$TARGET_DIR/release/surel" user add --address bench.aktivasi@batam.go.id --role petugas --name "Bench Aktivasi" 2>/dev/null | grep -o '/aktivasi/[^ ]*' | head -1 || true)
+# the first staff page: a demo officer signed in (password, then the demo TOTP code)
+form_post "$JAR" --data-urlencode "address=budi.santoso@batam.go.id" --data-urlencode "password=sandi-demo-surel-2026" -d next=/admin "$BASE/masuk"
+form_post "$JAR" --data-urlencode "code=$("$TARGET_DIR/release/surel" demo-code | cut -d' ' -f1)" "$BASE/masuk/verifikasi"
+PAGES=$(cat <<JSON
+[
+ {"name": "reset, first step", "path": "/ganti-sandi", "kind": "public"},
+ {"name": "reset, code step", "path": "/ganti-sandi", "kind": "public", "cookie": "$(jar_cookie "$STATE/reset.jar")"},
+ {"name": "reset without SMS", "path": "/ganti-sandi/tanpa-sms", "kind": "public"},
+ {"name": "staff sign-in", "path": "/masuk", "kind": "public"},
+ {"name": "activation", "path": "${ACTIVATE:-/aktivasi/none}", "kind": "public"},
+ {"name": "apply (F4)", "path": "/permohonan-akun", "kind": "public"},
+ {"name": "apply status", "path": "/permohonan-akun/status", "kind": "public"},
+ {"name": "staff first page", "path": "/admin", "kind": "staff", "cookie": "$(jar_cookie "$JAR")"}
+]
+JSON
+)
+weight_ok=0
+node "$ROOT/.ci/page-weight.mjs" "$BASE" "$PAGES" || weight_ok=$?
+
+echo "== throttled phone (Chromium: 1.6 Mbit/s, 150 ms RTT, CPU x4): /ganti-sandi"
+throttled_ok=0
+(cd "$ROOT/end2end" && BENCH_URL="$BASE" npx playwright test -c playwright.bench.config.ts) >"$STATE/throttled.log" 2>&1 || throttled_ok=1
+grep -E "BENCH|passed|failed|Error:|Expected|Received" "$STATE/throttled.log" || true
 
 echo "== SIMPEG import (SOP 004): 10,000-row XLSX preview (target < 2 s), 10,000-account batch (target < 60 s)"
 SIMPEG=$(mktemp -d)
@@ -54,4 +82,6 @@ rm -rf "$SIMPEG"
 # in a detached server-side effect).
 panics=$(grep -ac panicked "$STATE/server.log" || true)
 echo "server panics under load: $panics"
-[ "$panics" -eq 0 ]
+[ "$weight_ok" -eq 0 ] || echo "FAILED: page weight over budget (see above)"
+[ "$throttled_ok" -eq 0 ] || echo "FAILED: throttled timings over target (see above)"
+[ "$panics" -eq 0 ] && [ "$weight_ok" -eq 0 ] && [ "$throttled_ok" -eq 0 ]

@@ -8,3 +8,9 @@ export "$(printf '%s\n' "$boot_out" | tail -n 1)"
 export CARGO_TERM_COLOR=never
 # Where cargo puts binaries (CI keeps its cache outside the clone).
 export TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# The whole site: server and staff bundle (cargo-leptos), then the light
+# bundle for public pages and precompressed files (.ci/build-light.sh).
+build_site() {
+  cargo leptos build --release
+  bash "$ROOT/.ci/build-light.sh"
+}

@@ -3,7 +3,7 @@
 # when empty, print the demo logins, serve http://127.0.0.1:3000. With root and
 # Dovecot installed, a local Dovecot on the same file tests new mailboxes.
 source "$(dirname "$0")/env.sh"
-cargo leptos build --release
+build_site
 export DATABASE_URL=${DATABASE_URL:-sqlite://data/surel.db}
 export SUREL_SITE_ROOT=${SUREL_SITE_ROOT:-target/site}
 # Demo mode: messages (codes, links) on the outbox page instead of an SMS gateway.

@@ -21,8 +21,8 @@ else
   echo "   clippy is not installed: lints NOT checked (install rustup's clippy)"
 fi
 echo "== build (release site and server)"
-cargo leptos build --release
+build_site
 echo "== unit and integration tests"
-cargo test --release --no-fail-fast -p model -p domain -p app --features app/ssr -p server -p migrations
+cargo test --release --no-fail-fast -p model -p domain -p app --features app/ssr -p light -p server -p migrations
 echo "== browser tests"
 cd end2end && npx playwright test

@@ -3,17 +3,24 @@ use crate::components::layout::{AdminLayout, PublicLayout};
 use crate::i18n::*;
 use crate::pages;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
 };
 
 /// The document around every page. Server-side it carries the CSP nonce that
-/// lets the hydration script run.
+/// lets the page's script run, and picks that script ([`crate::web::bundle_for`]):
+/// the staff area hydrates the whole app; public pages load the light bundle
+/// or nothing.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let _ = options;
     #[cfg(feature = "ssr")]
     crate::web::provide_request_nonce();
+    #[cfg(feature = "ssr")]
+    let head = crate::web::page_head();
+    #[cfg(not(feature = "ssr"))]
+    let head = ();
     view! {
         <!DOCTYPE html>
         <html>
@@ -22,7 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                {head}
                 <MetaTags/>
             </head>
             <body>
@@ -36,7 +43,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="surel" href="/pkg/surel.css"/>
         // Indonesian unless the person chose otherwise (cookie): browsers on
         // Indonesian phones often say "en-US", which is not a choice.
         <I18nContextProvider ssr_lang_header_getter=leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None)>

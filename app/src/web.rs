@@ -19,3 +19,114 @@ pub fn provide_request_nonce() {
         provide_context(leptos::nonce::Nonce::from_value(n));
     }
 }
+
+/// Which script a page loads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bundle {
+    /// The staff area (and the staff sign-in steps, for passkeys): the whole
+    /// Leptos app, hydrated, navigating on the client.
+    Staff,
+    /// Public pages with live checks: the light bundle (`light/`, no Leptos).
+    Light,
+    /// Public pages with nothing to enhance: no script at all.
+    None,
+}
+
+/// The bundle for a path. Public pages are complete without a script; only
+/// the staff area needs the single-page app.
+pub fn bundle_for(path: &str) -> Bundle {
+    let path = path.trim_end_matches('/');
+    if path == "/admin" || path.starts_with("/admin/") || path.starts_with("/masuk/") {
+        Bundle::Staff
+    } else if path == "/ganti-sandi" || path.starts_with("/aktivasi/") || path == "/permohonan-akun" || path.starts_with("/permohonan-akun/") {
+        Bundle::Light
+    } else {
+        Bundle::None
+    }
+}
+
+/// URLs of the built files under `pkg/`, each with `?v=` and a hash of its
+/// content, so they can be cached for a year (the server says `immutable`
+/// for versioned URLs) and a new build is fetched at once.
+#[derive(Clone, Debug)]
+pub struct Assets {
+    pub css: String,
+    pub staff_js: String,
+    pub staff_wasm: String,
+    pub light_js: Option<String>,
+    pub light_wasm: Option<String>,
+}
+
+static ASSETS: std::sync::OnceLock<Assets> = std::sync::OnceLock::new();
+
+impl Assets {
+    /// Reads `{site_root}/pkg` once at start-up. A missing light bundle
+    /// only means public pages load no script (they work without).
+    pub fn from_site(site_root: &std::path::Path) -> Assets {
+        let pkg = site_root.join("pkg");
+        let versioned = |file: &str| -> Option<String> {
+            let bytes = std::fs::read(pkg.join(file)).ok()?;
+            Some(format!("/pkg/{file}?v={:016x}", fnv1a(&bytes)))
+        };
+        let or_plain = |file: &str| versioned(file).unwrap_or_else(|| format!("/pkg/{file}"));
+        Assets {
+            css: or_plain("surel.css"),
+            staff_js: or_plain("surel.js"),
+            staff_wasm: or_plain("surel.wasm"),
+            light_js: versioned("light.js"),
+            light_wasm: versioned("light_bg.wasm"),
+        }
+    }
+
+    /// Makes these the URLs every page uses (once; later calls are ignored).
+    pub fn install(self) {
+        let _ = ASSETS.set(self);
+    }
+
+    pub fn get() -> Assets {
+        ASSETS.get().cloned().unwrap_or_else(|| Assets {
+            css: "/pkg/surel.css".into(),
+            staff_js: "/pkg/surel.js".into(),
+            staff_wasm: "/pkg/surel.wasm".into(),
+            light_js: None,
+            light_wasm: None,
+        })
+    }
+}
+
+/// 64-bit FNV-1a: a content fingerprint for cache busting, not security.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The stylesheet and the script tags for the page being rendered.
+pub fn page_head() -> impl IntoView {
+    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string()).unwrap_or_default();
+    let assets = Assets::get();
+    let css = assets.css.clone();
+    let nonce = leptos::nonce::use_nonce();
+    // What Leptos's `HydrationScripts` does, with versioned URLs.
+    let scripts = match bundle_for(&path) {
+        Bundle::Staff => {
+            let (js, wasm) = (assets.staff_js, assets.staff_wasm);
+            let code = format!("import init,{{hydrate}} from {js:?};init({{module_or_path:{wasm:?}}}).then(()=>hydrate())");
+            Some((js, wasm, code))
+        }
+        Bundle::Light => match (assets.light_js, assets.light_wasm) {
+            (Some(js), Some(wasm)) => {
+                let code = format!("import init from {js:?};init({{module_or_path:{wasm:?}}})");
+                Some((js, wasm, code))
+            }
+            _ => None,
+        },
+        Bundle::None => None,
+    };
+    view! {
+        <link rel="stylesheet" href=css/>
+        {scripts.map(|(js, wasm, code)| view! {
+            <link rel="modulepreload" href=js/>
+            <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
+            <script type="module" nonce=nonce>{code}</script>
+        })}
+    }
+}

@@ -133,3 +133,25 @@ test('unknown addresses see the same step as real ones @reset', async ({ page })
   await expect(page.getByTestId('code-sent')).toContainText('tidak.ada.sama.sekali@batam.go.id');
   await expect(page.getByLabel('Kode dari SMS')).toBeVisible();
 });
+
+test('public pages load the light bundle, never the staff app @reset', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  // a page with nothing to enhance loads no script at all
+  await page.goto('/masuk');
+  await page.waitForLoadState('load');
+  expect(fetched.filter((p) => /\.(js|wasm)$/.test(p))).toEqual([]);
+  // the reset page's second step comes alive with the light bundle (an unknown
+  // address gets the same step, and no SMS)
+  await page.goto('/ganti-sandi');
+  await page.getByLabel('Alamat email dinas').fill('tidak.ada.lagi@batam.go.id');
+  await page.getByRole('button', { name: 'Kirim kode SMS' }).click();
+  await expect(page.getByTestId('code-sent')).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Kata sandi baru', { exact: true }).fill('pendek');
+  await expect(page.locator('#password-error')).toContainText('minimal 15 karakter');
+  await page.getByLabel('Kode dari SMS').fill('12');
+  await expect(page.locator('#code-error')).toHaveText('Kode terdiri atas 6 angka.');
+  expect(fetched).toContain('/pkg/light_bg.wasm');
+  expect(fetched.filter((p) => p.startsWith('/pkg/surel.') && !p.endsWith('.css'))).toEqual([]);
+});

@@ -2,6 +2,7 @@
 use crate::validation::{FieldError, FieldErrors};
 use crate::vocab::ErrorCode;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "server-fn")]
 use server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -72,6 +73,7 @@ impl From<FieldErrors> for AppError {
     }
 }
 
+#[cfg(feature = "server-fn")]
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

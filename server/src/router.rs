@@ -38,7 +38,17 @@ async fn health(State(state): State<WebState>) -> &'static str {
     }
 }
 
+/// `/pkg/`: the built CSS, JS and WASM, sent precompressed (`.br`, `.gz`
+/// made by `.ci/build-light.sh`) when the browser accepts it, with caching
+/// by version ([`middleware::static_cache`]).
+fn pkg_files(site_root: &std::path::Path) -> Router<WebState> {
+    let dir = tower_http::services::ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip();
+    Router::new().fallback_service(dir).layer(from_fn(middleware::static_cache::layer))
+}
+
 pub fn build(app_state: AppState) -> Router {
+    // The URLs pages use for the built files, fingerprinted once at start-up.
+    app::web::Assets::from_site(&app_state.config.site_root).install();
     let leptos = leptos_options(&app_state);
     let state = WebState { app: app_state.clone(), leptos: leptos.clone() };
     let routes = generate_route_list(App);
@@ -67,6 +77,7 @@ pub fn build(app_state: AppState) -> Router {
         .route("/simpeg/ditolak/{batch}", get(forms::simpeg::rejected))
         .route("/simpeg/ekspor/{ticket}", get(forms::simpeg::export))
         .route("/healthz", get(health))
+        .nest("/pkg", pkg_files(&app_state.config.site_root))
         .leptos_routes_with_context(&state, routes, ctx.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

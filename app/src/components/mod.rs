@@ -1,6 +1,7 @@
 //! Reusable UI pieces.
 pub mod form;
 pub mod layout;
+pub mod light;
 pub mod me;
 pub mod passkey;
 pub mod password;

@@ -1,6 +1,8 @@
 //! New password, twice, with live feedback once the page is hydrated: strength
 //! meter, the rules that still fail, match check, show/hide and a passphrase helper.
 //! Without JavaScript it is two plain password fields and the rules in words.
+//! On public pages the light bundle (`light/src/password.rs`) does the same
+//! to this server-rendered HTML; keep the two in step.
 use super::form::{invalid, typed_before_hydration, FieldMessages};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -86,6 +88,8 @@ pub fn NewPasswordFields(
             <p class="hint" id="password-hint">{t!(i18n, password.rules, min = min_len)}</p>
             <input id="password" name="password" type=input_type autocomplete="new-password" required
                 minlength=min_len maxlength="128" spellcheck="false" autocapitalize="off"
+                // what the light bundle checks against (public pages)
+                data-min-len=min_len data-address=move || address.get() data-name=move || name.get_value().unwrap_or_default()
                 aria-describedby="password-hint password-error password-strength"
                 aria-invalid=invalid(shown, "password")
                 prop:value=move || password.get()

@@ -8,18 +8,20 @@ use model::ErrorCode;
 /// The sentence for one field error. Every code has its own arm (no
 /// wildcard): a new [`ErrorCode`] without a text does not build.
 pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
-    let arg = e.arg.clone().unwrap_or_default();
+    fill_one(&field_error_template(i18n, e.code), e.arg.as_deref().unwrap_or_default())
+}
+
+
+/// The sentence for a field error code, its argument (if any) still a `{name}`
+/// placeholder (the light bundle fills it in the browser).
+pub fn field_error_template(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
     macro_rules! t {
         ($key:ident) => {
             t_string!(i18n, errors.$key).to_string()
         };
-        // Arguments are `{name}` in the translation and filled in here.
-        ($key:ident, $a:ident) => {
-            fill(&t_string!(i18n, errors.$key).to_string(), stringify!($a), &arg)
-        };
     }
     use ErrorCode::*;
-    match e.code {
+    match code {
         // General
         Required => t!(required),
         Generic => t!(generic),
@@ -34,12 +36,12 @@ pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
         InvalidCredentials => t!(invalid_credentials),
         LinkInvalid => t!(link_invalid),
         CodeFormat => t!(code_format),
-        CodeWrong => t!(code_wrong, left),
+        CodeWrong => t!(code_wrong),
         CodeDead => t!(code_dead),
         CodePaused => t!(code_paused),
         CodeExpired => t!(code_expired),
         CodeNotSent => t!(code_not_sent),
-        ResendWait => t!(resend_wait, secs),
+        ResendWait => t!(resend_wait),
         ResetExpired => t!(reset_expired),
         ChallengeExpired => t!(challenge_expired),
         TotpWrong => t!(totp_wrong),
@@ -85,8 +87,8 @@ pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
         MailboxNotFound => t!(mailbox_not_found),
         // Passwords (`validation::password`)
         PasswordEmpty => t!(password_empty),
-        PasswordShort => t!(password_short, min),
-        PasswordLong => t!(password_long, max),
+        PasswordShort => t!(password_short),
+        PasswordLong => t!(password_long),
         PasswordAddress => t!(password_address),
         PasswordName => t!(password_name),
         PasswordNip => t!(password_nip),
@@ -122,7 +124,7 @@ pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
         StandardInvalid => t!(standard_invalid),
         HoursInvalid => t!(hours_invalid),
         NoOpenDay => t!(no_open_day),
-        HolidayInvalid => t!(holiday_invalid, value),
+        HolidayInvalid => t!(holiday_invalid),
         // Conflicts (`AppError::Conflict`)
         AlreadyHandled => t!(already_handled),
         SameActor => t!(same_actor),
@@ -195,6 +197,14 @@ pub fn role_name(i18n: I18nContext<Locale>, role: model::Role) -> String {
         PejabatStruktural => t_string!(i18n, roles.pejabat_struktural),
     }
     .to_string()
+}
+
+/// Replaces the one `{placeholder}` of a field error's sentence (each has at most one).
+pub fn fill_one(text: &str, value: &str) -> String {
+    match (text.find('{'), text.find('}')) {
+        (Some(a), Some(b)) if a < b => format!("{}{value}{}", &text[..a], &text[b + 1..]),
+        _ => text.to_string(),
+    }
 }
 
 /// Replaces `{name}` in a translated sentence.

@@ -79,7 +79,7 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
     view! {
         <div class="field file-field">
             <label for=id>{label}</label>
-            <input id=id node_ref=input type="file" accept="application/pdf,image/jpeg,image/png" class="file-input"
+            <input id=id node_ref=input type="file" accept="application/pdf,image/jpeg,image/png" class="file-input" data-kind=kind
                 aria-describedby=error_id.clone() on:change=on_file/>
             <div id=error_id aria-live="polite">
                 // Options, not one match: each renders the same marker on the

@@ -33,6 +33,7 @@ pub fn Activate() -> impl IntoView {
                             let action = format!("/aktivasi/{}", token());
                             let address = v.address.clone();
                             view! {
+                                <crate::components::light::LightTexts entries=crate::components::light::password_texts(i18n)/>
                                 <p class="lead">{t!(i18n, activate.lead, address = v.address.clone(), name = v.name.clone())}</p>
                                 <ErrorBanner error=error/>
                                 <form method="post" action=action class="form" novalidate data-testid="activate-form">

@@ -28,6 +28,54 @@ pub fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
     .to_string()
 }
 
+/// Every state with a label of its own.
+pub const STATES: &[&str] = &[
+    "verifikasi_kode",
+    "menunggu_kasi",
+    "menunggu_kabid",
+    "input_data",
+    "verifikasi_data",
+    "uji_akun",
+    "pelaporan",
+    "pemeriksaan",
+    "perbaikan",
+    "pembuatan_akun",
+    "pengiriman",
+    "selesai",
+    "ditolak",
+    "dibatalkan",
+    "proses",
+    "memproses",
+    "isi_simpeg",
+    "penerimaan",
+];
+
+/// Every action with a label of its own (the rest are `action_other`).
+pub const ACTIONS: &[&str] = &[
+    "buat",
+    "kirim_ulang_kode",
+    "konfirmasi_kode",
+    "batalkan",
+    "setujui",
+    "tolak",
+    "input_data",
+    "setujui_data",
+    "kembalikan_data",
+    "uji_berhasil",
+    "uji_gagal",
+    "uji_ulang",
+    "kirim_laporan",
+    "kembalikan",
+    "kirim_ulang",
+    "buat_akun",
+    "kirim_aktivasi",
+    "proses_batch",
+    "batch_selesai",
+    "tandai_dimuat",
+    "laporkan",
+    "terima_laporan",
+];
+
 pub fn state_label(i18n: I18nContext<Locale>, state: &str) -> String {
     match state {
         "verifikasi_kode" => t_string!(i18n, request.state_verifikasi_kode),

@@ -120,7 +120,13 @@ fn CodeStep(
         None => (None, false),
     };
     let addr_signal = Signal::stored(address.clone());
+    // what the light bundle may say on this step (light/src/reset.rs, password.rs)
+    let mut texts = crate::components::light::password_texts(i18n);
+    texts.extend(crate::components::light::error_texts(i18n, &[model::ErrorCode::CodeFormat]));
+    texts.push(("ui.resend_in".into(), t_string!(i18n, reset.resend_in).to_string()));
+    texts.push(("ui.resend".into(), t_string!(i18n, reset.resend).to_string()));
     view! {
+        <crate::components::light::LightTexts entries=texts/>
         {match verified.clone() {
             Some((phone, _)) => view! {
                 <div class="banner banner-ok" role="status" data-testid="code-verified">{t!(i18n, reset.verified, phone = phone)}</div>
@@ -149,7 +155,7 @@ fn CodeStep(
         {(!is_verified).then(|| view! {
             <form method="post" action="/ganti-sandi" class="inline-form" data-testid="reset-resend">
                 <input type="hidden" name="action" value="resend"/>
-                <button type="submit" class="button button-quiet" disabled=move || { countdown.get() > 0 }>
+                <button type="submit" class="button button-quiet" disabled=move || { countdown.get() > 0 } data-resend-in=resend_in_secs>
                     {move || if countdown.get() > 0 {
                         crate::components::text::fill(t_string!(i18n, reset.resend_in), "secs", &countdown.get().to_string())
                     } else {

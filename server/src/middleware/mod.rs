@@ -4,3 +4,4 @@ pub mod csrf;
 pub mod security_headers;
 pub mod session;
 pub mod staff_area;
+pub mod static_cache;

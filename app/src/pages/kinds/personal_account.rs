@@ -8,7 +8,7 @@ use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessag
 use crate::components::upload::FileField;
 use crate::i18n::*;
 use crate::pages::kinds::unit_account::AddressAvailability;
-use crate::pages::requests::{action_label, state_label};
+use crate::pages::requests::{action_label, state_label, ACTIONS, STATES};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -152,11 +152,28 @@ fn ApplyForm(units: Vec<PublicUnit>, fix: Option<(String, PersonalAccountFix)>) 
     };
     let done = move || submit.value().get().and_then(|r| r.ok());
     let initial_unit = initial.unit_id.clone();
+    // For the light bundle (light/src/apply.rs): the correction link, the
+    // phone already proved, its sentences and the "submitted" view to fill.
+    let link_attr = fix.as_ref().map(|(l, _)| l.clone());
+    let proved_attr = fix.as_ref().map(|(_, f)| f.input.phone.clone());
+    let mut texts = crate::components::light::all_error_texts(i18n);
+    for (k, v) in [
+        ("ui.address_free", t_string!(i18n, request.address_free).to_string()),
+        ("ui.send_code", t_string!(i18n, apply.send_code).to_string()),
+        ("ui.send_code_again", t_string!(i18n, apply.send_code_again).to_string()),
+        ("ui.code_sent", t_string!(i18n, apply.code_sent).to_string()),
+        ("ui.uploading", t_string!(i18n, request.uploading).to_string()),
+        ("ui.file_remove", t_string!(i18n, request.file_remove).to_string()),
+    ] {
+        texts.push((k.to_string(), v));
+    }
     view! {
+        <crate::components::light::LightTexts entries=texts/>
+        <template id="apply-done-tpl"><Submitted ticket=String::new() again=is_fix/></template>
         {move || done().map(|t| view! { <Submitted ticket=t again=is_fix/> })}
-        <div class:hidden=move || done().is_some()>
+        <div id="apply-body" class:hidden=move || done().is_some()>
             <ErrorBanner error=error/>
-            <form class="form" on:submit=on_submit novalidate data-testid="apply-form">
+            <form class="form" on:submit=on_submit novalidate data-testid="apply-form" data-link=link_attr data-proved-phone=proved_attr>
                 <div class="field">
                     <label for="ap-name">{t!(i18n, apply.name)}</label>
                     <input id="ap-name" name="name" type="text" autocomplete="name" maxlength="120" value=initial.name.clone() prop:value=move || name.get()
@@ -188,7 +205,7 @@ fn ApplyForm(units: Vec<PublicUnit>, fix: Option<(String, PersonalAccountFix)>) 
                         on:input=move |_| proposed_touched.set_value(true)
                         on:change=move |ev| proposed.set(event_target_value(&ev))/>
                     <p class="hint" id="ap-proposed-hint">{t!(i18n, apply.proposed_hint)}</p>
-                    <AddressAvailability local=proposed public=true/>
+                    <div id="ap-proposed-check"><AddressAvailability local=proposed public=true/></div>
                     <FieldMessages field="proposed_local" errors=all_errors/>
                 </div>
                 {view! {
@@ -199,7 +216,7 @@ fn ApplyForm(units: Vec<PublicUnit>, fix: Option<(String, PersonalAccountFix)>) 
                     <p class="hint" id="ap-phone-hint">{t!(i18n, apply.phone_hint)}</p>
                     <FieldMessages field="phone" errors=all_errors/>
                 </div>
-                <div class="field code-proof" class:hidden=move || !needs_code()>
+                <div id="ap-code-proof" class="field code-proof" class:hidden=move || !needs_code()>
                     <button type="button" class="button button-quiet" data-testid="send-code" disabled=move || send_code.pending().get()
                         on:click=move |_| { send_code.dispatch(phone.get_untracked()); }>
                         {move || if token.get().is_empty() { t_string!(i18n, apply.send_code).to_string() } else { t_string!(i18n, apply.send_code_again).to_string() }}
@@ -250,7 +267,8 @@ fn Submitted(ticket: String, again: bool) -> impl IntoView {
 pub fn ApplyStatusPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let ticket = RwSignal::new(query.with_untracked(|q| q.get("tiket").unwrap_or_default()));
+    let initial_ticket = query.with_untracked(|q| q.get("tiket").unwrap_or_default());
+    let ticket = RwSignal::new(initial_ticket.clone());
     let send = Action::new(|t: &String| apply_status_code(t.clone()));
     let check = Action::new(|(t, token, code): &(String, String, String)| apply_status(t.clone(), token.clone(), code.clone()));
     let token = Signal::derive(move || send.value().get().and_then(|r| r.ok()).unwrap_or_default());
@@ -260,12 +278,19 @@ pub fn ApplyStatusPage() -> impl IntoView {
     let check_error = Signal::derive(move || check.value().get().and_then(|r| r.err()).filter(|e| !matches!(e, AppError::Invalid(_))));
     let code = NodeRef::<leptos::html::Input>::new();
     let result = move || check.value().get().and_then(|r| r.ok());
+    // For the light bundle (light/src/status.rs): sentences, labels, templates.
+    let mut texts = crate::components::light::all_error_texts(i18n);
+    texts.extend(STATES.iter().map(|s| (format!("state.{s}"), state_label(i18n, s))));
+    texts.extend(ACTIONS.iter().map(|a| (format!("action.{a}"), action_label(i18n, a))));
+    texts.push(("action._other".into(), action_label(i18n, "")));
     view! {
         <Title text=t_string!(i18n, apply.status_title).to_string()/>
         <section class="card narrow apply-status">
             <h1>{t!(i18n, apply.status_title)}</h1>
+            <crate::components::light::LightTexts entries=texts/>
+            <StatusTemplates/>
             {move || result().map(|s| view! { <StatusView s=s/> })}
-            <div class:hidden=move || result().is_some()>
+            <div id="status-body" class:hidden=move || result().is_some()>
                 <p class="lead">{t!(i18n, apply.status_lead)}</p>
                 <form class="form" novalidate data-testid="status-ticket" on:submit=move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
@@ -275,14 +300,15 @@ pub fn ApplyStatusPage() -> impl IntoView {
                     <div class="field">
                         <label for="st-ticket">{t!(i18n, apply.ticket)}</label>
                         <input id="st-ticket" name="ticket" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="SRL-2026-000123"
-                            prop:value=move || ticket.get() on:input=move |ev| ticket.set(event_target_value(&ev))
+                            value=initial_ticket prop:value=move || ticket.get() on:input=move |ev| ticket.set(event_target_value(&ev))
                             aria-describedby="ticket-error" aria-invalid=invalid(send_errors, "ticket")/>
                         <FieldMessages field="ticket" errors=send_errors/>
                     </div>
                     <button type="submit" class="button button-quiet button-block" disabled=move || send.pending().get()>{t!(i18n, apply.status_send)}</button>
                 </form>
-                {move || (!token.get().is_empty()).then(|| view! {
-                    <form class="form" novalidate data-testid="status-code" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                // Always rendered (hidden until a code is sent), so the light bundle can show it.
+                {view! {
+                    <form class="form" novalidate data-testid="status-code" class:hidden=move || token.get().is_empty() on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
                         let c = code.get().map(|e| e.value()).unwrap_or_default();
                         check.dispatch((ticket.get_untracked(), token.get_untracked(), c));
@@ -297,7 +323,7 @@ pub fn ApplyStatusPage() -> impl IntoView {
                         </div>
                         <button type="submit" class="button button-primary button-block" disabled=move || check.pending().get()>{t!(i18n, apply.status_show)}</button>
                     </form>
-                })}
+                }}
             </div>
         </section>
     }
@@ -357,5 +383,30 @@ pub fn PersonalCreateForm(local: String, errors: Signal<FieldErrors>, pending: S
             </div>
             <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>{t!(i18n, request.create_submit)}</button>
         </form>
+    }
+}
+
+/// `StatusView` as empty templates the light bundle fills (light/src/status.rs).
+#[component]
+fn StatusTemplates() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <template id="status-tpl">
+            <div data-testid="status-view" data-state="">
+                <p class="lead"><strong data-slot="ticket"></strong>" · "<span data-slot="name"></span>" · "<span data-slot="unit"></span></p>
+                <p><span class="badge" data-testid="status-state"></span></p>
+                <p class="muted" data-slot="due">{t!(i18n, apply.status_due)}": "<span data-slot="due_at"></span></p>
+                <div class="banner banner-ok" role="status" data-slot="address">{t!(i18n, apply.status_address)}": "<strong data-slot="address_value"></strong></div>
+                <div class="banner banner-warn" role="status" data-slot="returned">{t!(i18n, apply.status_returned)}</div>
+                <ol class="timeline" data-slot="steps"></ol>
+            </div>
+        </template>
+        <template id="status-step-tpl">
+            <li class="timeline-step">
+                <strong data-slot="action"></strong>" → "<span data-slot="to_state"></span>
+                <div class="muted" data-slot="at"></div>
+                <p class="note" data-slot="note"></p>
+            </li>
+        </template>
     }
 }

@@ -1,0 +1,113 @@
+//! Small DOM helpers (web-sys), so the modules read like the Leptos views they replace.
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, Event, EventTarget, HtmlInputElement};
+
+pub fn document() -> Option<Document> {
+    web_sys::window()?.document()
+}
+
+pub fn by_id(doc: &Document, id: &str) -> Option<Element> {
+    doc.get_element_by_id(id)
+}
+
+pub fn input(doc: &Document, id: &str) -> Option<HtmlInputElement> {
+    by_id(doc, id)?.dyn_into().ok()
+}
+
+pub fn find(root: &Element, selector: &str) -> Option<Element> {
+    root.query_selector(selector).ok().flatten()
+}
+
+pub fn find_in_doc(doc: &Document, selector: &str) -> Option<Element> {
+    doc.query_selector(selector).ok().flatten()
+}
+
+/// The value of the input with this id ("" when there is none).
+pub fn value_of(doc: &Document, id: &str) -> String {
+    match by_id(doc, id) {
+        Some(el) => match el.dyn_ref::<HtmlInputElement>() {
+            Some(i) => i.value(),
+            None => el.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default(),
+        },
+        None => String::new(),
+    }
+}
+
+/// Adds a listener for the page's lifetime.
+pub fn on(target: &EventTarget, event: &str, f: impl FnMut(Event) + 'static) {
+    let c = Closure::<dyn FnMut(Event)>::new(f);
+    let _ = target.add_event_listener_with_callback(event, c.as_ref().unchecked_ref());
+    c.forget();
+}
+
+pub fn set_hidden(el: &Element, hidden: bool) {
+    let _ = el.class_list().toggle_with_force("hidden", hidden);
+}
+
+pub fn set_invalid(el: &Element, invalid: bool) {
+    let _ = el.set_attribute("aria-invalid", if invalid { "true" } else { "false" });
+}
+
+pub fn set_disabled(el: &Element, disabled: bool) {
+    if disabled {
+        let _ = el.set_attribute("disabled", "");
+    } else {
+        let _ = el.remove_attribute("disabled");
+    }
+}
+
+/// A new element with a class and a text.
+pub fn make(doc: &Document, tag: &str, class: &str, text: &str) -> Option<Element> {
+    let el = doc.create_element(tag).ok()?;
+    if !class.is_empty() {
+        el.set_class_name(class);
+    }
+    if !text.is_empty() {
+        el.set_text_content(Some(text));
+    }
+    Some(el)
+}
+
+/// Replaces what `FieldMessages` shows in `#{id}`: one `<p class="field-error">` a message.
+pub fn messages(doc: &Document, id: &str, texts: &[String]) {
+    let Some(el) = by_id(doc, id) else { return };
+    el.set_inner_html("");
+    for t in texts {
+        if let Some(p) = make(doc, "p", "field-error", t) {
+            let _ = el.append_child(&p);
+        }
+    }
+}
+
+/// What `ErrorBanner` shows inside its `<div class="notice">`.
+pub fn banner(doc: &Document, notice: Option<&Element>, text: Option<&str>) {
+    let Some(notice) = notice else { return };
+    notice.set_inner_html("");
+    if let Some(t) = text {
+        if let Some(b) = make(doc, "div", "banner banner-error", t) {
+            let _ = b.set_attribute("role", "alert");
+            let _ = notice.append_child(&b);
+        }
+    }
+}
+
+/// A copy of a server-rendered `<template id=…>`'s content.
+pub fn from_template(doc: &Document, id: &str) -> Option<web_sys::DocumentFragment> {
+    let tpl: web_sys::HtmlTemplateElement = by_id(doc, id)?.dyn_into().ok()?;
+    tpl.content().clone_node_with_deep(true).ok()?.dyn_into().ok()
+}
+
+/// Sets the text of the first element matching `selector` in `root`.
+pub fn fill_slot(root: &web_sys::DocumentFragment, selector: &str, text: &str) {
+    if let Ok(Some(el)) = root.query_selector(selector) {
+        el.set_text_content(Some(text));
+    }
+}
+
+/// Removes the first element matching `selector` in `root`.
+pub fn drop_slot(root: &web_sys::DocumentFragment, selector: &str) {
+    if let Ok(Some(el)) = root.query_selector(selector) {
+        el.remove();
+    }
+}
