@@ -34,7 +34,7 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use model::validation::address::check_local_part;
 use model::validation::phone::mask_phone;
 use model::validation::Ymd;
-use model::{ErrorCode, Role, SimpegBatchRow, SimpegBatchView, SimpegMapping, SimpegRowView, SimpegUploaded};
+use model::{Action, ErrorCode, RequestState, Role, SimpegBatchRow, SimpegBatchView, SimpegMapping, SimpegRowView, SimpegUploaded};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -443,8 +443,8 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
         processed: b.processed,
         failed: b.failed,
         ticket: req.as_ref().map(|r| r.ticket.clone()),
-        request_state: req.as_ref().map(|r| r.state.clone()),
-        running: req.as_ref().is_some_and(|r| r.state == "memproses") && b.status == "submitted" && b.lease_until.is_some_and(|t| t > now),
+        request_state: req.as_ref().map(|r| r.state),
+        running: req.as_ref().is_some_and(|r| r.state == RequestState::Memproses) && b.status == "submitted" && b.lease_until.is_some_and(|t| t > now),
         domain: accounts::default_domain(&state.db).await?.name,
         rows: rows.into_iter().map(|r| row_view(r, &unit_names)).collect(),
         filtered,
@@ -542,7 +542,7 @@ fn submitting_unit(actor: &Actor) -> Option<i32> {
 /// batch joins it unless the Pengelola asks for a separate request.
 async fn open_request_of_month<C: ConnectionTrait>(state: &AppState, db: &C, unit_id: Option<i32>) -> DomainResult<Option<request::Model>> {
     let month = month_of(state, state.now());
-    let mut q = request::Entity::find().filter(request::Column::Kind.eq(SIMPEG_BULK.kind)).filter(request::Column::State.eq("proses"));
+    let mut q = request::Entity::find().filter(request::Column::Kind.eq(SIMPEG_BULK.kind)).filter(request::Column::State.eq(RequestState::Proses));
     q = match unit_id {
         Some(u) => q.filter(request::Column::UnitId.eq(u)),
         None => q.filter(request::Column::UnitId.is_null()),
@@ -651,21 +651,21 @@ async fn visible_request(state: &AppState, actor: &Actor, ticket: &str) -> Domai
 pub async fn start_processing(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = ServiceLevels::load(&*change, state.config.utc_offset_hours).await?;
-    requests::transition(&mut change, &levels, ticket, version, "proses_batch", &StepActor::staff(actor), None, Default::default()).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::ProsesBatch, &StepActor::staff(actor), None, Default::default()).await?;
     change.commit().await?;
     Ok(())
 }
 
 /// Steps 5–7 by people: `tandai_dimuat`, `laporkan`, `terima_laporan`.
-pub async fn step(state: &AppState, actor: &Actor, ticket: &str, version: i32, action: &str) -> DomainResult<()> {
-    if !matches!(action, "tandai_dimuat" | "laporkan" | "terima_laporan") {
+pub async fn step(state: &AppState, actor: &Actor, ticket: &str, version: i32, action: Action) -> DomainResult<()> {
+    if !matches!(action, Action::TandaiDimuat | Action::Laporkan | Action::TerimaLaporan) {
         return Err(DomainError::Forbidden);
     }
     let r = load_request(state, ticket).await?;
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = ServiceLevels::load(&*change, state.config.utc_offset_hours).await?;
     requests::transition(&mut change, &levels, ticket, version, action, &StepActor::staff(actor), None, Default::default()).await?;
-    if action == "laporkan" {
+    if action == Action::Laporkan {
         let (made, failed) = counts(&*change, r.id).await?;
         let text = format!("Surel: laporan pembuatan akun email ASN kolektif (tiket {ticket}): {made} akun dibuat, {failed} gagal. Mohon diterima.");
         notify::tell_role(state, &change, Role::PejabatStruktural, None, ticket, "report", "Laporan pembuatan akun email ASN", &text, false).await?;
@@ -709,8 +709,11 @@ pub struct WorkDone {
 /// done in the same transaction that makes its mailbox.
 pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut progress: impl FnMut(usize)) -> DomainResult<WorkDone> {
     let mut out = WorkDone::default();
-    let running =
-        request::Entity::find().filter(request::Column::Kind.eq(SIMPEG_BULK.kind)).filter(request::Column::State.eq("memproses")).all(&state.db).await?;
+    let running = request::Entity::find()
+        .filter(request::Column::Kind.eq(SIMPEG_BULK.kind))
+        .filter(request::Column::State.eq(RequestState::Memproses))
+        .all(&state.db)
+        .await?;
     for req in running {
         let batches = batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).filter(batch::Column::Status.eq("submitted")).all(&state.db).await?;
         let mut busy_elsewhere = false;
@@ -777,7 +780,7 @@ async fn finish(state: &AppState, req: &request::Model) -> DomainResult<bool> {
         &levels,
         &req.ticket,
         req.version,
-        "batch_selesai",
+        Action::BatchSelesai,
         &StepActor::system("Surel (proses kolektif)"),
         Some(&note),
         Default::default(),
@@ -1024,7 +1027,7 @@ pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(St
 }
 
 /// Progress of a request's job, for polling: (made, failed, eligible, running).
-pub async fn progress(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<(i64, i64, i64, String)> {
+pub async fn progress(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<(i64, i64, i64, RequestState)> {
     deny_unless(actor, VIEWERS)?;
     let req = visible_request(state, actor, ticket).await?;
     let bs = batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).all(&state.db).await?;
@@ -1071,7 +1074,7 @@ mod tests {
         }
     }
 
-    async fn req_state(state: &AppState, ticket: &str) -> (String, i32) {
+    async fn req_state(state: &AppState, ticket: &str) -> (RequestState, i32) {
         let r = load_request(state, ticket).await.unwrap();
         (r.state, r.version)
     }
@@ -1150,7 +1153,7 @@ mod tests {
         let ticket = submit(&state, &agus, id, false).await.unwrap();
         assert!(matches!(edit_address(&state, &agus, id, first.id, "lain.lagi").await, Err(DomainError::Conflict { .. })));
         let (s, ver) = req_state(&state, &ticket).await;
-        assert_eq!(s, "proses");
+        assert_eq!(s, RequestState::Proses);
         // a second upload the same month joins the same request while it waits at step 4
         let (bytes2, expected2) = file(10, 8);
         let id2 = checked_batch(&state, &bytes2).await;
@@ -1195,16 +1198,16 @@ mod tests {
         // running again changes nothing
         assert_eq!(work(&state, "c", None, |_| {}).await.unwrap(), WorkDone::default());
         let (s, ver) = req_state(&state, &ticket).await;
-        assert_eq!(s, "isi_simpeg");
+        assert_eq!(s, RequestState::IsiSimpeg);
         // step 5: the export, then marked loaded; 6: reported; 7: received
         let (_, xlsx) = export_xlsx(&state, &agus, &ticket).await.unwrap();
         assert_eq!(&xlsx[..2], b"PK");
-        assert!(matches!(step(&state, &budi, &ticket, ver, "tandai_dimuat").await, Err(DomainError::Forbidden)));
-        step(&state, &agus, &ticket, ver, "tandai_dimuat").await.unwrap();
-        step(&state, &agus, &ticket, ver + 1, "laporkan").await.unwrap();
-        assert!(matches!(step(&state, &agus, &ticket, ver + 2, "terima_laporan").await, Err(DomainError::Forbidden)));
-        step(&state, &maya, &ticket, ver + 2, "terima_laporan").await.unwrap();
-        assert_eq!(req_state(&state, &ticket).await.0, "selesai");
+        assert!(matches!(step(&state, &budi, &ticket, ver, Action::TandaiDimuat).await, Err(DomainError::Forbidden)));
+        step(&state, &agus, &ticket, ver, Action::TandaiDimuat).await.unwrap();
+        step(&state, &agus, &ticket, ver + 1, Action::Laporkan).await.unwrap();
+        assert!(matches!(step(&state, &agus, &ticket, ver + 2, Action::TerimaLaporan).await, Err(DomainError::Forbidden)));
+        step(&state, &maya, &ticket, ver + 2, Action::TerimaLaporan).await.unwrap();
+        assert_eq!(req_state(&state, &ticket).await.0, RequestState::Selesai);
         // a later upload of the same file: everybody now has an account
         let id3 = checked_batch(&state, &bytes).await;
         let v3 = view(&state, &agus, id3, "", 0).await.unwrap();

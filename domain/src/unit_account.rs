@@ -23,7 +23,7 @@ use model::validation::address::check_local_part;
 use model::validation::nip::normalize_nip;
 use model::validation::phone::normalize_phone;
 use model::validation::FieldErrors;
-use model::{ErrorCode, Role, UnitAccountData, UnitAccountInput};
+use model::{Action, ErrorCode, RequestState, Role, UnitAccountData, UnitAccountInput};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
@@ -200,7 +200,7 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = levels(state, &change).await?;
     let (row, p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
-    let action = if approve { "setujui" } else { "tolak" };
+    let action = if approve { Action::Setujui } else { Action::Tolak };
     requests::transition(&mut change, &levels, ticket, version, action, &StepActor::staff(actor), note, Default::default()).await?;
     if approve {
         let text = format!("Surel: permohonan akun {} (tiket {ticket}) disetujui Kabid; mohon input data akun.", p.proposed_local);
@@ -212,7 +212,7 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
         } else {
             format!("Permohonan akun {} (tiket {ticket}) ditolak: {}", p.proposed_local, note.unwrap_or("").trim())
         };
-        notify::tell_mailbox(state, &change, applicant, ticket, action, "Keputusan permohonan akun", &text).await?;
+        notify::tell_mailbox(state, &change, applicant, ticket, action.as_str(), "Keputusan permohonan akun", &text).await?;
     }
     change.commit().await?;
     state.wake_outbox();
@@ -279,7 +279,7 @@ pub async fn input_data(state: &AppState, actor: &Actor, ticket: &str, version: 
     p.input_by = Some(actor.mailbox_id);
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = levels(state, &change).await?;
-    requests::transition(&mut change, &levels, ticket, version, "input_data", &StepActor::staff(actor), None, requests::with_payload(&p)?).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::InputData, &StepActor::staff(actor), None, requests::with_payload(&p)?).await?;
     let text = format!("Surel: data akun {local} (tiket {ticket}) menunggu verifikasi petugas kedua.");
     notify::tell_role(state, &change, Role::Petugas, Some(actor.mailbox_id), ticket, "verify", "Data akun menunggu verifikasi", &text, false).await?;
     change.commit().await?;
@@ -292,7 +292,7 @@ pub async fn return_data(state: &AppState, actor: &Actor, ticket: &str, version:
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = levels(state, &change).await?;
     let (_, p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
-    requests::transition(&mut change, &levels, ticket, version, "kembalikan_data", &StepActor::staff(actor), Some(note), Default::default()).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::KembalikanData, &StepActor::staff(actor), Some(note), Default::default()).await?;
     if let Some(by) = p.input_by {
         notify::tell_mailbox(
             state,
@@ -320,7 +320,7 @@ pub async fn approve_data(state: &AppState, actor: &Actor, ticket: &str, version
         _ => return Err(DomainError::Conflict { code: ErrorCode::AlreadyHandled, by: None }),
     };
     // The engine checks state, version and the four-eyes rule before anything is created.
-    let (_, _) = requests::transition(&mut change, &levels, ticket, version, "setujui_data", &StepActor::staff(actor), None, Default::default()).await?;
+    let (_, _) = requests::transition(&mut change, &levels, ticket, version, Action::SetujuiData, &StepActor::staff(actor), None, Default::default()).await?;
     let person_id = responsible_person(&change, &p).await?;
     let mb = accounts::create_mailbox(
         &mut change,
@@ -374,7 +374,7 @@ async fn responsible_person(change: &Change, p: &Payload) -> DomainResult<i32> {
 pub async fn retry_test(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = levels(state, &change).await?;
-    requests::transition(&mut change, &levels, ticket, version, "uji_ulang", &StepActor::staff(actor), None, Default::default()).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::UjiUlang, &StepActor::staff(actor), None, Default::default()).await?;
     change.commit().await?;
     run_account_test(state, ticket).await
 }
@@ -383,7 +383,7 @@ pub async fn retry_test(state: &AppState, actor: &Actor, ticket: &str, version: 
 /// On success the responsible person gets the one-time activation link.
 pub async fn run_account_test(state: &AppState, ticket: &str) -> DomainResult<()> {
     let (row, mut p): (_, Payload) = requests::load(&state.db, &UNIT_ACCOUNT, ticket).await?;
-    let Some(address) = p.address.clone().filter(|_| row.state == "uji_akun") else { return Ok(()) };
+    let Some(address) = p.address.clone().filter(|_| row.state == RequestState::UjiAkun) else { return Ok(()) };
     let outcome = accounts::test_on_mail_server(state, &address, ticket).await;
     let mut change = Change::begin(state, Who::system("uji-akun")).await?;
     let levels = levels(state, &change).await?;
@@ -394,7 +394,7 @@ pub async fn run_account_test(state: &AppState, ticket: &str) -> DomainResult<()
             p.test_message = Some(note.clone());
             let link = activation::issue_link(&mut change, state, p.mailbox_id.ok_or(DomainError::NotFound)?, "activate").await?;
             p.activation_sent = true;
-            requests::transition(&mut change, &levels, ticket, row.version, "uji_berhasil", &system, Some(&note), requests::with_payload(&p)?).await?;
+            requests::transition(&mut change, &levels, ticket, row.version, Action::UjiBerhasil, &system, Some(&note), requests::with_payload(&p)?).await?;
             let sms =
                 format!("Surel: akun email {address} sudah dibuat (tiket {ticket}). Atur kata sandinya lewat tautan sekali pakai ini, berlaku 72 jam: {link}");
             notify::send(state, &change, Channel::Sms, &p.responsible_phone, None, sms, format!("{ticket}:activation"), Some(format!("request:{ticket}")))
@@ -404,7 +404,7 @@ pub async fn run_account_test(state: &AppState, ticket: &str) -> DomainResult<()
         }
         TestOutcome::Failed { message } => {
             p.test_message = Some(message.clone());
-            requests::transition(&mut change, &levels, ticket, row.version, "uji_gagal", &system, Some(&message), requests::with_payload(&p)?).await?;
+            requests::transition(&mut change, &levels, ticket, row.version, Action::UjiGagal, &system, Some(&message), requests::with_payload(&p)?).await?;
             let text = format!("Surel: uji akun {address} (tiket {ticket}) gagal: {message}");
             notify::tell_role(state, &change, Role::Petugas, None, ticket, &format!("testfail{}", row.version), "Uji akun gagal", &text, false).await?;
         }
@@ -419,7 +419,7 @@ pub async fn send_report(state: &AppState, actor: &Actor, ticket: &str, version:
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = levels(state, &change).await?;
     let (row, p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
-    requests::transition(&mut change, &levels, ticket, version, "kirim_laporan", &StepActor::staff(actor), None, Default::default()).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::KirimLaporan, &StepActor::staff(actor), None, Default::default()).await?;
     let address = p.address.clone().unwrap_or_default();
     let text =
         format!("Laporan: akun email {address} untuk {} (tiket {ticket}) telah dibuat, diuji dan tautan aktivasi dikirim ke penanggung jawab.", p.unit_name);
@@ -464,7 +464,7 @@ mod tests {
         }
     }
 
-    async fn version(state: &AppState, ticket: &str) -> (String, i32) {
+    async fn version(state: &AppState, ticket: &str) -> (RequestState, i32) {
         let r = request::Entity::find().filter(request::Column::Ticket.eq(ticket)).one(&state.db).await.unwrap().unwrap();
         (r.state, r.version)
     }
@@ -514,12 +514,12 @@ mod tests {
         let letter = attachments::store(&state, Some(&kepala), "surat_resmi", "surat.pdf", PDF).await.unwrap();
         let ticket = submit(&state, &kepala, input(letter.token)).await.unwrap();
         let (s, v) = version(&state, &ticket).await;
-        assert_eq!(s, "menunggu_kabid");
+        assert_eq!(s, RequestState::MenungguKabid);
         // the officer cannot decide for the Kabid
         assert!(matches!(decide(&state, &budi, &ticket, v, true, None).await, Err(DomainError::Forbidden)));
         decide(&state, &kabid, &ticket, v, true, None).await.unwrap();
         let (s, v) = version(&state, &ticket).await;
-        assert_eq!(s, "input_data");
+        assert_eq!(s, RequestState::InputData);
         let data = |local: &str, quota: &str| UnitAccountData {
             local_part: local.into(),
             quota_mb: quota.into(),
@@ -531,7 +531,7 @@ mod tests {
         let good = UnitAccountData { aliases: "mtq".into(), ..data("mtq2027", "4096") };
         input_data(&state, &budi, &ticket, v, good).await.unwrap();
         let (s, v) = version(&state, &ticket).await;
-        assert_eq!(s, "verifikasi_data");
+        assert_eq!(s, RequestState::VerifikasiData);
         // four eyes: the officer who entered it cannot approve it
         assert!(matches!(approve_data(&state, &budi, &ticket, v).await, Err(DomainError::Conflict { code, .. }) if code == ErrorCode::SameActor));
         approve_data(&state, &sari, &ticket, v).await.unwrap();
@@ -542,12 +542,12 @@ mod tests {
         assert_eq!(accounts::available(&state.db, "mtq").await.unwrap(), Err(ErrorCode::AddressTaken));
         // no mail server configured: the test fails clearly and the request waits
         let (s, v) = version(&state, &ticket).await;
-        assert_eq!(s, "uji_akun");
+        assert_eq!(s, RequestState::UjiAkun);
         let (_, p): (_, Payload) = requests::load(&state.db, &UNIT_ACCOUNT, &ticket).await.unwrap();
         assert!(p.test_message.unwrap().contains("belum dikonfigurasi"), "a clear reason");
         assert!(!p.activation_sent);
         retry_test(&state, &sari, &ticket, v).await.unwrap();
-        assert_eq!(version(&state, &ticket).await.0, "uji_akun");
+        assert_eq!(version(&state, &ticket).await.0, RequestState::UjiAkun);
         // and nobody can skip the test
         let v = version(&state, &ticket).await.1;
         assert!(send_report(&state, &sari, &ticket, v).await.is_err());

@@ -303,18 +303,18 @@ pub fn ApplyStatusPage() -> impl IntoView {
 #[component]
 fn StatusView(s: ApplicantStatus) -> impl IntoView {
     let i18n = use_i18n();
-    let returned = s.state == "perbaikan";
+    let returned = s.state == model::RequestState::Perbaikan;
     view! {
-        <div data-testid="status-view" data-state=s.state.clone()>
+        <div data-testid="status-view" data-state=s.state.as_str()>
             <p class="lead"><strong>{s.ticket.clone()}</strong>" · "{s.name.clone()}" · "{s.unit.clone()}</p>
-            <p><span class="badge" data-testid="status-state">{state_label(i18n, &s.state)}</span></p>
+            <p><span class="badge" data-testid="status-state">{state_label(i18n, s.state)}</span></p>
             {s.due_at.clone().map(|d| view! { <p class="muted">{t!(i18n, apply.status_due)}": "{d}</p> })}
             {s.address.clone().map(|a| view! { <div class="banner banner-ok" role="status">{t!(i18n, apply.status_address)}": "<strong>{a}</strong></div> })}
             {returned.then(|| view! { <div class="banner banner-warn" role="status">{t!(i18n, apply.status_returned)}</div> })}
             <ol class="timeline">
                 {s.steps.into_iter().map(|st| view! {
                     <li class="timeline-step">
-                        <strong>{action_label(i18n, &st.action)}</strong>" → "{state_label(i18n, &st.to_state)}
+                        <strong>{action_label(i18n, st.action)}</strong>" → "{state_label(i18n, st.to_state)}
                         <div class="muted">{st.at}</div>
                         {st.note.map(|n| view! { <p class="note">{n}</p> })}
                     </li>

@@ -15,7 +15,7 @@ use model::error::AppError;
 use model::validation::FieldError;
 #[cfg(feature = "hydrate")]
 use model::SimpegUploaded;
-use model::{Role, SimpegMapping, SimpegRowView};
+use model::{RequestState, Role, SimpegMapping, SimpegRowView};
 
 const PREPARERS: &[Role] = &[Role::PengelolaSimpeg];
 
@@ -326,7 +326,7 @@ pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
                 });
             };
             ask();
-            let busy = move || progress.try_get_untracked().flatten().is_none_or(|p| p.state == "proses" || p.state == "memproses");
+            let busy = move || progress.try_get_untracked().flatten().is_none_or(|p| matches!(p.state, RequestState::Proses | RequestState::Memproses));
             if let Ok(handle) = set_interval_with_handle(
                 move || {
                     if busy() {
@@ -346,11 +346,11 @@ pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
         <div data-testid="simpeg-panel" node_ref=slot>
             {move || progress.get().map(|p| {
                 let line = fill(&fill(&fill(&t_string!(i18n, simpeg.progress).to_string(), "made", &p.made.to_string()), "eligible", &p.eligible.to_string()), "failed", &p.failed.to_string());
-                let running = p.state == "memproses";
+                let running = p.state == RequestState::Memproses;
                 let max = p.eligible.max(1).to_string();
                 let export = export.clone();
                 view! {
-                    <section class="card" data-testid="simpeg-progress" data-state=p.state.clone()>
+                    <section class="card" data-testid="simpeg-progress" data-state=p.state.as_str()>
                         <progress max=max value=p.made.to_string()></progress>
                         <p data-testid="simpeg-progress-line">{line}{running.then(|| view! { " · "{t!(i18n, simpeg.running)} })}</p>
                         {(p.made > 0 && !running).then(|| view! { <p><a href=export rel="external" download data-testid="simpeg-export">{t!(i18n, simpeg.export)}</a></p> })}
