@@ -34,7 +34,9 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use model::validation::address::check_local_part;
 use model::validation::phone::mask_phone;
 use model::validation::Ymd;
-use model::{Action, ErrorCode, RequestState, Role, SimpegBatchRow, SimpegBatchView, SimpegMapping, SimpegRowView, SimpegUploaded};
+use model::{
+    Action, BatchStatus, ErrorCode, RequestState, Role, RowStatus, RowVerdict, SimpegBatchRow, SimpegBatchView, SimpegMapping, SimpegRowView, SimpegUploaded,
+};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -89,8 +91,11 @@ fn month_of(state: &AppState, t: DateTime<Utc>) -> String {
 /// kept only while a batch may still be mapped again, i.e. until it is
 /// submitted or discarded and no other draft shares the same file.
 async fn forget_file(state: &AppState, sha: &str) -> DomainResult<()> {
-    let still_needed =
-        batch::Entity::find().filter(batch::Column::FileSha.eq(sha)).filter(batch::Column::Status.is_in(["mapping", "draft"])).count(&state.db).await?;
+    let still_needed = batch::Entity::find()
+        .filter(batch::Column::FileSha.eq(sha))
+        .filter(batch::Column::Status.is_in([BatchStatus::Mapping, BatchStatus::Draft]))
+        .count(&state.db)
+        .await?;
     if still_needed == 0 {
         match tokio::fs::remove_file(file_path(state, sha)).await {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => tracing::warn!(error = %e, "could not remove a SIMPEG upload"),
@@ -123,7 +128,7 @@ pub async fn upload(state: &AppState, actor: &Actor, file_name: &str, bytes: &[u
         file_name: Set(if name.trim().is_empty() { "simpeg".into() } else { name }),
         file_sha: Set(sha),
         file_kind: Set(kind),
-        status: Set("mapping".into()),
+        status: Set(BatchStatus::Mapping),
         headers: Set(serde_json::to_string(&preview.headers).map_err(anyhow::Error::from)?),
         mapping: Set(serde_json::to_string(&preview.detected).map_err(anyhow::Error::from)?),
         address_rule: Set(rule.code().into()),
@@ -207,7 +212,7 @@ pub async fn mapping(state: &AppState, actor: &Actor, batch_id: i32) -> DomainRe
 pub async fn set_mapping(state: &AppState, actor: &Actor, batch_id: i32, columns: Vec<(String, Option<usize>)>) -> DomainResult<()> {
     deny_unless(actor, PREPARERS)?;
     let b = own_batch(state, actor, batch_id).await?;
-    if !matches!(b.status.as_str(), "mapping" | "draft") {
+    if !matches!(b.status, BatchStatus::Mapping | BatchStatus::Draft) {
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     let mut m = ColumnMapping::default();
@@ -267,7 +272,7 @@ async fn taken_locals<C: ConnectionTrait>(db: &C, except_batch: i32) -> DomainRe
     let open: Vec<i32> = batch::Entity::find()
         .select_only()
         .column(batch::Column::Id)
-        .filter(batch::Column::Status.eq("submitted"))
+        .filter(batch::Column::Status.eq(BatchStatus::Submitted))
         .filter(batch::Column::Id.ne(except_batch))
         .into_tuple()
         .all(db)
@@ -277,8 +282,8 @@ async fn taken_locals<C: ConnectionTrait>(db: &C, except_batch: i32) -> DomainRe
             .select_only()
             .column(row::Column::LocalPart)
             .filter(row::Column::BatchId.is_in(open))
-            .filter(row::Column::Status.eq("pending"))
-            .filter(row::Column::Verdict.eq("eligible"))
+            .filter(row::Column::Status.eq(RowStatus::Pending))
+            .filter(row::Column::Verdict.eq(RowVerdict::Eligible))
             .into_tuple()
             .all(db)
             .await?;
@@ -320,9 +325,9 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
     let mut models = Vec::with_capacity(checked.len());
     for (r, raw) in checked.iter().zip(sheet.rows.iter()) {
         let (verdict, reasons) = match &r.verdict {
-            Verdict::Eligible => ("eligible", String::new()),
-            Verdict::Rejected(rs) => ("rejected", rs.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")),
-            Verdict::AlreadyHasAccount => ("has_account", ErrorCode::AlreadyHasAccount.to_string()),
+            Verdict::Eligible => (RowVerdict::Eligible, String::new()),
+            Verdict::Rejected(rs) => (RowVerdict::Rejected, rs.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")),
+            Verdict::AlreadyHasAccount => (RowVerdict::HasAccount, ErrorCode::AlreadyHasAccount.to_string()),
         };
         let (local, problem) = if r.verdict.is_eligible() {
             match alloc.propose(&r.name) {
@@ -341,12 +346,12 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
             unit_id: Set(r.unit_id),
             phone: Set(r.phone.clone()),
             email: Set(r.email.clone()),
-            verdict: Set(verdict.into()),
+            verdict: Set(verdict),
             reasons: Set(reasons),
             cells: Set(serde_json::to_string(&raw.cells).map_err(anyhow::Error::from)?),
             local_part: Set(local),
             address_problem: Set(problem),
-            status: Set(if verdict == "eligible" { "pending" } else { "skipped" }.into()),
+            status: Set(if verdict == RowVerdict::Eligible { RowStatus::Pending } else { RowStatus::Skipped }),
             mailbox_id: Set(None),
             address: Set(None),
             error: Set(None),
@@ -359,7 +364,7 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
         row::Entity::insert_many(std::mem::replace(&mut models, rest)).exec(&**change).await?;
     }
     let mut am: batch::ActiveModel = b.clone().into();
-    am.status = Set("draft".into());
+    am.status = Set(BatchStatus::Draft);
     am.headers = Set(serde_json::to_string(&sheet.headers).map_err(anyhow::Error::from)?);
     am.mapping = Set(serde_json::to_string(&sheet.mapping).map_err(anyhow::Error::from)?);
     am.total = Set(checked.len() as i32);
@@ -384,7 +389,7 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
 /// The preparer's batches, newest first.
 pub async fn list(state: &AppState, actor: &Actor) -> DomainResult<Vec<SimpegBatchRow>> {
     deny_unless(actor, PREPARERS)?;
-    let mut q = batch::Entity::find().filter(batch::Column::Status.ne("discarded"));
+    let mut q = batch::Entity::find().filter(batch::Column::Status.ne(BatchStatus::Discarded));
     // Scoped grants only: the units they cover (an unscoped grant sees all).
     let units = actor.units_for(Role::PengelolaSimpeg);
     if !units.contains(&None) {
@@ -416,10 +421,10 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
     deny_unless(actor, VIEWERS)?;
     let b = own_batch(state, actor, batch_id).await?;
     let mut q = row::Entity::find().filter(row::Column::BatchId.eq(b.id));
-    q = match filter {
-        "eligible" | "rejected" | "has_account" => q.filter(row::Column::Verdict.eq(filter)),
-        "failed" => q.filter(row::Column::Status.eq("failed")),
-        "done" => q.filter(row::Column::Status.eq("done")),
+    // the screen's filter: a verdict, or what the job did (`failed`, `done`)
+    q = match (RowVerdict::parse(filter), RowStatus::parse(filter)) {
+        (Some(verdict), _) => q.filter(row::Column::Verdict.eq(verdict)),
+        (None, Some(status @ (RowStatus::Failed | RowStatus::Done))) => q.filter(row::Column::Status.eq(status)),
         _ => q,
     };
     let filtered = q.clone().count(&state.db).await?;
@@ -432,7 +437,7 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
     let now = state.now();
     Ok(SimpegBatchView {
         id: b.id,
-        status: b.status.clone(),
+        status: b.status,
         file_name: b.file_name.clone(),
         file_kind: b.file_kind.clone(),
         created_at: state.local_time(b.created_at),
@@ -444,15 +449,17 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
         failed: b.failed,
         ticket: req.as_ref().map(|r| r.ticket.clone()),
         request_state: req.as_ref().map(|r| r.state),
-        running: req.as_ref().is_some_and(|r| r.state == RequestState::Memproses) && b.status == "submitted" && b.lease_until.is_some_and(|t| t > now),
+        running: req.as_ref().is_some_and(|r| r.state == RequestState::Memproses)
+            && b.status == BatchStatus::Submitted
+            && b.lease_until.is_some_and(|t| t > now),
         domain: accounts::default_domain(&state.db).await?.name,
         rows: rows.into_iter().map(|r| row_view(r, &unit_names)).collect(),
         filtered,
         page,
         page_size: PAGE_SIZE,
-        editable: b.status == "draft" && PREPARERS.iter().any(|r| actor.has_for_unit(*r, b.unit_id)),
-        joins: match b.status.as_str() {
-            "draft" => open_request_of_month(state, &state.db, submitting_unit(actor)).await?.map(|r| r.ticket),
+        editable: b.status == BatchStatus::Draft && PREPARERS.iter().any(|r| actor.has_for_unit(*r, b.unit_id)),
+        joins: match b.status {
+            BatchStatus::Draft => open_request_of_month(state, &state.db, submitting_unit(actor)).await?.map(|r| r.ticket),
             _ => None,
         },
     })
@@ -481,10 +488,14 @@ fn row_view(r: row::Model, units: &HashMap<i32, String>) -> SimpegRowView {
 pub async fn edit_address(state: &AppState, actor: &Actor, batch_id: i32, row_id: i32, local_part: &str) -> DomainResult<String> {
     deny_unless(actor, PREPARERS)?;
     let b = own_batch(state, actor, batch_id).await?;
-    if b.status != "draft" {
+    if b.status != BatchStatus::Draft {
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
-    let r = row::Entity::find_by_id(row_id).one(&state.db).await?.filter(|r| r.batch_id == b.id && r.verdict == "eligible").ok_or(DomainError::NotFound)?;
+    let r = row::Entity::find_by_id(row_id)
+        .one(&state.db)
+        .await?
+        .filter(|r| r.batch_id == b.id && r.verdict == RowVerdict::Eligible)
+        .ok_or(DomainError::NotFound)?;
     let local = check_local_part(local_part).map_err(|e| DomainError::field("local_part", e.code()))?;
     if r.local_part.as_deref() == Some(local.as_str()) {
         return Ok(local);
@@ -516,13 +527,13 @@ pub async fn edit_address(state: &AppState, actor: &Actor, batch_id: i32, row_id
 pub async fn discard(state: &AppState, actor: &Actor, batch_id: i32) -> DomainResult<()> {
     deny_unless(actor, PREPARERS)?;
     let b = own_batch(state, actor, batch_id).await?;
-    if !matches!(b.status.as_str(), "mapping" | "draft") {
+    if !matches!(b.status, BatchStatus::Mapping | BatchStatus::Draft) {
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     let mut change = Change::begin(state, actor.who()).await?;
     row::Entity::delete_many().filter(row::Column::BatchId.eq(b.id)).exec(&*change).await?;
     let mut am: batch::ActiveModel = b.clone().into();
-    am.status = Set("discarded".into());
+    am.status = Set(BatchStatus::Discarded);
     am.updated_at = Set(change.now());
     am.update(&*change).await?;
     change.log("simpeg.discard", "simpeg_batch", b.id, json!({})).await?;
@@ -556,13 +567,13 @@ async fn open_request_of_month<C: ConnectionTrait>(state: &AppState, db: &C, uni
 pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bool) -> DomainResult<String> {
     deny_unless(actor, PREPARERS)?;
     let b = own_batch(state, actor, batch_id).await?;
-    if b.status != "draft" {
+    if b.status != BatchStatus::Draft {
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     if b.eligible == 0 {
         return Err(DomainError::field("batch", ErrorCode::BatchNothingEligible));
     }
-    let eligible = |q: sea_orm::Select<row::Entity>| q.filter(row::Column::BatchId.eq(b.id)).filter(row::Column::Verdict.eq("eligible"));
+    let eligible = |q: sea_orm::Select<row::Entity>| q.filter(row::Column::BatchId.eq(b.id)).filter(row::Column::Verdict.eq(RowVerdict::Eligible));
     let missing = eligible(row::Entity::find())
         .filter(Condition::any().add(row::Column::LocalPart.is_null()).add(row::Column::AddressProblem.is_not_null()))
         .count(&state.db)
@@ -606,12 +617,12 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
         }
     };
     let done = batch::Entity::update_many()
-        .col_expr(batch::Column::Status, Expr::value("submitted"))
+        .col_expr(batch::Column::Status, Expr::value(BatchStatus::Submitted))
         .col_expr(batch::Column::RequestId, Expr::value(req.id))
         .col_expr(batch::Column::SubmittedAt, Expr::value(now))
         .col_expr(batch::Column::UpdatedAt, Expr::value(now))
         .filter(batch::Column::Id.eq(b.id))
-        .filter(batch::Column::Status.eq("draft"))
+        .filter(batch::Column::Status.eq(BatchStatus::Draft))
         .exec(&*change)
         .await?;
     if done.rows_affected != 1 {
@@ -688,7 +699,7 @@ async fn claim(state: &AppState, batch_id: i32, owner: &str) -> DomainResult<boo
         .col_expr(batch::Column::LeaseOwner, Expr::value(owner))
         .col_expr(batch::Column::LeaseUntil, Expr::value(now + Duration::seconds(LEASE_SECS)))
         .filter(batch::Column::Id.eq(batch_id))
-        .filter(batch::Column::Status.eq("submitted"))
+        .filter(batch::Column::Status.eq(BatchStatus::Submitted))
         .filter(Condition::any().add(batch::Column::LeaseOwner.is_null()).add(batch::Column::LeaseOwner.eq(owner)).add(batch::Column::LeaseUntil.lt(now)))
         .exec(&state.db)
         .await?;
@@ -715,7 +726,8 @@ pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut pr
         .all(&state.db)
         .await?;
     for req in running {
-        let batches = batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).filter(batch::Column::Status.eq("submitted")).all(&state.db).await?;
+        let batches =
+            batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).filter(batch::Column::Status.eq(BatchStatus::Submitted)).all(&state.db).await?;
         let mut busy_elsewhere = false;
         for b in batches {
             if !claim(state, b.id, owner).await? {
@@ -729,7 +741,7 @@ pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut pr
                 let want = max_rows.map(|m| (m - out.rows).min(100)).unwrap_or(100) as u64;
                 let pending = row::Entity::find()
                     .filter(row::Column::BatchId.eq(b.id))
-                    .filter(row::Column::Status.eq("pending"))
+                    .filter(row::Column::Status.eq(RowStatus::Pending))
                     .order_by_asc(row::Column::Id)
                     .limit(want)
                     .all(&state.db)
@@ -751,7 +763,7 @@ pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut pr
             if !busy_elsewhere {
                 let now = state.now();
                 batch::Entity::update_many()
-                    .col_expr(batch::Column::Status, Expr::value("done"))
+                    .col_expr(batch::Column::Status, Expr::value(BatchStatus::Done))
                     .col_expr(batch::Column::FinishedAt, Expr::value(now))
                     .col_expr(batch::Column::LeaseOwner, Expr::value(Option::<String>::None))
                     .col_expr(batch::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
@@ -761,7 +773,8 @@ pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut pr
                     .await?;
             }
         }
-        let left = batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).filter(batch::Column::Status.eq("submitted")).count(&state.db).await?;
+        let left =
+            batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).filter(batch::Column::Status.eq(BatchStatus::Submitted)).count(&state.db).await?;
         if left == 0 && finish(state, &req).await? {
             out.finished_requests += 1;
         }
@@ -804,22 +817,22 @@ async fn finish(state: &AppState, req: &request::Model) -> DomainResult<bool> {
 async fn process_row(state: &AppState, req: &request::Model, b: &batch::Model, r: row::Model) -> DomainResult<()> {
     let mut change = Change::begin(state, Who::system("simpeg")).await?;
     // Read again inside the transaction: another worker may have done it.
-    let Some(r) = row::Entity::find_by_id(r.id).one(&*change).await?.filter(|r| r.status == "pending") else { return Ok(()) };
+    let Some(r) = row::Entity::find_by_id(r.id).one(&*change).await?.filter(|r| r.status == RowStatus::Pending) else { return Ok(()) };
     let now = change.now();
     let (nip, phone, email, local) = match (&r.nip, &r.phone, &r.email, &r.local_part) {
         (Some(n), Some(p), Some(e), Some(l)) => (n.clone(), p.clone(), e.clone(), l.clone()),
-        _ => return mark(change, &r, b, "failed", None, None, Some(ErrorCode::RowIncomplete)).await,
+        _ => return mark(change, &r, b, RowStatus::Failed, None, None, Some(ErrorCode::RowIncomplete)).await,
     };
     let existing = person::Entity::find().filter(person::Column::Nip.eq(nip.clone())).one(&*change).await?;
     if let Some(p) = &existing {
         let has = mailbox::Entity::find().filter(mailbox::Column::PersonId.eq(p.id)).filter(mailbox::Column::Kind.eq("personal")).one(&*change).await?;
         if let Some(mb) = has {
-            return mark(change, &r, b, "failed", None, Some(mb.address), Some(ErrorCode::AlreadyHasAccount)).await;
+            return mark(change, &r, b, RowStatus::Failed, None, Some(mb.address), Some(ErrorCode::AlreadyHasAccount)).await;
         }
     }
     let domain = accounts::default_domain(&*change).await?;
     if accounts::is_taken(&*change, &format!("{local}@{}", domain.name)).await? {
-        return mark(change, &r, b, "failed", None, None, Some(ErrorCode::AddressTaken)).await;
+        return mark(change, &r, b, RowStatus::Failed, None, None, Some(ErrorCode::AddressTaken)).await;
     }
     let person_id = match existing {
         Some(p) => {
@@ -874,7 +887,7 @@ async fn process_row(state: &AppState, req: &request::Model, b: &batch::Model, r
     );
     notify::send(state, &change, Channel::Sms, &phone, None, sms, format!("simpeg:{}:{}:activation", b.id, r.id), Some(format!("request:{}", req.ticket)))
         .await?;
-    mark(change, &r, b, "done", Some(mb.id), Some(mb.address), None).await?;
+    mark(change, &r, b, RowStatus::Done, Some(mb.id), Some(mb.address), None).await?;
     state.wake_outbox();
     Ok(())
 }
@@ -884,7 +897,7 @@ async fn mark(
     change: Change,
     r: &row::Model,
     b: &batch::Model,
-    status: &str,
+    status: RowStatus,
     mailbox_id: Option<i32>,
     address: Option<String>,
     error: Option<ErrorCode>,
@@ -897,14 +910,14 @@ async fn mark(
         .col_expr(row::Column::Error, Expr::value(error.map(|c| c.as_str().to_string())))
         .col_expr(row::Column::ProcessedAt, Expr::value(now))
         .filter(row::Column::Id.eq(r.id))
-        .filter(row::Column::Status.eq("pending"))
+        .filter(row::Column::Status.eq(RowStatus::Pending))
         .exec(&*change)
         .await?;
     if done.rows_affected != 1 {
         // someone else marked it: roll this one back (dropping the transaction)
         return Ok(());
     }
-    let col = if status == "done" { batch::Column::Processed } else { batch::Column::Failed };
+    let col = if status == RowStatus::Done { batch::Column::Processed } else { batch::Column::Failed };
     batch::Entity::update_many()
         .col_expr(col, Expr::col(col).add(1))
         .col_expr(batch::Column::UpdatedAt, Expr::value(now))
@@ -929,7 +942,7 @@ pub async fn rejected_xlsx(state: &AppState, actor: &Actor, batch_id: i32) -> Do
     let headers: Vec<String> = serde_json::from_str(&b.headers).unwrap_or_default();
     let rows = row::Entity::find()
         .filter(row::Column::BatchId.eq(b.id))
-        .filter(row::Column::Verdict.ne("eligible"))
+        .filter(row::Column::Verdict.ne(RowVerdict::Eligible))
         .order_by_asc(row::Column::Line)
         .all(&state.db)
         .await?;
@@ -964,8 +977,12 @@ pub async fn export_xlsx(state: &AppState, actor: &Actor, ticket: &str) -> Domai
     let req = visible_request(state, actor, ticket).await?;
     let ids: Vec<i32> =
         batch::Entity::find().select_only().column(batch::Column::Id).filter(batch::Column::RequestId.eq(req.id)).into_tuple().all(&state.db).await?;
-    let rows =
-        row::Entity::find().filter(row::Column::BatchId.is_in(ids)).filter(row::Column::Status.eq("done")).order_by_asc(row::Column::Id).all(&state.db).await?;
+    let rows = row::Entity::find()
+        .filter(row::Column::BatchId.is_in(ids))
+        .filter(row::Column::Status.eq(RowStatus::Done))
+        .order_by_asc(row::Column::Id)
+        .all(&state.db)
+        .await?;
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let sheet = book.add_worksheet().set_name("Email Resmi").map_err(xlsx_err)?;
@@ -1133,10 +1150,10 @@ mod tests {
         assert!(matches!(upload(&state, &budi, "x.xlsx", &bytes).await, Err(DomainError::Forbidden)));
         let id = checked_batch(&state, &bytes).await;
         let v = view(&state, &agus, id, "", 0).await.unwrap();
-        assert_eq!((v.total, v.eligible as usize, v.status.as_str()), (60, expected, "draft"));
+        assert_eq!((v.total, v.eligible as usize, v.status), (60, expected, BatchStatus::Draft));
         assert_eq!(v.rows.len(), 50);
         let rejected = view(&state, &agus, id, "rejected", 0).await.unwrap();
-        assert!(rejected.rows.iter().all(|r| r.verdict == "rejected" && !r.reasons.is_empty()));
+        assert!(rejected.rows.iter().all(|r| r.verdict == RowVerdict::Rejected && !r.reasons.is_empty()));
         assert_eq!(rejected.filtered as i32, v.rejected);
         // a draft is not for other roles
         assert!(view(&state, &budi, id, "", 0).await.is_err());
@@ -1171,7 +1188,7 @@ mod tests {
         assert_eq!(done.rows, 13);
         // another instance leaves that batch alone while the lease holds (it may work the other one)
         let mid = work(&state, "b", None, |_| {}).await.unwrap();
-        let left = row::Entity::find().filter(row::Column::BatchId.eq(id)).filter(row::Column::Status.eq("pending")).count(&state.db).await.unwrap();
+        let left = row::Entity::find().filter(row::Column::BatchId.eq(id)).filter(row::Column::Status.eq(RowStatus::Pending)).count(&state.db).await.unwrap();
         assert_eq!(left as usize, expected - 13);
         assert_eq!(mid.finished_requests, 0);
         // … and takes it over once the lease ran out
@@ -1181,8 +1198,8 @@ mod tests {
         assert_eq!(13 + mid.rows + rest.rows, total);
         assert_eq!(rest.finished_requests, 1);
         // nothing twice: one mailbox per row, one activation SMS per row
-        let made = row::Entity::find().filter(row::Column::Status.eq("done")).all(&state.db).await.unwrap();
-        let failed = row::Entity::find().filter(row::Column::Status.eq("failed")).count(&state.db).await.unwrap();
+        let made = row::Entity::find().filter(row::Column::Status.eq(RowStatus::Done)).all(&state.db).await.unwrap();
+        let failed = row::Entity::find().filter(row::Column::Status.eq(RowStatus::Failed)).count(&state.db).await.unwrap();
         assert_eq!(made.len() + failed as usize, total);
         assert!(made.len() >= total - 2, "few failures expected: {failed}");
         let boxes = mailbox::Entity::find()
@@ -1238,7 +1255,7 @@ mod tests {
         cols[0].1 = Some(0);
         set_mapping(&state, &agus, screen.batch_id, cols).await.unwrap();
         let v = view(&state, &agus, screen.batch_id, "", 0).await.unwrap();
-        assert_eq!((v.status.as_str(), v.eligible), ("draft", 5));
+        assert_eq!((v.status, v.eligible), (BatchStatus::Draft, 5));
     }
 
     #[tokio::test]

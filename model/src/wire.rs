@@ -1,6 +1,6 @@
 //! Types that cross the wire between server functions and the UI.
 
-use crate::vocab::{Action, ErrorCode, RequestKind, RequestState};
+use crate::vocab::{Action, BatchStatus, ErrorCode, RequestKind, RequestState, RowStatus, RowVerdict};
 use serde::{Deserialize, Serialize};
 
 /// Staff roles from PRODUCT.md. Account owners and ASN applicants are not staff:
@@ -414,15 +414,13 @@ pub struct SimpegRowView {
     /// Masked (`0812****1234`).
     pub phone: Option<String>,
     pub email: Option<String>,
-    /// `eligible`, `rejected`, `has_account`
-    pub verdict: String,
+    pub verdict: RowVerdict,
     /// Why it was rejected (translated on screen).
     pub reasons: Vec<ErrorCode>,
     pub local_part: Option<String>,
     /// What is wrong with the proposed address (`address_no_letters` …).
     pub address_problem: Option<ErrorCode>,
-    /// `pending`, `done`, `failed`, `skipped`
-    pub status: String,
+    pub status: RowStatus,
     pub address: Option<String>,
     /// Why the job could not make the mailbox.
     pub error: Option<ErrorCode>,
@@ -432,8 +430,7 @@ pub struct SimpegRowView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimpegBatchView {
     pub id: i32,
-    /// `mapping`, `draft`, `submitted`, `done`, `discarded`
-    pub status: String,
+    pub status: BatchStatus,
     pub file_name: String,
     pub file_kind: String,
     pub created_at: String,
@@ -487,7 +484,7 @@ pub enum SimpegUploaded {
 pub struct SimpegBatchRow {
     pub id: i32,
     pub file_name: String,
-    pub status: String,
+    pub status: BatchStatus,
     pub created_at: String,
     pub total: i32,
     pub eligible: i32,

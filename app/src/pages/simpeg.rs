@@ -15,7 +15,7 @@ use model::error::AppError;
 use model::validation::FieldError;
 #[cfg(feature = "hydrate")]
 use model::SimpegUploaded;
-use model::{RequestState, Role, SimpegMapping, SimpegRowView};
+use model::{BatchStatus, RequestState, Role, RowStatus, RowVerdict, SimpegMapping, SimpegRowView};
 
 const PREPARERS: &[Role] = &[Role::PengelolaSimpeg];
 
@@ -102,7 +102,7 @@ fn SimpegImport() -> impl IntoView {
                             let id = b.id;
                             view! { <li>
                                 <button type="button" class="button button-quiet" on:click=move |_| batch.set(Some(id))>{b.file_name.clone()}</button>
-                                " · "{b.created_at.clone()}" · "{b.eligible}"/"{b.total}
+                                " · "{b.created_at.clone()}" · "{b.eligible}"/"{b.total}" · "{batch_status_label(i18n, b.status)}
                                 {b.ticket.clone().map(|t| view! { " · "<a href=format!("/admin/permohonan/{t}")>{t.clone()}</a> })}
                             </li> }
                         }).collect_view()}
@@ -236,11 +236,34 @@ fn BatchPreview(id: i32) -> impl IntoView {
     .into_any()
 }
 
-fn verdict_label(i18n: leptos_i18n::I18nContext<Locale>, v: &str) -> String {
+// The three labels below match every variant: a new verdict or status
+// without a text does not build.
+fn verdict_label(i18n: leptos_i18n::I18nContext<Locale>, v: RowVerdict) -> String {
     match v {
-        "eligible" => t_string!(i18n, simpeg.verdict_eligible),
-        "rejected" => t_string!(i18n, simpeg.verdict_rejected),
-        _ => t_string!(i18n, simpeg.verdict_has_account),
+        RowVerdict::Eligible => t_string!(i18n, simpeg.verdict_eligible),
+        RowVerdict::Rejected => t_string!(i18n, simpeg.verdict_rejected),
+        RowVerdict::HasAccount => t_string!(i18n, simpeg.verdict_has_account),
+    }
+    .to_string()
+}
+
+fn batch_status_label(i18n: leptos_i18n::I18nContext<Locale>, s: BatchStatus) -> String {
+    match s {
+        BatchStatus::Mapping => t_string!(i18n, simpeg.batch_status_mapping),
+        BatchStatus::Draft => t_string!(i18n, simpeg.batch_status_draft),
+        BatchStatus::Submitted => t_string!(i18n, simpeg.batch_status_submitted),
+        BatchStatus::Done => t_string!(i18n, simpeg.batch_status_done),
+        BatchStatus::Discarded => t_string!(i18n, simpeg.batch_status_discarded),
+    }
+    .to_string()
+}
+
+fn row_status_label(i18n: leptos_i18n::I18nContext<Locale>, s: RowStatus) -> String {
+    match s {
+        RowStatus::Pending => t_string!(i18n, simpeg.row_status_pending),
+        RowStatus::Done => t_string!(i18n, simpeg.row_status_done),
+        RowStatus::Failed => t_string!(i18n, simpeg.row_status_failed),
+        RowStatus::Skipped => t_string!(i18n, simpeg.row_status_skipped),
     }
     .to_string()
 }
@@ -251,19 +274,21 @@ fn PreviewRow(batch: i32, r: SimpegRowView, editable: bool, domain: String) -> i
     let local = RwSignal::new(r.local_part.clone().unwrap_or_default());
     let row_id = r.id;
     let save = Action::new(move |l: &String| simpeg_edit_address(batch, row_id, l.clone()));
-    let problem = r.address_problem.clone();
+    let problem = r.address_problem;
     let reasons: Vec<String> = r.reasons.iter().map(|c| field_error_text(i18n, &FieldError::new("", *c))).collect();
-    let eligible = r.verdict == "eligible";
+    let eligible = r.verdict == RowVerdict::Eligible;
+    // once the job worked the row: what came of it
+    let worked = matches!(r.status, RowStatus::Done | RowStatus::Failed).then(|| row_status_label(i18n, r.status));
     // on a phone each row becomes a card; the cells carry their column's name
     let address_label = t_string!(i18n, simpeg.address).to_string();
     view! {
-        <tr data-verdict=r.verdict.clone()>
+        <tr data-verdict=r.verdict.as_str()>
             <td data-label=t_string!(i18n, simpeg.line).to_string()>{r.line}</td>
             <td data-label="NIP">{r.nip.clone().unwrap_or_default()}</td>
             // plain text nodes: a name like `<script>` is shown, never run
             <td data-label=t_string!(i18n, simpeg.name).to_string()>{r.name.clone()}</td>
             <td data-label=t_string!(i18n, simpeg.unit).to_string()>{r.unit.clone().unwrap_or_default()}</td>
-            <td data-label=t_string!(i18n, simpeg.verdict).to_string()>{verdict_label(i18n, &r.verdict)}{(!reasons.is_empty()).then(|| view! { <ul class="reasons">{reasons.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> })}</td>
+            <td data-label=t_string!(i18n, simpeg.verdict).to_string()>{verdict_label(i18n, r.verdict)}{worked.map(|w| view! { " · "{w} })}{(!reasons.is_empty()).then(|| view! { <ul class="reasons">{reasons.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> })}</td>
             <td data-label=address_label.clone()>
                 {match (eligible, editable) {
                     (true, true) => view! {
