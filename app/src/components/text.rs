@@ -203,3 +203,43 @@ pub fn role_name(i18n: I18nContext<Locale>, role: model::Role) -> String {
 pub fn fill(text: &str, name: &str, value: &str) -> String {
     text.replace(&format!("{{{name}}}"), value)
 }
+
+#[cfg(test)]
+mod tests {
+    use model::{Action, BatchStatus, ErrorCode, RequestKind, RequestState, RowStatus, RowVerdict};
+    use serde_json::Value;
+
+    fn locale(name: &str) -> Value {
+        let path = format!("{}/locales/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Every variant of every vocabulary the UI shows has its text in both
+    /// languages, under the key its label function uses. (The exhaustive
+    /// matches make the build check that a text exists in the default
+    /// language; this checks the key names and the other language too.)
+    #[test]
+    fn every_code_has_a_text_in_both_languages() {
+        let keys: Vec<String> = ErrorCode::all()
+            .map(|c| format!("errors.{c}"))
+            .chain(RequestKind::all().map(|k| format!("request.kind_{k}")))
+            .chain(RequestState::all().map(|s| format!("request.state_{s}")))
+            .chain(Action::all().map(|a| format!("request.action_{a}")))
+            .chain(RowVerdict::all().map(|v| format!("simpeg.verdict_{v}")))
+            .chain(BatchStatus::all().map(|s| format!("simpeg.batch_status_{s}")))
+            .chain(RowStatus::all().map(|s| format!("simpeg.row_status_{s}")))
+            .collect();
+        assert!(keys.len() > 180, "{} keys", keys.len());
+        for name in ["id", "en"] {
+            let texts = locale(name);
+            let missing: Vec<&String> = keys
+                .iter()
+                .filter(|k| {
+                    let (section, key) = k.split_once('.').unwrap();
+                    texts[section][key].as_str().is_none_or(|t| t.trim().is_empty())
+                })
+                .collect();
+            assert!(missing.is_empty(), "app/locales/{name}.json has no text for {missing:?}");
+        }
+    }
+}
