@@ -12,7 +12,7 @@ use crate::requests::{ServiceLevels, CALENDAR_KEY, STANDARDS_KEY};
 use crate::{AppState, DomainError, DomainResult};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use model::validation::FieldErrors;
-use model::{Dashboard, ErrorCode, FlowStats, OfficeDay, ServiceLevelSettings, StepStandard, StepStats};
+use model::{Dashboard, ErrorCode, FlowStats, OfficeDay, RequestKind, RequestState, ServiceLevelSettings, StepStandard, StepStats};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
@@ -71,7 +71,7 @@ fn step_stats(flow: &Flow, levels: &ServiceLevels, events: &[&request_event::Mod
         .map(|s| {
             let mut taken: Vec<i64> = Vec::new();
             let mut within = 0u32;
-            for e in events.iter().filter(|e| e.from_state.as_deref() == Some(s.code) && e.to_state != s.code) {
+            for e in events.iter().filter(|e| e.from_state == Some(s.code) && e.to_state != s.code) {
                 let Some(secs) = e.duration_secs else { continue };
                 let minutes = secs / 60;
                 if e.standard_secs.is_none_or(|st| secs <= st) {
@@ -80,7 +80,7 @@ fn step_stats(flow: &Flow, levels: &ServiceLevels, events: &[&request_event::Mod
                 taken.push(minutes);
             }
             StepStats {
-                state: s.code.to_string(),
+                state: s.code,
                 sop_step: s.sop_step,
                 count: taken.len() as u32,
                 median_minutes: median(&mut taken),
@@ -129,7 +129,7 @@ pub async fn dashboard(state: &AppState, actor: &Actor, month: &str) -> DomainRe
         let open = rows.iter().filter(|r| r.closed_at.is_none()).count() as u32;
         let overdue = rows.iter().filter(|r| r.closed_at.is_none() && r.step_due_at.is_some_and(|d| d < now)).count() as u32;
         out.push(FlowStats {
-            kind: flow.kind.to_string(),
+            kind: flow.kind,
             sop: flow.sop.to_string(),
             open,
             overdue,
@@ -148,7 +148,7 @@ pub struct RecapRow {
     pub subject: String,
     pub unit: String,
     pub created: String,
-    pub state: String,
+    pub state: RequestState,
     pub closed: String,
     /// Office minutes from creation to the end (or to now, if still open).
     pub minutes: i64,
@@ -157,7 +157,7 @@ pub struct RecapRow {
 
 pub struct Recap {
     pub sop: String,
-    pub kind: String,
+    pub kind: RequestKind,
     pub month: String,
     pub rows: Vec<RecapRow>,
     pub steps: Vec<StepStats>,
@@ -195,7 +195,7 @@ pub async fn recap(state: &AppState, actor: &Actor, sop: &str, month: &str) -> D
                 subject: r.subject.clone(),
                 unit: r.unit_id.and_then(|u| units.get(&u).cloned()).unwrap_or_default(),
                 created: state.local_time(r.created_at),
-                state: r.state.clone(),
+                state: r.state,
                 closed: r.closed_at.map(|c| state.local_time(c)).unwrap_or_default(),
                 minutes: levels.calendar.working_minutes(r.created_at, r.closed_at.unwrap_or(now)),
                 late_steps: mine.iter().filter(|e| matches!((e.duration_secs, e.standard_secs), (Some(d), Some(s)) if d > s)).count() as u32,
@@ -203,7 +203,7 @@ pub async fn recap(state: &AppState, actor: &Actor, sop: &str, month: &str) -> D
         })
         .collect();
     let refs: Vec<&request_event::Model> = events.iter().collect();
-    Ok(Recap { sop: flow.sop.to_string(), kind: flow.kind.to_string(), month: month.label(), rows: out, steps: step_stats(flow, &levels, &refs) })
+    Ok(Recap { sop: flow.sop.to_string(), kind: flow.kind, month: month.label(), rows: out, steps: step_stats(flow, &levels, &refs) })
 }
 
 const HEADERS: [&str; 8] = ["Tiket", "Perihal", "OPD", "Dibuat", "Status", "Selesai", "Waktu kerja (menit)", "Langkah terlambat"];
@@ -228,7 +228,7 @@ pub fn recap_csv(r: &Recap) -> DomainResult<Vec<u8>> {
             safe_cell(&row.subject),
             safe_cell(&row.unit),
             row.created.clone(),
-            row.state.clone(),
+            row.state.to_string(),
             row.closed.clone(),
             row.minutes.to_string(),
             row.late_steps.to_string(),
@@ -256,7 +256,7 @@ pub fn recap_xlsx(r: &Recap) -> DomainResult<Vec<u8>> {
         sheet.write_string(n, 1, &row.subject).map_err(x)?;
         sheet.write_string(n, 2, &row.unit).map_err(x)?;
         sheet.write_string(n, 3, &row.created).map_err(x)?;
-        sheet.write_string(n, 4, &row.state).map_err(x)?;
+        sheet.write_string(n, 4, row.state.as_str()).map_err(x)?;
         sheet.write_string(n, 5, &row.closed).map_err(x)?;
         sheet.write_number(n, 6, row.minutes as f64).map_err(x)?;
         sheet.write_number(n, 7, row.late_steps as f64).map_err(x)?;
@@ -271,7 +271,7 @@ pub fn recap_xlsx(r: &Recap) -> DomainResult<Vec<u8>> {
     for (i, s) in r.steps.iter().enumerate() {
         let n = 1 + i as u32;
         steps.write_number(n, 0, s.sop_step.unwrap_or(0) as f64).map_err(x)?;
-        steps.write_string(n, 1, &s.state).map_err(x)?;
+        steps.write_string(n, 1, s.state.as_str()).map_err(x)?;
         steps.write_number(n, 2, s.count as f64).map_err(x)?;
         if let Some(m) = s.median_minutes {
             steps.write_number(n, 3, m as f64).map_err(x)?;
@@ -292,9 +292,9 @@ pub async fn service_levels(state: &AppState) -> DomainResult<ServiceLevelSettin
         for s in flow.states.iter().filter(|s| !s.terminal) {
             let default = s.standard_minutes.unwrap_or(0);
             steps.push(StepStandard {
-                kind: flow.kind.to_string(),
+                kind: flow.kind,
                 sop: flow.sop.to_string(),
-                state: s.code.to_string(),
+                state: s.code,
                 sop_step: s.sop_step,
                 default_minutes: default,
                 minutes: levels.standard_minutes(flow, s.code).unwrap_or(default),
@@ -320,8 +320,7 @@ pub async fn save_service_levels(state: &AppState, actor: &Actor, input: Service
     let mut errors = FieldErrors::default();
     let mut overrides: HashMap<String, u32> = HashMap::new();
     for s in &input.steps {
-        let Some(flow) = workflow::flow(&s.kind) else { continue };
-        let Some(st) = flow.state(&s.state).filter(|st| !st.terminal) else { continue };
+        let Some(st) = workflow::flow(s.kind).state(s.state).filter(|st| !st.terminal) else { continue };
         if s.minutes == 0 || s.minutes > MAX_STANDARD_MINUTES {
             errors.push(model::validation::FieldError::new(format!("step-{}-{}", s.kind, s.state), ErrorCode::StandardInvalid));
             continue;
@@ -403,14 +402,14 @@ mod tests {
     fn csv_cells_cannot_become_formulas() {
         let r = Recap {
             sop: "002".into(),
-            kind: "personal_account".into(),
+            kind: RequestKind::PersonalAccount,
             month: "2026-11".into(),
             rows: vec![RecapRow {
                 ticket: "SRL-2026-000001".into(),
                 subject: "=HYPERLINK(\"x\")".into(),
                 unit: "Dinas, \"Pendidikan\"".into(),
                 created: "".into(),
-                state: "selesai".into(),
+                state: RequestState::Selesai,
                 closed: "".into(),
                 minutes: 42,
                 late_steps: 1,
@@ -432,7 +431,7 @@ mod tests {
         let mut s = service_levels(&state).await.unwrap();
         assert_eq!(s.days.len(), 7);
         assert!(s.days[5].closed && s.days[6].closed, "weekend closed by default");
-        let kabid = s.steps.iter_mut().find(|x| x.kind == "unit_account" && x.state == "menunggu_kabid").unwrap();
+        let kabid = s.steps.iter_mut().find(|x| x.kind == RequestKind::UnitAccount && x.state == RequestState::MenungguKabid).unwrap();
         assert_eq!((kabid.default_minutes, kabid.minutes), (5, 5));
         kabid.minutes = 0;
         s.days[0].open = "17:00".into();
@@ -442,11 +441,11 @@ mod tests {
         let codes: Vec<String> = f.0.iter().map(|e| format!("{}:{}", e.field, e.code)).collect();
         assert_eq!(codes, ["step-unit_account-menunggu_kabid:standard_invalid", "day-0:hours_invalid", "holidays:holiday_invalid"]);
         let mut s = service_levels(&state).await.unwrap();
-        s.steps.iter_mut().find(|x| x.kind == "unit_account" && x.state == "menunggu_kabid").unwrap().minutes = 15;
+        s.steps.iter_mut().find(|x| x.kind == RequestKind::UnitAccount && x.state == RequestState::MenungguKabid).unwrap().minutes = 15;
         s.holidays = "2026-12-25".into();
         save_service_levels(&state, &admin, s).await.unwrap();
         let levels = ServiceLevels::load(&state.db, 7).await.unwrap();
-        assert_eq!(levels.standard_minutes(&workflow::UNIT_ACCOUNT, "menunggu_kabid"), Some(15));
+        assert_eq!(levels.standard_minutes(&workflow::UNIT_ACCOUNT, RequestState::MenungguKabid), Some(15));
         assert!(levels.calendar.holidays.contains(&NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()));
         let again = service_levels(&state).await.unwrap();
         assert_eq!(again.holidays, "2026-12-25");
@@ -457,12 +456,12 @@ mod tests {
         let (state, _) = state_with_clock().await;
         let kasi = staff_actor(&state, "hendra.gunawan@batam.go.id").await;
         let d = dashboard(&state, &kasi, "").await.unwrap();
-        assert!(d.flows.iter().any(|f| f.kind == "phone_change"));
-        assert!(d.flows.iter().all(|f| f.kind != "unit_account"), "a Kasi does not handle unit accounts");
+        assert!(d.flows.iter().any(|f| f.kind == RequestKind::PhoneChange));
+        assert!(d.flows.iter().all(|f| f.kind != RequestKind::UnitAccount), "a Kasi does not handle unit accounts");
         let maya = staff_actor(&state, "maya.sari@batam.go.id").await;
         // the Pejabat Struktural sees only the collective SIMPEG requests (SOP 004 step 7)
-        let kinds: Vec<String> = dashboard(&state, &maya, "").await.unwrap().flows.into_iter().map(|f| f.kind).collect();
-        assert_eq!(kinds, ["simpeg_bulk"]);
+        let kinds: Vec<RequestKind> = dashboard(&state, &maya, "").await.unwrap().flows.into_iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, [RequestKind::SimpegBulk]);
         assert!(matches!(recap(&state, &kasi, "000", "2026-11").await, Err(DomainError::Forbidden)));
         let r = recap(&state, &kasi, "001", "2026-11").await.unwrap();
         assert!(r.rows.is_empty());

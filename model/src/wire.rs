@@ -1,6 +1,6 @@
 //! Types that cross the wire between server functions and the UI.
 
-use crate::vocab::ErrorCode;
+use crate::vocab::{Action, BatchStatus, ErrorCode, RequestKind, RequestState, RowStatus, RowVerdict};
 use serde::{Deserialize, Serialize};
 
 /// Staff roles from PRODUCT.md. Account owners and ASN applicants are not staff:
@@ -174,9 +174,8 @@ pub struct OutboxPage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestRow {
     pub ticket: String,
-    /// `phone_change`, `unit_account`, `personal_account`
-    pub kind: String,
-    pub state: String,
+    pub kind: RequestKind,
+    pub state: RequestState,
     pub subject: String,
     pub created_at: String,
     pub due_at: Option<String>,
@@ -188,8 +187,8 @@ pub struct RequestRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineStep {
     pub seq: i32,
-    pub action: String,
-    pub to_state: String,
+    pub action: Action,
+    pub to_state: RequestState,
     pub actor: String,
     pub note: Option<String>,
     pub at: String,
@@ -217,7 +216,7 @@ pub struct RequestDetail {
     pub attachments: Vec<AttachmentLink>,
     pub steps: Vec<TimelineStep>,
     /// Actions the viewer may take now (the engine decides again on submit).
-    pub actions: Vec<String>,
+    pub actions: Vec<Action>,
 }
 
 /// SOP 000 step 1: what a Kepala OPD submits for a unit / kegiatan / event account.
@@ -322,8 +321,8 @@ pub struct PublicUnit {
 /// One step as the applicant sees it (no staff names).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicantStep {
-    pub action: String,
-    pub to_state: String,
+    pub action: Action,
+    pub to_state: RequestState,
     pub at: String,
     /// The reason, for a return or a rejection.
     pub note: Option<String>,
@@ -333,7 +332,7 @@ pub struct ApplicantStep {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicantStatus {
     pub ticket: String,
-    pub state: String,
+    pub state: RequestState,
     pub name: String,
     pub unit: String,
     /// The new address, once the request is done.
@@ -346,7 +345,7 @@ pub struct ApplicantStatus {
 /// time it took and how many were within the standard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepStats {
-    pub state: String,
+    pub state: RequestState,
     pub sop_step: Option<u8>,
     pub count: u32,
     pub median_minutes: Option<i64>,
@@ -357,7 +356,7 @@ pub struct StepStats {
 /// One request type on the dashboard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowStats {
-    pub kind: String,
+    pub kind: RequestKind,
     pub sop: String,
     pub open: u32,
     pub overdue: u32,
@@ -377,9 +376,9 @@ pub struct Dashboard {
 /// A step's standard time: the SOP's and the one in force.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepStandard {
-    pub kind: String,
+    pub kind: RequestKind,
     pub sop: String,
-    pub state: String,
+    pub state: RequestState,
     pub sop_step: Option<u8>,
     pub default_minutes: u32,
     pub minutes: u32,
@@ -415,15 +414,13 @@ pub struct SimpegRowView {
     /// Masked (`0812****1234`).
     pub phone: Option<String>,
     pub email: Option<String>,
-    /// `eligible`, `rejected`, `has_account`
-    pub verdict: String,
+    pub verdict: RowVerdict,
     /// Why it was rejected (translated on screen).
     pub reasons: Vec<ErrorCode>,
     pub local_part: Option<String>,
     /// What is wrong with the proposed address (`address_no_letters` …).
     pub address_problem: Option<ErrorCode>,
-    /// `pending`, `done`, `failed`, `skipped`
-    pub status: String,
+    pub status: RowStatus,
     pub address: Option<String>,
     /// Why the job could not make the mailbox.
     pub error: Option<ErrorCode>,
@@ -433,8 +430,7 @@ pub struct SimpegRowView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimpegBatchView {
     pub id: i32,
-    /// `mapping`, `draft`, `submitted`, `done`, `discarded`
-    pub status: String,
+    pub status: BatchStatus,
     pub file_name: String,
     pub file_kind: String,
     pub created_at: String,
@@ -446,7 +442,7 @@ pub struct SimpegBatchView {
     pub failed: i32,
     /// The collective request, once submitted.
     pub ticket: Option<String>,
-    pub request_state: Option<String>,
+    pub request_state: Option<RequestState>,
     /// The job is working this batch now.
     pub running: bool,
     /// Domain of the addresses (`batam.go.id`).
@@ -488,7 +484,7 @@ pub enum SimpegUploaded {
 pub struct SimpegBatchRow {
     pub id: i32,
     pub file_name: String,
-    pub status: String,
+    pub status: BatchStatus,
     pub created_at: String,
     pub total: i32,
     pub eligible: i32,

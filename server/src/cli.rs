@@ -396,7 +396,7 @@ async fn import_simpeg(
     }
     let petugas = actor_for(&st, officer, Role::Petugas).await?;
     let detail = domain::requests::view::detail(&st, &petugas, &ticket).await.map_err(domain_err)?;
-    if detail.row.state == "proses" {
+    if detail.row.state == model::RequestState::Proses {
         domain::kinds::simpeg::batch::start_processing(&st, &petugas, &ticket, detail.version).await.map_err(domain_err)?;
     }
     let bar = ProgressBar::new(v.eligible as u64);
@@ -412,7 +412,7 @@ async fn import_simpeg(
         t.elapsed().as_millis(),
         after.processed,
         after.failed,
-        after.request_state.unwrap_or_default()
+        after.request_state.map(|s| s.as_str()).unwrap_or_default()
     );
     Ok(())
 }

@@ -11,7 +11,6 @@ pub fn field_error_text(i18n: I18nContext<Locale>, e: &FieldError) -> String {
     fill_one(&field_error_template(i18n, e.code), e.arg.as_deref().unwrap_or_default())
 }
 
-
 /// The sentence for a field error code, its argument (if any) still a `{name}`
 /// placeholder (the light bundle fills it in the browser).
 pub fn field_error_template(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
@@ -224,4 +223,44 @@ pub fn doc_label(i18n: I18nContext<Locale>, code: &str) -> String {
         _ => return code.to_string(),
     }
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use model::{Action, BatchStatus, ErrorCode, RequestKind, RequestState, RowStatus, RowVerdict};
+    use serde_json::Value;
+
+    fn locale(name: &str) -> Value {
+        let path = format!("{}/locales/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Every variant of every vocabulary the UI shows has its text in both
+    /// languages, under the key its label function uses. (The exhaustive
+    /// matches make the build check that a text exists in the default
+    /// language; this checks the key names and the other language too.)
+    #[test]
+    fn every_code_has_a_text_in_both_languages() {
+        let keys: Vec<String> = ErrorCode::all()
+            .map(|c| format!("errors.{c}"))
+            .chain(RequestKind::all().map(|k| format!("request.kind_{k}")))
+            .chain(RequestState::all().map(|s| format!("request.state_{s}")))
+            .chain(Action::all().map(|a| format!("request.action_{a}")))
+            .chain(RowVerdict::all().map(|v| format!("simpeg.verdict_{v}")))
+            .chain(BatchStatus::all().map(|s| format!("simpeg.batch_status_{s}")))
+            .chain(RowStatus::all().map(|s| format!("simpeg.row_status_{s}")))
+            .collect();
+        assert!(keys.len() > 180, "{} keys", keys.len());
+        for name in ["id", "en"] {
+            let texts = locale(name);
+            let missing: Vec<&String> = keys
+                .iter()
+                .filter(|k| {
+                    let (section, key) = k.split_once('.').unwrap();
+                    texts[section][key].as_str().is_none_or(|t| t.trim().is_empty())
+                })
+                .collect();
+            assert!(missing.is_empty(), "app/locales/{name}.json has no text for {missing:?}");
+        }
+    }
 }

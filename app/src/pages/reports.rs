@@ -61,8 +61,8 @@ fn FlowCard(f: FlowStats, month: String) -> impl IntoView {
     let xlsx = format!("/laporan/rekap?sop={}&bulan={month}&format=xlsx", f.sop);
     let csv = format!("/laporan/rekap?sop={}&bulan={month}&format=csv", f.sop);
     view! {
-        <section class="card flow-stats" data-kind=f.kind.clone()>
-            <h2>{kind_label(i18n, &f.kind)}" · SOP "{f.sop.clone()}</h2>
+        <section class="card flow-stats" data-kind=f.kind.as_str()>
+            <h2>{kind_label(i18n, f.kind)}" · SOP "{f.sop.clone()}</h2>
             <dl class="stats">
                 <div><dt>{t!(i18n, reports.open)}</dt><dd data-stat="open">{f.open}</dd></div>
                 <div class:stat-bad={f.overdue > 0}><dt>{t!(i18n, reports.overdue)}</dt><dd data-stat="overdue">{f.overdue}</dd></div>
@@ -83,8 +83,8 @@ fn FlowCard(f: FlowStats, month: String) -> impl IntoView {
                             let late = matches!((s.median_minutes, s.standard_minutes), (Some(m), Some(st)) if m > st);
                             let within = (s.within_standard * 100).checked_div(s.count).map(|p| format!("{p}%")).unwrap_or_else(|| "—".to_string());
                             view! {
-                                <tr class:late=late data-state=s.state.clone()>
-                                    <th scope="row">{s.sop_step.map(|n| format!("{n}. ")).unwrap_or_default()}{state_label(i18n, &s.state)}</th>
+                                <tr class:late=late data-state=s.state.as_str()>
+                                    <th scope="row">{s.sop_step.map(|n| format!("{n}. ")).unwrap_or_default()}{state_label(i18n, s.state)}</th>
                                     <td>{s.count}</td>
                                     <td data-stat="median">{s.median_minutes.map(|m| format!("{m} mnt")).unwrap_or_else(|| "—".into())}</td>
                                     <td>{s.standard_minutes.map(|m| format!("{m} mnt")).unwrap_or_else(|| "—".into())}</td>
@@ -188,7 +188,7 @@ fn LevelsForm(s: ServiceLevelSettings, save: Action<ServiceLevelSettings, Result
                                 let field = id.clone();
                                 view! {
                                     <tr>
-                                        <th scope="row"><label for=id.clone()>{kind_label(i18n, &st.kind)}" · "{st.sop_step.map(|n| format!("{n}. ")).unwrap_or_default()}{state_label(i18n, &st.state)}</label></th>
+                                        <th scope="row"><label for=id.clone()>{kind_label(i18n, st.kind)}" · "{st.sop_step.map(|n| format!("{n}. ")).unwrap_or_default()}{state_label(i18n, st.state)}</label></th>
                                         <td>{st.default_minutes}" mnt"</td>
                                         <td>
                                             <input id=id type="number" inputmode="numeric" min="1" max="4800" class="input-narrow" value=minutes.get_untracked()

@@ -15,117 +15,71 @@ use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 use model::error::AppError;
-use model::{RequestDetail, RequestRow, Role, UnitAccountData};
+use model::{Action as RequestAction, RequestDetail, RequestKind, RequestRow, RequestState, Role, UnitAccountData};
 
-pub fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
+/// The name of a request type. This and the two below match every variant:
+/// a new kind, state or action without a text does not build.
+pub fn kind_label(i18n: I18nContext<Locale>, kind: RequestKind) -> String {
+    use RequestKind::*;
     match kind {
-        "phone_change" => t_string!(i18n, request.kind_phone_change),
-        "unit_account" => t_string!(i18n, request.kind_unit_account),
-        "personal_account" => t_string!(i18n, request.kind_personal_account),
-        "simpeg_bulk" => t_string!(i18n, request.kind_simpeg_bulk),
-        _ => return kind.to_string(),
+        PhoneChange => t_string!(i18n, request.kind_phone_change),
+        UnitAccount => t_string!(i18n, request.kind_unit_account),
+        PersonalAccount => t_string!(i18n, request.kind_personal_account),
+        SimpegBulk => t_string!(i18n, request.kind_simpeg_bulk),
     }
     .to_string()
 }
 
-/// Every state with a label of its own.
-pub const STATES: &[&str] = &[
-    "verifikasi_kode",
-    "menunggu_kasi",
-    "menunggu_kabid",
-    "input_data",
-    "verifikasi_data",
-    "uji_akun",
-    "pelaporan",
-    "pemeriksaan",
-    "perbaikan",
-    "pembuatan_akun",
-    "pengiriman",
-    "selesai",
-    "ditolak",
-    "dibatalkan",
-    "proses",
-    "memproses",
-    "isi_simpeg",
-    "penerimaan",
-];
-
-/// Every action with a label of its own (the rest are `action_other`).
-pub const ACTIONS: &[&str] = &[
-    "buat",
-    "kirim_ulang_kode",
-    "konfirmasi_kode",
-    "batalkan",
-    "setujui",
-    "tolak",
-    "input_data",
-    "setujui_data",
-    "kembalikan_data",
-    "uji_berhasil",
-    "uji_gagal",
-    "uji_ulang",
-    "kirim_laporan",
-    "kembalikan",
-    "kirim_ulang",
-    "buat_akun",
-    "kirim_aktivasi",
-    "proses_batch",
-    "batch_selesai",
-    "tandai_dimuat",
-    "laporkan",
-    "terima_laporan",
-];
-
-pub fn state_label(i18n: I18nContext<Locale>, state: &str) -> String {
+pub fn state_label(i18n: I18nContext<Locale>, state: RequestState) -> String {
+    use RequestState::*;
     match state {
-        "verifikasi_kode" => t_string!(i18n, request.state_verifikasi_kode),
-        "menunggu_kasi" => t_string!(i18n, request.state_menunggu_kasi),
-        "menunggu_kabid" => t_string!(i18n, request.state_menunggu_kabid),
-        "input_data" => t_string!(i18n, request.state_input_data),
-        "verifikasi_data" => t_string!(i18n, request.state_verifikasi_data),
-        "uji_akun" => t_string!(i18n, request.state_uji_akun),
-        "pelaporan" => t_string!(i18n, request.state_pelaporan),
-        "pemeriksaan" => t_string!(i18n, request.state_pemeriksaan),
-        "perbaikan" => t_string!(i18n, request.state_perbaikan),
-        "pembuatan_akun" => t_string!(i18n, request.state_pembuatan_akun),
-        "pengiriman" => t_string!(i18n, request.state_pengiriman),
-        "selesai" => t_string!(i18n, request.state_selesai),
-        "ditolak" => t_string!(i18n, request.state_ditolak),
-        "dibatalkan" => t_string!(i18n, request.state_dibatalkan),
-        "proses" => t_string!(i18n, request.state_proses),
-        "memproses" => t_string!(i18n, request.state_memproses),
-        "isi_simpeg" => t_string!(i18n, request.state_isi_simpeg),
-        "penerimaan" => t_string!(i18n, request.state_penerimaan),
-        _ => return state.to_string(),
+        VerifikasiKode => t_string!(i18n, request.state_verifikasi_kode),
+        MenungguKasi => t_string!(i18n, request.state_menunggu_kasi),
+        MenungguKabid => t_string!(i18n, request.state_menunggu_kabid),
+        InputData => t_string!(i18n, request.state_input_data),
+        VerifikasiData => t_string!(i18n, request.state_verifikasi_data),
+        UjiAkun => t_string!(i18n, request.state_uji_akun),
+        Pelaporan => t_string!(i18n, request.state_pelaporan),
+        Pemeriksaan => t_string!(i18n, request.state_pemeriksaan),
+        Perbaikan => t_string!(i18n, request.state_perbaikan),
+        PembuatanAkun => t_string!(i18n, request.state_pembuatan_akun),
+        Pengiriman => t_string!(i18n, request.state_pengiriman),
+        Selesai => t_string!(i18n, request.state_selesai),
+        Ditolak => t_string!(i18n, request.state_ditolak),
+        Dibatalkan => t_string!(i18n, request.state_dibatalkan),
+        Proses => t_string!(i18n, request.state_proses),
+        Memproses => t_string!(i18n, request.state_memproses),
+        IsiSimpeg => t_string!(i18n, request.state_isi_simpeg),
+        Penerimaan => t_string!(i18n, request.state_penerimaan),
     }
     .to_string()
 }
 
-pub fn action_label(i18n: I18nContext<Locale>, action: &str) -> String {
+pub fn action_label(i18n: I18nContext<Locale>, action: RequestAction) -> String {
+    use RequestAction::*;
     match action {
-        "buat" => t_string!(i18n, request.action_buat),
-        "kirim_ulang_kode" => t_string!(i18n, request.action_kirim_ulang_kode),
-        "konfirmasi_kode" => t_string!(i18n, request.action_konfirmasi_kode),
-        "batalkan" => t_string!(i18n, request.action_batalkan),
-        "setujui" => t_string!(i18n, request.action_setujui),
-        "tolak" => t_string!(i18n, request.action_tolak),
-        "input_data" => t_string!(i18n, request.action_input_data),
-        "setujui_data" => t_string!(i18n, request.action_setujui_data),
-        "kembalikan_data" => t_string!(i18n, request.action_kembalikan_data),
-        "uji_berhasil" => t_string!(i18n, request.action_uji_berhasil),
-        "uji_gagal" => t_string!(i18n, request.action_uji_gagal),
-        "uji_ulang" => t_string!(i18n, request.action_uji_ulang),
-        "kirim_laporan" => t_string!(i18n, request.action_kirim_laporan),
-        "kembalikan" => t_string!(i18n, request.action_kembalikan),
-        "kirim_ulang" => t_string!(i18n, request.action_kirim_ulang),
-        "buat_akun" => t_string!(i18n, request.action_buat_akun),
-        "kirim_aktivasi" => t_string!(i18n, request.action_kirim_aktivasi),
-        "proses_batch" => t_string!(i18n, request.action_proses_batch),
-        "batch_selesai" => t_string!(i18n, request.action_batch_selesai),
-        "tandai_dimuat" => t_string!(i18n, request.action_tandai_dimuat),
-        "laporkan" => t_string!(i18n, request.action_laporkan),
-        "terima_laporan" => t_string!(i18n, request.action_terima_laporan),
-        _ => t_string!(i18n, request.action_other),
+        Buat => t_string!(i18n, request.action_buat),
+        KirimUlangKode => t_string!(i18n, request.action_kirim_ulang_kode),
+        KonfirmasiKode => t_string!(i18n, request.action_konfirmasi_kode),
+        Batalkan => t_string!(i18n, request.action_batalkan),
+        Setujui => t_string!(i18n, request.action_setujui),
+        Tolak => t_string!(i18n, request.action_tolak),
+        InputData => t_string!(i18n, request.action_input_data),
+        SetujuiData => t_string!(i18n, request.action_setujui_data),
+        KembalikanData => t_string!(i18n, request.action_kembalikan_data),
+        UjiBerhasil => t_string!(i18n, request.action_uji_berhasil),
+        UjiGagal => t_string!(i18n, request.action_uji_gagal),
+        UjiUlang => t_string!(i18n, request.action_uji_ulang),
+        KirimLaporan => t_string!(i18n, request.action_kirim_laporan),
+        Kembalikan => t_string!(i18n, request.action_kembalikan),
+        KirimUlang => t_string!(i18n, request.action_kirim_ulang),
+        BuatAkun => t_string!(i18n, request.action_buat_akun),
+        KirimAktivasi => t_string!(i18n, request.action_kirim_aktivasi),
+        ProsesBatch => t_string!(i18n, request.action_proses_batch),
+        BatchSelesai => t_string!(i18n, request.action_batch_selesai),
+        TandaiDimuat => t_string!(i18n, request.action_tandai_dimuat),
+        Laporkan => t_string!(i18n, request.action_laporkan),
+        TerimaLaporan => t_string!(i18n, request.action_terima_laporan),
     }
     .to_string()
 }
@@ -207,8 +161,8 @@ fn RequestList() -> impl IntoView {
                         {list.into_iter().map(|r| {
                             let href = format!("/admin/permohonan/{}", r.ticket);
                             let (ticket, ticket_attr) = (r.ticket.clone(), r.ticket.clone());
-                            let kind = kind_label(i18n, &r.kind);
-                            let state = state_label(i18n, &r.state);
+                            let kind = kind_label(i18n, r.kind);
+                            let state = state_label(i18n, r.state);
                             let overdue = r.overdue;
                             let due = r.due_at.clone().filter(|_| !r.closed);
                             let subject = r.subject.clone();
@@ -250,7 +204,7 @@ enum StepCall {
     Phone(PhoneChangeAction),
     Unit(UnitAccountAction),
     Personal(PersonalAccountAction),
-    Simpeg(String),
+    Simpeg(RequestAction),
 }
 
 async fn send_step(ticket: String, version: i32, call: StepCall) -> Result<(), AppError> {
@@ -258,7 +212,7 @@ async fn send_step(ticket: String, version: i32, call: StepCall) -> Result<(), A
         StepCall::Phone(a) => phone_change_step(ticket, version, a).await,
         StepCall::Unit(a) => unit_account_step(ticket, version, a).await,
         StepCall::Personal(a) => personal_account_step(ticket, version, a).await,
-        StepCall::Simpeg(a) => crate::api::kinds::simpeg::simpeg_step(ticket, version, a).await,
+        StepCall::Simpeg(a) => crate::api::kinds::simpeg::simpeg_step(ticket, version, a.to_string()).await,
     }
 }
 
@@ -291,7 +245,7 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
     let step_pending = Signal::derive(move || step.pending().get());
     let ticket = d.row.ticket.clone();
     let version = d.version;
-    let has = |a: &str| d.actions.iter().any(|x| x == a);
+    let has = |a: RequestAction| d.actions.contains(&a);
     let code = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let t1 = ticket.clone();
@@ -300,15 +254,16 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
     };
     let send = StoredValue::new(send);
     let sop_line = d.standard_minutes.map(|m| fill(&fill(t_string!(i18n, request.sop_line), "sop", &d.sop), "minutes", &m.to_string()));
+    use RequestAction as A;
     let (can_confirm, can_resend, can_cancel, can_approve, can_reject) =
-        (has("konfirmasi_kode"), has("kirim_ulang_kode"), has("batalkan"), has("setujui"), has("tolak"));
-    let unit = d.row.kind == "unit_account";
-    let personal = d.row.kind == "personal_account";
-    let simpeg = d.row.kind == "simpeg_bulk";
-    let simpeg_actions: Vec<String> = if simpeg { d.actions.clone() } else { vec![] };
-    let (can_return_fix, can_create) = (has("kembalikan"), has("buat_akun"));
+        (has(A::KonfirmasiKode), has(A::KirimUlangKode), has(A::Batalkan), has(A::Setujui), has(A::Tolak));
+    let unit = d.row.kind == RequestKind::UnitAccount;
+    let personal = d.row.kind == RequestKind::PersonalAccount;
+    let simpeg = d.row.kind == RequestKind::SimpegBulk;
+    let simpeg_actions: Vec<RequestAction> = if simpeg { d.actions.clone() } else { vec![] };
+    let (can_return_fix, can_create) = (has(A::Kembalikan), has(A::BuatAkun));
     let (can_input, can_approve_data, can_return, can_retry, can_report) =
-        (has("input_data"), has("setujui_data"), has("kembalikan_data"), has("uji_ulang"), has("kirim_laporan"));
+        (has(A::InputData), has(A::SetujuiData), has(A::KembalikanData), has(A::UjiUlang), has(A::KirimLaporan));
     let fact = |k: &str| d.facts.iter().find(|f| f.key == k).map(|f| f.value.clone()).unwrap_or_default();
     let input_defaults = UnitAccountData {
         local_part: Some(fact("final_local")).filter(|l| !l.is_empty()).unwrap_or_else(|| fact("proposed_local")),
@@ -320,12 +275,12 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
     let attachments = d.attachments.clone();
     let any_action = !d.actions.is_empty();
     view! {
-        <article class="request" data-testid="request" data-state=d.row.state.clone()>
+        <article class="request" data-testid="request" data-state=d.row.state.as_str()>
             <header class="request-head">
                 <h1>{d.row.ticket.clone()}</h1>
-                <p class="lead">{kind_label(i18n, &d.row.kind)}" · "{d.row.subject.clone()}</p>
+                <p class="lead">{kind_label(i18n, d.row.kind)}" · "{d.row.subject.clone()}</p>
                 <p>
-                    <span class="badge" data-testid="request-state">{state_label(i18n, &d.row.state)}</span>
+                    <span class="badge" data-testid="request-state">{state_label(i18n, d.row.state)}</span>
                     {d.row.overdue.then(|| view! { " "<span class="badge badge-danger">{t!(i18n, request.overdue)}</span> })}
                 </p>
                 {d.row.due_at.clone().filter(|_| !d.row.closed).map(|due| view! { <p class="muted">{t!(i18n, request.due)}": "{due}</p> })}
@@ -377,9 +332,9 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                 })}
                 {simpeg.then(|| view! { <crate::pages::kinds::simpeg::SimpegRequestPanel ticket=ticket.clone()/> })}
                 {simpeg_actions.clone().into_iter().map(|a| {
-                    let label = action_label(i18n, &a);
+                    let label = action_label(i18n, a);
                     view! { <button type="button" class="button button-primary button-block" data-testid=format!("step-{a}") disabled=move || step.pending().get()
-                        on:click=move |_| { let a = a.clone(); send.with_value(|s| s(StepCall::Simpeg(a))) }>{label}</button> }
+                        on:click=move |_| send.with_value(|s| s(StepCall::Simpeg(a)))>{label}</button> }
                 }).collect_view()}
                 {can_approve.then(|| view! {
                     <button type="button" class="button button-primary button-block" data-testid="approve" disabled=move || step.pending().get()
@@ -452,8 +407,8 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                             _ => None,
                         };
                         view! {
-                            <li class="timeline-step" class:late=s.late data-action=s.action.clone()>
-                                <strong>{action_label(i18n, &s.action)}</strong>" → "{state_label(i18n, &s.to_state)}
+                            <li class="timeline-step" class:late=s.late data-action=s.action.as_str()>
+                                <strong>{action_label(i18n, s.action)}</strong>" → "{state_label(i18n, s.to_state)}
                                 <div class="muted">{s.at.clone()}" · "{s.actor.clone()}</div>
                                 {s.note.clone().map(|n| view! { <p class="note">{n}</p> })}
                                 {took.map(|t| view! { <p class="muted">{t}{s.late.then(|| view! { " · "<span class="badge badge-danger">{t!(i18n, request.late)}</span> })}</p> })}

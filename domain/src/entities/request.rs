@@ -1,4 +1,5 @@
 //! `requests` table.
+use model::{RequestKind, RequestState};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,8 +9,8 @@ pub struct Model {
     pub id: i32,
     #[sea_orm(unique)]
     pub ticket: String,
-    pub kind: String,
-    pub state: String,
+    pub kind: RequestKind,
+    pub state: RequestState,
     pub unit_id: Option<i32>,
     pub applicant_mailbox_id: Option<i32>,
     pub applicant_person_id: Option<i32>,

@@ -1,4 +1,5 @@
 //! `request_events` table.
+use model::{Action, RequestState};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,9 +9,9 @@ pub struct Model {
     pub id: i32,
     pub request_id: i32,
     pub seq: i32,
-    pub action: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub action: Action,
+    pub from_state: Option<RequestState>,
+    pub to_state: RequestState,
     pub actor_mailbox_id: Option<i32>,
     pub actor_label: String,
     #[sea_orm(column_type = "Text", nullable)]

@@ -1,4 +1,5 @@
 //! `simpeg_batches` table.
+use model::BatchStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,7 +13,7 @@ pub struct Model {
     pub file_name: String,
     pub file_sha: String,
     pub file_kind: String,
-    pub status: String,
+    pub status: BatchStatus,
     #[sea_orm(column_type = "Text")]
     pub headers: String,
     #[sea_orm(column_type = "Text")]

@@ -12,7 +12,7 @@ use crate::notify;
 use crate::requests::workflow::Flow;
 use crate::requests::{self, ServiceLevels, StepActor};
 use crate::{activation, AppState, DomainResult};
-use model::Role;
+use model::{Action, RequestState, Role};
 use serde::{de::DeserializeOwned, Serialize};
 use std::future::Future;
 
@@ -45,7 +45,7 @@ pub struct Passed<'a> {
 pub async fn retry<P: TestedMailbox>(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = state.service_levels(&*change).await?;
-    requests::transition(&mut change, &levels, ticket, version, "uji_ulang", &StepActor::staff(actor), None, Default::default()).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::UjiUlang, &StepActor::staff(actor), None, Default::default()).await?;
     change.commit().await?;
     run::<P>(state, ticket).await
 }
@@ -53,7 +53,7 @@ pub async fn retry<P: TestedMailbox>(state: &AppState, actor: &Actor, ticket: &s
 /// Tests the request's new mailbox, if the request is waiting for that.
 pub async fn run<P: TestedMailbox>(state: &AppState, ticket: &str) -> DomainResult<()> {
     let (row, mut p): (_, P) = requests::load(&state.db, P::flow(), ticket).await?;
-    let Some((mailbox_id, address)) = p.mailbox().filter(|_| row.state == "uji_akun") else { return Ok(()) };
+    let Some((mailbox_id, address)) = p.mailbox().filter(|_| row.state == RequestState::UjiAkun) else { return Ok(()) };
     let outcome = accounts::test_on_mail_server(state, &address, ticket).await;
     let mut change = Change::begin(state, Who::system("uji-akun")).await?;
     let levels = state.service_levels(&*change).await?;
@@ -64,12 +64,12 @@ pub async fn run<P: TestedMailbox>(state: &AppState, ticket: &str) -> DomainResu
             let link = activation::issue_link(&mut change, state, mailbox_id, "activate").await?;
             p.record_test(note.clone(), true);
             let (after, _) =
-                requests::transition(&mut change, &levels, ticket, row.version, "uji_berhasil", &system, Some(&note), requests::with_payload(&p)?).await?;
+                requests::transition(&mut change, &levels, ticket, row.version, Action::UjiBerhasil, &system, Some(&note), requests::with_payload(&p)?).await?;
             p.on_passed(Passed { state, change: &mut change, levels: &levels, ticket, address: &address, link: &link, request: after }).await?;
         }
         TestOutcome::Failed { message } => {
             p.record_test(message.clone(), false);
-            requests::transition(&mut change, &levels, ticket, row.version, "uji_gagal", &system, Some(&message), requests::with_payload(&p)?).await?;
+            requests::transition(&mut change, &levels, ticket, row.version, Action::UjiGagal, &system, Some(&message), requests::with_payload(&p)?).await?;
             let text = format!("Surel: uji akun {address} (tiket {ticket}) gagal: {message}");
             notify::tell_role(state, &change, Role::Petugas, None, ticket, &format!("testfail{}", row.version), "Uji akun gagal", &text, false).await?;
         }

@@ -32,7 +32,7 @@ use model::validation::email::normalize_email;
 use model::validation::nip::parse_nip;
 use model::validation::phone::{mask_phone, normalize_phone};
 use model::validation::FieldErrors;
-use model::{ApplicantStatus, ApplicantStep, ErrorCode, PersonalAccountData, PersonalAccountFix, PersonalAccountInput, Role};
+use model::{Action, ApplicantStatus, ApplicantStep, ErrorCode, PersonalAccountData, PersonalAccountFix, PersonalAccountInput, RequestState, Role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
@@ -283,7 +283,7 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
     let related = Some(format!("request:{ticket}"));
     match decision {
         Decision::Approve => {
-            requests::transition(&mut change, &levels, ticket, version, "setujui", &who, None, Default::default()).await?;
+            requests::transition(&mut change, &levels, ticket, version, Action::Setujui, &who, None, Default::default()).await?;
             let text = format!("Surel: permohonan akun ASN {} (tiket {ticket}) disetujui Kasi; mohon buat akunnya.", p.applicant.name);
             notify::tell_role(state, &change, Role::Petugas, None, ticket, "create", "Permohonan akun ASN: buat akun", &text, false).await?;
             let sms = format!("Surel: permohonan akun email Anda (tiket {ticket}) lolos pemeriksaan dan sedang dibuat.");
@@ -293,14 +293,15 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
             let secret = random_token();
             p.fix_hash = Some(sha256_hex(secret.as_bytes()));
             p.fix_expires_at = Some(change.now() + Duration::days(FIX_VALID_DAYS));
-            let (row, _) = requests::transition(&mut change, &levels, ticket, version, "kembalikan", &who, Some(&note), requests::with_payload(&p)?).await?;
+            let (row, _) =
+                requests::transition(&mut change, &levels, ticket, version, Action::Kembalikan, &who, Some(&note), requests::with_payload(&p)?).await?;
             let link = format!("{}/permohonan-akun/perbaiki/{}.{secret}", state.config.public_url.trim_end_matches('/'), row.id);
             let sms = format!("Surel: permohonan akun email Anda (tiket {ticket}) perlu diperbaiki: {}. Perbaiki lewat tautan ini: {link}", note.trim());
             notify::send(state, &change, Channel::Sms, &phone, None, sms, format!("{ticket}:returned:{}:sms", row.version), related.clone()).await?;
             notify::send(state, &change, Channel::Email, &p.applicant.personal_email, Some("Permohonan akun email perlu diperbaiki"), format!("Permohonan akun email Anda (tiket {ticket}) dikembalikan untuk diperbaiki.\n\nCatatan pemeriksa: {}\n\nPerbaiki lewat tautan ini (berlaku {FIX_VALID_DAYS} hari): {link}", note.trim()), format!("{ticket}:returned:{}:mail", row.version), related).await?;
         }
         Decision::Reject(note) => {
-            requests::transition(&mut change, &levels, ticket, version, "tolak", &who, Some(&note), Default::default()).await?;
+            requests::transition(&mut change, &levels, ticket, version, Action::Tolak, &who, Some(&note), Default::default()).await?;
             let sms = format!(
                 "Surel: permohonan akun email Anda (tiket {ticket}) ditolak: {}. Hubungi {} bila ada pertanyaan.",
                 note.trim(),
@@ -321,8 +322,9 @@ async fn by_fix_link(state: &AppState, link: &str) -> DomainResult<(request::Mod
     let id: i32 = id.parse().map_err(|_| invalid())?;
     let row = request::Entity::find_by_id(id).one(&state.db).await?.filter(|r| r.kind == PERSONAL_ACCOUNT.kind).ok_or_else(invalid)?;
     let p: Payload = serde_json::from_str(&row.payload).map_err(anyhow::Error::from)?;
-    let good =
-        row.state == "perbaikan" && p.fix_hash.as_deref() == Some(sha256_hex(secret.as_bytes()).as_str()) && p.fix_expires_at.is_some_and(|t| t > state.now());
+    let good = row.state == RequestState::Perbaikan
+        && p.fix_hash.as_deref() == Some(sha256_hex(secret.as_bytes()).as_str())
+        && p.fix_expires_at.is_some_and(|t| t > state.now());
     if !good {
         return Err(invalid());
     }
@@ -334,7 +336,7 @@ pub async fn fix_info(state: &AppState, link: &str) -> DomainResult<PersonalAcco
     let (row, p) = by_fix_link(state, link).await?;
     let note = request_event::Entity::find()
         .filter(request_event::Column::RequestId.eq(row.id))
-        .filter(request_event::Column::Action.eq("kembalikan"))
+        .filter(request_event::Column::Action.eq(Action::Kembalikan))
         .order_by_desc(request_event::Column::Seq)
         .one(&state.db)
         .await?
@@ -391,7 +393,7 @@ pub async fn resubmit(state: &AppState, link: &str, input: PersonalAccountInput,
         &levels,
         &row.ticket,
         row.version,
-        "kirim_ulang",
+        Action::KirimUlang,
         &applicant_actor(&applicant.name),
         Some(&note),
         requests::with_payload(&p)?,
@@ -438,7 +440,7 @@ pub async fn create_account(state: &AppState, actor: &Actor, ticket: &str, versi
     let levels = state.service_levels(&*change).await?;
     let (row, mut p): (_, Payload) = requests::load(&*change, &PERSONAL_ACCOUNT, ticket).await?;
     // The engine checks state, version and role before anything is created.
-    requests::transition(&mut change, &levels, ticket, version, "buat_akun", &StepActor::staff(actor), None, Default::default()).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::BuatAkun, &StepActor::staff(actor), None, Default::default()).await?;
     let a = &p.applicant;
     let person_id = upsert_person(&change, a).await?;
     let mb = accounts::create_mailbox(
@@ -531,7 +533,8 @@ impl TestedMailbox for Payload {
         let (ticket, address, link) = (t.ticket, t.address, t.link);
         let sender = StepActor::system("Surel (pengiriman)");
         let sent = format!("Nama pengguna dan tautan aktivasi dikirim ke {}.", mask_phone(&self.applicant.phone));
-        requests::transition(t.change, t.levels, ticket, t.request.version, "kirim_aktivasi", &sender, Some(&sent), requests::with_payload(&*self)?).await?;
+        requests::transition(t.change, t.levels, ticket, t.request.version, Action::KirimAktivasi, &sender, Some(&sent), requests::with_payload(&*self)?)
+            .await?;
         let sms =
             format!("Surel: akun email Anda sudah dibuat. Nama pengguna: {address}. Atur kata sandi lewat tautan sekali pakai ini (berlaku 72 jam): {link}");
         notify::send(t.state, t.change, Channel::Sms, &self.applicant.phone, None, sms, format!("{ticket}:activation"), Some(format!("request:{ticket}")))
@@ -600,18 +603,18 @@ pub async fn status(state: &AppState, ticket: &str, token: &str, code: &str, ip:
     let steps = events
         .iter()
         .map(|e| ApplicantStep {
-            action: e.action.clone(),
-            to_state: e.to_state.clone(),
+            action: e.action,
+            to_state: e.to_state,
             at: state.local_time(e.at),
-            note: e.note.clone().filter(|_| matches!(e.action.as_str(), "kembalikan" | "tolak")),
+            note: e.note.clone().filter(|_| matches!(e.action, Action::Kembalikan | Action::Tolak)),
         })
         .collect();
     Ok(ApplicantStatus {
         ticket: row.ticket,
-        state: row.state.clone(),
+        state: row.state,
         name: p.applicant.name,
         unit: p.applicant.unit_name,
-        address: p.address.filter(|_| row.state == "selesai"),
+        address: p.address.filter(|_| row.state == RequestState::Selesai),
         due_at: row.step_due_at.filter(|_| row.closed_at.is_none()).map(|d| state.local_time(d)),
         steps,
     })
@@ -638,7 +641,7 @@ pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(St
     out.push(("proposed_local".into(), a.proposed_local.clone()));
     out.push(("phone_verified".into(), mask_phone(&a.phone)));
     out.push(("personal_email".into(), a.personal_email.clone()));
-    if r.closed_at.is_none() && r.state != "selesai" {
+    if r.closed_at.is_none() && r.state != RequestState::Selesai {
         let has_box = match person::Entity::find().filter(person::Column::Nip.eq(a.nip.clone())).one(&state.db).await? {
             Some(pe) => mailbox::Entity::find()
                 .filter(mailbox::Column::PersonId.eq(pe.id))
@@ -708,7 +711,7 @@ mod tests {
         }
     }
 
-    async fn state_of(state: &AppState, ticket: &str) -> (String, i32) {
+    async fn state_of(state: &AppState, ticket: &str) -> (RequestState, i32) {
         let r = request::Entity::find().filter(request::Column::Ticket.eq(ticket)).one(&state.db).await.unwrap().unwrap();
         (r.state, r.version)
     }
@@ -738,7 +741,7 @@ mod tests {
         // the code was not spent on a form with other mistakes
         let fixed = PersonalAccountInput { phone_code: good_code, ..form_fields_ok(&state, bad).await };
         let ticket = submit(&state, fixed, None).await.unwrap();
-        assert_eq!(state_of(&state, &ticket).await.0, "pemeriksaan");
+        assert_eq!(state_of(&state, &ticket).await.0, RequestState::Pemeriksaan);
     }
 
     async fn form_fields_ok(state: &AppState, mut f: PersonalAccountInput) -> PersonalAccountInput {
@@ -771,7 +774,7 @@ mod tests {
         assert!(matches!(decide(&state, &budi, &ticket, v, Decision::Approve).await, Err(DomainError::Forbidden)));
         assert_eq!(codes(decide(&state, &kasi, &ticket, v, Decision::Return("  ".into())).await.unwrap_err()), ["note:note_required"]);
         decide(&state, &kasi, &ticket, v, Decision::Return("Formulir belum ditandatangani".into())).await.unwrap();
-        assert_eq!(state_of(&state, &ticket).await.0, "perbaikan");
+        assert_eq!(state_of(&state, &ticket).await.0, RequestState::Perbaikan);
         // the link from the SMS
         let sms = crate::entities::outbox::Entity::find().order_by_desc(crate::entities::outbox::Column::Id).all(&state.db).await.unwrap();
         let text = sms.iter().map(|m| state.keys.open(&m.body_enc).unwrap()).find(|t| t.contains("/permohonan-akun/perbaiki/")).unwrap();
@@ -787,14 +790,14 @@ mod tests {
         resubmit(&state, &link, again, None).await.unwrap();
         assert!(fix_info(&state, &link).await.is_err(), "the link is used up");
         let (s, v) = state_of(&state, &ticket).await;
-        assert_eq!(s, "pemeriksaan");
+        assert_eq!(s, RequestState::Pemeriksaan);
         let (_, p): (_, Payload) = requests::load(&state.db, &PERSONAL_ACCOUNT, &ticket).await.unwrap();
         assert_eq!(p.revisions.len(), 1);
         assert_eq!(p.revisions[0].before.proposed_local, "ratna.kusuma");
         assert_eq!(p.revisions[0].changed, ["proposed_local", "form"]);
         decide(&state, &kasi, &ticket, v, Decision::Approve).await.unwrap();
         let (s, v) = state_of(&state, &ticket).await;
-        assert_eq!(s, "pembuatan_akun");
+        assert_eq!(s, RequestState::PembuatanAkun);
         let bad = PersonalAccountData { local_part: "yusuf.hakim".into(), quota_mb: "5".into() };
         assert_eq!(codes(create_account(&state, &budi, &ticket, v, bad).await.unwrap_err()), ["local_part:address_taken", "quota_mb:quota_invalid"]);
         create_account(&state, &budi, &ticket, v, PersonalAccountData { local_part: "ratna.k".into(), quota_mb: "2048".into() }).await.unwrap();
@@ -805,14 +808,14 @@ mod tests {
         assert!(pe.phone_verified_at.is_some());
         assert_eq!(pe.personal_email.as_deref(), Some("ratna.kusuma@gmail.com"));
         // no mail server in unit tests: the test fails clearly and waits for a retry
-        assert_eq!(state_of(&state, &ticket).await.0, "uji_akun");
+        assert_eq!(state_of(&state, &ticket).await.0, RequestState::UjiAkun);
         // the applicant follows the request: the same answer for an unknown ticket
         clock.advance(Duration::minutes(2));
         assert!(status_send_code(&state, "SRL-2099-999999", None).await.is_ok());
         let token = status_send_code(&state, &ticket.to_lowercase(), None).await.unwrap();
         let code = last_code(&state).await;
         let seen = status(&state, &ticket, &token, &code, None).await.unwrap();
-        assert_eq!(seen.state, "uji_akun");
+        assert_eq!(seen.state, RequestState::UjiAkun);
         assert!(seen.steps.iter().any(|s| s.note.as_deref() == Some("Formulir belum ditandatangani")));
         assert!(seen.steps.iter().all(|s| !s.at.is_empty()));
         assert!(status(&state, &ticket, &token, &code, None).await.is_err(), "a status code works once");

@@ -21,8 +21,7 @@ use crate::{AppState, DomainError, DomainResult};
 use chrono::{DateTime, Duration, Utc};
 use model::validation::phone::{mask_phone, normalize_phone};
 use model::validation::FieldErrors;
-use model::ErrorCode;
-use model::Role;
+use model::{Action, ErrorCode, RequestState, Role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
@@ -207,7 +206,7 @@ pub async fn resend_code(state: &AppState, actor: &Actor, ticket: &str, version:
     payload.wrong_guesses = 0;
     let who = StepActor::staff(actor);
     let effects = payload.effects()?;
-    let (row, _) = requests::transition(&mut change, &levels, ticket, version, "kirim_ulang_kode", &who, None, effects).await?;
+    let (row, _) = requests::transition(&mut change, &levels, ticket, version, Action::KirimUlangKode, &who, None, effects).await?;
     send_code(state, &change, ticket, &payload.new_phone, &code, payload.code_seq).await?;
     change.commit().await?;
     state.wake_outbox();
@@ -222,10 +221,10 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
     if !actor.has_for_unit(Role::Petugas, row.unit_id) {
         return Err(DomainError::Forbidden);
     }
-    if row.version != version || row.state != "verifikasi_kode" {
+    if row.version != version || row.state != RequestState::VerifikasiKode {
         // the engine words the conflict ("already handled by X")
         let who = StepActor::staff(actor);
-        requests::transition(&mut change, &levels, ticket, version, "konfirmasi_kode", &who, None, Effects::default()).await?;
+        requests::transition(&mut change, &levels, ticket, version, Action::KonfirmasiKode, &who, None, Effects::default()).await?;
         return Err(DomainError::Conflict { code: ErrorCode::AlreadyHandled, by: None });
     }
     let code = code.trim();
@@ -262,7 +261,7 @@ pub async fn confirm_code(state: &AppState, actor: &Actor, ticket: &str, version
     payload.code_mac = None;
     let who = StepActor::staff(actor);
     let effects = payload.effects()?;
-    let (after, _) = requests::transition(&mut change, &levels, ticket, version, "konfirmasi_kode", &who, None, effects).await?;
+    let (after, _) = requests::transition(&mut change, &levels, ticket, version, Action::KonfirmasiKode, &who, None, effects).await?;
     notify_approvers(state, &change, ticket, &payload.address, actor.mailbox_id).await?;
     change.commit().await?;
     state.wake_outbox();
@@ -284,7 +283,7 @@ pub async fn cancel(state: &AppState, actor: &Actor, ticket: &str, version: i32,
     payload.code_mac = None;
     let who = StepActor::staff(actor);
     let effects = payload.effects()?;
-    requests::transition(&mut change, &levels, ticket, version, "batalkan", &who, Some(note), effects).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::Batalkan, &who, Some(note), effects).await?;
     change.commit().await?;
     Ok(())
 }
@@ -295,7 +294,7 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
     let levels = state.service_levels(&*change).await?;
     let (_, payload) = load(&change, ticket).await?;
     let who = StepActor::staff(actor);
-    let action = if approve { "setujui" } else { "tolak" };
+    let action = if approve { Action::Setujui } else { Action::Tolak };
     requests::transition(&mut change, &levels, ticket, version, action, &who, note, Effects::default()).await?;
     let related = Some(format!("request:{ticket}"));
     if approve {
@@ -385,7 +384,7 @@ mod tests {
         let mb = mailbox::Entity::find().filter(mailbox::Column::Address.eq("yusuf.hakim@batam.go.id")).one(&state.db).await.unwrap().unwrap();
         assert_eq!(mb.reset_phone.as_deref(), Some("+6281277770001"));
         let req = request::Entity::find().filter(request::Column::Ticket.eq(ticket.clone())).one(&state.db).await.unwrap().unwrap();
-        assert_eq!(req.state, "selesai");
+        assert_eq!(req.state, RequestState::Selesai);
         // the document number is not stored in clear
         assert!(!req.payload.contains("2171010101900001"));
         // old number, new number and mailbox heard about it

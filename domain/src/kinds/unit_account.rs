@@ -24,7 +24,7 @@ use model::validation::address::check_local_part;
 use model::validation::nip::normalize_nip;
 use model::validation::phone::normalize_phone;
 use model::validation::FieldErrors;
-use model::{ErrorCode, Role, UnitAccountData, UnitAccountInput};
+use model::{Action, ErrorCode, Role, UnitAccountData, UnitAccountInput};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
@@ -197,7 +197,7 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = state.service_levels(&*change).await?;
     let (row, p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
-    let action = if approve { "setujui" } else { "tolak" };
+    let action = if approve { Action::Setujui } else { Action::Tolak };
     requests::transition(&mut change, &levels, ticket, version, action, &StepActor::staff(actor), note, Default::default()).await?;
     if approve {
         let text = format!("Surel: permohonan akun {} (tiket {ticket}) disetujui Kabid; mohon input data akun.", p.proposed_local);
@@ -209,7 +209,7 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
         } else {
             format!("Permohonan akun {} (tiket {ticket}) ditolak: {}", p.proposed_local, note.unwrap_or("").trim())
         };
-        notify::tell_mailbox(state, &change, applicant, ticket, action, "Keputusan permohonan akun", &text).await?;
+        notify::tell_mailbox(state, &change, applicant, ticket, action.as_str(), "Keputusan permohonan akun", &text).await?;
     }
     change.commit().await?;
     state.wake_outbox();
@@ -276,7 +276,7 @@ pub async fn input_data(state: &AppState, actor: &Actor, ticket: &str, version: 
     p.input_by = Some(actor.mailbox_id);
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = state.service_levels(&*change).await?;
-    requests::transition(&mut change, &levels, ticket, version, "input_data", &StepActor::staff(actor), None, requests::with_payload(&p)?).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::InputData, &StepActor::staff(actor), None, requests::with_payload(&p)?).await?;
     let text = format!("Surel: data akun {local} (tiket {ticket}) menunggu verifikasi petugas kedua.");
     notify::tell_role(state, &change, Role::Petugas, Some(actor.mailbox_id), ticket, "verify", "Data akun menunggu verifikasi", &text, false).await?;
     change.commit().await?;
@@ -289,7 +289,7 @@ pub async fn return_data(state: &AppState, actor: &Actor, ticket: &str, version:
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = state.service_levels(&*change).await?;
     let (_, p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
-    requests::transition(&mut change, &levels, ticket, version, "kembalikan_data", &StepActor::staff(actor), Some(note), Default::default()).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::KembalikanData, &StepActor::staff(actor), Some(note), Default::default()).await?;
     if let Some(by) = p.input_by {
         notify::tell_mailbox(
             state,
@@ -317,7 +317,7 @@ pub async fn approve_data(state: &AppState, actor: &Actor, ticket: &str, version
         _ => return Err(DomainError::Conflict { code: ErrorCode::AlreadyHandled, by: None }),
     };
     // The engine checks state, version and the four-eyes rule before anything is created.
-    let (_, _) = requests::transition(&mut change, &levels, ticket, version, "setujui_data", &StepActor::staff(actor), None, Default::default()).await?;
+    let (_, _) = requests::transition(&mut change, &levels, ticket, version, Action::SetujuiData, &StepActor::staff(actor), None, Default::default()).await?;
     let person_id = responsible_person(&change, &p).await?;
     let mb = accounts::create_mailbox(
         &mut change,
@@ -406,7 +406,7 @@ pub async fn send_report(state: &AppState, actor: &Actor, ticket: &str, version:
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = state.service_levels(&*change).await?;
     let (row, p): (_, Payload) = requests::load(&*change, &UNIT_ACCOUNT, ticket).await?;
-    requests::transition(&mut change, &levels, ticket, version, "kirim_laporan", &StepActor::staff(actor), None, Default::default()).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::KirimLaporan, &StepActor::staff(actor), None, Default::default()).await?;
     let address = p.address.clone().unwrap_or_default();
     let text =
         format!("Laporan: akun email {address} untuk {} (tiket {ticket}) telah dibuat, diuji dan tautan aktivasi dikirim ke penanggung jawab.", p.unit_name);
@@ -451,7 +451,7 @@ mod tests {
         }
     }
 
-    async fn version(state: &AppState, ticket: &str) -> (String, i32) {
+    async fn version(state: &AppState, ticket: &str) -> (RequestState, i32) {
         let r = request::Entity::find().filter(request::Column::Ticket.eq(ticket)).one(&state.db).await.unwrap().unwrap();
         (r.state, r.version)
     }
@@ -501,12 +501,12 @@ mod tests {
         let letter = attachments::store(&state, Some(&kepala), "surat_resmi", "surat.pdf", PDF).await.unwrap();
         let ticket = submit(&state, &kepala, input(letter.token)).await.unwrap();
         let (s, v) = version(&state, &ticket).await;
-        assert_eq!(s, "menunggu_kabid");
+        assert_eq!(s, RequestState::MenungguKabid);
         // the officer cannot decide for the Kabid
         assert!(matches!(decide(&state, &budi, &ticket, v, true, None).await, Err(DomainError::Forbidden)));
         decide(&state, &kabid, &ticket, v, true, None).await.unwrap();
         let (s, v) = version(&state, &ticket).await;
-        assert_eq!(s, "input_data");
+        assert_eq!(s, RequestState::InputData);
         let data = |local: &str, quota: &str| UnitAccountData {
             local_part: local.into(),
             quota_mb: quota.into(),
@@ -518,7 +518,7 @@ mod tests {
         let good = UnitAccountData { aliases: "mtq".into(), ..data("mtq2027", "4096") };
         input_data(&state, &budi, &ticket, v, good).await.unwrap();
         let (s, v) = version(&state, &ticket).await;
-        assert_eq!(s, "verifikasi_data");
+        assert_eq!(s, RequestState::VerifikasiData);
         // four eyes: the officer who entered it cannot approve it
         assert!(matches!(approve_data(&state, &budi, &ticket, v).await, Err(DomainError::Conflict { code, .. }) if code == ErrorCode::SameActor));
         approve_data(&state, &sari, &ticket, v).await.unwrap();
@@ -529,12 +529,12 @@ mod tests {
         assert_eq!(accounts::available(&state.db, "mtq").await.unwrap(), Err(ErrorCode::AddressTaken));
         // no mail server configured: the test fails clearly and the request waits
         let (s, v) = version(&state, &ticket).await;
-        assert_eq!(s, "uji_akun");
+        assert_eq!(s, RequestState::UjiAkun);
         let (_, p): (_, Payload) = requests::load(&state.db, &UNIT_ACCOUNT, &ticket).await.unwrap();
         assert!(p.test_message.unwrap().contains("belum dikonfigurasi"), "a clear reason");
         assert!(!p.activation_sent);
         retry_test(&state, &sari, &ticket, v).await.unwrap();
-        assert_eq!(version(&state, &ticket).await.0, "uji_akun");
+        assert_eq!(version(&state, &ticket).await.0, RequestState::UjiAkun);
         // and nobody can skip the test
         let v = version(&state, &ticket).await.1;
         assert!(send_report(&state, &sari, &ticket, v).await.is_err());

@@ -18,7 +18,7 @@ use crate::requests::sla::Calendar;
 use crate::requests::workflow::{Acting, Flow, Refusal, Transition};
 use crate::{DomainError, DomainResult};
 use chrono::{DateTime, Datelike, Utc};
-use model::ErrorCode;
+use model::{Action, ErrorCode, RequestState};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -74,11 +74,11 @@ impl ServiceLevels {
         Ok(ServiceLevels { calendar, overrides })
     }
 
-    pub fn standard_minutes(&self, flow: &Flow, state: &str) -> Option<u32> {
+    pub fn standard_minutes(&self, flow: &Flow, state: RequestState) -> Option<u32> {
         self.overrides.get(&format!("{}.{state}", flow.kind)).copied().or_else(|| flow.state(state)?.standard_minutes)
     }
 
-    fn due(&self, flow: &Flow, state: &str, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    fn due(&self, flow: &Flow, state: RequestState, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.standard_minutes(flow, state).map(|m| self.calendar.due(from, m))
     }
 }
@@ -163,8 +163,8 @@ pub async fn create(change: &mut Change, levels: &ServiceLevels, flow: &'static 
     let due = levels.due(flow, flow.initial, now);
     let row = request::ActiveModel {
         ticket: Set(ticket.clone()),
-        kind: Set(flow.kind.to_string()),
-        state: Set(flow.initial.to_string()),
+        kind: Set(flow.kind),
+        state: Set(flow.initial),
         unit_id: Set(new.unit_id),
         applicant_mailbox_id: Set(new.applicant_mailbox_id),
         applicant_person_id: Set(new.applicant_person_id),
@@ -183,9 +183,9 @@ pub async fn create(change: &mut Change, levels: &ServiceLevels, flow: &'static 
     request_event::ActiveModel {
         request_id: Set(row.id),
         seq: Set(1),
-        action: Set("buat".into()),
+        action: Set(Action::Buat),
         from_state: Set(None),
-        to_state: Set(flow.initial.into()),
+        to_state: Set(flow.initial),
         actor_mailbox_id: Set(actor.mailbox_id),
         actor_label: Set(actor.label.clone()),
         note: Set(clean_note(new.note.as_deref())),
@@ -217,13 +217,13 @@ pub async fn transition(
     levels: &ServiceLevels,
     ticket: &str,
     seen_version: i32,
-    action: &str,
+    action: Action,
     actor: &StepActor,
     note: Option<&str>,
     effects: Effects,
 ) -> DomainResult<(request::Model, &'static Transition)> {
     let current = request::Entity::find().filter(request::Column::Ticket.eq(ticket)).one(&**change).await?.ok_or(DomainError::NotFound)?;
-    let flow = crate::requests::workflow::flow(&current.kind).ok_or(DomainError::NotFound)?;
+    let flow = crate::requests::workflow::flow(current.kind);
     let events =
         request_event::Entity::find().filter(request_event::Column::RequestId.eq(current.id)).order_by_asc(request_event::Column::Seq).all(&**change).await?;
     let already_handled = || {
@@ -233,8 +233,8 @@ pub async fn transition(
     if current.version != seen_version {
         return Err(already_handled());
     }
-    let earlier = |a: &str| events.iter().rev().find(|e| e.action == a).and_then(|e| e.actor_mailbox_id);
-    let t = match flow.check(&current.state, action, &actor.for_unit(current.unit_id), note, earlier) {
+    let earlier = |a: Action| events.iter().rev().find(|e| e.action == a).and_then(|e| e.actor_mailbox_id);
+    let t = match flow.check(current.state, action, &actor.for_unit(current.unit_id), note, earlier) {
         Ok(t) => t,
         Err(Refusal::NotAllowedFromState) => return Err(already_handled()),
         Err(Refusal::WrongParty) => return Err(DomainError::Forbidden),
@@ -263,9 +263,9 @@ pub async fn transition(
     request_event::ActiveModel {
         request_id: Set(current.id),
         seq: Set(events.last().map(|e| e.seq).unwrap_or(0) + 1),
-        action: Set(action.to_string()),
-        from_state: Set(Some(current.state.clone())),
-        to_state: Set(t.to.to_string()),
+        action: Set(action),
+        from_state: Set(Some(current.state)),
+        to_state: Set(t.to),
         actor_mailbox_id: Set(actor.mailbox_id),
         actor_label: Set(actor.label.clone()),
         note: Set(clean_note(note)),
@@ -273,7 +273,7 @@ pub async fn transition(
         at: Set(now),
         due_at: Set(current.step_due_at),
         duration_secs: Set(Some(worked)),
-        standard_secs: Set(levels.standard_minutes(flow, &current.state).map(|m| m as i64 * 60)),
+        standard_secs: Set(levels.standard_minutes(flow, current.state).map(|m| m as i64 * 60)),
         ..Default::default()
     }
     .insert(&**change)
@@ -326,7 +326,7 @@ mod tests {
         let (state, _) = state().await;
         let levels = ServiceLevels::load(&state.db, 7).await.unwrap();
         let r = open(&state, &levels, &petugas(1)).await;
-        let step = |action: &'static str, who: Acting, version: i32, label: &'static str| {
+        let step = |action: Action, who: Acting, version: i32, label: &'static str| {
             let state = state.clone();
             let levels = levels.clone();
             let ticket = r.ticket.clone();
@@ -344,16 +344,16 @@ mod tests {
                 out.map(|(m, _)| m)
             }
         };
-        let moved = step("konfirmasi_kode", petugas(1), 1, "budi").await.unwrap();
+        let moved = step(Action::KonfirmasiKode, petugas(1), 1, "budi").await.unwrap();
         assert_eq!((moved.state.as_str(), moved.version), ("menunggu_kasi", 2));
         // the creator holds Kasi too: four-eyes rule
         let both = Acting::Staff { mailbox_id: 1, roles: vec![Role::Petugas, Role::Kasi] };
-        assert!(matches!(step("setujui", both, 2, "budi").await, Err(DomainError::Conflict { code, .. }) if code == ErrorCode::SameActor));
+        assert!(matches!(step(Action::Setujui, both, 2, "budi").await, Err(DomainError::Conflict { code, .. }) if code == ErrorCode::SameActor));
         // two Kasi saw version 2; the first wins, the second is told who did it
-        let first = step("setujui", kasi(5), 2, "hendra").await.unwrap();
-        assert_eq!(first.state, "selesai");
+        let first = step(Action::Setujui, kasi(5), 2, "hendra").await.unwrap();
+        assert_eq!(first.state, RequestState::Selesai);
         assert!(first.closed_at.is_some() && first.step_due_at.is_none());
-        match step("tolak", kasi(6), 2, "lain").await {
+        match step(Action::Tolak, kasi(6), 2, "lain").await {
             Err(DomainError::Conflict { code, by }) => assert_eq!((code.as_str(), by.as_deref()), ("already_handled", Some("hendra"))),
             other => panic!("expected a conflict, got {other:?}"),
         }
@@ -371,7 +371,7 @@ mod tests {
             .unwrap();
         let levels = ServiceLevels::load(&state.db, 7).await.unwrap();
         let flow = &super::workflow::PHONE_CHANGE;
-        assert_eq!(levels.standard_minutes(flow, "menunggu_kasi"), Some(30));
-        assert_eq!(levels.standard_minutes(flow, "verifikasi_kode"), Some(60));
+        assert_eq!(levels.standard_minutes(flow, RequestState::MenungguKasi), Some(30));
+        assert_eq!(levels.standard_minutes(flow, RequestState::VerifikasiKode), Some(60));
     }
 }

@@ -3,50 +3,63 @@
 use crate::auth::Actor;
 use crate::entities::request;
 use crate::{AppState, DomainResult};
-use model::{QueueSummary, Role};
+use model::{QueueSummary, RequestKind, RequestState, Role};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// A queue: requests of `kind` in one of `states`, for holders of `role`.
 pub struct QueueDef {
     pub key: &'static str,
     pub role: Role,
-    pub kind: &'static str,
-    pub states: &'static [&'static str],
+    pub kind: RequestKind,
+    pub states: &'static [RequestState],
     pub href: &'static str,
 }
 
 /// Every queue: for each flow, the states waiting on a staff role.
 pub fn all() -> Vec<QueueDef> {
+    use RequestState as S;
     vec![
-        QueueDef { key: "phone_change_code", role: Role::Petugas, kind: "phone_change", states: &["verifikasi_kode"], href: "/admin/permohonan" },
-        QueueDef { key: "phone_change_approve", role: Role::Kasi, kind: "phone_change", states: &["menunggu_kasi"], href: "/admin/permohonan" },
-        QueueDef { key: "unit_account_approve", role: Role::Kabid, kind: "unit_account", states: &["menunggu_kabid"], href: "/admin/permohonan" },
-        QueueDef { key: "unit_account_input", role: Role::Petugas, kind: "unit_account", states: &["input_data"], href: "/admin/permohonan" },
-        QueueDef { key: "unit_account_verify", role: Role::Petugas, kind: "unit_account", states: &["verifikasi_data", "uji_akun"], href: "/admin/permohonan" },
-        QueueDef { key: "unit_account_report", role: Role::Petugas, kind: "unit_account", states: &["pelaporan"], href: "/admin/permohonan" },
-        QueueDef { key: "personal_account_check", role: Role::Kasi, kind: "personal_account", states: &["pemeriksaan"], href: "/admin/permohonan" },
+        QueueDef { key: "phone_change_code", role: Role::Petugas, kind: RequestKind::PhoneChange, states: &[S::VerifikasiKode], href: "/admin/permohonan" },
+        QueueDef { key: "phone_change_approve", role: Role::Kasi, kind: RequestKind::PhoneChange, states: &[S::MenungguKasi], href: "/admin/permohonan" },
+        QueueDef { key: "unit_account_approve", role: Role::Kabid, kind: RequestKind::UnitAccount, states: &[S::MenungguKabid], href: "/admin/permohonan" },
+        QueueDef { key: "unit_account_input", role: Role::Petugas, kind: RequestKind::UnitAccount, states: &[S::InputData], href: "/admin/permohonan" },
+        QueueDef {
+            key: "unit_account_verify",
+            role: Role::Petugas,
+            kind: RequestKind::UnitAccount,
+            states: &[S::VerifikasiData, S::UjiAkun],
+            href: "/admin/permohonan",
+        },
+        QueueDef { key: "unit_account_report", role: Role::Petugas, kind: RequestKind::UnitAccount, states: &[S::Pelaporan], href: "/admin/permohonan" },
+        QueueDef { key: "personal_account_check", role: Role::Kasi, kind: RequestKind::PersonalAccount, states: &[S::Pemeriksaan], href: "/admin/permohonan" },
         QueueDef {
             key: "personal_account_create",
             role: Role::Petugas,
-            kind: "personal_account",
-            states: &["pembuatan_akun", "uji_akun"],
+            kind: RequestKind::PersonalAccount,
+            states: &[S::PembuatanAkun, S::UjiAkun],
             href: "/admin/permohonan",
         },
         QueueDef {
             key: "personal_account_create",
             role: Role::Admin,
-            kind: "personal_account",
-            states: &["pembuatan_akun", "uji_akun"],
+            kind: RequestKind::PersonalAccount,
+            states: &[S::PembuatanAkun, S::UjiAkun],
             href: "/admin/permohonan",
         },
-        QueueDef { key: "simpeg_process", role: Role::Petugas, kind: "simpeg_bulk", states: &["proses", "memproses"], href: "/admin/permohonan" },
-        QueueDef { key: "simpeg_fill", role: Role::PengelolaSimpeg, kind: "simpeg_bulk", states: &["isi_simpeg", "pelaporan"], href: "/admin/permohonan" },
-        QueueDef { key: "simpeg_receive", role: Role::PejabatStruktural, kind: "simpeg_bulk", states: &["penerimaan"], href: "/admin/permohonan" },
+        QueueDef { key: "simpeg_process", role: Role::Petugas, kind: RequestKind::SimpegBulk, states: &[S::Proses, S::Memproses], href: "/admin/permohonan" },
+        QueueDef {
+            key: "simpeg_fill",
+            role: Role::PengelolaSimpeg,
+            kind: RequestKind::SimpegBulk,
+            states: &[S::IsiSimpeg, S::Pelaporan],
+            href: "/admin/permohonan",
+        },
+        QueueDef { key: "simpeg_receive", role: Role::PejabatStruktural, kind: RequestKind::SimpegBulk, states: &[S::Penerimaan], href: "/admin/permohonan" },
         QueueDef {
             key: "unit_account_mine",
             role: Role::KepalaOpd,
-            kind: "unit_account",
-            states: &["menunggu_kabid", "input_data", "verifikasi_data", "uji_akun", "pelaporan"],
+            kind: RequestKind::UnitAccount,
+            states: &[S::MenungguKabid, S::InputData, S::VerifikasiData, S::UjiAkun, S::Pelaporan],
             href: "/admin/permohonan",
         },
     ]

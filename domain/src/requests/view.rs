@@ -7,15 +7,15 @@ use crate::requests::workflow;
 use crate::requests::{ServiceLevels, StepActor};
 use crate::{AppState, DomainError, DomainResult};
 use model::validation::phone::mask_phone;
-use model::{AttachmentLink, RequestDetail, RequestFact, RequestRow, TimelineStep};
+use model::{Action, AttachmentLink, RequestDetail, RequestFact, RequestKind, RequestRow, TimelineStep};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
 fn row(state: &AppState, r: &request::Model) -> RequestRow {
     let now = state.now();
     RequestRow {
         ticket: r.ticket.clone(),
-        kind: r.kind.clone(),
-        state: r.state.clone(),
+        kind: r.kind,
+        state: r.state,
         subject: r.subject.clone(),
         created_at: state.local_time(r.created_at),
         due_at: r.step_due_at.map(|d| state.local_time(d)),
@@ -26,7 +26,7 @@ fn row(state: &AppState, r: &request::Model) -> RequestRow {
 
 /// Requests the actor may see; open ones first, overdue before the rest, then by due time.
 pub async fn list(state: &AppState, actor: &Actor, only_open: bool) -> DomainResult<Vec<RequestRow>> {
-    let kinds: Vec<&str> = workflow::ALL.iter().filter(|f| may_see(actor, f)).map(|f| f.kind).collect();
+    let kinds: Vec<RequestKind> = workflow::ALL.iter().filter(|f| may_see(actor, f)).map(|f| f.kind).collect();
     if kinds.is_empty() {
         return Err(DomainError::Forbidden);
     }
@@ -44,13 +44,13 @@ pub async fn list(state: &AppState, actor: &Actor, only_open: bool) -> DomainRes
         .limit(500)
         .all(&state.db)
         .await?;
-    Ok(rows.iter().filter(|r| workflow::flow(&r.kind).is_some_and(|f| may_see_row(actor, f, r))).map(|r| row(state, r)).collect())
+    Ok(rows.iter().filter(|r| may_see_row(actor, workflow::flow(r.kind), r)).map(|r| row(state, r)).collect())
 }
 
 /// One request, for those who may see it.
 pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<RequestDetail> {
     let r = request::Entity::find().filter(request::Column::Ticket.eq(ticket)).one(&state.db).await?.ok_or(DomainError::NotFound)?;
-    let flow = workflow::flow(&r.kind).ok_or(DomainError::NotFound)?;
+    let flow = workflow::flow(r.kind);
     if !may_see_row(actor, flow, &r) {
         // not "forbidden": do not confirm that the ticket exists
         return Err(DomainError::NotFound);
@@ -65,8 +65,8 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
             let standard = e.standard_secs.map(|s| s / 60);
             TimelineStep {
                 seq: e.seq,
-                action: e.action.clone(),
-                to_state: e.to_state.clone(),
+                action: e.action,
+                to_state: e.to_state,
                 actor: e.actor_label.clone(),
                 note: e.note.clone(),
                 at: state.local_time(e.at),
@@ -78,25 +78,27 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
         .collect();
     let me = StepActor::staff(actor);
     // Offer only what the engine would allow, four-eyes rule included.
-    let earlier = |a: &str| events.iter().rev().find(|e| e.action == a).and_then(|e| e.actor_mailbox_id);
-    let mut actions: Vec<String> = flow
-        .actions_for(&r.state, &me.for_unit(r.unit_id))
+    let earlier = |a: Action| events.iter().rev().find(|e| e.action == a).and_then(|e| e.actor_mailbox_id);
+    let mut actions: Vec<Action> = flow
+        .actions_for(r.state, &me.for_unit(r.unit_id))
         .into_iter()
         .filter(|t| t.not_same_actor_as.is_none_or(|prev| earlier(prev) != Some(actor.mailbox_id)))
-        .map(|t| t.action.to_string())
+        .map(|t| t.action)
         .collect();
     actions.dedup();
     Ok(RequestDetail {
         row: row(state, &r),
         version: r.version,
         sop: flow.sop.to_string(),
-        standard_minutes: if r.closed_at.is_some() { None } else { levels.standard_minutes(flow, &r.state).map(i64::from) },
-        facts: if r.kind == "personal_account" {
-            crate::kinds::personal_account::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
-        } else if r.kind == "simpeg_bulk" {
-            crate::kinds::simpeg::batch::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
-        } else {
-            facts(state, &r)
+        standard_minutes: if r.closed_at.is_some() { None } else { levels.standard_minutes(flow, r.state).map(i64::from) },
+        facts: match r.kind {
+            RequestKind::PersonalAccount => {
+                crate::kinds::personal_account::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
+            }
+            RequestKind::SimpegBulk => {
+                crate::kinds::simpeg::batch::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
+            }
+            RequestKind::PhoneChange | RequestKind::UnitAccount => facts(state, &r),
         },
         attachments: crate::attachments::for_request(&state.db, r.id)
             .await?
@@ -108,11 +110,12 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
     })
 }
 
-/// The request's data, with personal data masked.
+/// The request's data, with personal data masked (phone changes and unit
+/// accounts; the other types have their own).
 fn facts(state: &AppState, r: &request::Model) -> Vec<RequestFact> {
     let fact = |key: &str, value: String| RequestFact { key: key.to_string(), value };
-    match r.kind.as_str() {
-        "phone_change" => {
+    match r.kind {
+        RequestKind::PhoneChange => {
             let Ok(p) = serde_json::from_str::<crate::kinds::phone_change::Payload>(&r.payload) else { return vec![] };
             let doc = state.keys.open(&p.doc_number_sealed).unwrap_or_default();
             let tail: String = doc.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
@@ -124,7 +127,7 @@ fn facts(state: &AppState, r: &request::Model) -> Vec<RequestFact> {
                 fact("new_phone", mask_phone(&p.new_phone)),
             ]
         }
-        "unit_account" => {
+        RequestKind::UnitAccount => {
             let Ok(p) = serde_json::from_str::<crate::kinds::unit_account::Payload>(&r.payload) else { return vec![] };
             let mut out = vec![
                 fact("account_kind", p.account_kind),
@@ -156,6 +159,6 @@ fn facts(state: &AppState, r: &request::Model) -> Vec<RequestFact> {
             }
             out
         }
-        _ => vec![fact("subject", r.subject.clone())],
+        RequestKind::PersonalAccount | RequestKind::SimpegBulk => vec![fact("subject", r.subject.clone())],
     }
 }

@@ -5,7 +5,7 @@
 //! [`Flow::check`] is the only way to move a request, so a transition that is
 //! not in the table cannot happen, whatever a screen shows or a client sends.
 //! The database side (version check, step event, audit) is in `requests.rs`.
-use model::Role;
+use model::{Action, RequestKind, RequestState, Role};
 
 /// Who may take a transition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub enum Acting {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct State {
-    pub code: &'static str,
+    pub code: RequestState,
     /// SOP step number this state waits on (None when finished).
     pub sop_step: Option<u8>,
     /// Standard time of that step from the SOP (Mutu Baku Waktu), minutes.
@@ -40,25 +40,25 @@ pub struct State {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Transition {
-    pub action: &'static str,
-    pub from: &'static str,
-    pub to: &'static str,
+    pub action: Action,
+    pub from: RequestState,
+    pub to: RequestState,
     pub by: Party,
     /// A reason is required (rejections, returns for correction, cancellations).
     pub needs_note: bool,
     /// The actor must not be the one who took this earlier action on the same
     /// request (four-eyes rule: an officer never approves their own input).
-    pub not_same_actor_as: Option<&'static str>,
+    pub not_same_actor_as: Option<Action>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Flow {
     /// Stored in `requests.kind`.
-    pub kind: &'static str,
+    pub kind: RequestKind,
     /// SOP number from `shared/seeds` (000, 001, 002, 004).
     pub sop: &'static str,
     /// The state a new request starts in and who may create one.
-    pub initial: &'static str,
+    pub initial: RequestState,
     pub created_by: Party,
     /// Roles that receive the report and may read these requests.
     pub readers: &'static [Role],
@@ -80,12 +80,12 @@ pub enum Refusal {
 }
 
 impl Flow {
-    pub fn state(&self, code: &str) -> Option<&'static State> {
+    pub fn state(&self, code: RequestState) -> Option<&'static State> {
         self.states.iter().find(|s| s.code == code)
     }
 
     /// Actions available from `state` to `who` (for screens; `check` decides).
-    pub fn actions_for(&self, state: &str, who: &Acting) -> Vec<&'static Transition> {
+    pub fn actions_for(&self, state: RequestState, who: &Acting) -> Vec<&'static Transition> {
         self.transitions.iter().filter(|t| t.from == state && party_matches(t.by, who)).collect()
     }
 
@@ -98,11 +98,11 @@ impl Flow {
     /// that took a given earlier action on this request, for the four-eyes rule.
     pub fn check(
         &self,
-        state: &str,
-        action: &str,
+        state: RequestState,
+        action: Action,
         who: &Acting,
         note: Option<&str>,
-        earlier: impl Fn(&str) -> Option<i32>,
+        earlier: impl Fn(Action) -> Option<i32>,
     ) -> Result<&'static Transition, Refusal> {
         let candidates: Vec<&'static Transition> = self.transitions.iter().filter(|t| t.from == state && t.action == action).collect();
         if candidates.is_empty() {
@@ -129,21 +129,24 @@ fn party_matches(party: Party, who: &Acting) -> bool {
     }
 }
 
+// The tables below name states and actions briefly.
+use model::{Action as A, RequestState as S};
+
 const PETUGAS: Party = Party::Staff(&[Role::Petugas]);
 const PETUGAS_ADMIN: Party = Party::Staff(&[Role::Petugas, Role::Admin]);
 const KASI: Party = Party::Staff(&[Role::Kasi]);
 const KABID: Party = Party::Staff(&[Role::Kabid]);
 
-const fn st(code: &'static str, sop_step: u8, minutes: u32, waits_for: Party) -> State {
+const fn st(code: RequestState, sop_step: u8, minutes: u32, waits_for: Party) -> State {
     State { code, sop_step: Some(sop_step), standard_minutes: Some(minutes), waits_for: Some(waits_for), terminal: false }
 }
-const fn end(code: &'static str) -> State {
+const fn end(code: RequestState) -> State {
     State { code, sop_step: None, standard_minutes: None, waits_for: None, terminal: true }
 }
-const fn tr(action: &'static str, from: &'static str, to: &'static str, by: Party) -> Transition {
+const fn tr(action: Action, from: RequestState, to: RequestState, by: Party) -> Transition {
     Transition { action, from, to, by, needs_note: false, not_same_actor_as: None }
 }
-const fn tr_note(action: &'static str, from: &'static str, to: &'static str, by: Party) -> Transition {
+const fn tr_note(action: Action, from: RequestState, to: RequestState, by: Party) -> Transition {
     Transition { action, from, to, by, needs_note: true, not_same_actor_as: None }
 }
 
@@ -151,87 +154,87 @@ const fn tr_note(action: &'static str, from: &'static str, to: &'static str, by:
 /// Step 1 (owner at the desk, 30 min) ends when the officer records the
 /// document and the new number: that creates the request.
 pub const PHONE_CHANGE: Flow = Flow {
-    kind: "phone_change",
+    kind: RequestKind::PhoneChange,
     sop: "001",
-    initial: "verifikasi_kode",
+    initial: S::VerifikasiKode,
     created_by: PETUGAS,
     readers: &[],
     states: &[
         // step 2: the owner reads back the code sent to the new number (60 min)
-        st("verifikasi_kode", 2, 60, PETUGAS),
+        st(S::VerifikasiKode, 2, 60, PETUGAS),
         // step 4: Kasi approves the change (60 min)
-        st("menunggu_kasi", 4, 60, KASI),
-        end("selesai"),
-        end("ditolak"),
-        end("dibatalkan"),
+        st(S::MenungguKasi, 4, 60, KASI),
+        end(S::Selesai),
+        end(S::Ditolak),
+        end(S::Dibatalkan),
     ],
     transitions: &[
-        tr("kirim_ulang_kode", "verifikasi_kode", "verifikasi_kode", PETUGAS),
-        tr("konfirmasi_kode", "verifikasi_kode", "menunggu_kasi", PETUGAS),
-        tr_note("batalkan", "verifikasi_kode", "dibatalkan", PETUGAS),
-        Transition { action: "setujui", from: "menunggu_kasi", to: "selesai", by: KASI, needs_note: false, not_same_actor_as: Some("buat") },
-        tr_note("tolak", "menunggu_kasi", "ditolak", KASI),
+        tr(A::KirimUlangKode, S::VerifikasiKode, S::VerifikasiKode, PETUGAS),
+        tr(A::KonfirmasiKode, S::VerifikasiKode, S::MenungguKasi, PETUGAS),
+        tr_note(A::Batalkan, S::VerifikasiKode, S::Dibatalkan, PETUGAS),
+        Transition { action: A::Setujui, from: S::MenungguKasi, to: S::Selesai, by: KASI, needs_note: false, not_same_actor_as: Some(A::Buat) },
+        tr_note(A::Tolak, S::MenungguKasi, S::Ditolak, KASI),
     ],
 };
 
 /// F3 — unit / kegiatan / event account (SOP 000).
 pub const UNIT_ACCOUNT: Flow = Flow {
-    kind: "unit_account",
+    kind: RequestKind::UnitAccount,
     sop: "000",
-    initial: "menunggu_kabid",
+    initial: S::MenungguKabid,
     created_by: Party::Staff(&[Role::KepalaOpd]),
     // SOP 000 step 5: the report goes to Kabid PE and the personnel-data manager
     readers: &[Role::Kabid, Role::PengelolaSimpeg],
     states: &[
-        st("menunggu_kabid", 2, 5, KABID),
-        st("input_data", 3, 30, PETUGAS),
-        st("verifikasi_data", 4, 30, PETUGAS),
+        st(S::MenungguKabid, 2, 5, KABID),
+        st(S::InputData, 3, 30, PETUGAS),
+        st(S::VerifikasiData, 4, 30, PETUGAS),
         // the mailbox exists; Surel delivers a test message and reads it back
-        st("uji_akun", 4, 30, Party::System),
-        st("pelaporan", 5, 30, PETUGAS),
-        end("selesai"),
-        end("ditolak"),
+        st(S::UjiAkun, 4, 30, Party::System),
+        st(S::Pelaporan, 5, 30, PETUGAS),
+        end(S::Selesai),
+        end(S::Ditolak),
     ],
     transitions: &[
-        tr("setujui", "menunggu_kabid", "input_data", KABID),
-        tr_note("tolak", "menunggu_kabid", "ditolak", KABID),
-        tr("input_data", "input_data", "verifikasi_data", PETUGAS),
-        Transition { action: "setujui_data", from: "verifikasi_data", to: "uji_akun", by: PETUGAS, needs_note: false, not_same_actor_as: Some("input_data") },
-        tr_note("kembalikan_data", "verifikasi_data", "input_data", PETUGAS),
-        tr("uji_berhasil", "uji_akun", "pelaporan", Party::System),
-        tr_note("uji_gagal", "uji_akun", "uji_akun", Party::System),
-        tr("uji_ulang", "uji_akun", "uji_akun", PETUGAS),
-        tr("kirim_laporan", "pelaporan", "selesai", PETUGAS),
+        tr(A::Setujui, S::MenungguKabid, S::InputData, KABID),
+        tr_note(A::Tolak, S::MenungguKabid, S::Ditolak, KABID),
+        tr(A::InputData, S::InputData, S::VerifikasiData, PETUGAS),
+        Transition { action: A::SetujuiData, from: S::VerifikasiData, to: S::UjiAkun, by: PETUGAS, needs_note: false, not_same_actor_as: Some(A::InputData) },
+        tr_note(A::KembalikanData, S::VerifikasiData, S::InputData, PETUGAS),
+        tr(A::UjiBerhasil, S::UjiAkun, S::Pelaporan, Party::System),
+        tr_note(A::UjiGagal, S::UjiAkun, S::UjiAkun, Party::System),
+        tr(A::UjiUlang, S::UjiAkun, S::UjiAkun, PETUGAS),
+        tr(A::KirimLaporan, S::Pelaporan, S::Selesai, PETUGAS),
     ],
 };
 
 /// F4 — personal ASN account (SOP 002).
 pub const PERSONAL_ACCOUNT: Flow = Flow {
-    kind: "personal_account",
+    kind: RequestKind::PersonalAccount,
     sop: "002",
-    initial: "pemeriksaan",
+    initial: S::Pemeriksaan,
     created_by: Party::Applicant,
     readers: &[],
     states: &[
-        st("pemeriksaan", 2, 15, KASI),
+        st(S::Pemeriksaan, 2, 15, KASI),
         // returned for correction: the applicant's move (step 1 again, 15 min)
-        st("perbaikan", 1, 15, Party::Applicant),
-        st("pembuatan_akun", 3, 30, PETUGAS_ADMIN),
-        st("uji_akun", 4, 30, Party::System),
-        st("pengiriman", 5, 10, Party::System),
-        end("selesai"),
-        end("ditolak"),
+        st(S::Perbaikan, 1, 15, Party::Applicant),
+        st(S::PembuatanAkun, 3, 30, PETUGAS_ADMIN),
+        st(S::UjiAkun, 4, 30, Party::System),
+        st(S::Pengiriman, 5, 10, Party::System),
+        end(S::Selesai),
+        end(S::Ditolak),
     ],
     transitions: &[
-        tr("setujui", "pemeriksaan", "pembuatan_akun", KASI),
-        tr_note("kembalikan", "pemeriksaan", "perbaikan", KASI),
-        tr_note("tolak", "pemeriksaan", "ditolak", KASI),
-        tr("kirim_ulang", "perbaikan", "pemeriksaan", Party::Applicant),
-        tr("buat_akun", "pembuatan_akun", "uji_akun", PETUGAS_ADMIN),
-        tr("uji_berhasil", "uji_akun", "pengiriman", Party::System),
-        tr_note("uji_gagal", "uji_akun", "uji_akun", Party::System),
-        tr("uji_ulang", "uji_akun", "uji_akun", PETUGAS_ADMIN),
-        tr("kirim_aktivasi", "pengiriman", "selesai", Party::System),
+        tr(A::Setujui, S::Pemeriksaan, S::PembuatanAkun, KASI),
+        tr_note(A::Kembalikan, S::Pemeriksaan, S::Perbaikan, KASI),
+        tr_note(A::Tolak, S::Pemeriksaan, S::Ditolak, KASI),
+        tr(A::KirimUlang, S::Perbaikan, S::Pemeriksaan, Party::Applicant),
+        tr(A::BuatAkun, S::PembuatanAkun, S::UjiAkun, PETUGAS_ADMIN),
+        tr(A::UjiBerhasil, S::UjiAkun, S::Pengiriman, Party::System),
+        tr_note(A::UjiGagal, S::UjiAkun, S::UjiAkun, Party::System),
+        tr(A::UjiUlang, S::UjiAkun, S::UjiAkun, PETUGAS_ADMIN),
+        tr(A::KirimAktivasi, S::Pengiriman, S::Selesai, Party::System),
     ],
 };
 
@@ -240,38 +243,44 @@ const PENGELOLA_SIMPEG: Party = Party::Staff(&[Role::PengelolaSimpeg]);
 /// F5 — bulk ASN accounts from a SIMPEG export (SOP 004). Steps 1–3 (export,
 /// sort, submit) happen on the import screen; submitting creates the request.
 pub const SIMPEG_BULK: Flow = Flow {
-    kind: "simpeg_bulk",
+    kind: RequestKind::SimpegBulk,
     sop: "004",
-    initial: "proses",
+    initial: S::Proses,
     created_by: PENGELOLA_SIMPEG,
     readers: &[Role::PengelolaSimpeg, Role::PejabatStruktural],
     states: &[
         // step 4: the officer starts the batch job …
-        st("proses", 4, 30, PETUGAS),
+        st(S::Proses, 4, 30, PETUGAS),
         // … which Surel runs row by row (durable, resumable)
-        st("memproses", 4, 30, Party::System),
+        st(S::Memproses, 4, 30, Party::System),
         // step 5: the SIMPEG manager loads NIP → address into SIMPEG
-        st("isi_simpeg", 5, 30, PENGELOLA_SIMPEG),
+        st(S::IsiSimpeg, 5, 30, PENGELOLA_SIMPEG),
         // step 6: the SIMPEG manager reports to the Pejabat Struktural
-        st("pelaporan", 6, 30, PENGELOLA_SIMPEG),
+        st(S::Pelaporan, 6, 30, PENGELOLA_SIMPEG),
         // step 7: the Pejabat Struktural receives the report
-        st("penerimaan", 7, 30, Party::Staff(&[Role::PejabatStruktural])),
-        end("selesai"),
+        st(S::Penerimaan, 7, 30, Party::Staff(&[Role::PejabatStruktural])),
+        end(S::Selesai),
     ],
     transitions: &[
-        tr("proses_batch", "proses", "memproses", PETUGAS),
-        tr("batch_selesai", "memproses", "isi_simpeg", Party::System),
-        tr("tandai_dimuat", "isi_simpeg", "pelaporan", PENGELOLA_SIMPEG),
-        tr("laporkan", "pelaporan", "penerimaan", PENGELOLA_SIMPEG),
-        tr("terima_laporan", "penerimaan", "selesai", Party::Staff(&[Role::PejabatStruktural])),
+        tr(A::ProsesBatch, S::Proses, S::Memproses, PETUGAS),
+        tr(A::BatchSelesai, S::Memproses, S::IsiSimpeg, Party::System),
+        tr(A::TandaiDimuat, S::IsiSimpeg, S::Pelaporan, PENGELOLA_SIMPEG),
+        tr(A::Laporkan, S::Pelaporan, S::Penerimaan, PENGELOLA_SIMPEG),
+        tr(A::TerimaLaporan, S::Penerimaan, S::Selesai, Party::Staff(&[Role::PejabatStruktural])),
     ],
 };
 
 /// Every request type.
 pub const ALL: [&Flow; 4] = [&PHONE_CHANGE, &UNIT_ACCOUNT, &PERSONAL_ACCOUNT, &SIMPEG_BULK];
 
-pub fn flow(kind: &str) -> Option<&'static Flow> {
-    ALL.iter().copied().find(|f| f.kind == kind)
+/// The flow of a request type (every type has one).
+pub fn flow(kind: RequestKind) -> &'static Flow {
+    match kind {
+        RequestKind::PhoneChange => &PHONE_CHANGE,
+        RequestKind::UnitAccount => &UNIT_ACCOUNT,
+        RequestKind::PersonalAccount => &PERSONAL_ACCOUNT,
+        RequestKind::SimpegBulk => &SIMPEG_BULK,
+    }
 }
 
 #[cfg(test)]
@@ -281,7 +290,7 @@ mod tests {
     fn staff(id: i32, roles: &[Role]) -> Acting {
         Acting::Staff { mailbox_id: id, roles: roles.to_vec() }
     }
-    fn nobody(_: &str) -> Option<i32> {
+    fn nobody(_: Action) -> Option<i32> {
         None
     }
 
@@ -318,10 +327,25 @@ mod tests {
         }
     }
 
+    /// The vocabulary holds what the tables use and nothing else.
+    #[test]
+    fn every_kind_state_and_action_is_in_a_flow() {
+        for k in RequestKind::all() {
+            assert_eq!(flow(k).kind, k);
+        }
+        for s in RequestState::all() {
+            assert!(ALL.iter().any(|f| f.state(s).is_some()), "{s} is in no flow");
+        }
+        // `buat` opens a request: the only step that is not a transition
+        for a in Action::all().filter(|a| *a != A::Buat) {
+            assert!(ALL.iter().any(|f| f.transitions.iter().any(|t| t.action == a)), "{a} is in no flow");
+        }
+    }
+
     /// Every (state, action, role) combination: allowed exactly when the table says so.
     #[test]
     fn every_transition_and_every_role() {
-        let actions: Vec<&str> = ALL.iter().flat_map(|f| f.transitions.iter().map(|t| t.action)).collect();
+        let actions: Vec<Action> = Action::all().collect();
         for f in ALL {
             for s in f.states {
                 for action in &actions {
@@ -329,12 +353,12 @@ mod tests {
                         let who = staff(1, &[role]);
                         let expected =
                             f.transitions.iter().any(|t| t.from == s.code && t.action == *action && matches!(t.by, Party::Staff(r) if r.contains(&role)));
-                        let got = f.check(s.code, action, &who, Some("alasan"), nobody);
+                        let got = f.check(s.code, *action, &who, Some("alasan"), nobody);
                         assert_eq!(got.is_ok(), expected, "{} {} {} by {:?}", f.kind, s.code, action, role);
                     }
                     for who in [Acting::Applicant, Acting::System] {
                         let expected = f.transitions.iter().any(|t| t.from == s.code && t.action == *action && party_matches(t.by, &who));
-                        assert_eq!(f.check(s.code, action, &who, Some("alasan"), nobody).is_ok(), expected, "{} {} {} by {:?}", f.kind, s.code, action, who);
+                        assert_eq!(f.check(s.code, *action, &who, Some("alasan"), nobody).is_ok(), expected, "{} {} {} by {:?}", f.kind, s.code, action, who);
                     }
                 }
             }
@@ -345,38 +369,38 @@ mod tests {
     fn refusals_say_why() {
         let kasi = staff(2, &[Role::Kasi]);
         let petugas = staff(1, &[Role::Petugas]);
-        assert_eq!(PHONE_CHANGE.check("selesai", "setujui", &kasi, None, nobody), Err(Refusal::NotAllowedFromState));
-        assert_eq!(PHONE_CHANGE.check("menunggu_kasi", "setujui", &petugas, None, nobody), Err(Refusal::WrongParty));
-        assert_eq!(PHONE_CHANGE.check("menunggu_kasi", "tolak", &kasi, Some("  "), nobody), Err(Refusal::NoteRequired));
-        assert!(PHONE_CHANGE.check("menunggu_kasi", "tolak", &kasi, Some("dokumen tidak cocok"), nobody).is_ok());
+        assert_eq!(PHONE_CHANGE.check(S::Selesai, A::Setujui, &kasi, None, nobody), Err(Refusal::NotAllowedFromState));
+        assert_eq!(PHONE_CHANGE.check(S::MenungguKasi, A::Setujui, &petugas, None, nobody), Err(Refusal::WrongParty));
+        assert_eq!(PHONE_CHANGE.check(S::MenungguKasi, A::Tolak, &kasi, Some("  "), nobody), Err(Refusal::NoteRequired));
+        assert!(PHONE_CHANGE.check(S::MenungguKasi, A::Tolak, &kasi, Some("dokumen tidak cocok"), nobody).is_ok());
     }
 
     #[test]
     fn four_eyes() {
         // a Kasi who also holds the officer role cannot approve the change they recorded
         let both = staff(7, &[Role::Petugas, Role::Kasi]);
-        let created_by_7 = |a: &str| (a == "buat").then_some(7);
-        assert_eq!(PHONE_CHANGE.check("menunggu_kasi", "setujui", &both, None, created_by_7), Err(Refusal::SameActor));
-        assert!(PHONE_CHANGE.check("menunggu_kasi", "setujui", &staff(8, &[Role::Kasi]), None, created_by_7).is_ok());
+        let created_by_7 = |a: Action| (a == A::Buat).then_some(7);
+        assert_eq!(PHONE_CHANGE.check(S::MenungguKasi, A::Setujui, &both, None, created_by_7), Err(Refusal::SameActor));
+        assert!(PHONE_CHANGE.check(S::MenungguKasi, A::Setujui, &staff(8, &[Role::Kasi]), None, created_by_7).is_ok());
         // F3: the officer who input the data cannot approve it
-        let input_by_3 = |a: &str| (a == "input_data").then_some(3);
-        assert_eq!(UNIT_ACCOUNT.check("verifikasi_data", "setujui_data", &staff(3, &[Role::Petugas]), None, input_by_3), Err(Refusal::SameActor));
-        assert!(UNIT_ACCOUNT.check("verifikasi_data", "setujui_data", &staff(4, &[Role::Petugas]), None, input_by_3).is_ok());
+        let input_by_3 = |a: Action| (a == A::InputData).then_some(3);
+        assert_eq!(UNIT_ACCOUNT.check(S::VerifikasiData, A::SetujuiData, &staff(3, &[Role::Petugas]), None, input_by_3), Err(Refusal::SameActor));
+        assert!(UNIT_ACCOUNT.check(S::VerifikasiData, A::SetujuiData, &staff(4, &[Role::Petugas]), None, input_by_3).is_ok());
     }
 
     #[test]
     fn standards_follow_the_sops() {
-        let minutes = |f: &Flow, s: &str| f.state(s).unwrap().standard_minutes.unwrap();
-        assert_eq!(minutes(&PHONE_CHANGE, "verifikasi_kode"), 60);
-        assert_eq!(minutes(&PHONE_CHANGE, "menunggu_kasi"), 60);
-        assert_eq!(minutes(&UNIT_ACCOUNT, "menunggu_kabid"), 5);
-        assert_eq!(minutes(&PERSONAL_ACCOUNT, "pemeriksaan"), 15);
-        assert_eq!(minutes(&PERSONAL_ACCOUNT, "pengiriman"), 10);
+        let minutes = |f: &Flow, s: RequestState| f.state(s).unwrap().standard_minutes.unwrap();
+        assert_eq!(minutes(&PHONE_CHANGE, S::VerifikasiKode), 60);
+        assert_eq!(minutes(&PHONE_CHANGE, S::MenungguKasi), 60);
+        assert_eq!(minutes(&UNIT_ACCOUNT, S::MenungguKabid), 5);
+        assert_eq!(minutes(&PERSONAL_ACCOUNT, S::Pemeriksaan), 15);
+        assert_eq!(minutes(&PERSONAL_ACCOUNT, S::Pengiriman), 10);
         assert!(PERSONAL_ACCOUNT.may_create(&Acting::Applicant));
         assert!(!PERSONAL_ACCOUNT.may_create(&staff(1, &[Role::Admin])));
         assert!(UNIT_ACCOUNT.may_create(&staff(1, &[Role::KepalaOpd])));
         assert!(!UNIT_ACCOUNT.may_create(&staff(1, &[Role::Kabid])));
-        for s in ["proses", "memproses", "isi_simpeg", "pelaporan", "penerimaan"] {
+        for s in [S::Proses, S::Memproses, S::IsiSimpeg, S::Pelaporan, S::Penerimaan] {
             assert_eq!(minutes(&SIMPEG_BULK, s), 30, "SOP 004: 30 minutes per step");
         }
         assert!(SIMPEG_BULK.may_create(&staff(1, &[Role::PengelolaSimpeg])));

@@ -99,7 +99,7 @@ async fn upload_preview_submit_process_with_a_restart_and_export() {
         }
         s.kill();
         let conn = domain::db::connect(&s.database_url).await.unwrap();
-        let at_kill = simpeg_row::Entity::find().filter(simpeg_row::Column::Status.eq("done")).count(&conn).await.unwrap();
+        let at_kill = simpeg_row::Entity::find().filter(simpeg_row::Column::Status.eq(model::RowStatus::Done)).count(&conn).await.unwrap();
         assert!((at_kill as usize) < expected, "{db:?}: the batch finished before the kill ({at_kill})");
         s.restart().await;
         let budi = s.signed_in(BUDI).await;
@@ -118,7 +118,7 @@ async fn upload_preview_submit_process_with_a_restart_and_export() {
         assert_eq!(p["failed"].as_i64(), Some(0), "{db:?}");
 
         // nothing twice: one mailbox and one activation message per row
-        let done = simpeg_row::Entity::find().filter(simpeg_row::Column::Status.eq("done")).all(&conn).await.unwrap();
+        let done = simpeg_row::Entity::find().filter(simpeg_row::Column::Status.eq(model::RowStatus::Done)).all(&conn).await.unwrap();
         assert_eq!(done.len(), expected);
         let ids: Vec<i32> = done.iter().filter_map(|r| r.mailbox_id).collect();
         assert_eq!(mailbox::Entity::find().filter(mailbox::Column::Id.is_in(ids)).count(&conn).await.unwrap() as usize, expected);

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use model::error::AppError;
-use model::{SimpegBatchRow, SimpegBatchView, SimpegMapping};
+use model::{RequestState, SimpegBatchRow, SimpegBatchView, SimpegMapping};
 use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use server_fn::ServerFn as _;
@@ -15,7 +15,7 @@ pub struct SimpegJobProgress {
     pub made: i64,
     pub failed: i64,
     pub eligible: i64,
-    pub state: String,
+    pub state: RequestState,
 }
 
 #[server(prefix = "/api", endpoint = "simpeg/list", input = Json)]
@@ -61,15 +61,17 @@ pub async fn simpeg_discard(batch_id: i32) -> Result<(), AppError> {
 }
 
 /// `proses_batch` (Petugas), `tandai_dimuat`, `laporkan` (Pengelola SIMPEG), `terima_laporan` (Pejabat Struktural).
+/// The action stays a string on the wire: one that is not an action is refused like one that is not allowed.
 #[server(prefix = "/api", endpoint = "simpeg/step", input = Json)]
 pub async fn simpeg_step(ticket: String, version: i32, action: String) -> Result<(), AppError> {
     crate::api::ctx::run(SimpegStep::PATH, |cx| async move {
         use domain::kinds::simpeg::batch as sb;
+        use model::Action;
         let (s, a) = (&cx.state, cx.actor()?);
-        if action == "proses_batch" {
-            sb::start_processing(s, a, &ticket, version).await
-        } else {
-            sb::step(s, a, &ticket, version, &action).await
+        match Action::parse(&action) {
+            Some(Action::ProsesBatch) => sb::start_processing(s, a, &ticket, version).await,
+            Some(step) => sb::step(s, a, &ticket, version, step).await,
+            None => Err(domain::DomainError::Forbidden),
         }
     })
     .await

@@ -8,7 +8,7 @@ use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessag
 use crate::components::upload::FileField;
 use crate::i18n::*;
 use crate::pages::kinds::unit_account::AddressAvailability;
-use crate::pages::requests::{action_label, state_label, ACTIONS, STATES};
+use crate::pages::requests::{action_label, state_label};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -280,9 +280,9 @@ pub fn ApplyStatusPage() -> impl IntoView {
     let result = move || check.value().get().and_then(|r| r.ok());
     // For the light bundle (light/src/status.rs): sentences, labels, templates.
     let mut texts = crate::components::light::all_error_texts(i18n);
-    texts.extend(STATES.iter().map(|s| (format!("state.{s}"), state_label(i18n, s))));
-    texts.extend(ACTIONS.iter().map(|a| (format!("action.{a}"), action_label(i18n, a))));
-    texts.push(("action._other".into(), action_label(i18n, "")));
+    texts.extend(model::RequestState::all().map(|s| (format!("state.{s}"), state_label(i18n, s))));
+    texts.extend(model::Action::all().map(|a| (format!("action.{a}"), action_label(i18n, a))));
+    texts.push(("action._other".into(), t_string!(i18n, request.action_other).to_string()));
     view! {
         <Title text=t_string!(i18n, apply.status_title).to_string()/>
         <section class="card narrow apply-status">
@@ -332,18 +332,18 @@ pub fn ApplyStatusPage() -> impl IntoView {
 #[component]
 fn StatusView(s: ApplicantStatus) -> impl IntoView {
     let i18n = use_i18n();
-    let returned = s.state == "perbaikan";
+    let returned = s.state == model::RequestState::Perbaikan;
     view! {
-        <div data-testid="status-view" data-state=s.state.clone()>
+        <div data-testid="status-view" data-state=s.state.as_str()>
             <p class="lead"><strong>{s.ticket.clone()}</strong>" · "{s.name.clone()}" · "{s.unit.clone()}</p>
-            <p><span class="badge" data-testid="status-state">{state_label(i18n, &s.state)}</span></p>
+            <p><span class="badge" data-testid="status-state">{state_label(i18n, s.state)}</span></p>
             {s.due_at.clone().map(|d| view! { <p class="muted">{t!(i18n, apply.status_due)}": "{d}</p> })}
             {s.address.clone().map(|a| view! { <div class="banner banner-ok" role="status">{t!(i18n, apply.status_address)}": "<strong>{a}</strong></div> })}
             {returned.then(|| view! { <div class="banner banner-warn" role="status">{t!(i18n, apply.status_returned)}</div> })}
             <ol class="timeline">
                 {s.steps.into_iter().map(|st| view! {
                     <li class="timeline-step">
-                        <strong>{action_label(i18n, &st.action)}</strong>" → "{state_label(i18n, &st.to_state)}
+                        <strong>{action_label(i18n, st.action)}</strong>" → "{state_label(i18n, st.to_state)}
                         <div class="muted">{st.at}</div>
                         {st.note.map(|n| view! { <p class="note">{n}</p> })}
                     </li>

@@ -15,7 +15,7 @@ use model::error::AppError;
 use model::validation::FieldError;
 #[cfg(feature = "hydrate")]
 use model::SimpegUploaded;
-use model::{SimpegMapping, SimpegRowView};
+use model::{BatchStatus, RequestState, RowStatus, RowVerdict, SimpegMapping, SimpegRowView};
 
 #[component]
 pub fn SimpegPage() -> impl IntoView {
@@ -100,7 +100,7 @@ fn SimpegImport() -> impl IntoView {
                             let id = b.id;
                             view! { <li>
                                 <button type="button" class="button button-quiet" on:click=move |_| batch.set(Some(id))>{b.file_name.clone()}</button>
-                                " · "{b.created_at.clone()}" · "{b.eligible}"/"{b.total}
+                                " · "{b.created_at.clone()}" · "{b.eligible}"/"{b.total}" · "{batch_status_label(i18n, b.status)}
                                 {b.ticket.clone().map(|t| view! { " · "<a href=format!("/admin/permohonan/{t}")>{t.clone()}</a> })}
                             </li> }
                         }).collect_view()}
@@ -234,11 +234,34 @@ fn BatchPreview(id: i32) -> impl IntoView {
     .into_any()
 }
 
-fn verdict_label(i18n: leptos_i18n::I18nContext<Locale>, v: &str) -> String {
+// The three labels below match every variant: a new verdict or status
+// without a text does not build.
+fn verdict_label(i18n: leptos_i18n::I18nContext<Locale>, v: RowVerdict) -> String {
     match v {
-        "eligible" => t_string!(i18n, simpeg.verdict_eligible),
-        "rejected" => t_string!(i18n, simpeg.verdict_rejected),
-        _ => t_string!(i18n, simpeg.verdict_has_account),
+        RowVerdict::Eligible => t_string!(i18n, simpeg.verdict_eligible),
+        RowVerdict::Rejected => t_string!(i18n, simpeg.verdict_rejected),
+        RowVerdict::HasAccount => t_string!(i18n, simpeg.verdict_has_account),
+    }
+    .to_string()
+}
+
+fn batch_status_label(i18n: leptos_i18n::I18nContext<Locale>, s: BatchStatus) -> String {
+    match s {
+        BatchStatus::Mapping => t_string!(i18n, simpeg.batch_status_mapping),
+        BatchStatus::Draft => t_string!(i18n, simpeg.batch_status_draft),
+        BatchStatus::Submitted => t_string!(i18n, simpeg.batch_status_submitted),
+        BatchStatus::Done => t_string!(i18n, simpeg.batch_status_done),
+        BatchStatus::Discarded => t_string!(i18n, simpeg.batch_status_discarded),
+    }
+    .to_string()
+}
+
+fn row_status_label(i18n: leptos_i18n::I18nContext<Locale>, s: RowStatus) -> String {
+    match s {
+        RowStatus::Pending => t_string!(i18n, simpeg.row_status_pending),
+        RowStatus::Done => t_string!(i18n, simpeg.row_status_done),
+        RowStatus::Failed => t_string!(i18n, simpeg.row_status_failed),
+        RowStatus::Skipped => t_string!(i18n, simpeg.row_status_skipped),
     }
     .to_string()
 }
@@ -251,17 +274,19 @@ fn PreviewRow(batch: i32, r: SimpegRowView, editable: bool, domain: String) -> i
     let save = Action::new(move |l: &String| simpeg_edit_address(batch, row_id, l.clone()));
     let problem = r.address_problem;
     let reasons: Vec<String> = r.reasons.iter().map(|c| field_error_text(i18n, &FieldError::new("", *c))).collect();
-    let eligible = r.verdict == "eligible";
+    let eligible = r.verdict == RowVerdict::Eligible;
+    // once the job worked the row: what came of it
+    let worked = matches!(r.status, RowStatus::Done | RowStatus::Failed).then(|| row_status_label(i18n, r.status));
     // on a phone each row becomes a card; the cells carry their column's name
     let address_label = t_string!(i18n, simpeg.address).to_string();
     view! {
-        <tr data-verdict=r.verdict.clone()>
+        <tr data-verdict=r.verdict.as_str()>
             <td data-label=t_string!(i18n, simpeg.line).to_string()>{r.line}</td>
             <td data-label="NIP">{r.nip.clone().unwrap_or_default()}</td>
             // plain text nodes: a name like `<script>` is shown, never run
             <td data-label=t_string!(i18n, simpeg.name).to_string()>{r.name.clone()}</td>
             <td data-label=t_string!(i18n, simpeg.unit).to_string()>{r.unit.clone().unwrap_or_default()}</td>
-            <td data-label=t_string!(i18n, simpeg.verdict).to_string()>{verdict_label(i18n, &r.verdict)}{(!reasons.is_empty()).then(|| view! { <ul class="reasons">{reasons.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> })}</td>
+            <td data-label=t_string!(i18n, simpeg.verdict).to_string()>{verdict_label(i18n, r.verdict)}{worked.map(|w| view! { " · "{w} })}{(!reasons.is_empty()).then(|| view! { <ul class="reasons">{reasons.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> })}</td>
             <td data-label=address_label.clone()>
                 {match (eligible, editable) {
                     (true, true) => view! {
@@ -324,7 +349,7 @@ pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
                 });
             };
             ask();
-            let busy = move || progress.try_get_untracked().flatten().is_none_or(|p| p.state == "proses" || p.state == "memproses");
+            let busy = move || progress.try_get_untracked().flatten().is_none_or(|p| matches!(p.state, RequestState::Proses | RequestState::Memproses));
             if let Ok(handle) = set_interval_with_handle(
                 move || {
                     if busy() {
@@ -344,11 +369,11 @@ pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
         <div data-testid="simpeg-panel" node_ref=slot>
             {move || progress.get().map(|p| {
                 let line = fill(&fill(&fill(t_string!(i18n, simpeg.progress), "made", &p.made.to_string()), "eligible", &p.eligible.to_string()), "failed", &p.failed.to_string());
-                let running = p.state == "memproses";
+                let running = p.state == RequestState::Memproses;
                 let max = p.eligible.max(1).to_string();
                 let export = export.clone();
                 view! {
-                    <section class="card" data-testid="simpeg-progress" data-state=p.state.clone()>
+                    <section class="card" data-testid="simpeg-progress" data-state=p.state.as_str()>
                         <progress max=max value=p.made.to_string()></progress>
                         <p data-testid="simpeg-progress-line">{line}{running.then(|| view! { " · "{t!(i18n, simpeg.running)} })}</p>
                         {(p.made > 0 && !running).then(|| view! { <p><a href=export rel="external" download data-testid="simpeg-export">{t!(i18n, simpeg.export)}</a></p> })}

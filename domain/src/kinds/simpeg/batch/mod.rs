@@ -34,7 +34,9 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use model::access::{SIMPEG_PREPARE, SIMPEG_VIEW};
 use model::validation::address::check_local_part;
 use model::validation::phone::mask_phone;
-use model::{ErrorCode, Role, SimpegBatchRow, SimpegBatchView, SimpegMapping, SimpegRowView, SimpegUploaded};
+use model::{
+    Action, BatchStatus, ErrorCode, RequestState, Role, RowStatus, RowVerdict, SimpegBatchRow, SimpegBatchView, SimpegMapping, SimpegRowView, SimpegUploaded,
+};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -80,8 +82,11 @@ fn month_of(state: &AppState, t: DateTime<Utc>) -> String {
 /// kept only while a batch may still be mapped again, i.e. until it is
 /// submitted or discarded and no other draft shares the same file.
 async fn forget_file(state: &AppState, sha: &str) -> DomainResult<()> {
-    let still_needed =
-        batch::Entity::find().filter(batch::Column::FileSha.eq(sha)).filter(batch::Column::Status.is_in(["mapping", "draft"])).count(&state.db).await?;
+    let still_needed = batch::Entity::find()
+        .filter(batch::Column::FileSha.eq(sha))
+        .filter(batch::Column::Status.is_in([BatchStatus::Mapping, BatchStatus::Draft]))
+        .count(&state.db)
+        .await?;
     if still_needed == 0 {
         match tokio::fs::remove_file(file_path(state, sha)).await {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => tracing::warn!(error = %e, "could not remove a SIMPEG upload"),
@@ -114,7 +119,7 @@ pub async fn upload(state: &AppState, actor: &Actor, file_name: &str, bytes: &[u
         file_name: Set(if name.trim().is_empty() { "simpeg".into() } else { name }),
         file_sha: Set(sha),
         file_kind: Set(kind),
-        status: Set("mapping".into()),
+        status: Set(BatchStatus::Mapping),
         headers: Set(serde_json::to_string(&preview.headers).map_err(anyhow::Error::from)?),
         mapping: Set(serde_json::to_string(&preview.detected).map_err(anyhow::Error::from)?),
         address_rule: Set(rule.code().into()),
@@ -198,7 +203,7 @@ pub async fn mapping(state: &AppState, actor: &Actor, batch_id: i32) -> DomainRe
 pub async fn set_mapping(state: &AppState, actor: &Actor, batch_id: i32, columns: Vec<(String, Option<usize>)>) -> DomainResult<()> {
     deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
-    if !matches!(b.status.as_str(), "mapping" | "draft") {
+    if !matches!(b.status, BatchStatus::Mapping | BatchStatus::Draft) {
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     let mut m = ColumnMapping::default();
@@ -258,7 +263,7 @@ async fn taken_locals<C: ConnectionTrait>(db: &C, except_batch: i32) -> DomainRe
     let open: Vec<i32> = batch::Entity::find()
         .select_only()
         .column(batch::Column::Id)
-        .filter(batch::Column::Status.eq("submitted"))
+        .filter(batch::Column::Status.eq(BatchStatus::Submitted))
         .filter(batch::Column::Id.ne(except_batch))
         .into_tuple()
         .all(db)
@@ -268,8 +273,8 @@ async fn taken_locals<C: ConnectionTrait>(db: &C, except_batch: i32) -> DomainRe
             .select_only()
             .column(row::Column::LocalPart)
             .filter(row::Column::BatchId.is_in(open))
-            .filter(row::Column::Status.eq("pending"))
-            .filter(row::Column::Verdict.eq("eligible"))
+            .filter(row::Column::Status.eq(RowStatus::Pending))
+            .filter(row::Column::Verdict.eq(RowVerdict::Eligible))
             .into_tuple()
             .all(db)
             .await?;
@@ -311,9 +316,9 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
     let mut models = Vec::with_capacity(checked.len());
     for (r, raw) in checked.iter().zip(sheet.rows.iter()) {
         let (verdict, reasons) = match &r.verdict {
-            Verdict::Eligible => ("eligible", String::new()),
-            Verdict::Rejected(rs) => ("rejected", rs.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")),
-            Verdict::AlreadyHasAccount => ("has_account", ErrorCode::AlreadyHasAccount.to_string()),
+            Verdict::Eligible => (RowVerdict::Eligible, String::new()),
+            Verdict::Rejected(rs) => (RowVerdict::Rejected, rs.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")),
+            Verdict::AlreadyHasAccount => (RowVerdict::HasAccount, ErrorCode::AlreadyHasAccount.to_string()),
         };
         let (local, problem) = if r.verdict.is_eligible() {
             match alloc.propose(&r.name) {
@@ -332,12 +337,12 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
             unit_id: Set(r.unit_id),
             phone: Set(r.phone.clone()),
             email: Set(r.email.clone()),
-            verdict: Set(verdict.into()),
+            verdict: Set(verdict),
             reasons: Set(reasons),
             cells: Set(serde_json::to_string(&raw.cells).map_err(anyhow::Error::from)?),
             local_part: Set(local),
             address_problem: Set(problem),
-            status: Set(if verdict == "eligible" { "pending" } else { "skipped" }.into()),
+            status: Set(if verdict == RowVerdict::Eligible { RowStatus::Pending } else { RowStatus::Skipped }),
             mailbox_id: Set(None),
             address: Set(None),
             error: Set(None),
@@ -350,7 +355,7 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
         row::Entity::insert_many(std::mem::replace(&mut models, rest)).exec(&**change).await?;
     }
     let mut am: batch::ActiveModel = b.clone().into();
-    am.status = Set("draft".into());
+    am.status = Set(BatchStatus::Draft);
     am.headers = Set(serde_json::to_string(&sheet.headers).map_err(anyhow::Error::from)?);
     am.mapping = Set(serde_json::to_string(&sheet.mapping).map_err(anyhow::Error::from)?);
     am.total = Set(checked.len() as i32);
@@ -375,7 +380,7 @@ async fn check_into(state: &AppState, change: &mut Change, b: &batch::Model, she
 /// The preparer's batches, newest first.
 pub async fn list(state: &AppState, actor: &Actor) -> DomainResult<Vec<SimpegBatchRow>> {
     deny_unless(actor, SIMPEG_PREPARE)?;
-    let mut q = batch::Entity::find().filter(batch::Column::Status.ne("discarded"));
+    let mut q = batch::Entity::find().filter(batch::Column::Status.ne(BatchStatus::Discarded));
     // Scoped grants only: the units they cover (an unscoped grant sees all).
     let units = actor.units_for(Role::PengelolaSimpeg);
     if !units.contains(&None) {
@@ -407,10 +412,10 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
     deny_unless(actor, SIMPEG_VIEW)?;
     let b = own_batch(state, actor, batch_id).await?;
     let mut q = row::Entity::find().filter(row::Column::BatchId.eq(b.id));
-    q = match filter {
-        "eligible" | "rejected" | "has_account" => q.filter(row::Column::Verdict.eq(filter)),
-        "failed" => q.filter(row::Column::Status.eq("failed")),
-        "done" => q.filter(row::Column::Status.eq("done")),
+    // the screen's filter: a verdict, or what the job did (`failed`, `done`)
+    q = match (RowVerdict::parse(filter), RowStatus::parse(filter)) {
+        (Some(verdict), _) => q.filter(row::Column::Verdict.eq(verdict)),
+        (None, Some(status @ (RowStatus::Failed | RowStatus::Done))) => q.filter(row::Column::Status.eq(status)),
         _ => q,
     };
     let filtered = q.clone().count(&state.db).await?;
@@ -423,7 +428,7 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
     let now = state.now();
     Ok(SimpegBatchView {
         id: b.id,
-        status: b.status.clone(),
+        status: b.status,
         file_name: b.file_name.clone(),
         file_kind: b.file_kind.clone(),
         created_at: state.local_time(b.created_at),
@@ -434,16 +439,18 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
         processed: b.processed,
         failed: b.failed,
         ticket: req.as_ref().map(|r| r.ticket.clone()),
-        request_state: req.as_ref().map(|r| r.state.clone()),
-        running: req.as_ref().is_some_and(|r| r.state == "memproses") && b.status == "submitted" && b.lease_until.is_some_and(|t| t > now),
+        request_state: req.as_ref().map(|r| r.state),
+        running: req.as_ref().is_some_and(|r| r.state == RequestState::Memproses)
+            && b.status == BatchStatus::Submitted
+            && b.lease_until.is_some_and(|t| t > now),
         domain: accounts::default_domain(&state.db).await?.name,
         rows: rows.into_iter().map(|r| row_view(r, &unit_names)).collect(),
         filtered,
         page,
         page_size: PAGE_SIZE,
-        editable: b.status == "draft" && SIMPEG_PREPARE.iter().any(|r| actor.has_for_unit(*r, b.unit_id)),
-        joins: match b.status.as_str() {
-            "draft" => open_request_of_month(state, &state.db, submitting_unit(actor)).await?.map(|r| r.ticket),
+        editable: b.status == BatchStatus::Draft && SIMPEG_PREPARE.iter().any(|r| actor.has_for_unit(*r, b.unit_id)),
+        joins: match b.status {
+            BatchStatus::Draft => open_request_of_month(state, &state.db, submitting_unit(actor)).await?.map(|r| r.ticket),
             _ => None,
         },
     })
@@ -472,10 +479,14 @@ fn row_view(r: row::Model, units: &HashMap<i32, String>) -> SimpegRowView {
 pub async fn edit_address(state: &AppState, actor: &Actor, batch_id: i32, row_id: i32, local_part: &str) -> DomainResult<String> {
     deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
-    if b.status != "draft" {
+    if b.status != BatchStatus::Draft {
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
-    let r = row::Entity::find_by_id(row_id).one(&state.db).await?.filter(|r| r.batch_id == b.id && r.verdict == "eligible").ok_or(DomainError::NotFound)?;
+    let r = row::Entity::find_by_id(row_id)
+        .one(&state.db)
+        .await?
+        .filter(|r| r.batch_id == b.id && r.verdict == RowVerdict::Eligible)
+        .ok_or(DomainError::NotFound)?;
     let local = check_local_part(local_part).map_err(|e| DomainError::field("local_part", e.code()))?;
     if r.local_part.as_deref() == Some(local.as_str()) {
         return Ok(local);
@@ -507,13 +518,13 @@ pub async fn edit_address(state: &AppState, actor: &Actor, batch_id: i32, row_id
 pub async fn discard(state: &AppState, actor: &Actor, batch_id: i32) -> DomainResult<()> {
     deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
-    if !matches!(b.status.as_str(), "mapping" | "draft") {
+    if !matches!(b.status, BatchStatus::Mapping | BatchStatus::Draft) {
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     let mut change = Change::begin(state, actor.who()).await?;
     row::Entity::delete_many().filter(row::Column::BatchId.eq(b.id)).exec(&*change).await?;
     let mut am: batch::ActiveModel = b.clone().into();
-    am.status = Set("discarded".into());
+    am.status = Set(BatchStatus::Discarded);
     am.updated_at = Set(change.now());
     am.update(&*change).await?;
     change.log("simpeg.discard", "simpeg_batch", b.id, json!({})).await?;
@@ -533,7 +544,7 @@ fn submitting_unit(actor: &Actor) -> Option<i32> {
 /// batch joins it unless the Pengelola asks for a separate request.
 async fn open_request_of_month<C: ConnectionTrait>(state: &AppState, db: &C, unit_id: Option<i32>) -> DomainResult<Option<request::Model>> {
     let month = month_of(state, state.now());
-    let mut q = request::Entity::find().filter(request::Column::Kind.eq(SIMPEG_BULK.kind)).filter(request::Column::State.eq("proses"));
+    let mut q = request::Entity::find().filter(request::Column::Kind.eq(SIMPEG_BULK.kind)).filter(request::Column::State.eq(RequestState::Proses));
     q = match unit_id {
         Some(u) => q.filter(request::Column::UnitId.eq(u)),
         None => q.filter(request::Column::UnitId.is_null()),
@@ -547,13 +558,13 @@ async fn open_request_of_month<C: ConnectionTrait>(state: &AppState, db: &C, uni
 pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bool) -> DomainResult<String> {
     deny_unless(actor, SIMPEG_PREPARE)?;
     let b = own_batch(state, actor, batch_id).await?;
-    if b.status != "draft" {
+    if b.status != BatchStatus::Draft {
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     if b.eligible == 0 {
         return Err(DomainError::field("batch", ErrorCode::BatchNothingEligible));
     }
-    let eligible = |q: sea_orm::Select<row::Entity>| q.filter(row::Column::BatchId.eq(b.id)).filter(row::Column::Verdict.eq("eligible"));
+    let eligible = |q: sea_orm::Select<row::Entity>| q.filter(row::Column::BatchId.eq(b.id)).filter(row::Column::Verdict.eq(RowVerdict::Eligible));
     let missing = eligible(row::Entity::find())
         .filter(Condition::any().add(row::Column::LocalPart.is_null()).add(row::Column::AddressProblem.is_not_null()))
         .count(&state.db)
@@ -597,12 +608,12 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
         }
     };
     let done = batch::Entity::update_many()
-        .col_expr(batch::Column::Status, Expr::value("submitted"))
+        .col_expr(batch::Column::Status, Expr::value(BatchStatus::Submitted))
         .col_expr(batch::Column::RequestId, Expr::value(req.id))
         .col_expr(batch::Column::SubmittedAt, Expr::value(now))
         .col_expr(batch::Column::UpdatedAt, Expr::value(now))
         .filter(batch::Column::Id.eq(b.id))
-        .filter(batch::Column::Status.eq("draft"))
+        .filter(batch::Column::Status.eq(BatchStatus::Draft))
         .exec(&*change)
         .await?;
     if done.rows_affected != 1 {
@@ -642,21 +653,21 @@ async fn visible_request(state: &AppState, actor: &Actor, ticket: &str) -> Domai
 pub async fn start_processing(state: &AppState, actor: &Actor, ticket: &str, version: i32) -> DomainResult<()> {
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = state.service_levels(&*change).await?;
-    requests::transition(&mut change, &levels, ticket, version, "proses_batch", &StepActor::staff(actor), None, Default::default()).await?;
+    requests::transition(&mut change, &levels, ticket, version, Action::ProsesBatch, &StepActor::staff(actor), None, Default::default()).await?;
     change.commit().await?;
     Ok(())
 }
 
 /// Steps 5–7 by people: `tandai_dimuat`, `laporkan`, `terima_laporan`.
-pub async fn step(state: &AppState, actor: &Actor, ticket: &str, version: i32, action: &str) -> DomainResult<()> {
-    if !matches!(action, "tandai_dimuat" | "laporkan" | "terima_laporan") {
+pub async fn step(state: &AppState, actor: &Actor, ticket: &str, version: i32, action: Action) -> DomainResult<()> {
+    if !matches!(action, Action::TandaiDimuat | Action::Laporkan | Action::TerimaLaporan) {
         return Err(DomainError::Forbidden);
     }
     let r = load_request(state, ticket).await?;
     let mut change = Change::begin(state, actor.who()).await?;
     let levels = state.service_levels(&*change).await?;
     requests::transition(&mut change, &levels, ticket, version, action, &StepActor::staff(actor), None, Default::default()).await?;
-    if action == "laporkan" {
+    if action == Action::Laporkan {
         let (made, failed) = counts(&*change, r.id).await?;
         let text = format!("Surel: laporan pembuatan akun email ASN kolektif (tiket {ticket}): {made} akun dibuat, {failed} gagal. Mohon diterima.");
         notify::tell_role(state, &change, Role::PejabatStruktural, None, ticket, "report", "Laporan pembuatan akun email ASN", &text, false).await?;
@@ -679,7 +690,7 @@ async fn claim(state: &AppState, batch_id: i32, owner: &str) -> DomainResult<boo
         .col_expr(batch::Column::LeaseOwner, Expr::value(owner))
         .col_expr(batch::Column::LeaseUntil, Expr::value(now + Duration::seconds(LEASE_SECS)))
         .filter(batch::Column::Id.eq(batch_id))
-        .filter(batch::Column::Status.eq("submitted"))
+        .filter(batch::Column::Status.eq(BatchStatus::Submitted))
         .filter(Condition::any().add(batch::Column::LeaseOwner.is_null()).add(batch::Column::LeaseOwner.eq(owner)).add(batch::Column::LeaseUntil.lt(now)))
         .exec(&state.db)
         .await?;
@@ -700,10 +711,14 @@ pub struct WorkDone {
 /// done in the same transaction that makes its mailbox.
 pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut progress: impl FnMut(usize)) -> DomainResult<WorkDone> {
     let mut out = WorkDone::default();
-    let running =
-        request::Entity::find().filter(request::Column::Kind.eq(SIMPEG_BULK.kind)).filter(request::Column::State.eq("memproses")).all(&state.db).await?;
+    let running = request::Entity::find()
+        .filter(request::Column::Kind.eq(SIMPEG_BULK.kind))
+        .filter(request::Column::State.eq(RequestState::Memproses))
+        .all(&state.db)
+        .await?;
     for req in running {
-        let batches = batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).filter(batch::Column::Status.eq("submitted")).all(&state.db).await?;
+        let batches =
+            batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).filter(batch::Column::Status.eq(BatchStatus::Submitted)).all(&state.db).await?;
         let mut busy_elsewhere = false;
         for b in batches {
             if !claim(state, b.id, owner).await? {
@@ -717,7 +732,7 @@ pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut pr
                 let want = max_rows.map(|m| (m - out.rows).min(100)).unwrap_or(100) as u64;
                 let pending = row::Entity::find()
                     .filter(row::Column::BatchId.eq(b.id))
-                    .filter(row::Column::Status.eq("pending"))
+                    .filter(row::Column::Status.eq(RowStatus::Pending))
                     .order_by_asc(row::Column::Id)
                     .limit(want)
                     .all(&state.db)
@@ -739,7 +754,7 @@ pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut pr
             if !busy_elsewhere {
                 let now = state.now();
                 batch::Entity::update_many()
-                    .col_expr(batch::Column::Status, Expr::value("done"))
+                    .col_expr(batch::Column::Status, Expr::value(BatchStatus::Done))
                     .col_expr(batch::Column::FinishedAt, Expr::value(now))
                     .col_expr(batch::Column::LeaseOwner, Expr::value(Option::<String>::None))
                     .col_expr(batch::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
@@ -749,7 +764,8 @@ pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut pr
                     .await?;
             }
         }
-        let left = batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).filter(batch::Column::Status.eq("submitted")).count(&state.db).await?;
+        let left =
+            batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).filter(batch::Column::Status.eq(BatchStatus::Submitted)).count(&state.db).await?;
         if left == 0 && finish(state, &req).await? {
             out.finished_requests += 1;
         }
@@ -768,7 +784,7 @@ async fn finish(state: &AppState, req: &request::Model) -> DomainResult<bool> {
         &levels,
         &req.ticket,
         req.version,
-        "batch_selesai",
+        Action::BatchSelesai,
         &StepActor::system("Surel (proses kolektif)"),
         Some(&note),
         Default::default(),
@@ -792,22 +808,22 @@ async fn finish(state: &AppState, req: &request::Model) -> DomainResult<bool> {
 async fn process_row(state: &AppState, req: &request::Model, b: &batch::Model, r: row::Model) -> DomainResult<()> {
     let mut change = Change::begin(state, Who::system("simpeg")).await?;
     // Read again inside the transaction: another worker may have done it.
-    let Some(r) = row::Entity::find_by_id(r.id).one(&*change).await?.filter(|r| r.status == "pending") else { return Ok(()) };
+    let Some(r) = row::Entity::find_by_id(r.id).one(&*change).await?.filter(|r| r.status == RowStatus::Pending) else { return Ok(()) };
     let now = change.now();
     let (nip, phone, email, local) = match (&r.nip, &r.phone, &r.email, &r.local_part) {
         (Some(n), Some(p), Some(e), Some(l)) => (n.clone(), p.clone(), e.clone(), l.clone()),
-        _ => return mark(change, &r, b, "failed", None, None, Some(ErrorCode::RowIncomplete)).await,
+        _ => return mark(change, &r, b, RowStatus::Failed, None, None, Some(ErrorCode::RowIncomplete)).await,
     };
     let existing = person::Entity::find().filter(person::Column::Nip.eq(nip.clone())).one(&*change).await?;
     if let Some(p) = &existing {
         let has = mailbox::Entity::find().filter(mailbox::Column::PersonId.eq(p.id)).filter(mailbox::Column::Kind.eq("personal")).one(&*change).await?;
         if let Some(mb) = has {
-            return mark(change, &r, b, "failed", None, Some(mb.address), Some(ErrorCode::AlreadyHasAccount)).await;
+            return mark(change, &r, b, RowStatus::Failed, None, Some(mb.address), Some(ErrorCode::AlreadyHasAccount)).await;
         }
     }
     let domain = accounts::default_domain(&*change).await?;
     if accounts::is_taken(&*change, &format!("{local}@{}", domain.name)).await? {
-        return mark(change, &r, b, "failed", None, None, Some(ErrorCode::AddressTaken)).await;
+        return mark(change, &r, b, RowStatus::Failed, None, None, Some(ErrorCode::AddressTaken)).await;
     }
     let person_id = match existing {
         Some(p) => {
@@ -862,7 +878,7 @@ async fn process_row(state: &AppState, req: &request::Model, b: &batch::Model, r
     );
     notify::send(state, &change, Channel::Sms, &phone, None, sms, format!("simpeg:{}:{}:activation", b.id, r.id), Some(format!("request:{}", req.ticket)))
         .await?;
-    mark(change, &r, b, "done", Some(mb.id), Some(mb.address), None).await?;
+    mark(change, &r, b, RowStatus::Done, Some(mb.id), Some(mb.address), None).await?;
     state.wake_outbox();
     Ok(())
 }
@@ -872,7 +888,7 @@ async fn mark(
     change: Change,
     r: &row::Model,
     b: &batch::Model,
-    status: &str,
+    status: RowStatus,
     mailbox_id: Option<i32>,
     address: Option<String>,
     error: Option<ErrorCode>,
@@ -885,14 +901,14 @@ async fn mark(
         .col_expr(row::Column::Error, Expr::value(error.map(|c| c.as_str().to_string())))
         .col_expr(row::Column::ProcessedAt, Expr::value(now))
         .filter(row::Column::Id.eq(r.id))
-        .filter(row::Column::Status.eq("pending"))
+        .filter(row::Column::Status.eq(RowStatus::Pending))
         .exec(&*change)
         .await?;
     if done.rows_affected != 1 {
         // someone else marked it: roll this one back (dropping the transaction)
         return Ok(());
     }
-    let col = if status == "done" { batch::Column::Processed } else { batch::Column::Failed };
+    let col = if status == RowStatus::Done { batch::Column::Processed } else { batch::Column::Failed };
     batch::Entity::update_many()
         .col_expr(col, Expr::col(col).add(1))
         .col_expr(batch::Column::UpdatedAt, Expr::value(now))
@@ -917,7 +933,7 @@ pub async fn rejected_xlsx(state: &AppState, actor: &Actor, batch_id: i32) -> Do
     let headers: Vec<String> = serde_json::from_str(&b.headers).unwrap_or_default();
     let rows = row::Entity::find()
         .filter(row::Column::BatchId.eq(b.id))
-        .filter(row::Column::Verdict.ne("eligible"))
+        .filter(row::Column::Verdict.ne(RowVerdict::Eligible))
         .order_by_asc(row::Column::Line)
         .all(&state.db)
         .await?;
@@ -952,8 +968,12 @@ pub async fn export_xlsx(state: &AppState, actor: &Actor, ticket: &str) -> Domai
     let req = visible_request(state, actor, ticket).await?;
     let ids: Vec<i32> =
         batch::Entity::find().select_only().column(batch::Column::Id).filter(batch::Column::RequestId.eq(req.id)).into_tuple().all(&state.db).await?;
-    let rows =
-        row::Entity::find().filter(row::Column::BatchId.is_in(ids)).filter(row::Column::Status.eq("done")).order_by_asc(row::Column::Id).all(&state.db).await?;
+    let rows = row::Entity::find()
+        .filter(row::Column::BatchId.is_in(ids))
+        .filter(row::Column::Status.eq(RowStatus::Done))
+        .order_by_asc(row::Column::Id)
+        .all(&state.db)
+        .await?;
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let sheet = book.add_worksheet().set_name("Email Resmi").map_err(xlsx_err)?;
@@ -1015,7 +1035,7 @@ pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(St
 }
 
 /// Progress of a request's job, for polling: (made, failed, eligible, running).
-pub async fn progress(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<(i64, i64, i64, String)> {
+pub async fn progress(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<(i64, i64, i64, RequestState)> {
     deny_unless(actor, SIMPEG_VIEW)?;
     let req = visible_request(state, actor, ticket).await?;
     let bs = batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).all(&state.db).await?;
@@ -1062,7 +1082,7 @@ mod tests {
         }
     }
 
-    async fn req_state(state: &AppState, ticket: &str) -> (String, i32) {
+    async fn req_state(state: &AppState, ticket: &str) -> (RequestState, i32) {
         let r = load_request(state, ticket).await.unwrap();
         (r.state, r.version)
     }
@@ -1121,10 +1141,10 @@ mod tests {
         assert!(matches!(upload(&state, &budi, "x.xlsx", &bytes).await, Err(DomainError::Forbidden)));
         let id = checked_batch(&state, &bytes).await;
         let v = view(&state, &agus, id, "", 0).await.unwrap();
-        assert_eq!((v.total, v.eligible as usize, v.status.as_str()), (60, expected, "draft"));
+        assert_eq!((v.total, v.eligible as usize, v.status), (60, expected, BatchStatus::Draft));
         assert_eq!(v.rows.len(), 50);
         let rejected = view(&state, &agus, id, "rejected", 0).await.unwrap();
-        assert!(rejected.rows.iter().all(|r| r.verdict == "rejected" && !r.reasons.is_empty()));
+        assert!(rejected.rows.iter().all(|r| r.verdict == RowVerdict::Rejected && !r.reasons.is_empty()));
         assert_eq!(rejected.filtered as i32, v.rejected);
         // a draft is not for other roles
         assert!(view(&state, &budi, id, "", 0).await.is_err());
@@ -1141,7 +1161,7 @@ mod tests {
         let ticket = submit(&state, &agus, id, false).await.unwrap();
         assert!(matches!(edit_address(&state, &agus, id, first.id, "lain.lagi").await, Err(DomainError::Conflict { .. })));
         let (s, ver) = req_state(&state, &ticket).await;
-        assert_eq!(s, "proses");
+        assert_eq!(s, RequestState::Proses);
         // a second upload the same month joins the same request while it waits at step 4
         let (bytes2, expected2) = file(10, 8);
         let id2 = checked_batch(&state, &bytes2).await;
@@ -1159,7 +1179,7 @@ mod tests {
         assert_eq!(done.rows, 13);
         // another instance leaves that batch alone while the lease holds (it may work the other one)
         let mid = work(&state, "b", None, |_| {}).await.unwrap();
-        let left = row::Entity::find().filter(row::Column::BatchId.eq(id)).filter(row::Column::Status.eq("pending")).count(&state.db).await.unwrap();
+        let left = row::Entity::find().filter(row::Column::BatchId.eq(id)).filter(row::Column::Status.eq(RowStatus::Pending)).count(&state.db).await.unwrap();
         assert_eq!(left as usize, expected - 13);
         assert_eq!(mid.finished_requests, 0);
         // … and takes it over once the lease ran out
@@ -1169,8 +1189,8 @@ mod tests {
         assert_eq!(13 + mid.rows + rest.rows, total);
         assert_eq!(rest.finished_requests, 1);
         // nothing twice: one mailbox per row, one activation SMS per row
-        let made = row::Entity::find().filter(row::Column::Status.eq("done")).all(&state.db).await.unwrap();
-        let failed = row::Entity::find().filter(row::Column::Status.eq("failed")).count(&state.db).await.unwrap();
+        let made = row::Entity::find().filter(row::Column::Status.eq(RowStatus::Done)).all(&state.db).await.unwrap();
+        let failed = row::Entity::find().filter(row::Column::Status.eq(RowStatus::Failed)).count(&state.db).await.unwrap();
         assert_eq!(made.len() + failed as usize, total);
         assert!(made.len() >= total - 2, "few failures expected: {failed}");
         let boxes = mailbox::Entity::find()
@@ -1186,16 +1206,16 @@ mod tests {
         // running again changes nothing
         assert_eq!(work(&state, "c", None, |_| {}).await.unwrap(), WorkDone::default());
         let (s, ver) = req_state(&state, &ticket).await;
-        assert_eq!(s, "isi_simpeg");
+        assert_eq!(s, RequestState::IsiSimpeg);
         // step 5: the export, then marked loaded; 6: reported; 7: received
         let (_, xlsx) = export_xlsx(&state, &agus, &ticket).await.unwrap();
         assert_eq!(&xlsx[..2], b"PK");
-        assert!(matches!(step(&state, &budi, &ticket, ver, "tandai_dimuat").await, Err(DomainError::Forbidden)));
-        step(&state, &agus, &ticket, ver, "tandai_dimuat").await.unwrap();
-        step(&state, &agus, &ticket, ver + 1, "laporkan").await.unwrap();
-        assert!(matches!(step(&state, &agus, &ticket, ver + 2, "terima_laporan").await, Err(DomainError::Forbidden)));
-        step(&state, &maya, &ticket, ver + 2, "terima_laporan").await.unwrap();
-        assert_eq!(req_state(&state, &ticket).await.0, "selesai");
+        assert!(matches!(step(&state, &budi, &ticket, ver, Action::TandaiDimuat).await, Err(DomainError::Forbidden)));
+        step(&state, &agus, &ticket, ver, Action::TandaiDimuat).await.unwrap();
+        step(&state, &agus, &ticket, ver + 1, Action::Laporkan).await.unwrap();
+        assert!(matches!(step(&state, &agus, &ticket, ver + 2, Action::TerimaLaporan).await, Err(DomainError::Forbidden)));
+        step(&state, &maya, &ticket, ver + 2, Action::TerimaLaporan).await.unwrap();
+        assert_eq!(req_state(&state, &ticket).await.0, RequestState::Selesai);
         // a later upload of the same file: everybody now has an account
         let id3 = checked_batch(&state, &bytes).await;
         let v3 = view(&state, &agus, id3, "", 0).await.unwrap();
@@ -1226,7 +1246,7 @@ mod tests {
         cols[0].1 = Some(0);
         set_mapping(&state, &agus, screen.batch_id, cols).await.unwrap();
         let v = view(&state, &agus, screen.batch_id, "", 0).await.unwrap();
-        assert_eq!((v.status.as_str(), v.eligible), ("draft", 5));
+        assert_eq!((v.status, v.eligible), (BatchStatus::Draft, 5));
     }
 
     #[tokio::test]
