@@ -424,6 +424,7 @@ pub async fn send_report(state: &AppState, actor: &Actor, ticket: &str, version:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::RequestState;
     use crate::entities::{mailbox, request};
     use crate::testing::{staff_actor, state_with_clock};
 
