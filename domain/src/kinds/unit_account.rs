@@ -424,9 +424,9 @@ pub async fn send_report(state: &AppState, actor: &Actor, ticket: &str, version:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use model::RequestState;
     use crate::entities::{mailbox, request};
     use crate::testing::{staff_actor, state_with_clock};
+    use model::RequestState;
 
     const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
