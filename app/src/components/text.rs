@@ -225,6 +225,73 @@ pub fn doc_label(i18n: I18nContext<Locale>, code: &str) -> String {
     .to_string()
 }
 
+/// The name of a request type. This and the two below match every variant:
+/// a new kind, state or action without a text does not build.
+pub fn kind_label(i18n: I18nContext<Locale>, kind: model::RequestKind) -> String {
+    use model::RequestKind::*;
+    match kind {
+        PhoneChange => t_string!(i18n, request.kind_phone_change),
+        UnitAccount => t_string!(i18n, request.kind_unit_account),
+        PersonalAccount => t_string!(i18n, request.kind_personal_account),
+        SimpegBulk => t_string!(i18n, request.kind_simpeg_bulk),
+    }
+    .to_string()
+}
+
+pub fn state_label(i18n: I18nContext<Locale>, state: model::RequestState) -> String {
+    use model::RequestState::*;
+    match state {
+        VerifikasiKode => t_string!(i18n, request.state_verifikasi_kode),
+        MenungguKasi => t_string!(i18n, request.state_menunggu_kasi),
+        MenungguKabid => t_string!(i18n, request.state_menunggu_kabid),
+        InputData => t_string!(i18n, request.state_input_data),
+        VerifikasiData => t_string!(i18n, request.state_verifikasi_data),
+        UjiAkun => t_string!(i18n, request.state_uji_akun),
+        Pelaporan => t_string!(i18n, request.state_pelaporan),
+        Pemeriksaan => t_string!(i18n, request.state_pemeriksaan),
+        Perbaikan => t_string!(i18n, request.state_perbaikan),
+        PembuatanAkun => t_string!(i18n, request.state_pembuatan_akun),
+        Pengiriman => t_string!(i18n, request.state_pengiriman),
+        Selesai => t_string!(i18n, request.state_selesai),
+        Ditolak => t_string!(i18n, request.state_ditolak),
+        Dibatalkan => t_string!(i18n, request.state_dibatalkan),
+        Proses => t_string!(i18n, request.state_proses),
+        Memproses => t_string!(i18n, request.state_memproses),
+        IsiSimpeg => t_string!(i18n, request.state_isi_simpeg),
+        Penerimaan => t_string!(i18n, request.state_penerimaan),
+    }
+    .to_string()
+}
+
+pub fn action_label(i18n: I18nContext<Locale>, action: model::Action) -> String {
+    use model::Action::*;
+    match action {
+        Buat => t_string!(i18n, request.action_buat),
+        KirimUlangKode => t_string!(i18n, request.action_kirim_ulang_kode),
+        KonfirmasiKode => t_string!(i18n, request.action_konfirmasi_kode),
+        Batalkan => t_string!(i18n, request.action_batalkan),
+        Setujui => t_string!(i18n, request.action_setujui),
+        Tolak => t_string!(i18n, request.action_tolak),
+        InputData => t_string!(i18n, request.action_input_data),
+        SetujuiData => t_string!(i18n, request.action_setujui_data),
+        KembalikanData => t_string!(i18n, request.action_kembalikan_data),
+        UjiBerhasil => t_string!(i18n, request.action_uji_berhasil),
+        UjiGagal => t_string!(i18n, request.action_uji_gagal),
+        UjiUlang => t_string!(i18n, request.action_uji_ulang),
+        KirimLaporan => t_string!(i18n, request.action_kirim_laporan),
+        Kembalikan => t_string!(i18n, request.action_kembalikan),
+        KirimUlang => t_string!(i18n, request.action_kirim_ulang),
+        BuatAkun => t_string!(i18n, request.action_buat_akun),
+        KirimAktivasi => t_string!(i18n, request.action_kirim_aktivasi),
+        ProsesBatch => t_string!(i18n, request.action_proses_batch),
+        BatchSelesai => t_string!(i18n, request.action_batch_selesai),
+        TandaiDimuat => t_string!(i18n, request.action_tandai_dimuat),
+        Laporkan => t_string!(i18n, request.action_laporkan),
+        TerimaLaporan => t_string!(i18n, request.action_terima_laporan),
+    }
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use model::{Action, BatchStatus, ErrorCode, RequestKind, RequestState, RowStatus, RowVerdict};

@@ -78,7 +78,7 @@ fn action_text(i18n: leptos_i18n::I18nContext<Locale>, action: &str) -> String {
     if let Some(step) = action.strip_prefix("request.").filter(|a| !matches!(*a, "create" | "code_wrong")) {
         // the entries keep whatever step was taken when they were written
         let label = match model::Action::parse(step) {
-            Some(a) => crate::pages::requests::action_label(i18n, a),
+            Some(a) => crate::components::text::action_label(i18n, a),
             None => t_string!(i18n, request.action_other).to_string(),
         };
         return crate::components::text::fill(t_string!(i18n, audit.step), "action", &label);

@@ -5,8 +5,8 @@
 use crate::api::reports::{get_dashboard, get_service_levels, save_service_levels};
 use crate::components::form::{field_errors_of, ErrorBanner, FieldMessages};
 use crate::components::layout::RequireRole;
+use crate::components::text::{kind_label, state_label};
 use crate::i18n::*;
-use crate::pages::requests::{kind_label, state_label};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::{FlowStats, OfficeDay, Role, ServiceLevelSettings, StepStandard};

@@ -1,88 +1,17 @@
 //! Requests of every kind: the list (overdue first) and the
 //! request page with its actions, timeline and printable report.
-use crate::api::kinds::personal_account::{personal_account_step, PersonalAccountAction};
-use crate::api::kinds::phone_change::{phone_change_step, PhoneChangeAction};
-use crate::api::kinds::unit_account::{unit_account_step, UnitAccountAction};
 use crate::api::requests::{get_request, list_requests};
-use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
+use crate::components::form::{field_errors_of, ErrorBanner};
 use crate::components::layout::RequireRole;
-use crate::components::text::{doc_label, fill};
+use crate::components::text::{action_label, doc_label, fill, kind_label, state_label};
 use crate::i18n::*;
-use crate::pages::kinds::personal_account::PersonalCreateForm;
-use crate::pages::kinds::unit_account::AccountDataForm;
+use crate::pages::kinds::{send_step, ActionPanel, StepCall, StepPanel};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 use model::error::AppError;
-use model::{Action as RequestAction, RequestDetail, RequestKind, RequestRow, RequestState, Role, UnitAccountData};
-
-/// The name of a request type. This and the two below match every variant:
-/// a new kind, state or action without a text does not build.
-pub fn kind_label(i18n: I18nContext<Locale>, kind: RequestKind) -> String {
-    use RequestKind::*;
-    match kind {
-        PhoneChange => t_string!(i18n, request.kind_phone_change),
-        UnitAccount => t_string!(i18n, request.kind_unit_account),
-        PersonalAccount => t_string!(i18n, request.kind_personal_account),
-        SimpegBulk => t_string!(i18n, request.kind_simpeg_bulk),
-    }
-    .to_string()
-}
-
-pub fn state_label(i18n: I18nContext<Locale>, state: RequestState) -> String {
-    use RequestState::*;
-    match state {
-        VerifikasiKode => t_string!(i18n, request.state_verifikasi_kode),
-        MenungguKasi => t_string!(i18n, request.state_menunggu_kasi),
-        MenungguKabid => t_string!(i18n, request.state_menunggu_kabid),
-        InputData => t_string!(i18n, request.state_input_data),
-        VerifikasiData => t_string!(i18n, request.state_verifikasi_data),
-        UjiAkun => t_string!(i18n, request.state_uji_akun),
-        Pelaporan => t_string!(i18n, request.state_pelaporan),
-        Pemeriksaan => t_string!(i18n, request.state_pemeriksaan),
-        Perbaikan => t_string!(i18n, request.state_perbaikan),
-        PembuatanAkun => t_string!(i18n, request.state_pembuatan_akun),
-        Pengiriman => t_string!(i18n, request.state_pengiriman),
-        Selesai => t_string!(i18n, request.state_selesai),
-        Ditolak => t_string!(i18n, request.state_ditolak),
-        Dibatalkan => t_string!(i18n, request.state_dibatalkan),
-        Proses => t_string!(i18n, request.state_proses),
-        Memproses => t_string!(i18n, request.state_memproses),
-        IsiSimpeg => t_string!(i18n, request.state_isi_simpeg),
-        Penerimaan => t_string!(i18n, request.state_penerimaan),
-    }
-    .to_string()
-}
-
-pub fn action_label(i18n: I18nContext<Locale>, action: RequestAction) -> String {
-    use RequestAction::*;
-    match action {
-        Buat => t_string!(i18n, request.action_buat),
-        KirimUlangKode => t_string!(i18n, request.action_kirim_ulang_kode),
-        KonfirmasiKode => t_string!(i18n, request.action_konfirmasi_kode),
-        Batalkan => t_string!(i18n, request.action_batalkan),
-        Setujui => t_string!(i18n, request.action_setujui),
-        Tolak => t_string!(i18n, request.action_tolak),
-        InputData => t_string!(i18n, request.action_input_data),
-        SetujuiData => t_string!(i18n, request.action_setujui_data),
-        KembalikanData => t_string!(i18n, request.action_kembalikan_data),
-        UjiBerhasil => t_string!(i18n, request.action_uji_berhasil),
-        UjiGagal => t_string!(i18n, request.action_uji_gagal),
-        UjiUlang => t_string!(i18n, request.action_uji_ulang),
-        KirimLaporan => t_string!(i18n, request.action_kirim_laporan),
-        Kembalikan => t_string!(i18n, request.action_kembalikan),
-        KirimUlang => t_string!(i18n, request.action_kirim_ulang),
-        BuatAkun => t_string!(i18n, request.action_buat_akun),
-        KirimAktivasi => t_string!(i18n, request.action_kirim_aktivasi),
-        ProsesBatch => t_string!(i18n, request.action_proses_batch),
-        BatchSelesai => t_string!(i18n, request.action_batch_selesai),
-        TandaiDimuat => t_string!(i18n, request.action_tandai_dimuat),
-        Laporkan => t_string!(i18n, request.action_laporkan),
-        TerimaLaporan => t_string!(i18n, request.action_terima_laporan),
-    }
-    .to_string()
-}
+use model::{RequestDetail, RequestRow, Role};
 
 fn fact_label(i18n: I18nContext<Locale>, key: &str) -> String {
     match key {
@@ -198,24 +127,6 @@ pub fn RequestPage() -> impl IntoView {
     }
 }
 
-/// A step on any request type, sent to that type's server function.
-#[derive(Clone, Debug)]
-enum StepCall {
-    Phone(PhoneChangeAction),
-    Unit(UnitAccountAction),
-    Personal(PersonalAccountAction),
-    Simpeg(RequestAction),
-}
-
-async fn send_step(ticket: String, version: i32, call: StepCall) -> Result<(), AppError> {
-    match call {
-        StepCall::Phone(a) => phone_change_step(ticket, version, a).await,
-        StepCall::Unit(a) => unit_account_step(ticket, version, a).await,
-        StepCall::Personal(a) => personal_account_step(ticket, version, a).await,
-        StepCall::Simpeg(a) => crate::api::kinds::simpeg::simpeg_step(ticket, version, a.to_string()).await,
-    }
-}
-
 type StepAction = Action<(String, i32, StepCall), Result<(), AppError>>;
 
 #[component]
@@ -245,33 +156,12 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
     let step_pending = Signal::derive(move || step.pending().get());
     let ticket = d.row.ticket.clone();
     let version = d.version;
-    let has = |a: RequestAction| d.actions.contains(&a);
-    let code = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
-    let t1 = ticket.clone();
-    let send = move |s: StepCall| {
-        step.dispatch((t1.clone(), version, s));
-    };
-    let send = StoredValue::new(send);
+    let send = Callback::new(move |s: StepCall| {
+        step.dispatch((ticket.clone(), version, s));
+    });
     let sop_line = d.standard_minutes.map(|m| fill(&fill(t_string!(i18n, request.sop_line), "sop", &d.sop), "minutes", &m.to_string()));
-    use RequestAction as A;
-    let (can_confirm, can_resend, can_cancel, can_approve, can_reject) =
-        (has(A::KonfirmasiKode), has(A::KirimUlangKode), has(A::Batalkan), has(A::Setujui), has(A::Tolak));
-    let unit = d.row.kind == RequestKind::UnitAccount;
-    let personal = d.row.kind == RequestKind::PersonalAccount;
-    let simpeg = d.row.kind == RequestKind::SimpegBulk;
-    let simpeg_actions: Vec<RequestAction> = if simpeg { d.actions.clone() } else { vec![] };
-    let (can_return_fix, can_create) = (has(A::Kembalikan), has(A::BuatAkun));
-    let (can_input, can_approve_data, can_return, can_retry, can_report) =
-        (has(A::InputData), has(A::SetujuiData), has(A::KembalikanData), has(A::UjiUlang), has(A::KirimLaporan));
-    let fact = |k: &str| d.facts.iter().find(|f| f.key == k).map(|f| f.value.clone()).unwrap_or_default();
-    let input_defaults = UnitAccountData {
-        local_part: Some(fact("final_local")).filter(|l| !l.is_empty()).unwrap_or_else(|| fact("proposed_local")),
-        quota_mb: Some(fact("quota_mb")).filter(|q| !q.is_empty()).unwrap_or_else(|| "2048".into()),
-        aliases: fact("aliases"),
-        ends_on: fact("ends_on"),
-    };
-    let is_event = fact("account_kind") == "event";
+    let panel =
+        StepPanel { ticket: d.row.ticket.clone(), actions: d.actions.clone(), facts: d.facts.clone(), errors: step_errors, pending: step_pending, send };
     let attachments = d.attachments.clone();
     let any_action = !d.actions.is_empty();
     view! {
@@ -311,91 +201,7 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                     <div class="banner banner-ok" role="status">{t!(i18n, request.done_ok)}</div>
                 })}
                 {(!any_action).then(|| view! { <p class="muted">{t!(i18n, request.no_actions)}</p> })}
-                {can_confirm.then(|| view! {
-                    <form class="form" novalidate data-testid="confirm-code" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        send.with_value(|s| s(StepCall::Phone(PhoneChangeAction::ConfirmCode { code: code.get_untracked() })));
-                    }>
-                        <div class="field">
-                            <label for="rq-code">{t!(i18n, request.code_label)}</label>
-                            <input id="rq-code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" pattern="[0-9]{6}" class="code-input"
-                                aria-describedby="code-error" aria-invalid=invalid(step_errors, "code")
-                                on:input=move |ev| code.set(event_target_value(&ev))/>
-                            <FieldMessages field="code" errors=step_errors/>
-                        </div>
-                        <button type="submit" class="button button-primary button-block" disabled=move || step.pending().get()>{t!(i18n, request.confirm_code)}</button>
-                    </form>
-                })}
-                {can_resend.then(|| view! {
-                    <button type="button" class="button button-quiet" disabled=move || step.pending().get()
-                        on:click=move |_| send.with_value(|s| s(StepCall::Phone(PhoneChangeAction::ResendCode)))>{t!(i18n, request.resend_code)}</button>
-                })}
-                {simpeg.then(|| view! { <crate::pages::kinds::simpeg::SimpegRequestPanel ticket=ticket.clone()/> })}
-                {simpeg_actions.clone().into_iter().map(|a| {
-                    let label = action_label(i18n, a);
-                    view! { <button type="button" class="button button-primary button-block" data-testid=format!("step-{a}") disabled=move || step.pending().get()
-                        on:click=move |_| send.with_value(|s| s(StepCall::Simpeg(a)))>{label}</button> }
-                }).collect_view()}
-                {can_approve.then(|| view! {
-                    <button type="button" class="button button-primary button-block" data-testid="approve" disabled=move || step.pending().get()
-                        on:click=move |_| send.with_value(|s| s(if personal { StepCall::Personal(PersonalAccountAction::Approve) } else if unit { StepCall::Unit(UnitAccountAction::Approve) } else { StepCall::Phone(PhoneChangeAction::Approve) }))>{t!(i18n, request.approve)}</button>
-                })}
-                {can_input.then(|| view! { <AccountDataForm defaults=input_defaults.clone() is_event=is_event errors=step_errors pending=step_pending
-                    on_save=Callback::new(move |data| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::InputData { data }))))/> })}
-                {can_approve_data.then(|| view! {
-                    <button type="button" class="button button-primary button-block" data-testid="approve-data" disabled=move || step.pending().get()
-                        on:click=move |_| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::ApproveData)))>{t!(i18n, request.approve_data)}</button>
-                })}
-                {can_retry.then(|| view! {
-                    <button type="button" class="button button-primary button-block" data-testid="retry-test" disabled=move || step.pending().get()
-                        on:click=move |_| send.with_value(|s| s(if personal { StepCall::Personal(PersonalAccountAction::RetryTest) } else { StepCall::Unit(UnitAccountAction::RetryTest) }))>{t!(i18n, request.retry_test)}</button>
-                })}
-                {can_report.then(|| view! {
-                    <button type="button" class="button button-primary button-block" data-testid="send-report" disabled=move || step.pending().get()
-                        on:click=move |_| send.with_value(|s| s(StepCall::Unit(UnitAccountAction::SendReport)))>{t!(i18n, request.send_report)}</button>
-                })}
-                {can_create.then(|| view! { <PersonalCreateForm local=fact("proposed_local") errors=step_errors pending=step_pending
-                    on_save=Callback::new(move |data| send.with_value(|s| s(StepCall::Personal(PersonalAccountAction::Create { data }))))/> })}
-                {(personal && (can_reject || can_return_fix)).then(|| view! {
-                    // SOP 002 step 2: return for correction or reject, each with a reason
-                    <form class="form" novalidate data-testid="check-note" on:submit=move |ev: leptos::ev::SubmitEvent| ev.prevent_default()>
-                        <div class="field">
-                            <label for="rq-note">{t!(i18n, request.note_label)}</label>
-                            <textarea id="rq-note" rows="2" aria-describedby="note-error" aria-invalid=invalid(step_errors, "note")
-                                on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                            <FieldMessages field="note" errors=step_errors/>
-                        </div>
-                        <div class="button-row">
-                            <button type="button" class="button button-quiet" data-testid="return-fix" disabled=move || step.pending().get()
-                                on:click=move |_| send.with_value(|s| s(StepCall::Personal(PersonalAccountAction::Return { note: note.get_untracked() })))>{t!(i18n, request.return_fix)}</button>
-                            <button type="button" class="button button-danger" data-testid="reject" disabled=move || step.pending().get()
-                                on:click=move |_| send.with_value(|s| s(StepCall::Personal(PersonalAccountAction::Reject { note: note.get_untracked() })))>{t!(i18n, request.reject)}</button>
-                        </div>
-                    </form>
-                })}
-                {(!personal && (can_reject || can_cancel || can_return)).then(|| view! {
-                    <form class="form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        let n = note.get_untracked();
-                        let call = match (unit, can_reject, can_return) {
-                            (true, true, _) => StepCall::Unit(UnitAccountAction::Reject { note: n }),
-                            (true, _, true) => StepCall::Unit(UnitAccountAction::ReturnData { note: n }),
-                            (false, true, _) => StepCall::Phone(PhoneChangeAction::Reject { note: n }),
-                            _ => StepCall::Phone(PhoneChangeAction::Cancel { note: n }),
-                        };
-                        send.with_value(|s| s(call));
-                    }>
-                        <div class="field">
-                            <label for="rq-note">{t!(i18n, request.note_label)}</label>
-                            <textarea id="rq-note" rows="2" aria-describedby="note-error" aria-invalid=invalid(step_errors, "note")
-                                on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                            <FieldMessages field="note" errors=step_errors/>
-                        </div>
-                        <button type="submit" class="button button-danger" disabled=move || step.pending().get()>
-                            {if can_reject { t_string!(i18n, request.reject).to_string() } else if can_return { t_string!(i18n, request.return_data).to_string() } else { t_string!(i18n, request.cancel).to_string() }}
-                        </button>
-                    </form>
-                })}
+                <ActionPanel kind=d.row.kind panel=panel/>
             </section>
 
             <section aria-labelledby="timeline-title">

@@ -5,10 +5,10 @@ use crate::api::kinds::personal_account::{
     apply_fix_info, apply_resubmit, apply_send_code, apply_status, apply_status_code, apply_submit, apply_suggest_address, apply_units,
 };
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
+use crate::components::text::{action_label, state_label};
 use crate::components::upload::FileField;
 use crate::i18n::*;
 use crate::pages::kinds::unit_account::AddressAvailability;
-use crate::pages::requests::{action_label, state_label};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -408,5 +408,50 @@ fn StatusTemplates() -> impl IntoView {
                 <p class="note" data-slot="note"></p>
             </li>
         </template>
+    }
+}
+
+/// SOP 002 steps on the request page: the Kasi's check (approve, return for
+/// correction or reject, each with a reason), the account, a retried test.
+#[component]
+pub fn PersonalAccountActions(p: super::StepPanel) -> impl IntoView {
+    use super::StepCall;
+    use crate::api::kinds::personal_account::PersonalAccountAction;
+    use model::Action as A;
+    let i18n = use_i18n();
+    let (errors, pending, send) = (p.errors, p.pending, p.send);
+    let note = RwSignal::new(String::new());
+    let (can_reject, can_return) = (p.may(A::Tolak), p.may(A::Kembalikan));
+    view! {
+        {p.may(A::Setujui).then(|| view! {
+            <button type="button" class="button button-primary button-block" data-testid="approve" disabled=move || pending.get()
+                on:click=move |_| send.run(StepCall::Personal(PersonalAccountAction::Approve))>{t!(i18n, request.approve)}</button>
+        })}
+        {p.may(A::UjiUlang).then(|| view! {
+            <button type="button" class="button button-primary button-block" data-testid="retry-test" disabled=move || pending.get()
+                on:click=move |_| send.run(StepCall::Personal(PersonalAccountAction::RetryTest))>{t!(i18n, request.retry_test)}</button>
+        })}
+        {p.may(A::BuatAkun).then(|| view! { <PersonalCreateForm local=p.fact("proposed_local") errors=errors pending=pending
+            on_save=Callback::new(move |data| send.run(StepCall::Personal(PersonalAccountAction::Create { data })))/> })}
+        {(can_reject || can_return).then(|| view! {
+            <form class="form" novalidate data-testid="check-note" on:submit=move |ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+                <div class="field">
+                    <label for="rq-note">{t!(i18n, request.note_label)}</label>
+                    <textarea id="rq-note" rows="2" aria-describedby="note-error" aria-invalid=invalid(errors, "note")
+                        on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                    <FieldMessages field="note" errors=errors/>
+                </div>
+                <div class="button-row">
+                    {can_return.then(|| view! {
+                        <button type="button" class="button button-quiet" data-testid="return-fix" disabled=move || pending.get()
+                            on:click=move |_| send.run(StepCall::Personal(PersonalAccountAction::Return { note: note.get_untracked() }))>{t!(i18n, request.return_fix)}</button>
+                    })}
+                    {can_reject.then(|| view! {
+                        <button type="button" class="button button-danger" data-testid="reject" disabled=move || pending.get()
+                            on:click=move |_| send.run(StepCall::Personal(PersonalAccountAction::Reject { note: note.get_untracked() }))>{t!(i18n, request.reject)}</button>
+                    })}
+                </div>
+            </form>
+        })}
     }
 }

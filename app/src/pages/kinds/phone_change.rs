@@ -86,3 +86,48 @@ fn PhoneDesk() -> impl IntoView {
         </form>
     }
 }
+
+/// SOP 003 steps on the request page: the owner's code, then the Kasi's
+/// decision; a reason is required to reject or cancel.
+#[component]
+pub fn PhoneChangeActions(p: super::StepPanel) -> impl IntoView {
+    use super::{NoteForm, StepCall};
+    use crate::api::kinds::phone_change::PhoneChangeAction;
+    use model::Action as A;
+    let i18n = use_i18n();
+    let (errors, pending, send) = (p.errors, p.pending, p.send);
+    let code = RwSignal::new(String::new());
+    let (can_reject, can_cancel) = (p.may(A::Tolak), p.may(A::Batalkan));
+    view! {
+        {p.may(A::KonfirmasiKode).then(|| view! {
+            <form class="form" novalidate data-testid="confirm-code" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                send.run(StepCall::Phone(PhoneChangeAction::ConfirmCode { code: code.get_untracked() }));
+            }>
+                <div class="field">
+                    <label for="rq-code">{t!(i18n, request.code_label)}</label>
+                    <input id="rq-code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" pattern="[0-9]{6}" class="code-input"
+                        aria-describedby="code-error" aria-invalid=invalid(errors, "code")
+                        on:input=move |ev| code.set(event_target_value(&ev))/>
+                    <FieldMessages field="code" errors=errors/>
+                </div>
+                <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>{t!(i18n, request.confirm_code)}</button>
+            </form>
+        })}
+        {p.may(A::KirimUlangKode).then(|| view! {
+            <button type="button" class="button button-quiet" disabled=move || pending.get()
+                on:click=move |_| send.run(StepCall::Phone(PhoneChangeAction::ResendCode))>{t!(i18n, request.resend_code)}</button>
+        })}
+        {p.may(A::Setujui).then(|| view! {
+            <button type="button" class="button button-primary button-block" data-testid="approve" disabled=move || pending.get()
+                on:click=move |_| send.run(StepCall::Phone(PhoneChangeAction::Approve))>{t!(i18n, request.approve)}</button>
+        })}
+        {(can_reject || can_cancel).then(|| {
+            let label = if can_reject { t_string!(i18n, request.reject) } else { t_string!(i18n, request.cancel) }.to_string();
+            let on_submit = Callback::new(move |note: String| {
+                send.run(StepCall::Phone(if can_reject { PhoneChangeAction::Reject { note } } else { PhoneChangeAction::Cancel { note } }))
+            });
+            view! { <NoteForm label=label errors=errors pending=pending on_submit=on_submit/> }
+        })}
+    }
+}

@@ -384,3 +384,20 @@ pub fn SimpegRequestPanel(ticket: String) -> impl IntoView {
     }
     .into_any()
 }
+
+/// SOP 004 steps on the request page: the batch's progress and downloads,
+/// then one button per step the viewer may take.
+#[component]
+pub fn SimpegActions(p: super::StepPanel) -> impl IntoView {
+    use super::StepCall;
+    let i18n = use_i18n();
+    let (pending, send) = (p.pending, p.send);
+    view! {
+        <SimpegRequestPanel ticket=p.ticket.clone()/>
+        {p.actions.iter().copied().map(|a| {
+            let label = crate::components::text::action_label(i18n, a);
+            view! { <button type="button" class="button button-primary button-block" data-testid=format!("step-{a}") disabled=move || pending.get()
+                on:click=move |_| send.run(StepCall::Simpeg(a))>{label}</button> }
+        }).collect_view()}
+    }
+}

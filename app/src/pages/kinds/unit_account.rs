@@ -238,3 +238,43 @@ pub fn AccountDataForm(
         </form>
     }
 }
+
+/// SOP 000 steps on the request page: approvals, the officer's account data,
+/// the second officer's check, a retried test and the report.
+#[component]
+pub fn UnitAccountActions(p: super::StepPanel) -> impl IntoView {
+    use super::{NoteForm, StepCall};
+    use crate::api::kinds::unit_account::UnitAccountAction;
+    use model::Action as A;
+    let i18n = use_i18n();
+    let (errors, pending, send) = (p.errors, p.pending, p.send);
+    let defaults = UnitAccountData {
+        local_part: Some(p.fact("final_local")).filter(|l| !l.is_empty()).unwrap_or_else(|| p.fact("proposed_local")),
+        quota_mb: Some(p.fact("quota_mb")).filter(|q| !q.is_empty()).unwrap_or_else(|| "2048".into()),
+        aliases: p.fact("aliases"),
+        ends_on: p.fact("ends_on"),
+    };
+    let is_event = p.fact("account_kind") == "event";
+    let (can_reject, can_return) = (p.may(A::Tolak), p.may(A::KembalikanData));
+    let button = move |testid: &'static str, label: String, action: UnitAccountAction| {
+        view! {
+            <button type="button" class="button button-primary button-block" data-testid=testid disabled=move || pending.get()
+                on:click=move |_| send.run(StepCall::Unit(action.clone()))>{label}</button>
+        }
+    };
+    view! {
+        {p.may(A::Setujui).then(|| button("approve", t_string!(i18n, request.approve).to_string(), UnitAccountAction::Approve))}
+        {p.may(A::InputData).then(|| view! { <AccountDataForm defaults=defaults is_event=is_event errors=errors pending=pending
+            on_save=Callback::new(move |data| send.run(StepCall::Unit(UnitAccountAction::InputData { data })))/> })}
+        {p.may(A::SetujuiData).then(|| button("approve-data", t_string!(i18n, request.approve_data).to_string(), UnitAccountAction::ApproveData))}
+        {p.may(A::UjiUlang).then(|| button("retry-test", t_string!(i18n, request.retry_test).to_string(), UnitAccountAction::RetryTest))}
+        {p.may(A::KirimLaporan).then(|| button("send-report", t_string!(i18n, request.send_report).to_string(), UnitAccountAction::SendReport))}
+        {(can_reject || can_return).then(|| {
+            let label = if can_reject { t_string!(i18n, request.reject) } else { t_string!(i18n, request.return_data) }.to_string();
+            let on_submit = Callback::new(move |note: String| {
+                send.run(StepCall::Unit(if can_reject { UnitAccountAction::Reject { note } } else { UnitAccountAction::ReturnData { note } }))
+            });
+            view! { <NoteForm label=label errors=errors pending=pending on_submit=on_submit/> }
+        })}
+    }
+}
