@@ -5,3 +5,18 @@ pub mod personal_account;
 pub mod phone_change;
 pub mod simpeg;
 pub mod unit_account;
+
+use crate::entities::request;
+use crate::{AppState, DomainResult};
+use model::{RequestFact, RequestKind};
+
+/// A request's facts for its page, from its kind (personal data masked).
+pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<RequestFact>> {
+    let pairs = match r.kind {
+        RequestKind::PhoneChange => phone_change::facts(state, r),
+        RequestKind::UnitAccount => unit_account::facts(r),
+        RequestKind::PersonalAccount => personal_account::facts(state, r).await?,
+        RequestKind::SimpegBulk => simpeg::batch::facts(state, r).await?,
+    };
+    Ok(pairs.into_iter().map(|(key, value)| RequestFact { key, value }).collect())
+}

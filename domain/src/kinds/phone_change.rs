@@ -335,6 +335,21 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
     Ok(())
 }
 
+/// The request's data for its page, personal data masked.
+pub fn facts(state: &AppState, r: &request::Model) -> Vec<(String, String)> {
+    let fact = |key: &str, value: String| (key.to_string(), value);
+    let Ok(p) = serde_json::from_str::<Payload>(&r.payload) else { return vec![] };
+    let doc = state.keys.open(&p.doc_number_sealed).unwrap_or_default();
+    let tail: String = doc.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    vec![
+        fact("address", p.address),
+        fact("doc_type", p.doc_type),
+        fact("doc_number", format!("••••{tail}")),
+        fact("old_phone", p.old_phone.as_deref().map(mask_phone).unwrap_or_else(|| "—".into())),
+        fact("new_phone", mask_phone(&p.new_phone)),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

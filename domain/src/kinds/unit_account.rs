@@ -421,6 +421,41 @@ pub async fn send_report(state: &AppState, actor: &Actor, ticket: &str, version:
     Ok(())
 }
 
+/// The request's data for its page, personal data masked.
+pub fn facts(r: &crate::entities::request::Model) -> Vec<(String, String)> {
+    let fact = |key: &str, value: String| (key.to_string(), value);
+    let Ok(p) = serde_json::from_str::<Payload>(&r.payload) else { return vec![] };
+    let mut out = vec![
+        fact("account_kind", p.account_kind),
+        fact("unit", p.unit_name),
+        fact("purpose", p.purpose),
+        fact("proposed_local", p.proposed_local),
+        fact("responsible_name", p.responsible_name),
+        fact("responsible_nip", model::validation::nip::format_nip(&p.responsible_nip)),
+        fact("responsible_phone", model::validation::phone::mask_phone(&p.responsible_phone)),
+        fact("letter", format!("{} ({})", p.letter_number, p.letter_date.format("%d-%m-%Y"))),
+    ];
+    if let Some(d) = p.ends_on {
+        out.push(fact("ends_on", d.format("%Y-%m-%d").to_string()));
+    }
+    if let Some(l) = p.final_local {
+        out.push(fact("final_local", l));
+    }
+    if let Some(q) = p.quota_mb {
+        out.push(fact("quota_mb", q.to_string()));
+    }
+    if !p.aliases.is_empty() {
+        out.push(fact("aliases", p.aliases.join(", ")));
+    }
+    if let Some(a) = p.address {
+        out.push(fact("address", a));
+    }
+    if let Some(m) = p.test_message {
+        out.push(fact("test", m));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,8 +6,7 @@ use crate::requests::access::{may_see, may_see_row};
 use crate::requests::workflow;
 use crate::requests::{ServiceLevels, StepActor};
 use crate::{AppState, DomainError, DomainResult};
-use model::validation::phone::mask_phone;
-use model::{Action, AttachmentLink, RequestDetail, RequestFact, RequestKind, RequestRow, TimelineStep};
+use model::{Action, AttachmentLink, RequestDetail, RequestKind, RequestRow, TimelineStep};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
 fn row(state: &AppState, r: &request::Model) -> RequestRow {
@@ -91,15 +90,7 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
         version: r.version,
         sop: flow.sop.to_string(),
         standard_minutes: if r.closed_at.is_some() { None } else { levels.standard_minutes(flow, r.state).map(i64::from) },
-        facts: match r.kind {
-            RequestKind::PersonalAccount => {
-                crate::kinds::personal_account::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
-            }
-            RequestKind::SimpegBulk => {
-                crate::kinds::simpeg::batch::facts(state, &r).await?.into_iter().map(|(key, value)| RequestFact { key, value }).collect()
-            }
-            RequestKind::PhoneChange | RequestKind::UnitAccount => facts(state, &r),
-        },
+        facts: crate::kinds::facts(state, &r).await?,
         attachments: crate::attachments::for_request(&state.db, r.id)
             .await?
             .into_iter()
@@ -108,57 +99,4 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
         steps,
         actions,
     })
-}
-
-/// The request's data, with personal data masked (phone changes and unit
-/// accounts; the other types have their own).
-fn facts(state: &AppState, r: &request::Model) -> Vec<RequestFact> {
-    let fact = |key: &str, value: String| RequestFact { key: key.to_string(), value };
-    match r.kind {
-        RequestKind::PhoneChange => {
-            let Ok(p) = serde_json::from_str::<crate::kinds::phone_change::Payload>(&r.payload) else { return vec![] };
-            let doc = state.keys.open(&p.doc_number_sealed).unwrap_or_default();
-            let tail: String = doc.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-            vec![
-                fact("address", p.address),
-                fact("doc_type", p.doc_type),
-                fact("doc_number", format!("••••{tail}")),
-                fact("old_phone", p.old_phone.as_deref().map(mask_phone).unwrap_or_else(|| "—".into())),
-                fact("new_phone", mask_phone(&p.new_phone)),
-            ]
-        }
-        RequestKind::UnitAccount => {
-            let Ok(p) = serde_json::from_str::<crate::kinds::unit_account::Payload>(&r.payload) else { return vec![] };
-            let mut out = vec![
-                fact("account_kind", p.account_kind),
-                fact("unit", p.unit_name),
-                fact("purpose", p.purpose),
-                fact("proposed_local", p.proposed_local),
-                fact("responsible_name", p.responsible_name),
-                fact("responsible_nip", model::validation::nip::format_nip(&p.responsible_nip)),
-                fact("responsible_phone", mask_phone(&p.responsible_phone)),
-                fact("letter", format!("{} ({})", p.letter_number, p.letter_date.format("%d-%m-%Y"))),
-            ];
-            if let Some(d) = p.ends_on {
-                out.push(fact("ends_on", d.format("%Y-%m-%d").to_string()));
-            }
-            if let Some(l) = p.final_local {
-                out.push(fact("final_local", l));
-            }
-            if let Some(q) = p.quota_mb {
-                out.push(fact("quota_mb", q.to_string()));
-            }
-            if !p.aliases.is_empty() {
-                out.push(fact("aliases", p.aliases.join(", ")));
-            }
-            if let Some(a) = p.address {
-                out.push(fact("address", a));
-            }
-            if let Some(m) = p.test_message {
-                out.push(fact("test", m));
-            }
-            out
-        }
-        RequestKind::PersonalAccount | RequestKind::SimpegBulk => vec![fact("subject", r.subject.clone())],
-    }
 }
