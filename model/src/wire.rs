@@ -132,6 +132,18 @@ pub struct QueueSummary {
     pub href: String,
     pub open: u64,
     pub overdue: u64,
+    /// The first requests of the queue (oldest due first), from the same
+    /// query as the counts, so a count never sits next to an empty list.
+    pub items: Vec<QueueItem>,
+}
+
+/// One request waiting in a queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub ticket: String,
+    pub subject: String,
+    pub due_at: Option<String>,
+    pub overdue: bool,
 }
 
 /// One session of the signed-in staff member.

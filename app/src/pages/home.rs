@@ -60,18 +60,35 @@ pub fn Home() -> impl IntoView {
                 let roles = roles.clone();
                 Suspend::new(async move {
                 let queues = queues.await.unwrap_or_default();
+                let waiting: u64 = queues.iter().map(|q| q.open).sum();
                 view! {
-                    {(!queues.is_empty()).then(|| view! {
+                    {(waiting == 0).then(|| view! { <p class="empty-state" data-testid="nothing-waiting">{t!(i18n, home.nothing_waiting)}</p> })}
+                    {(waiting > 0).then(|| view! {
                         <ul class="queues" data-testid="queues">
-                            {queues.into_iter().map(|q| view! {
-                                <li class="queue" class:overdue={q.overdue > 0}>
-                                    <A href=q.href.clone()>
-                                        <span class="queue-name">{queue_name(i18n, &q.key)}</span>
+                            {queues.into_iter().filter(|q| q.open > 0).map(|q| {
+                                let more = (q.open as usize > q.items.len()).then_some(q.open);
+                                let name = queue_name(i18n, &q.key);
+                                view! {
+                                <li class="queue" class:overdue={q.overdue > 0} data-queue=q.key.clone()>
+                                    <A href=q.href.clone() attr:class="queue-head">
+                                        <span class="queue-name">{name}</span>
                                         <span class="queue-count">{q.open}</span>
                                         {(q.overdue > 0).then(|| view! { <span class="badge badge-danger">{t!(i18n, home.overdue, count = q.overdue)}</span> })}
                                     </A>
+                                    <ul class="queue-items">
+                                        {q.items.into_iter().map(|it| view! {
+                                            <li>
+                                                <A href=format!("/admin/permohonan/{}", it.ticket) attr:class="queue-item">
+                                                    <span class="ticket">{it.ticket.clone()}</span>
+                                                    <span class="queue-subject">{it.subject}</span>
+                                                    {it.due_at.map(|d| view! { <span class="muted" class:late=it.overdue>{t!(i18n, home.due)}" "{d}</span> })}
+                                                </A>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                    {more.map(|n| view! { <A href=q.href.clone() attr:class="queue-more">{t!(i18n, home.see_all, count = n)}</A> })}
                                 </li>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </ul>
                     })}
                     <div class="role-cards">

@@ -3,8 +3,11 @@
 use crate::auth::Actor;
 use crate::entities::request;
 use crate::{AppState, DomainResult};
-use model::{QueueSummary, RequestKind, RequestState, Role};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use model::{QueueItem, QueueSummary, RequestKind, RequestState, Role};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+/// Requests listed under each queue on the home page (the count covers all).
+pub const SHOWN: usize = 10;
 
 /// A queue: requests of `kind` in one of `states`, for holders of `role`.
 pub struct QueueDef {
@@ -78,9 +81,25 @@ pub async fn for_actor(state: &AppState, actor: &Actor) -> DomainResult<Vec<Queu
             true => base.filter(request::Column::UnitId.is_in(actor.units_for(q.role).into_iter().flatten())),
             false => base,
         };
-        let open = scoped.clone().count(&state.db).await?;
-        let overdue = scoped.filter(request::Column::StepDueAt.lt(now)).count(&state.db).await?;
-        out.push(QueueSummary { key: q.key.to_string(), href: q.href.to_string(), open, overdue });
+        // one query for the count and the list: the open requests' keys, due first
+        let rows: Vec<(String, String, Option<chrono::DateTime<chrono::Utc>>)> = scoped
+            .select_only()
+            .column(request::Column::Ticket)
+            .column(request::Column::Subject)
+            .column(request::Column::StepDueAt)
+            .order_by_asc(request::Column::StepDueAt)
+            .order_by_asc(request::Column::Id)
+            .into_tuple()
+            .all(&state.db)
+            .await?;
+        let open = rows.len() as u64;
+        let overdue = rows.iter().filter(|r| r.2.is_some_and(|d| d < now)).count() as u64;
+        let items = rows
+            .into_iter()
+            .take(SHOWN)
+            .map(|(ticket, subject, due)| QueueItem { ticket, subject, due_at: due.map(|d| state.local_time(d)), overdue: due.is_some_and(|d| d < now) })
+            .collect();
+        out.push(QueueSummary { key: q.key.to_string(), href: q.href.to_string(), open, overdue, items });
     }
     Ok(out)
 }
