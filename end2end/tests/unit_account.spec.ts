@@ -59,6 +59,9 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await hydrated(kabid);
   await kabid.getByTestId('approve').click();
   await expect(kabid.getByTestId('request-state')).toHaveText('Input data akun');
+  // what happened and who acts next, in words
+  await expect(kabid.getByTestId('step-done')).toContainText('Input data akun');
+  await expect(kabid.getByTestId('step-done')).toContainText(/Menunggu Petugas.*standar 30 menit/);
 
   // First officer enters the data; the proposal is prefilled.
   const budi = await signInAs(browser, page, 'petugas', pageErrors);
@@ -72,8 +75,9 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await budi.getByLabel(/^Alias/).fill(`${c.local}.info`);
   await budi.getByRole('button', { name: 'Simpan data akun' }).click();
   await expect(budi.getByTestId('request-state')).toHaveText('Verifikasi data akun');
-  // four eyes: not the same officer
+  // four eyes: not the same officer, and the page says why
   await expect(budi.getByTestId('approve-data')).toHaveCount(0);
+  await expect(budi.getByTestId('four-eyes')).toContainText('petugas lain');
 
   // Second officer approves: the mailbox is created and tested on the mail server.
   const sari = await signInAs(browser, page, 'petugas2', pageErrors);

@@ -229,6 +229,22 @@ pub struct RequestDetail {
     pub steps: Vec<TimelineStep>,
     /// Actions the viewer may take now (the engine decides again on submit).
     pub actions: Vec<Action>,
+    /// Whose move it is now (None once the request is closed).
+    pub next: Option<NextParty>,
+    /// The viewer's role could take the next step, but the four-eyes rule
+    /// forbids it: they took this earlier step themselves.
+    pub four_eyes: Option<Action>,
+}
+
+/// Whose move it is on a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NextParty {
+    /// Staff holding one of these roles.
+    Staff(Vec<Role>),
+    /// The applicant (a code or a link on the public pages).
+    Applicant,
+    /// Surel itself (an account test, the batch job).
+    System,
 }
 
 /// SOP 000 step 1: what a Kepala OPD submits for a unit / kegiatan / event account.

@@ -3,7 +3,7 @@
 use crate::api::requests::{get_request, list_requests};
 use crate::components::form::{field_errors_of, ErrorBanner};
 use crate::components::layout::RequireRole;
-use crate::components::text::{action_label, doc_label, fill, kind_label, state_label};
+use crate::components::text::{action_label, doc_label, fill, kind_label, role_name, state_label};
 use crate::i18n::*;
 use crate::pages::kinds::{send_step, ActionPanel, StepCall, StepPanel};
 use leptos::prelude::*;
@@ -11,7 +11,7 @@ use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map};
 use model::error::AppError;
-use model::{RequestDetail, RequestRow, Role};
+use model::{NextParty, RequestDetail, RequestRow, Role};
 
 fn fact_label(i18n: I18nContext<Locale>, key: &str) -> String {
     match key {
@@ -164,6 +164,13 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
         StepPanel { ticket: d.row.ticket.clone(), actions: d.actions.clone(), facts: d.facts.clone(), errors: step_errors, pending: step_pending, send };
     let attachments = d.attachments.clone();
     let any_action = !d.actions.is_empty();
+    let waiting = waiting_line(i18n, &d);
+    let four_eyes = d.four_eyes.map(|a| fill(t_string!(i18n, request.four_eyes), "action", &action_label(i18n, a)));
+    // after a step: what happened (the newest timeline entry) and who acts next
+    let done_line = d.steps.last().map(|s| {
+        let step = fill(&fill(t_string!(i18n, request.done_step), "action", &action_label(i18n, s.action)), "state", &state_label(i18n, s.to_state));
+        waiting.clone().map(|w| format!("{step} {w}")).unwrap_or(step)
+    });
     view! {
         <article class="request" data-testid="request" data-state=d.row.state.as_str()>
             <header class="request-head">
@@ -174,6 +181,7 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                     {d.row.overdue.then(|| view! { " "<span class="badge badge-danger">{t!(i18n, request.overdue)}</span> })}
                 </p>
                 {d.row.due_at.clone().filter(|_| !d.row.closed).map(|due| view! { <p class="muted">{t!(i18n, request.due)}": "{due}</p> })}
+                {waiting.clone().map(|w| view! { <p data-testid="waiting">{w}</p> })}
                 {sop_line.map(|s| view! { <p class="muted">{s}</p> })}
             </header>
             <dl class="facts">
@@ -198,9 +206,10 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                 <h2 id="actions-title" class="visually-hidden">{t!(i18n, request.approve)}</h2>
                 <ErrorBanner error=step_error/>
                 {move || (step.value().get().is_some_and(|r| r.is_ok()) && !step.pending().get()).then(|| view! {
-                    <div class="banner banner-ok" role="status">{t!(i18n, request.done_ok)}</div>
+                    <div class="banner banner-ok" role="status" data-testid="step-done">{done_line.clone().unwrap_or_else(|| t_string!(i18n, request.done_ok).to_string())}</div>
                 })}
-                {(!any_action).then(|| view! { <p class="muted">{t!(i18n, request.no_actions)}</p> })}
+                {four_eyes.map(|t| view! { <p class="banner banner-info" data-testid="four-eyes">{t}</p> })}
+                {(!any_action && d.four_eyes.is_none()).then(|| view! { <p class="muted">{t!(i18n, request.no_actions)}</p> })}
                 <ActionPanel kind=d.row.kind panel=panel/>
             </section>
 
@@ -226,6 +235,22 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
             <button type="button" class="button button-quiet no-print" on:click=|_| print_page()>{t!(i18n, request.print)}</button>
         </article>
     }
+}
+
+/// Whose move it is, in words: "Menunggu Kasi (standar 60 menit kerja)."
+fn waiting_line(i18n: I18nContext<Locale>, d: &RequestDetail) -> Option<String> {
+    Some(match d.next.as_ref()? {
+        NextParty::Staff(roles) => {
+            let names: Vec<String> = roles.iter().map(|r| role_name(i18n, *r)).collect();
+            let roles = names.join(&format!(" {} ", t_string!(i18n, request.or)));
+            match d.standard_minutes {
+                Some(m) => fill(&fill(t_string!(i18n, request.waiting_staff_standard), "roles", &roles), "minutes", &m.to_string()),
+                None => fill(t_string!(i18n, request.waiting_staff), "roles", &roles),
+            }
+        }
+        NextParty::Applicant => t_string!(i18n, request.waiting_applicant).to_string(),
+        NextParty::System => t_string!(i18n, request.waiting_system).to_string(),
+    })
 }
 
 /// The printable report is this page; print styles hide the controls.

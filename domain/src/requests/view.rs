@@ -6,7 +6,7 @@ use crate::requests::access::{may_see, may_see_row};
 use crate::requests::workflow;
 use crate::requests::{ServiceLevels, StepActor};
 use crate::{AppState, DomainError, DomainResult};
-use model::{Action, AttachmentLink, RequestDetail, RequestKind, RequestRow, TimelineStep};
+use model::{Action, AttachmentLink, NextParty, RequestDetail, RequestKind, RequestRow, TimelineStep};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
 fn row(state: &AppState, r: &request::Model) -> RequestRow {
@@ -78,13 +78,16 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
     let me = StepActor::staff(actor);
     // Offer only what the engine would allow, four-eyes rule included.
     let earlier = |a: Action| events.iter().rev().find(|e| e.action == a).and_then(|e| e.actor_mailbox_id);
-    let mut actions: Vec<Action> = flow
-        .actions_for(r.state, &me.for_unit(r.unit_id))
-        .into_iter()
-        .filter(|t| t.not_same_actor_as.is_none_or(|prev| earlier(prev) != Some(actor.mailbox_id)))
-        .map(|t| t.action)
-        .collect();
+    let allowed = flow.actions_for(r.state, &me.for_unit(r.unit_id));
+    let mine = |t: &workflow::Transition| t.not_same_actor_as.is_some_and(|prev| earlier(prev) == Some(actor.mailbox_id));
+    let four_eyes = allowed.iter().find(|t| mine(t)).and_then(|t| t.not_same_actor_as);
+    let mut actions: Vec<Action> = allowed.iter().filter(|t| !mine(t)).map(|t| t.action).collect();
     actions.dedup();
+    let next = flow.states.iter().find(|s| s.code == r.state && !s.terminal).and_then(|s| s.waits_for).map(|p| match p {
+        workflow::Party::Staff(roles) => NextParty::Staff(roles.to_vec()),
+        workflow::Party::Applicant => NextParty::Applicant,
+        workflow::Party::System => NextParty::System,
+    });
     Ok(RequestDetail {
         row: row(state, &r),
         version: r.version,
@@ -98,5 +101,7 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
             .collect(),
         steps,
         actions,
+        next,
+        four_eyes,
     })
 }
