@@ -45,6 +45,8 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   const requestUrl = page.url();
   await expect(page.getByTestId('request-state')).toHaveText('Menunggu kode dari pemilik');
   await expect(page.locator('[data-fact="doc_number"]')).toHaveText('••••0003');
+  // the owner's name, to compare with the identity document
+  await expect(page.locator('[data-fact="owner_name"]')).not.toBeEmpty();
   await expect(page.getByTestId('attachments')).toContainText('ktp.png');
 
   // The code went to the new number (demo outbox).

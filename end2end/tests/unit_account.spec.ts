@@ -62,6 +62,9 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   // what happened and who acts next, in words
   await expect(kabid.getByTestId('step-done')).toContainText('Input data akun');
   await expect(kabid.getByTestId('step-done')).toContainText(/Menunggu Petugas.*standar 30 menit/);
+  // the timeline names people and their roles, not addresses
+  await expect(kabid.getByTestId('timeline')).toContainText('Rudi Hartono (Kepala Bidang PE)');
+  await expect(kabid.getByTestId('timeline')).not.toContainText('@');
 
   // First officer enters the data; the proposal is prefilled.
   const budi = await signInAs(browser, page, 'petugas', pageErrors);

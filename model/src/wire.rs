@@ -201,7 +201,10 @@ pub struct TimelineStep {
     pub seq: i32,
     pub action: Action,
     pub to_state: RequestState,
+    /// The person's name (or Surel's part for automatic steps).
     pub actor: String,
+    /// The role the step is taken in (None for the applicant and Surel).
+    pub actor_role: Option<Role>,
     pub note: Option<String>,
     pub at: String,
     pub minutes_taken: Option<i64>,

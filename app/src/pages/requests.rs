@@ -16,6 +16,7 @@ use model::{NextParty, RequestDetail, RequestRow, Role};
 fn fact_label(i18n: I18nContext<Locale>, key: &str) -> String {
     match key {
         "address" => t_string!(i18n, request.fact_address),
+        "owner_name" => t_string!(i18n, request.fact_owner_name),
         "doc_type" => t_string!(i18n, request.fact_doc_type),
         "doc_number" => t_string!(i18n, request.fact_doc_number),
         "old_phone" => t_string!(i18n, request.fact_old_phone),
@@ -224,7 +225,7 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                         view! {
                             <li class="timeline-step" class:late=s.late data-action=s.action.as_str()>
                                 <strong>{action_label(i18n, s.action)}</strong>" → "{state_label(i18n, s.to_state)}
-                                <div class="muted">{s.at.clone()}" · "{s.actor.clone()}</div>
+                                <div class="muted">{s.at.clone()}" · "{s.actor.clone()}{s.actor_role.map(|r| format!(" ({})", role_name(i18n, r)))}</div>
                                 {s.note.clone().map(|n| view! { <p class="note">{n}</p> })}
                                 {took.map(|t| view! { <p class="muted">{t}{s.late.then(|| view! { " · "<span class="badge badge-danger">{t!(i18n, request.late)}</span> })}</p> })}
                             </li>

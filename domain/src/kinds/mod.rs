@@ -13,7 +13,7 @@ use model::{RequestFact, RequestKind};
 /// A request's facts for its page, from its kind (personal data masked).
 pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<RequestFact>> {
     let pairs = match r.kind {
-        RequestKind::PhoneChange => phone_change::facts(state, r),
+        RequestKind::PhoneChange => phone_change::facts(state, r).await?,
         RequestKind::UnitAccount => unit_account::facts(r),
         RequestKind::PersonalAccount => personal_account::facts(state, r).await?,
         RequestKind::SimpegBulk => simpeg::batch::facts(state, r).await?,

@@ -11,7 +11,7 @@
 use crate::audit::Change;
 use crate::auth::{grants_of, Actor};
 use crate::crypto::random_code;
-use crate::entities::{mailbox, request};
+use crate::entities::{mailbox, person, request};
 use crate::notify;
 use crate::outbox::Channel;
 use crate::rate_limit::{self, Limit};
@@ -335,19 +335,28 @@ pub async fn decide(state: &AppState, actor: &Actor, ticket: &str, version: i32,
     Ok(())
 }
 
-/// The request's data for its page, personal data masked.
-pub fn facts(state: &AppState, r: &request::Model) -> Vec<(String, String)> {
+/// The request's data for its page, personal data masked. The owner's name
+/// is there so the officer can compare it with the identity document.
+pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(String, String)>> {
     let fact = |key: &str, value: String| (key.to_string(), value);
-    let Ok(p) = serde_json::from_str::<Payload>(&r.payload) else { return vec![] };
+    let Ok(p) = serde_json::from_str::<Payload>(&r.payload) else { return Ok(vec![]) };
+    let owner = match mailbox::Entity::find_by_id(p.mailbox_id).one(&state.db).await? {
+        Some(m) => match m.person_id {
+            Some(pid) => person::Entity::find_by_id(pid).one(&state.db).await?.map(|x| x.name).unwrap_or(m.display_name),
+            None => m.display_name,
+        },
+        None => String::new(),
+    };
     let doc = state.keys.open(&p.doc_number_sealed).unwrap_or_default();
     let tail: String = doc.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-    vec![
+    Ok(vec![
+        fact("owner_name", owner),
         fact("address", p.address),
         fact("doc_type", p.doc_type),
         fact("doc_number", format!("••••{tail}")),
         fact("old_phone", p.old_phone.as_deref().map(mask_phone).unwrap_or_else(|| "—".into())),
         fact("new_phone", mask_phone(&p.new_phone)),
-    ]
+    ])
 }
 
 #[cfg(test)]

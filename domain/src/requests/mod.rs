@@ -100,7 +100,8 @@ impl StepActor {
         StepActor {
             acting: Acting::Staff { mailbox_id: actor.mailbox_id, roles: actor.grants.iter().map(|g| g.role).collect() },
             mailbox_id: Some(actor.mailbox_id),
-            label: actor.address.clone(),
+            // people read names on timelines, not addresses
+            label: if actor.name.trim().is_empty() { actor.address.clone() } else { actor.name.clone() },
             scopes: actor.grants.iter().map(|g| (g.role, g.unit_id)).collect(),
         }
     }

@@ -67,6 +67,7 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
                 action: e.action,
                 to_state: e.to_state,
                 actor: e.actor_label.clone(),
+                actor_role: step_role(flow, e.action, e.to_state),
                 note: e.note.clone(),
                 at: state.local_time(e.at),
                 minutes_taken: taken,
@@ -104,4 +105,14 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
         next,
         four_eyes,
     })
+}
+
+/// The role a step is taken in, from the flow table: the first role of the
+/// party that may take it (Petugas where Admin sistem may stand in).
+fn step_role(flow: &workflow::Flow, action: Action, to: model::RequestState) -> Option<model::Role> {
+    let by = flow.transitions.iter().find(|t| t.action == action && t.to == to).map(|t| t.by).or((action == Action::Buat).then_some(flow.created_by));
+    match by {
+        Some(workflow::Party::Staff(roles)) => roles.first().copied(),
+        _ => None,
+    }
 }
