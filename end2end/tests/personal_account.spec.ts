@@ -141,5 +141,10 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await expect(page.getByTestId('status-view')).toContainText(`${c.fixed}@batam.go.id`);
   await expect(page.getByTestId('status-view')).toContainText('Formulir belum ditandatangani atasan');
   await expect(page.getByTestId('status-view')).not.toContainText('hendra.gunawan');
+  // what to do next: the activation SMS, how long it lasts, and what if it never came
+  await expect(page.getByTestId('status-hint')).toContainText('72 jam');
+  await expect(page.getByTestId('status-hint')).toContainText('/ganti-sandi');
+  // the account test is Surel's own step, not shown to the applicant
+  await expect(page.getByTestId('status-view')).not.toContainText('Uji akun');
   for (const p of [officer, kasi]) await p.context().close();
 });

@@ -127,6 +127,10 @@ impl Status {
         if state != "perbaikan" {
             dom::drop_slot(&frag, "[data-slot=returned]");
         }
+        match label("hint", &state, "") {
+            h if h.is_empty() => dom::drop_slot(&frag, "[data-slot=hint]"),
+            h => dom::fill_slot(&frag, "[data-slot=hint]", &h),
+        }
         if let Ok(Some(list)) = frag.query_selector("[data-slot=steps]") {
             for st in net::array(v, "steps") {
                 let Some(item) = dom::from_template(&self.doc, "status-step-tpl") else { break };

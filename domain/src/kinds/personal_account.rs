@@ -588,6 +588,15 @@ pub async fn status_send_code(state: &AppState, ticket: &str, ip: Option<String>
     .await
 }
 
+/// The state an applicant is shown: the steps after the officer's (account
+/// test, sending) are all "the account is being made".
+fn as_applicant_sees(s: RequestState) -> RequestState {
+    match s {
+        RequestState::UjiAkun | RequestState::Pengiriman => RequestState::PembuatanAkun,
+        other => other,
+    }
+}
+
 /// The applicant's view of the request, after a correct code.
 pub async fn status(state: &AppState, ticket: &str, token: &str, code: &str, ip: Option<String>) -> DomainResult<ApplicantStatus> {
     let ticket = ticket.trim().to_uppercase();
@@ -600,18 +609,21 @@ pub async fn status(state: &AppState, ticket: &str, token: &str, code: &str, ip:
     let events =
         request_event::Entity::find().filter(request_event::Column::RequestId.eq(row.id)).order_by_asc(request_event::Column::Seq).all(&state.db).await?;
     // Staff names stay inside: the applicant sees what happened and when.
+    // The account test is Surel's own business: a failed test and its retry
+    // are not shown, and its states read as the account being made.
     let steps = events
         .iter()
+        .filter(|e| !matches!(e.action, Action::UjiBerhasil | Action::UjiGagal | Action::UjiUlang))
         .map(|e| ApplicantStep {
             action: e.action,
-            to_state: e.to_state,
+            to_state: as_applicant_sees(e.to_state),
             at: state.local_time(e.at),
             note: e.note.clone().filter(|_| matches!(e.action, Action::Kembalikan | Action::Tolak)),
         })
         .collect();
     Ok(ApplicantStatus {
         ticket: row.ticket,
-        state: row.state,
+        state: as_applicant_sees(row.state),
         name: p.applicant.name,
         unit: p.applicant.unit_name,
         address: p.address.filter(|_| row.state == RequestState::Selesai),

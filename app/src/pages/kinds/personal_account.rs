@@ -283,6 +283,7 @@ pub fn ApplyStatusPage() -> impl IntoView {
     texts.extend(model::RequestState::all().map(|s| (format!("state.{s}"), state_label(i18n, s))));
     texts.extend(model::Action::all().map(|a| (format!("action.{a}"), action_label(i18n, a))));
     texts.push(("action._other".into(), t_string!(i18n, request.action_other).to_string()));
+    texts.extend(model::RequestState::all().filter_map(|s| applicant_hint(i18n, s).map(|h| (format!("hint.{s}"), h))));
     view! {
         <Title text=t_string!(i18n, apply.status_title).to_string()/>
         <section class="card narrow apply-status">
@@ -340,6 +341,7 @@ fn StatusView(s: ApplicantStatus) -> impl IntoView {
             {s.due_at.clone().map(|d| view! { <p class="muted">{t!(i18n, apply.status_due)}": "{d}</p> })}
             {s.address.clone().map(|a| view! { <div class="banner banner-ok" role="status">{t!(i18n, apply.status_address)}": "<strong>{a}</strong></div> })}
             {returned.then(|| view! { <div class="banner banner-warn" role="status">{t!(i18n, apply.status_returned)}</div> })}
+            {applicant_hint(i18n, s.state).map(|h| view! { <p class="banner banner-info" data-testid="status-hint">{h}</p> })}
             <ol class="timeline">
                 {s.steps.into_iter().map(|st| view! {
                     <li class="timeline-step">
@@ -386,6 +388,21 @@ pub fn PersonalCreateForm(local: String, errors: Signal<FieldErrors>, pending: S
     }
 }
 
+/// What the applicant should do or expect next, for each state they see.
+fn applicant_hint(i18n: leptos_i18n::I18nContext<Locale>, state: model::RequestState) -> Option<String> {
+    use model::RequestState as S;
+    Some(
+        match state {
+            S::Pemeriksaan => t_string!(i18n, apply.status_hint_pemeriksaan),
+            S::PembuatanAkun => t_string!(i18n, apply.status_hint_pembuatan_akun),
+            S::Selesai => t_string!(i18n, apply.status_hint_selesai),
+            S::Ditolak => t_string!(i18n, apply.status_hint_ditolak),
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
 /// `StatusView` as empty templates the light bundle fills (light/src/status.rs).
 #[component]
 fn StatusTemplates() -> impl IntoView {
@@ -398,6 +415,7 @@ fn StatusTemplates() -> impl IntoView {
                 <p class="muted" data-slot="due">{t!(i18n, apply.status_due)}": "<span data-slot="due_at"></span></p>
                 <div class="banner banner-ok" role="status" data-slot="address">{t!(i18n, apply.status_address)}": "<strong data-slot="address_value"></strong></div>
                 <div class="banner banner-warn" role="status" data-slot="returned">{t!(i18n, apply.status_returned)}</div>
+                <p class="banner banner-info" data-testid="status-hint" data-slot="hint"></p>
                 <ol class="timeline" data-slot="steps"></ol>
             </div>
         </template>
