@@ -73,6 +73,8 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await page.getByLabel('Kode dari SMS').fill(code);
   await page.getByRole('button', { name: 'Kirim permohonan' }).click();
   await expect(page.getByTestId('apply-done')).toBeVisible();
+  // one clear next link, not the same link twice
+  await expect(page.getByRole('link', { name: 'Cek status permohonan', exact: true }).filter({ visible: true })).toHaveCount(1);
   const ticket = (await page.getByTestId('apply-ticket').innerText()).trim();
   expect(ticket).toMatch(/^SRL-\d{4}-\d{6}$/);
   const url = `/admin/permohonan/${ticket}`;
@@ -107,6 +109,7 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   // the link works once
   await page.goto(fix);
   await expect(page.getByTestId('link-invalid')).toBeVisible();
+  await expect(page.getByTestId('to-status')).toHaveAttribute('href', '/permohonan-akun/status');
 
   // The Kasi approves in one tap; the history shows the correction.
   await kasi.goto(url);

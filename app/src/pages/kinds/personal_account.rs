@@ -39,7 +39,6 @@ pub fn ApplyPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <p class="aside"><a href="/permohonan-akun/status">{t!(i18n, apply.status_link)}</a></p>
         </section>
     }
 }
@@ -64,6 +63,7 @@ pub fn ApplyFixPage() -> impl IntoView {
                         Err(_) => view! {
                             <div class="banner banner-error" role="alert" data-testid="link-invalid">{t!(i18n, errors.link_invalid)}</div>
                             <p>{t!(i18n, apply.fix_invalid_help)}</p>
+                            <a class="button button-primary button-block" data-testid="to-status" href="/permohonan-akun/status">{t!(i18n, apply.status_link)}</a>
                         }.into_any(),
                         Ok((units, link, fix)) => view! {
                             <p class="lead">{t!(i18n, apply.fix_lead)}" "<strong>{fix.ticket.clone()}</strong></p>
@@ -244,6 +244,8 @@ fn ApplyForm(units: Vec<PublicUnit>, fix: Option<(String, PersonalAccountFix)>) 
                     {if is_fix { t_string!(i18n, apply.resubmit).to_string() } else { t_string!(i18n, apply.submit).to_string() }}
                 </button>
             </form>
+            // hidden with the form once sent: the success view has its own (one) link
+            <p class="aside"><a href="/permohonan-akun/status">{t!(i18n, apply.status_link)}</a></p>
         </div>
     }
 }
