@@ -87,3 +87,24 @@ test('a staff member sees their sessions and can end them all', async ({ page, b
   await expect(other).toHaveURL(/\/masuk\?next=/);
   await ctx.close();
 });
+
+test('on a phone the staff tabs scroll sideways with the current tab in view', async ({ page }, info) => {
+  test.skip(info.project.name !== 'mobile', 'the tabs become a sideways list below 900 px');
+  await signIn(page, 'admin');
+  // the last tab of the eight: far to the right of a 360 px screen
+  await page.goto('/admin/sesi');
+  await hydrated(page);
+  await fitsWidth(page);
+  const nav = page.locator('nav.admin-nav');
+  const current = nav.locator('a[aria-current=page]');
+  await expect(current).toHaveAttribute('href', '/admin/sesi');
+  await expect.poll(async () => {
+    const [n, a] = [await nav.boundingBox(), await current.boundingBox()];
+    return !!n && !!a && a.x >= n.x && a.x + a.width <= n.x + n.width;
+  }, { message: 'the current tab is scrolled into view' }).toBe(true);
+  await expect(nav).toHaveClass(/at-end/);
+  // on the first tab there is more to the right, and the edge says so
+  await page.goto('/admin');
+  await hydrated(page);
+  await expect(nav).not.toHaveClass(/at-end/);
+});

@@ -125,6 +125,18 @@ fn staff_frame(me: Option<Me>) -> AnyView {
         .join(", ");
     let name = me.name.clone();
     let address = me.address.clone();
+    let nav_ref = NodeRef::<leptos::html::Nav>::new();
+    #[cfg(feature = "hydrate")]
+    {
+        // on a phone the tabs scroll sideways: keep the current one in view
+        let path = use_location().pathname;
+        Effect::new(move |_| {
+            path.track();
+            if let Some(nav) = nav_ref.get() {
+                request_animation_frame(move || show_current_tab(&nav));
+            }
+        });
+    }
     view! {
         <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
         <header class="topbar topbar-admin">
@@ -138,7 +150,12 @@ fn staff_frame(me: Option<Me>) -> AnyView {
             </form>
         </header>
         <div class="admin">
-            <nav class="admin-nav" aria-label=move || t_string!(i18n, nav.admin_label)>
+            <nav class="admin-nav" node_ref=nav_ref aria-label=move || t_string!(i18n, nav.admin_label) on:scroll=move |_| {
+                #[cfg(feature = "hydrate")]
+                if let Some(nav) = nav_ref.get_untracked() {
+                    mark_scrolled_to_end(&nav);
+                }
+            }>
                 <ul>
                     {items.into_iter().map(|n| {
                         let label = (n.key)(i18n);
@@ -194,4 +211,24 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Scrolls the sideways staff navigation so the current tab is centred, and
+/// marks when nothing is left to the right (the fade hint goes away).
+#[cfg(feature = "hydrate")]
+fn show_current_tab(nav: &web_sys::HtmlElement) {
+    use wasm_bindgen::JsCast;
+    if let Ok(Some(a)) = nav.query_selector("a[aria-current=page]") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
+            let left = a.offset_left() - (nav.client_width() - a.offset_width()) / 2;
+            nav.set_scroll_left(left.max(0));
+        }
+    }
+    mark_scrolled_to_end(nav);
+}
+
+#[cfg(feature = "hydrate")]
+fn mark_scrolled_to_end(nav: &web_sys::HtmlElement) {
+    let at_end = nav.scroll_left() + nav.client_width() >= nav.scroll_width() - 4;
+    let _ = nav.class_list().toggle_with_force("at-end", at_end);
 }
