@@ -43,7 +43,9 @@ impl CheckFailure {
     /// A sentence for the timeline and the officer.
     pub fn message(&self) -> String {
         let what = match self.stage {
-            "not_configured" => return "Server surat belum dikonfigurasi (SUREL_MAIL_LMTP, SUREL_MAIL_IMAP, SUREL_MAIL_MASTER_USER, SUREL_MAIL_MASTER_PASSWORD); akun belum dapat diuji.".into(),
+            "not_configured" => {
+                return "Server surat belum disiapkan, jadi akun belum dapat diuji. Hubungi Admin sistem; setelah server surat siap, tekan Uji ulang.".into()
+            }
             "connect_lmtp" => "Tidak dapat terhubung ke LMTP server surat",
             "rcpt" => "Server surat menolak penerima (RCPT)",
             "data" => "Server surat menolak pesan uji (DATA)",
@@ -185,6 +187,7 @@ mod tests {
         let e = test_mailbox(&cfg, "x@batam.go.id", "SRL-2026-000001").await.unwrap_err();
         assert_eq!(e.stage, "connect_lmtp");
         assert!(e.message().starts_with("Tidak dapat terhubung ke LMTP"), "{}", e.message());
-        assert!(CheckFailure::not_configured().message().contains("belum dikonfigurasi"));
+        assert!(CheckFailure::not_configured().message().contains("belum disiapkan"));
+        assert!(!CheckFailure::not_configured().message().contains("SUREL_"), "officers are not shown setting names");
     }
 }

@@ -311,7 +311,7 @@ pub async fn service_levels(state: &AppState) -> DomainResult<ServiceLevelSettin
         })
         .collect();
     let holidays = levels.calendar.holidays.iter().map(|d| d.format("%Y-%m-%d").to_string()).collect::<Vec<_>>().join("\n");
-    Ok(ServiceLevelSettings { steps, days, holidays })
+    Ok(ServiceLevelSettings { steps, days, holidays, mail_server_ready: state.config.mail_server.is_some() })
 }
 
 /// Saves the Admin sistem's settings: only overrides that differ from the SOP

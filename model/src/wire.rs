@@ -431,6 +431,9 @@ pub struct ServiceLevelSettings {
     pub days: Vec<OfficeDay>,
     /// One date (`YYYY-MM-DD`) per line.
     pub holidays: String,
+    /// Read only: whether the mail server for account tests is set up.
+    #[serde(default)]
+    pub mail_server_ready: bool,
 }
 
 /// F5: one row of a SIMPEG batch as the preview table shows it.

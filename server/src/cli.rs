@@ -239,7 +239,11 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::CheckMailbox { address }) => {
             let st = state(&cli).await?;
-            let cfg = st.config.mail_server.as_ref().ok_or_else(|| anyhow::anyhow!("{}", domain::mail_check::CheckFailure::not_configured().message()))?;
+            let cfg = st.config.mail_server.as_ref().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "the mail server is not configured: set SUREL_MAIL_LMTP, SUREL_MAIL_IMAP, SUREL_MAIL_MASTER_USER and SUREL_MAIL_MASTER_PASSWORD"
+                )
+            })?;
             match domain::mail_check::test_mailbox(cfg, &address.trim().to_lowercase(), "cli").await {
                 Ok(r) => {
                     println!("{address}: delivered and read back in {} ms", r.millis);

@@ -141,7 +141,15 @@ fn ServiceLevelsView() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e))/> }.into_any(),
-                    Ok(s) => view! { <LevelsForm s=s save=save can_edit=can_edit/> }.into_any(),
+                    Ok(s) => view! {
+                        // admins get the setting names; everyone else a plain sentence and who to ask
+                        {(!s.mail_server_ready).then(|| view! {
+                            <div class="banner banner-warn" role="status" data-testid="mail-server-missing">
+                                {if can_edit { t_string!(i18n, reports.mail_server_missing_admin) } else { t_string!(i18n, reports.mail_server_missing) }}
+                            </div>
+                        })}
+                        <LevelsForm s=s save=save can_edit=can_edit/>
+                    }.into_any(),
                 }
             })}
         </Transition>
@@ -154,6 +162,7 @@ fn LevelsForm(s: ServiceLevelSettings, save: Action<ServiceLevelSettings, Result
     let errors = Signal::derive(move || field_errors_of(&save.value().get().and_then(|r| r.err())));
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let steps: Vec<(StepStandard, RwSignal<String>)> = s.steps.iter().map(|st| (st.clone(), RwSignal::new(st.minutes.to_string()))).collect();
+    let mail_server_ready = s.mail_server_ready;
     let days: Vec<(RwSignal<bool>, RwSignal<String>, RwSignal<String>)> =
         s.days.iter().map(|d| (RwSignal::new(d.closed), RwSignal::new(d.open.clone()), RwSignal::new(d.close.clone()))).collect();
     let holidays = RwSignal::new(s.holidays.clone());
@@ -165,7 +174,7 @@ fn LevelsForm(s: ServiceLevelSettings, save: Action<ServiceLevelSettings, Result
             .with_value(|v| v.iter().map(|(st, m)| StepStandard { minutes: m.get_untracked().trim().parse().unwrap_or(0), ..st.clone() }).collect());
         let days = days_for_submit
             .with_value(|v| v.iter().map(|(c, o, cl)| OfficeDay { closed: c.get_untracked(), open: o.get_untracked(), close: cl.get_untracked() }).collect());
-        save.dispatch(ServiceLevelSettings { steps, days, holidays: holidays.get_untracked() });
+        save.dispatch(ServiceLevelSettings { steps, days, holidays: holidays.get_untracked(), mail_server_ready });
     };
     view! {
         <form class="form" novalidate data-testid="service-levels" on:submit=on_submit>

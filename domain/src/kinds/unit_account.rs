@@ -567,7 +567,7 @@ mod tests {
         let (s, v) = version(&state, &ticket).await;
         assert_eq!(s, RequestState::UjiAkun);
         let (_, p): (_, Payload) = requests::load(&state.db, &UNIT_ACCOUNT, &ticket).await.unwrap();
-        assert!(p.test_message.unwrap().contains("belum dikonfigurasi"), "a clear reason");
+        assert!(p.test_message.unwrap().contains("belum disiapkan"), "a clear reason");
         assert!(!p.activation_sent);
         retry_test(&state, &sari, &ticket, v).await.unwrap();
         assert_eq!(version(&state, &ticket).await.0, RequestState::UjiAkun);

@@ -107,7 +107,7 @@ async fn apply_decide_concurrently_create_and_follow() {
         assert_eq!(d["row"]["state"], "uji_akun");
         assert!(d["actions"].as_array().unwrap().iter().any(|a| a == "uji_ulang"), "{d}");
         let facts = d["facts"].to_string();
-        assert!(facts.contains("wahyu.pratama@batam.go.id") && facts.contains("belum dikonfigurasi"), "{facts}");
+        assert!(facts.contains("wahyu.pratama@batam.go.id") && facts.contains("belum disiapkan"), "{facts}");
 
         // Following the request: an unknown ticket gets the same answer (and no SMS).
         let before = s.sms.settle(PHONE).await.len();

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 const KEPALA: &str = "siti.rahma@batam.go.id";
 const KABID: &str = "rudi.hartono@batam.go.id";
 const PETUGAS: &str = "budi.santoso@batam.go.id";
+const ADMIN: &str = "andi.pratama@batam.go.id";
 const PETUGAS2: &str = "sari.wulandari@batam.go.id";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];
@@ -91,7 +92,15 @@ async fn submitted_decided_concurrently_entered_and_approved_by_another_officer(
         let d = detail(&s, &sari, &ticket).await;
         assert_eq!(d["row"]["state"], "uji_akun");
         let facts = d["facts"].to_string();
-        assert!(facts.contains("ppdb.disdik@batam.go.id") && facts.contains("belum dikonfigurasi"), "{facts}");
+        assert!(facts.contains("ppdb.disdik@batam.go.id") && facts.contains("belum disiapkan"), "{facts}");
+        assert!(!facts.contains("SUREL_"), "officers are not shown setting names: {facts}");
+        // the service-levels page tells whether the mail server is set up (the admin gets the setting names there)
+        let admin = s.signed_in(ADMIN).await;
+        let (status, text) = s.call(&admin, "/api/settings/service-levels", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert!(text.contains("\"mail_server_ready\":false"), "{text}");
+        // whose move it is, and the four-eyes rule for the officer who entered the data
+        assert_eq!(d["next"], json!("System"), "the account test is Surel's move");
         let (status, text) = s.call(&sari, "/api/accounts/check-address", json!({ "local_part": "ppdb" })).await;
         assert_eq!(status, StatusCode::OK);
         assert!(text.contains("address_taken"), "the alias takes its address: {text}");
