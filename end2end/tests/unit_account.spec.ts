@@ -74,6 +74,9 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await budi.getByLabel('Kuota (MB)').fill('5');
   await budi.getByRole('button', { name: 'Simpan data akun' }).click();
   await expect(budi.locator('#quota_mb-error')).toHaveText('Kuota antara 100 dan 51200 MB.');
+  // the error summary takes the focus and links to the field's message
+  await expect(budi.getByTestId('error-summary')).toBeFocused();
+  await expect(budi.getByTestId('error-summary').getByRole('link', { name: 'Kuota antara 100 dan 51200 MB.' })).toHaveAttribute('href', '#quota_mb-error');
   await budi.getByLabel('Kuota (MB)').fill('4096');
   await budi.getByLabel(/^Alias/).fill(`${c.local}.info`);
   await budi.getByRole('button', { name: 'Simpan data akun' }).click();

@@ -31,7 +31,10 @@ pub fn invalid(errors: Signal<FieldErrors>, field: &'static str) -> impl Fn() ->
     move || if errors.with(|e| e.has(field)) { "true" } else { "false" }
 }
 
-/// A banner for an error that belongs to no single field.
+/// A banner for an error that belongs to no single field. For field errors
+/// it is the form's error summary: every message, each a link to its field,
+/// and it takes the focus, so on a phone the first thing read after a failed
+/// submit is what to fix.
 #[component]
 pub fn ErrorBanner(
     #[prop(into)] error: Signal<Option<AppError>>,
@@ -40,17 +43,37 @@ pub fn ErrorBanner(
     detailed: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let banner = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if error.with(|e| e.is_some()) {
+            request_animation_frame(move || {
+                if let Some(b) = banner.get_untracked() {
+                    let _ = b.focus();
+                }
+            });
+        }
+    });
     // Always one element: a bare optional view next to a Suspense trips hydration.
     view! {
         <div class="notice" aria-live="assertive">
             {move || {
-                error.get().map(|e| {
-                    // Field errors are shown next to their fields; only say "check the form".
-                    let text = match &e {
-                        AppError::Invalid(_) if !detailed => t_string!(i18n, errors.check_form).to_string(),
-                        other => app_error_text(i18n, other),
-                    };
-                    view! { <div class="banner banner-error" role="alert">{text}</div> }
+                error.get().map(|e| match &e {
+                    AppError::Invalid(list) if !detailed => {
+                        let items: Vec<(String, String)> = list.0.iter().map(|f| (format!("#{}-error", f.field), field_error_text(i18n, f))).collect();
+                        view! {
+                            <div class="banner banner-error error-summary" role="alert" tabindex="-1" node_ref=banner data-testid="error-summary">
+                                <p>{t!(i18n, errors.check_form)}</p>
+                                <ul>
+                                    {items.into_iter().map(|(href, text)| view! { <li><a href=href>{text}</a></li> }).collect_view()}
+                                </ul>
+                            </div>
+                        }.into_any()
+                    }
+                    other => {
+                        let text = app_error_text(i18n, other);
+                        view! { <div class="banner banner-error" role="alert" tabindex="-1" node_ref=banner>{text}</div> }.into_any()
+                    }
                 })
             }}
         </div>
