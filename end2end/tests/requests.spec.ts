@@ -30,6 +30,8 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   await expect(page.locator('#address-error')).toHaveText('Akun email ini tidak terdaftar di Surel.');
   await expect(page.locator('#doc_number-error')).toHaveText('Nomor dokumen 4–64 karakter.');
   await expect(page.locator('#new_phone-error')).toHaveText('Nomor HP hanya boleh berisi angka, spasi, tanda hubung, dan + di depan.');
+  // all at once: the missing scan is reported with the rest, not on the next submit
+  await expect(page.locator('#doc_scan-error')).toHaveText('Lampirkan foto atau pindaian dokumen identitas.');
 
   await page.getByLabel('Alamat email dinas pemilik').fill(owner.address);
   await page.getByLabel('Jenis dokumen identitas').selectOption('ktp');

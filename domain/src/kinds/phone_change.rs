@@ -103,14 +103,15 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
             None
         }
     };
+    // every missing piece is reported at once, the scan included
+    if desk.doc_scan.trim().is_empty() {
+        errors.add("doc_scan", ErrorCode::ScanRequired);
+    }
     let mb = mailbox::Entity::find().filter(mailbox::Column::Address.eq(address.clone())).one(&state.db).await?;
     let Some(mb) = mb else {
         errors.add("address", if address.is_empty() { ErrorCode::Required } else { ErrorCode::MailboxNotFound });
         return Err(errors.into());
     };
-    if desk.doc_scan.trim().is_empty() {
-        errors.add("doc_scan", ErrorCode::ScanRequired);
-    }
     if !errors.is_empty() {
         return Err(errors.into());
     }
