@@ -115,6 +115,9 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await kasi.goto(url);
   await hydrated(kasi);
   await expect(kasi.locator('[data-fact="revision"]')).toContainText('proposed_local');
+  // the corrected form and the first one, labelled
+  await expect(kasi.getByTestId('attachments')).toContainText('formulir-ttd.pdf (versi baru)');
+  await expect(kasi.getByTestId('attachments')).toContainText('(versi lama)');
   await kasi.getByTestId('approve').click();
   await expect(kasi.getByTestId('request-state')).toHaveText('Pembuatan akun');
 

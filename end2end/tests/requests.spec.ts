@@ -50,6 +50,8 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   // the owner's name, to compare with the identity document
   await expect(page.locator('[data-fact="owner_name"]')).not.toBeEmpty();
   await expect(page.getByTestId('attachments')).toContainText('ktp.png');
+  // the scan opens in the browser, with a download beside it
+  await expect(page.getByTestId('attachment-view')).toHaveAttribute('href', /^\/lampiran\/\d+\?lihat=1$/);
 
   // The code went to the new number (demo outbox).
   await page.goto('/admin/kotak-keluar');

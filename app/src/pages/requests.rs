@@ -164,6 +164,17 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
     let panel =
         StepPanel { ticket: d.row.ticket.clone(), actions: d.actions.clone(), facts: d.facts.clone(), errors: step_errors, pending: step_pending, send };
     let attachments = d.attachments.clone();
+    let kinds_count: Vec<String> = attachments.iter().map(|a| a.kind.clone()).collect();
+    let kinds_last: Vec<(String, i32)> = {
+        let mut last: Vec<(String, i32)> = Vec::new();
+        for a in &attachments {
+            match last.iter_mut().find(|(k, _)| *k == a.kind) {
+                Some(e) => e.1 = e.1.max(a.id),
+                None => last.push((a.kind.clone(), a.id)),
+            }
+        }
+        last
+    };
     let any_action = !d.actions.is_empty();
     let waiting = waiting_line(i18n, &d);
     let four_eyes = d.four_eyes.map(|a| fill(t_string!(i18n, request.four_eyes), "action", &action_label(i18n, a)));
@@ -198,7 +209,28 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                     <ul class="attachments" data-testid="attachments">
                         {attachments.into_iter().map(|a| {
                             let size = format!("{:.0} KB", (a.size_bytes as f64 / 1024.0).ceil());
-                            view! { <li><a href=format!("/lampiran/{}", a.id) download rel="external">{a.filename}</a>" · "<span class="muted">{size}</span></li> }
+                            // PDFs and images open in the browser; every file can be downloaded
+                            let lower = a.filename.to_lowercase();
+                            let viewable = [".pdf", ".png", ".jpg", ".jpeg"].iter().any(|e| lower.ends_with(e));
+                            // a corrected file: the earlier versions of its kind are "old", the last "new"
+                            let versions = kinds_count.iter().filter(|k| **k == a.kind).count();
+                            let newest = kinds_last.iter().any(|(k, id)| *k == a.kind && *id == a.id);
+                            let label = match (versions > 1, newest) {
+                                (true, true) => format!("{} ({})", a.filename, t_string!(i18n, request.attachment_new)),
+                                (true, false) => format!("{} ({})", a.filename, t_string!(i18n, request.attachment_old)),
+                                _ => a.filename.clone(),
+                            };
+                            view! {
+                                <li class="attachment">
+                                    {if viewable {
+                                        view! { <a href=format!("/lampiran/{}?lihat=1", a.id) target="_blank" rel="external noopener" data-testid="attachment-view">{label}</a> }.into_any()
+                                    } else {
+                                        view! { <span>{label}</span> }.into_any()
+                                    }}
+                                    " · "<span class="muted">{size}</span>
+                                    <a class="button button-quiet" href=format!("/lampiran/{}", a.id) download rel="external">{t!(i18n, request.download)}</a>
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 </section>

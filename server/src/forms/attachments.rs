@@ -6,7 +6,7 @@ use super::{upload_body_error, upload_error};
 use crate::state::WebState;
 use app::web::RequestMeta;
 use axum::{
-    extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, State},
+    extract::{multipart::MultipartRejection, DefaultBodyLimit, Multipart, Path, Query, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Extension, Json,
@@ -81,14 +81,33 @@ pub async fn upload(
 
 /// An ASCII `filename` for old clients plus `filename*` (RFC 5987) with the
 /// real name. (The stored name has no control characters or quotes.)
+/// Types a browser shows by itself, safely: the upload check decided the
+/// type from the content, so a file stored as one of these is one.
+const SHOWN_INLINE: &[&str] = &["application/pdf", "image/png", "image/jpeg"];
+
+/// `?lihat=1`: open in the browser instead of downloading (PDF, images).
+#[derive(serde::Deserialize)]
+pub struct ViewQuery {
+    lihat: Option<String>,
+}
+
 fn disposition(name: &str) -> HeaderValue {
+    disposition_as("attachment", name)
+}
+
+fn disposition_as(kind: &str, name: &str) -> HeaderValue {
     let ascii: String = name.chars().map(|c| if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' { c } else { '_' }).collect();
     let encoded: String =
         name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
-    HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")).unwrap_or(HeaderValue::from_static("attachment"))
+    HeaderValue::from_str(&format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")).unwrap_or(HeaderValue::from_static("attachment"))
 }
 
-pub async fn download(State(state): State<WebState>, Extension(actor): Extension<Option<Actor>>, Path(id): Path<i32>) -> Response {
+pub async fn download(
+    State(state): State<WebState>,
+    Extension(actor): Extension<Option<Actor>>,
+    Path(id): Path<i32>,
+    Query(view): Query<ViewQuery>,
+) -> Response {
     // (no `next`: sign-in returns only into /admin, where the links to files are)
     let Some(actor) = actor else { return Redirect::to("/masuk").into_response() };
     match attachments::open(&state.app, &actor, id).await {
@@ -96,7 +115,8 @@ pub async fn download(State(state): State<WebState>, Extension(actor): Extension
             let mut res = bytes.into_response();
             let h = res.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&row.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")));
-            h.insert(header::CONTENT_DISPOSITION, disposition(&row.filename));
+            let inline = view.lihat.is_some() && SHOWN_INLINE.contains(&row.content_type.as_str());
+            h.insert(header::CONTENT_DISPOSITION, if inline { disposition_as("inline", &row.filename) } else { disposition(&row.filename) });
             // (the security-headers layer then makes every non-static
             // response plain `no-store`, which is as strict)
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));

@@ -91,11 +91,18 @@ async fn uploads_are_checked_and_served_only_to_those_who_may_see_them() {
         let cd = h["content-disposition"].to_str().unwrap();
         assert!(cd.starts_with("attachment; filename=\"Surat _ 2026.pdf\"") && cd.contains("filename*=UTF-8''Surat%20%C3%91%202026.pdf"), "{cd}");
         assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+        // `?lihat=1` opens a PDF or an image in the browser, same checks, same headers
+        let r = kepala.get(format!("{}/lampiran/{}?lihat=1", s.url, pdf.id)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{db:?}");
+        assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("inline; filename="), "{:?}", r.headers()["content-disposition"]);
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
 
         // other staff, and an id that does not exist, get the same 404
         let petugas = s.signed_in(PETUGAS).await;
         assert_eq!(get(&s, &petugas, pdf.id).await.status(), StatusCode::NOT_FOUND);
         assert_eq!(get(&s, &petugas, 999_999).await.status(), StatusCode::NOT_FOUND);
+        let r = petugas.get(format!("{}/lampiran/{}?lihat=1", s.url, pdf.id)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "viewing checks the same rights");
         // no session: to the sign-in page
         let r = get(&s, &s.client(), pdf.id).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
