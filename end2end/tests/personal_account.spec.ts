@@ -114,7 +114,8 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   // The Kasi approves in one tap; the history shows the correction.
   await kasi.goto(url);
   await hydrated(kasi);
-  await expect(kasi.locator('[data-fact="revision"]')).toContainText('proposed_local');
+  await expect(kasi.locator('[data-fact="revision"]')).toContainText('Usulan alamat email');
+  await expect(kasi.locator('[data-fact="revision"]')).not.toContainText('proposed_local');
   // the corrected form and the first one, labelled
   await expect(kasi.getByTestId('attachments')).toContainText('formulir-ttd.pdf (versi baru)');
   await expect(kasi.getByTestId('attachments')).toContainText('(versi lama)');

@@ -632,6 +632,21 @@ pub async fn status(state: &AppState, ticket: &str, token: &str, code: &str, ip:
     })
 }
 
+/// The form's label of a field the applicant corrected (people never read
+/// field names).
+fn field_label(field: &str) -> &str {
+    match field {
+        "name" => "Nama lengkap",
+        "nip" => "NIP",
+        "unit" => "Unit kerja",
+        "proposed_local" => "Usulan alamat email",
+        "phone" => "Nomor HP",
+        "personal_email" => "Email pribadi",
+        "form" => "Formulir bertanda tangan",
+        other => other,
+    }
+}
+
 /// Facts for the staff request page, with a warning when the NIP already has
 /// a personal mailbox or another open request.
 pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(String, String)>> {
@@ -670,7 +685,11 @@ pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(St
     for rev in &p.revisions {
         out.push((
             "revision".into(),
-            format!("{}: {}", state.local_time(rev.at), if rev.changed.is_empty() { "—".to_string() } else { rev.changed.join(", ") }),
+            format!(
+                "{}: {}",
+                state.local_time(rev.at),
+                if rev.changed.is_empty() { "—".to_string() } else { rev.changed.iter().map(|f| field_label(f)).collect::<Vec<_>>().join(", ") }
+            ),
         ));
     }
     if let Some(l) = &p.final_local {
