@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/ganti-sandi/tanpa-sms") view=|| view! { <PublicLayout><pages::reset::NoSms/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/sandi-tersimpan") view=|| view! { <PublicLayout><pages::activate::PasswordSaved/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/permohonan-akun") view=|| view! { <PublicLayout><pages::kinds::personal_account::ApplyPage/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("/permohonan-akun/formulir") view=|| view! { <PublicLayout><pages::kinds::personal_account::BlankFormPage/></PublicLayout> }/>
                         <Route path=path!("/permohonan-akun/status") view=|| view! { <PublicLayout><pages::kinds::personal_account::ApplyStatusPage/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/permohonan-akun/perbaiki/:link") view=|| view! { <PublicLayout><pages::kinds::personal_account::ApplyFixPage/></PublicLayout> } ssr=SsrMode::Async/>
                         <Route path=path!("/aktivasi/:token") view=|| view! { <PublicLayout><pages::activate::Activate/></PublicLayout> } ssr=SsrMode::Async/>

@@ -155,3 +155,20 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await expect(page.getByTestId('status-view')).not.toContainText('Uji akun');
   for (const p of [officer, kasi]) await p.context().close();
 });
+
+test('the application page offers the blank form to print and says where it goes, without JavaScript @nojs', async ({ page }) => {
+  await page.goto('/permohonan-akun');
+  await page.getByTestId('blank-form-link').click();
+  await expect(page).toHaveURL(/\/permohonan-akun\/formulir$/);
+  const form = page.getByTestId('blank-form');
+  // the same fields the online form asks for, the statement and two signatures
+  for (const label of ['Nama lengkap', 'NIP', 'OPD', 'Usulan alamat email', 'Nomor HP', 'Email pribadi']) {
+    await expect(form).toContainText(label);
+  }
+  await expect(form).toContainText('atasan langsung');
+  // where it goes: uploaded with the application, not brought to the office
+  await expect(form).toContainText('unggah');
+  await fitsWidth(page);
+  // a page to print: no script at all
+  expect(await page.locator('script[src]').count()).toBe(0);
+});

@@ -638,7 +638,7 @@ fn field_label(field: &str) -> &str {
     match field {
         "name" => "Nama lengkap",
         "nip" => "NIP",
-        "unit" => "Unit kerja",
+        "unit" => "OPD",
         "proposed_local" => "Usulan alamat email",
         "phone" => "Nomor HP",
         "personal_email" => "Email pribadi",

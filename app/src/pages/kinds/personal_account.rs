@@ -29,7 +29,10 @@ pub fn ApplyPage() -> impl IntoView {
             <ul class="checklist">
                 <li>{t!(i18n, apply.need_nip)}</li>
                 <li>{t!(i18n, apply.need_phone)}</li>
-                <li>{t!(i18n, apply.need_form)}</li>
+                <li>
+                    {t!(i18n, apply.need_form)}" "
+                    <a href=crate::web::BLANK_FORM_PATH data-testid="blank-form-link">{t!(i18n, apply.blank_form_link)}</a>
+                </li>
             </ul>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -39,6 +42,35 @@ pub fn ApplyPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// The blank application and statement form (SOP 002 step 1: name, NIP
+/// and the proposed address, signed), to print, sign and upload with the
+/// application. The same fields as the online form.
+#[component]
+pub fn BlankFormPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let line = |label: String| view! { <div class="blank-line"><span class="blank-label">{label}</span><span class="blank-fill"></span></div> };
+    view! {
+        <Title text=t_string!(i18n, apply.blank_title).to_string()/>
+        <section class="card narrow blank-form" data-testid="blank-form">
+            <div class="banner banner-info no-print" role="note">{t!(i18n, apply.blank_howto)}</div>
+            <p class="muted no-print">{t!(i18n, apply.blank_print)}</p>
+            <h1>{t!(i18n, apply.blank_title)}</h1>
+            {line(t_string!(i18n, apply.name).to_string())}
+            {line(t_string!(i18n, apply.nip).to_string())}
+            {line(t_string!(i18n, apply.unit).to_string())}
+            {line(t_string!(i18n, apply.proposed).to_string())}
+            {line(t_string!(i18n, apply.phone).to_string())}
+            {line(t_string!(i18n, apply.email).to_string())}
+            <p class="blank-statement">{t!(i18n, apply.blank_statement)}</p>
+            <div class="blank-signatures">
+                <div><p>{t!(i18n, apply.blank_applicant)}</p><div class="blank-sign"></div><p class="muted">{t!(i18n, apply.blank_name_nip)}</p></div>
+                <div><p>{t!(i18n, apply.blank_superior)}</p><div class="blank-sign"></div><p class="muted">{t!(i18n, apply.blank_name_nip)}</p></div>
+            </div>
+            <p class="aside no-print"><a href="/permohonan-akun">{t!(i18n, apply.blank_back)}</a></p>
         </section>
     }
 }
