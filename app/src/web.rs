@@ -32,16 +32,13 @@ pub enum Bundle {
     None,
 }
 
-/// The printable blank application form (SOP 002 step 1).
-pub const BLANK_FORM_PATH: &str = "/permohonan-akun/formulir";
-
 /// The bundle for a path. Public pages are complete without a script; only
 /// the staff area needs the single-page app.
 pub fn bundle_for(path: &str) -> Bundle {
     let path = path.trim_end_matches('/');
     if path == "/admin" || path.starts_with("/admin/") || path.starts_with("/masuk/") {
         Bundle::Staff
-    } else if path == BLANK_FORM_PATH {
+    } else if path == crate::pages::kinds::personal_account::BLANK_FORM_PATH {
         // a page to print: nothing to enhance
         Bundle::None
     } else if path == "/ganti-sandi" || path.starts_with("/aktivasi/") || path == "/permohonan-akun" || path.starts_with("/permohonan-akun/") {

@@ -44,8 +44,15 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
                 return;
             };
             on_change.run(None);
+            // a refused file leaves the input: the message stays, the name goes
+            let clear = move || {
+                if let Some(el) = input.get_untracked() {
+                    el.set_value("");
+                }
+            };
             if let Err(code) = model::validation::upload::precheck(file.size() as usize, &file.type_()) {
                 status.set(UploadState::Failed(FieldError::new("file", code)));
+                clear();
                 return;
             }
             status.set(UploadState::Sending);
@@ -60,7 +67,10 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
                         on_change.run(Some(up.clone()));
                         status.set(UploadState::Done(up));
                     }
-                    Err(e) => status.set(UploadState::Failed(e)),
+                    Err(e) => {
+                        status.set(UploadState::Failed(e));
+                        clear();
+                    }
                 }
             });
         }

@@ -17,6 +17,9 @@ use model::validation::FieldErrors;
 use model::PersonalAccountData;
 use model::{ApplicantStatus, PersonalAccountFix, PersonalAccountInput, PublicUnit, Uploaded};
 
+/// The printable blank application form (SOP 002 step 1).
+pub const BLANK_FORM_PATH: &str = "/permohonan-akun/formulir";
+
 #[component]
 pub fn ApplyPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -31,7 +34,7 @@ pub fn ApplyPage() -> impl IntoView {
                 <li>{t!(i18n, apply.need_phone)}</li>
                 <li>
                     {t!(i18n, apply.need_form)}" "
-                    <a href=crate::web::BLANK_FORM_PATH data-testid="blank-form-link">{t!(i18n, apply.blank_form_link)}</a>
+                    <a href=BLANK_FORM_PATH data-testid="blank-form-link">{t!(i18n, apply.blank_form_link)}</a>
                 </li>
             </ul>
             <Suspense fallback=|| ()>
