@@ -846,7 +846,9 @@ mod tests {
         let token = status_send_code(&state, &ticket.to_lowercase(), None).await.unwrap();
         let code = last_code(&state).await;
         let seen = status(&state, &ticket, &token, &code, None).await.unwrap();
-        assert_eq!(seen.state, RequestState::UjiAkun);
+        // the applicant sees the account test as the account being made
+        assert_eq!(seen.state, RequestState::PembuatanAkun);
+        assert!(seen.steps.iter().all(|s| !matches!(s.action, Action::UjiGagal | Action::UjiUlang | Action::UjiBerhasil)));
         assert!(seen.steps.iter().any(|s| s.note.as_deref() == Some("Formulir belum ditandatangani")));
         assert!(seen.steps.iter().all(|s| !s.at.is_empty()));
         assert!(status(&state, &ticket, &token, &code, None).await.is_err(), "a status code works once");

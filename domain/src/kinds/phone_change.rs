@@ -446,7 +446,10 @@ mod tests {
             new_phone: "081273000001".into(),
             doc_scan: String::new(),
         };
-        assert!(matches!(start(&state, &budi, empty).await, Err(DomainError::Invalid(f)) if f.0[0].code == ErrorCode::Required));
+        // every missing piece at once: the address and the scan
+        let Err(DomainError::Invalid(f)) = start(&state, &budi, empty).await else { panic!("field errors expected") };
+        assert!(f.0.iter().any(|e| e.field == "address" && e.code == ErrorCode::Required), "{f:?}");
+        assert!(f.0.iter().any(|e| e.field == "doc_scan" && e.code == ErrorCode::ScanRequired), "{f:?}");
     }
 
     #[tokio::test]
