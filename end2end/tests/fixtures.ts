@@ -91,7 +91,9 @@ export async function nextCode(address: string): Promise<string> {
     const now = Math.floor(Date.now() / 30_000);
     const s = loadState();
     const last = s.steps[address];
-    const step = last === undefined ? now : Math.max(last + 1, now - 1);
+    // never an older step than now: a 30-second boundary passing between
+    // here and the server would push it out of the server's ±1 window
+    const step = last === undefined ? now : Math.max(last + 1, now);
     if (step <= now + 1) {
       s.steps[address] = step;
       saveState(s);
