@@ -399,7 +399,7 @@ async fn import_simpeg(
         return Ok(());
     }
     let petugas = actor_for(&st, officer, Role::Petugas).await?;
-    let detail = domain::requests::view::detail(&st, &petugas, &ticket).await.map_err(domain_err)?;
+    let detail = domain::kinds::detail(&st, &petugas, &ticket).await.map_err(domain_err)?;
     if detail.row.state == model::RequestState::Proses {
         domain::kinds::simpeg::batch::start_processing(&st, &petugas, &ticket, detail.version).await.map_err(domain_err)?;
     }

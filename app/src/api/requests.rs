@@ -15,7 +15,7 @@ pub async fn list_requests(only_open: bool) -> Result<Vec<RequestRow>, AppError>
 
 #[server(prefix = "/api", endpoint = "requests/get", input = Json)]
 pub async fn get_request(ticket: String) -> Result<RequestDetail, AppError> {
-    super::ctx::run(GetRequest::PATH, |cx| async move { domain::requests::view::detail(&cx.state, cx.actor()?, ticket.trim()).await }).await
+    super::ctx::run(GetRequest::PATH, |cx| async move { domain::kinds::detail(&cx.state, cx.actor()?, ticket.trim()).await }).await
 }
 
 /// Whether a proposed address (local part) is valid and free.

@@ -10,6 +10,14 @@ use crate::entities::request;
 use crate::{AppState, DomainResult};
 use model::{RequestFact, RequestKind};
 
+/// One request's page, for those who may see it: the generic part from
+/// [`crate::requests::view`], the facts from the request's kind.
+pub async fn detail(state: &AppState, actor: &crate::auth::Actor, ticket: &str) -> DomainResult<model::RequestDetail> {
+    let (row, mut detail) = crate::requests::view::detail_without_facts(state, actor, ticket).await?;
+    detail.facts = facts(state, &row).await?;
+    Ok(detail)
+}
+
 /// A request's facts for its page, from its kind (personal data masked).
 pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<RequestFact>> {
     let pairs = match r.kind {

@@ -46,8 +46,10 @@ pub async fn list(state: &AppState, actor: &Actor, only_open: bool) -> DomainRes
     Ok(rows.iter().filter(|r| may_see_row(actor, workflow::flow(r.kind), r)).map(|r| row(state, r)).collect())
 }
 
-/// One request, for those who may see it.
-pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<RequestDetail> {
+/// One request, for those who may see it, with its row; the facts are left
+/// to its kind ([`crate::kinds::detail`] fills them), so the generic request
+/// code does not depend on the kinds.
+pub async fn detail_without_facts(state: &AppState, actor: &Actor, ticket: &str) -> DomainResult<(request::Model, RequestDetail)> {
     let r = request::Entity::find().filter(request::Column::Ticket.eq(ticket)).one(&state.db).await?.ok_or(DomainError::NotFound)?;
     let flow = workflow::flow(r.kind);
     if !may_see_row(actor, flow, &r) {
@@ -89,12 +91,12 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
         workflow::Party::Applicant => NextParty::Applicant,
         workflow::Party::System => NextParty::System,
     });
-    Ok(RequestDetail {
+    let detail = RequestDetail {
         row: row(state, &r),
         version: r.version,
         sop: flow.sop.to_string(),
         standard_minutes: if r.closed_at.is_some() { None } else { levels.standard_minutes(flow, r.state).map(i64::from) },
-        facts: crate::kinds::facts(state, &r).await?,
+        facts: vec![],
         attachments: crate::attachments::for_request(&state.db, r.id)
             .await?
             .into_iter()
@@ -104,7 +106,8 @@ pub async fn detail(state: &AppState, actor: &Actor, ticket: &str) -> DomainResu
         actions,
         next,
         four_eyes,
-    })
+    };
+    Ok((r, detail))
 }
 
 /// The role a step is taken in, from the flow table: the first role of the
