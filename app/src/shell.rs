@@ -42,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::components::form::provide_field_edits();
     view! {
         // Indonesian unless the person chose otherwise (cookie): browsers on
         // Indonesian phones often say "en-US", which is not a choice.

@@ -17,7 +17,7 @@ use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, E
 use serde_json::json;
 use std::path::PathBuf;
 
-pub use model::validation::upload::{sniff, MAX_BYTES};
+pub use model::validation::upload::{sniff, sniff_for, MAX_BYTES};
 
 pub const KINDS: [&str; 4] = ["surat_resmi", "formulir", "identitas", "lainnya"];
 /// A pending upload must be used within a day.
@@ -49,7 +49,7 @@ pub async fn store(state: &AppState, uploader: Option<&Actor>, kind: &str, filen
     if !KINDS.contains(&kind) {
         return Err(DomainError::field("kind", ErrorCode::Invalid));
     }
-    let content_type = sniff(bytes).map_err(|code| DomainError::field("file", code))?;
+    let content_type = sniff_for(kind, bytes).map_err(|code| DomainError::field("file", code))?;
     let sha = super::crypto::sha256_hex(bytes);
     let path = path_for(state, &sha);
     if !path.exists() {
@@ -212,8 +212,11 @@ mod tests {
         assert_eq!((png.content_type.as_str(), png.filename.as_str()), ("image/png", "foto.pdf"));
         let jpeg = store(s, None, "identitas", "C:\\scan\\ktp.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16]).await.unwrap();
         assert_eq!((jpeg.content_type.as_str(), jpeg.filename.as_str()), ("image/jpeg", "ktp.jpg"));
-        assert_eq!(code(store(s, None, "surat_resmi", "x.pdf", b"<html><script>alert(1)</script>").await.unwrap_err()), "file_type");
-        assert_eq!(code(store(s, None, "surat_resmi", "x.pdf", b"MZ\x90\x00\x03\x00\x00\x00").await.unwrap_err()), "file_type");
+        assert_eq!(code(store(s, None, "identitas", "x.pdf", b"<html><script>alert(1)</script>").await.unwrap_err()), "file_type");
+        assert_eq!(code(store(s, None, "formulir", "x.pdf", b"MZ\x90\x00\x03\x00\x00\x00").await.unwrap_err()), "file_type");
+        // the letter's rule, in the letter's words
+        assert_eq!(code(store(s, None, "surat_resmi", "x.pdf", b"<html><script>alert(1)</script>").await.unwrap_err()), "letter_pdf");
+        assert_eq!(code(store(s, None, "surat_resmi", "x.png", PNG).await.unwrap_err()), "letter_pdf");
         assert_eq!(code(store(s, None, "surat_resmi", "x.pdf", b"").await.unwrap_err()), "file_empty");
         assert_eq!(code(store(s, None, "rahasia", "x.pdf", PDF).await.unwrap_err()), "invalid");
         // 5 MB exactly passes; one byte more does not

@@ -26,6 +26,7 @@ pub async fn page(state: &AppState, page: u64, query: &str, size: u64) -> Domain
         .map(|r| AuditRow {
             id: r.id as i64,
             at: r.at.to_rfc3339(),
+            at_local: state.local_time(r.at),
             actor: r.actor_label,
             action: r.action,
             target: match r.target_id {

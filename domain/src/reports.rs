@@ -65,10 +65,9 @@ pub fn median(values: &mut [i64]) -> Option<i64> {
 
 /// Per-step figures from the step events that left a state in `[from, to)`.
 fn step_stats(flow: &Flow, levels: &ServiceLevels, events: &[&request_event::Model]) -> Vec<StepStats> {
-    flow.states
-        .iter()
-        .filter(|s| !s.terminal)
-        .map(|s| {
+    flow.numbered_steps()
+        .into_iter()
+        .map(|(s, step_no)| {
             let mut taken: Vec<i64> = Vec::new();
             let mut within = 0u32;
             for e in events.iter().filter(|e| e.from_state == Some(s.code) && e.to_state != s.code) {
@@ -82,6 +81,7 @@ fn step_stats(flow: &Flow, levels: &ServiceLevels, events: &[&request_event::Mod
             StepStats {
                 state: s.code,
                 sop_step: s.sop_step,
+                step_no,
                 count: taken.len() as u32,
                 median_minutes: median(&mut taken),
                 standard_minutes: levels.standard_minutes(flow, s.code).map(i64::from),
@@ -270,7 +270,7 @@ pub fn recap_xlsx(r: &Recap) -> DomainResult<Vec<u8>> {
     }
     for (i, s) in r.steps.iter().enumerate() {
         let n = 1 + i as u32;
-        steps.write_number(n, 0, s.sop_step.unwrap_or(0) as f64).map_err(x)?;
+        steps.write_string(n, 0, &s.step_no).map_err(x)?;
         steps.write_string(n, 1, s.state.as_str()).map_err(x)?;
         steps.write_number(n, 2, s.count as f64).map_err(x)?;
         if let Some(m) = s.median_minutes {
@@ -289,13 +289,14 @@ pub async fn service_levels(state: &AppState) -> DomainResult<ServiceLevelSettin
     let levels = state.service_levels(&state.db).await?;
     let mut steps = Vec::new();
     for flow in workflow::ALL {
-        for s in flow.states.iter().filter(|s| !s.terminal) {
+        for (s, step_no) in flow.numbered_steps() {
             let default = s.standard_minutes.unwrap_or(0);
             steps.push(StepStandard {
                 kind: flow.kind,
                 sop: flow.sop.to_string(),
                 state: s.code,
                 sop_step: s.sop_step,
+                step_no,
                 default_minutes: default,
                 minutes: levels.standard_minutes(flow, s.code).unwrap_or(default),
             });

@@ -55,6 +55,8 @@ test('signed-out visitors are sent to sign in and back', async ({ page }) => {
   const newest = page.getByTestId('audit-rows').locator('li').first();
   await expect(newest.locator('.audit-label')).toHaveText('Masuk');
   await expect(newest.locator('.audit-action')).toHaveText('auth.sign_in');
+  // times in the office's time zone, labelled, like every other page
+  await expect(newest.locator('time')).toHaveText(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2} WIB$/);
 });
 
 test('the admin area hydrates and navigates on the client', async ({ page }) => {

@@ -175,3 +175,34 @@ export async function fitsWidth(page: Page) {
     .map((e) => e.outerHTML.slice(0, 80)), width);
   expect(outside, 'elements outside the screen').toEqual([]);
 }
+
+/**
+ * Mobile first: on a phone the page fits the screen's width and every
+ * visible link, button and form control is at least 44 × 44 px to the finger.
+ */
+export async function fitsPhone(page: Page) {
+  await fitsWidth(page);
+  if (page.viewportSize()!.width < 600) expect(await smallTouchTargets(page), 'touch targets under 44 × 44 px').toEqual([]);
+}
+
+/** Every visible link, button and form control that is not 44 × 44 px to the finger. */
+export async function smallTouchTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const sel = 'a[href], button, summary, select, textarea, input:not([type=hidden]):not(.visually-hidden)';
+    for (const raw of Array.from(document.querySelectorAll(sel))) {
+      // a checkbox or radio counts by its label, which is the touch target
+      const el = (raw as HTMLInputElement).type === 'checkbox' || (raw as HTMLInputElement).type === 'radio'
+        ? (raw.closest('label') ?? raw) : raw;
+      const style = getComputedStyle(el);
+      if ((el as HTMLElement).offsetParent === null && style.position !== 'fixed') continue;
+      if (style.visibility === 'hidden') continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.height < 43.5 || r.width < 43.5) {
+        out.push(`${Math.round(r.width)}×${Math.round(r.height)} ${el.outerHTML.replace(/\s+/g, ' ').slice(0, 100)}`);
+      }
+    }
+    return out;
+  });
+}

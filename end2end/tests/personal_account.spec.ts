@@ -1,4 +1,4 @@
-import { test, expect, signIn, signInAs, hydrated, fitsWidth } from './fixtures';
+import { test, expect, signIn, signInAs, hydrated, fitsPhone } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // SOP 002 (F4): an ASN applicant with no account applies on the public page,
@@ -34,7 +34,7 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await page.getByRole('link', { name: /Minta akun email ASN/ }).click();
   await expect(page).toHaveURL(/\/permohonan-akun$/);
   await hydrated(page);
-  await fitsWidth(page);
+  await fitsPhone(page);
 
   // Nothing filled in: every field says what is missing, in Indonesian.
   await page.getByRole('button', { name: 'Kirim permohonan' }).click();
@@ -42,14 +42,29 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await expect(page.locator('#nip-error')).toHaveText('NIP wajib diisi.');
   await expect(page.locator('#unit_id-error')).toHaveText('Wajib diisi.');
   await expect(page.locator('#personal_email-error')).toHaveText('Alamat email wajib diisi.');
-  await expect(page.locator('#form_file-error')).toContainText('formulir permohonan');
+  await expect(page.locator('#form_file-error')).toContainText('formulir yang sudah ditandatangani (PDF, JPEG, atau PNG, maks. 5 MB)');
+  // the error summary takes the focus and links to each field's message
+  const summary = page.getByTestId('error-summary');
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link', { name: 'Nama wajib diisi.' })).toHaveAttribute('href', '#name-error');
 
-  // The name suggests an address (titles dropped), checked live.
+  // The name suggests an address (titles dropped), checked live; the
+  // name's message goes once it is changed.
   await page.getByLabel('Nama lengkap').fill(c.name);
   await page.getByLabel('Nama lengkap').blur();
+  await expect(page.locator('#name-error')).toBeEmpty();
   await expect(page.getByLabel('Usulan alamat email')).toHaveValue(c.suggested);
   await expect(page.getByTestId('address-free')).toContainText(`${c.suggested}@batam.go.id`);
+  // "available" goes as soon as the field holds another address
+  await page.getByLabel('Usulan alamat email').fill(`${c.suggested}x`);
+  await expect(page.getByTestId('address-free')).toHaveCount(0);
+  await page.getByLabel('Usulan alamat email').fill(c.suggested);
+  await page.getByLabel('Usulan alamat email').blur();
+  await expect(page.getByTestId('address-free')).toContainText(`${c.suggested}@batam.go.id`);
+  // the NIP is checked again in the browser, by the server's rules, once changed
   await page.getByLabel('NIP').fill('1992 0315 2019 13 2 015');
+  await page.getByLabel('NIP').blur();
+  await expect(page.locator('#nip-error')).toContainText('pengangkatan');
   await page.getByLabel('OPD').selectOption({ label: 'Dinas Pendidikan' });
   await page.getByLabel('Nomor HP').fill(c.phone);
   await page.getByLabel('Email pribadi').fill('nama@batam.go.id');
@@ -144,7 +159,7 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await page.getByLabel('Kode dari SMS').fill(statusCode);
   await page.getByRole('button', { name: 'Lihat status' }).click();
   await expect(page.getByTestId('status-state')).toHaveText('Selesai');
-  await fitsWidth(page);
+  await fitsPhone(page);
   await expect(page.getByTestId('status-view')).toContainText(`${c.fixed}@batam.go.id`);
   await expect(page.getByTestId('status-view')).toContainText('Formulir belum ditandatangani atasan');
   await expect(page.getByTestId('status-view')).not.toContainText('hendra.gunawan');
@@ -168,7 +183,7 @@ test('the application page offers the blank form to print and says where it goes
   await expect(form).toContainText('atasan langsung');
   // where it goes: uploaded with the application, not brought to the office
   await expect(form).toContainText('unggah');
-  await fitsWidth(page);
+  await fitsPhone(page);
   // a page to print: no script at all
   expect(await page.locator('script[src]').count()).toBe(0);
 });

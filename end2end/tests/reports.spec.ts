@@ -1,4 +1,4 @@
-import { test, expect, signIn, hydrated, fitsWidth } from './fixtures';
+import { test, expect, signIn, hydrated, fitsPhone } from './fixtures';
 
 // Service levels (Admin sistem), the dashboard and the monthly recap.
 test('the admin sets a standard time; bad values are refused field by field', async ({ page }, info) => {
@@ -9,7 +9,7 @@ test('the admin sets a standard time; bad values are refused field by field', as
   await hydrated(page);
   const kabid = page.getByLabel(/Akun OPD.*Menunggu persetujuan Kabid PE/);
   await expect(kabid).toHaveValue(/^\d+$/);
-  await fitsWidth(page);
+  await fitsPhone(page);
   const before = await kabid.inputValue();
 
   await kabid.fill('0');
@@ -48,11 +48,22 @@ test('the dashboard shows each request type with its steps, and the recap downlo
   await expect(personal).toContainText('SOP 002');
   await expect(personal.locator('tr[data-state="pemeriksaan"]')).toContainText('15 mnt');
   await expect(page.locator('section.flow-stats[data-kind="phone_change"] [data-stat="open"]')).toHaveText(/^\d+$/);
-  await fitsWidth(page);
+  await fitsPhone(page);
   // the picker shows the month on screen; another month: the page asks the server again
-  await expect(page.getByLabel('Bulan')).toHaveValue(/^\d{4}-\d{2}$/);
-  await page.getByLabel('Bulan').fill('2026-01');
-  await expect(page.getByTestId('dashboard-month')).toContainText('2026-01');
+  // in the page's language, not the browser's
+  const monthList = page.getByRole('combobox', { name: 'Bulan' });
+  await expect(monthList.locator('option')).toHaveText(['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember']);
+  await expect(page.getByTestId('dashboard-month')).toContainText(/(Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4}/);
+  await page.getByRole('combobox', { name: 'Tahun' }).selectOption('2026');
+  await page.getByRole('combobox', { name: 'Bulan' }).selectOption('1');
+  await expect(page.getByTestId('dashboard-month')).toContainText('Januari 2026');
+  // the step table fits the screen: no column is cut or hidden to the side
+  const cut = await page.locator('.table-wrap').evaluateAll((ws) => ws.filter((w) => w.scrollWidth > w.clientWidth + 1).length);
+  expect(cut, 'tables wider than the screen').toBe(0);
+  // steps in SOP order, each with its own number
+  const numbers = await personal.locator('tbody th').evaluateAll((ths) => ths.map((t) => t.textContent!.split('.')[0]));
+  expect(new Set(numbers).size).toBe(numbers.length);
+  expect(numbers[0]).toBe('1');
   await expect(personal.locator('[data-stat="created"]')).toHaveText('0');
 
   // The recap files are real spreadsheets, only for staff.

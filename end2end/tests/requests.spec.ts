@@ -1,4 +1,4 @@
-import { test, expect, signIn, hydrated } from './fixtures';
+import { test, expect, signIn, hydrated, fitsPhone } from './fixtures';
 
 // SOP 001 "no" branch (F2): the owner comes to the desk, the officer records the
 // identity document and the new number, the owner reads back the code sent to
@@ -31,7 +31,9 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   await expect(page.locator('#doc_number-error')).toHaveText('Nomor dokumen 4–64 karakter.');
   await expect(page.locator('#new_phone-error')).toHaveText('Nomor HP hanya boleh berisi angka, spasi, tanda hubung, dan + di depan.');
   // all at once: the missing scan is reported with the rest, not on the next submit
-  await expect(page.locator('#doc_scan-error')).toHaveText('Lampirkan foto atau pindaian dokumen identitas.');
+  await expect(page.locator('#doc_scan-error')).toHaveText('Lampirkan foto/pindaian dokumen identitas (PDF, JPEG, atau PNG, maks. 5 MB).');
+  // the summary's links too are finger-sized
+  await fitsPhone(page);
 
   await page.getByLabel('Alamat email dinas pemilik').fill(owner.address);
   await page.getByLabel('Jenis dokumen identitas').selectOption('ktp');
@@ -39,7 +41,7 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   await page.getByLabel('Nomor HP baru').fill(owner.phone);
   // the scan of the document is part of the record
   await page.getByRole('button', { name: 'Catat dan kirim kode' }).click();
-  await expect(page.locator('#doc_scan-error')).toHaveText('Lampirkan foto atau pindaian dokumen identitas.');
+  await expect(page.locator('#doc_scan-error')).toHaveText('Lampirkan foto/pindaian dokumen identitas (PDF, JPEG, atau PNG, maks. 5 MB).');
   await page.getByLabel(/Foto\/pindaian dokumen identitas/).setInputFiles({ name: 'ktp.png', mimeType: 'image/png', buffer: PNG });
   await expect(page.getByTestId('file-ok')).toContainText('ktp.png');
   await page.getByRole('button', { name: 'Catat dan kirim kode' }).click();
@@ -52,11 +54,23 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   await expect(page.getByTestId('attachments')).toContainText('ktp.png');
   // the scan opens in the browser, with a download beside it
   await expect(page.getByTestId('attachment-view')).toHaveAttribute('href', /^\/lampiran\/\d+\?lihat=1$/);
+  await hydrated(page);
+  await fitsPhone(page);
 
   // The code went to the new number (demo outbox).
   await page.goto('/admin/kotak-keluar');
   await hydrated(page);
   const e164 = '+62' + owner.phone.replace(/\D/g, '').slice(1);
+  // found by the number as the officer writes it; states in words; times in WIB
+  await page.getByLabel('Cari penerima (nomor HP atau email)').fill(owner.phone);
+  await page.getByTestId('outbox-search').getByRole('button', { name: 'Cari' }).click();
+  await expect(page.getByTestId('outbox-found')).toBeVisible();
+  const items = page.locator('li.outbox-item');
+  await expect(items.first()).toHaveAttribute('data-recipient', e164);
+  expect(await items.evaluateAll((li) => li.every((x) => x.getAttribute('data-recipient') === (li[0] as HTMLElement).dataset.recipient))).toBe(true);
+  await expect(items.first().getByTestId('outbox-status')).toHaveText(/^(Antre|Sedang dikirim|Terkirim)$/);
+  await expect(items.first()).toContainText(/\d{2}-\d{2}-\d{4} \d{2}:\d{2} WIB/);
+  await fitsPhone(page);
   const body = await page.locator(`li.outbox-item[data-recipient="${e164}"] .outbox-body`).first().innerText();
   const code = /\b(\d{6})\b/.exec(body)![1];
 

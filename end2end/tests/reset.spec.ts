@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signIn } from './fixtures';
+import { test, expect, hydrated, signIn, fitsPhone } from './fixtures';
 import { Browser, Page } from '@playwright/test';
 
 /** Each project resets its own demo owner, so parallel runs never collide. */
@@ -22,28 +22,11 @@ async function codeFromOutbox(browser: Browser, phone: string, nth = 1): Promise
   return /\b(\d{6})\b/.exec(text)![1];
 }
 
-async function noHorizontalScroll(page: Page) {
-  const [sw, w] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  expect(sw, 'page wider than the screen').toBeLessThanOrEqual(w);
-}
-
-async function touchTargetsAreLarge(page: Page) {
-  const small = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('main form button, main form input:not([type=hidden]):not(.visually-hidden), main .button'))
-      // a checkbox counts by its label, which is the touch target
-      .map((e) => (e as HTMLInputElement).type === 'checkbox' && e.closest('label') ? e.closest('label')! : e)
-      .filter((e) => (e as HTMLElement).offsetParent !== null)
-      .map((e) => ({ e: (e as HTMLElement).outerHTML.slice(0, 80), h: e.getBoundingClientRect().height }))
-      .filter((x) => x.h < 44));
-  expect(small, 'controls smaller than 44px').toEqual([]);
-}
-
 test('reset with JavaScript: live checks, countdown, new password @reset', async ({ page, browser }, info) => {
   const owner = OWNERS[info.project.name];
   await page.goto('/ganti-sandi');
   await hydrated(page);
-  await noHorizontalScroll(page);
-  await touchTargetsAreLarge(page);
+  await fitsPhone(page);
   await page.getByLabel('Alamat email dinas').fill(owner.address);
   await page.getByRole('button', { name: 'Kirim kode SMS' }).click();
   await expect(page.getByTestId('code-sent')).toContainText(owner.address);
@@ -69,8 +52,7 @@ test('reset with JavaScript: live checks, countdown, new password @reset', async
   await expect(page.locator('#password_confirm-error')).toHaveText('Kedua kata sandi tidak sama.');
   await page.getByLabel('Ulangi kata sandi baru').fill(NEW_PASSWORD);
   await expect(page.getByText('Kedua kata sandi sama.')).toBeVisible();
-  await touchTargetsAreLarge(page);
-  await noHorizontalScroll(page);
+  await fitsPhone(page);
 
   const code = await codeFromOutbox(browser, owner.phone);
   await page.getByLabel('Kode dari SMS').fill(code);
@@ -82,19 +64,20 @@ test('reset with JavaScript: live checks, countdown, new password @reset', async
 test('reset with JavaScript off, at 320 px @nojs', async ({ page, browser }) => {
   const owner = OWNERS.nojs;
   await page.goto('/ganti-sandi');
-  await noHorizontalScroll(page);
-  await touchTargetsAreLarge(page);
+  await fitsPhone(page);
   // a bad address gets a field message and keeps what was typed
   await page.getByLabel('Alamat email dinas').fill('bukan alamat');
   await page.getByRole('button', { name: 'Kirim kode SMS' }).click();
   await expect(page.locator('#address-error')).toContainText('alamat email lengkap');
   await expect(page.getByLabel('Alamat email dinas')).toHaveValue('bukan alamat');
+  // without JavaScript too, the error summary has the focus and links to the field
+  await expect(page.getByTestId('error-summary')).toBeFocused();
+  await expect(page.getByTestId('error-summary').getByRole('link')).toHaveAttribute('href', '#address-error');
   await page.getByLabel('Alamat email dinas').fill(owner.address);
   await page.getByRole('button', { name: 'Kirim kode SMS' }).click();
   await expect(page.getByTestId('code-sent')).toContainText(owner.address);
   await expect(page.locator('.suggestion code')).toBeVisible(); // an example passphrase, no JS needed
-  await noHorizontalScroll(page);
-  await touchTargetsAreLarge(page);
+  await fitsPhone(page);
   // a wrong code is refused with the tries left
   const code = await codeFromOutbox(browser, owner.phone);
   const wrong = code === '000000' ? '111111' : '000000';
@@ -123,7 +106,7 @@ test('people without the phone find the in-person path @nojs', async ({ page }) 
   await expect(page).toHaveURL(/\/ganti-sandi\/tanpa-sms$/);
   await expect(page.getByTestId('no-sms')).toContainText('surat penugasan');
   await expect(page.getByTestId('no-sms')).toContainText('Kepala Seksi');
-  await noHorizontalScroll(page);
+  await fitsPhone(page);
 });
 
 test('unknown addresses see the same step as real ones @reset', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test, expect, signIn, secondStep, hydrated, fitsWidth, nextCode, rememberSecret, STAFF, PASSWORD } from './fixtures';
+import { test, expect, signIn, secondStep, hydrated, fitsPhone, nextCode, rememberSecret, STAFF, PASSWORD } from './fixtures';
 
 test('the second step refuses a wrong code and takes the right one, without JavaScript @nojs', async ({ page }) => {
   const who = STAFF.auditor;
@@ -22,11 +22,11 @@ test('a staff member replaces the authenticator app on the security page', async
   await page.goto('/admin/keamanan');
   await hydrated(page);
   await expect(page.getByTestId('factors')).toContainText('Aplikasi autentikator');
-  await fitsWidth(page);
+  await fitsPhone(page);
   await page.getByTestId('replace-totp').click();
   const secret = await page.getByTestId('totp-secret').innerText();
   await expect(page.locator('.qr svg')).toBeVisible();
-  await fitsWidth(page);
+  await fitsPhone(page);
   // a code from the old app does not confirm the new key
   await page.getByLabel('Kode 6 angka dari aplikasi autentikator').fill(await nextCode(who.address));
   await page.getByTestId('confirm-totp').click();

@@ -1,4 +1,4 @@
-import { test, expect, signIn, signInAs, hydrated, fitsWidth } from './fixtures';
+import { test, expect, signIn, signInAs, hydrated, fitsPhone } from './fixtures';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -56,7 +56,7 @@ test('bulk accounts: uploaded, checked, submitted, processed, exported, reported
   await expect(page.getByTestId('simpeg-summary')).toContainText('simpeg-november.csv');
   // hostile names are data, shown as written (desktop: a <script> tag; mobile: an emoji)
   await expect(page.getByTestId('simpeg-rows')).toContainText(c.names[3]);
-  await fitsWidth(page);
+  await fitsPhone(page);
   await page.getByTestId('simpeg-filter').selectOption('rejected');
   await expect(page.getByTestId('simpeg-rows').locator('tbody tr')).toHaveCount(2);
   const rejected = await page.request.get((await page.getByTestId('simpeg-rejected').getAttribute('href'))!);

@@ -1,4 +1,4 @@
-import { test, expect, signIn, hydrated, fitsWidth, nextCode, rememberSecret } from './fixtures';
+import { test, expect, signIn, hydrated, fitsPhone, nextCode, rememberSecret } from './fixtures';
 
 test('the admin grants a role to a new staff member, who gets an activation link by SMS', async ({ page, browser }, info) => {
   await signIn(page, 'admin');
@@ -39,7 +39,7 @@ test('the admin grants a role to a new staff member, who gets an activation link
   await expect(newcomer).toHaveURL(/\/masuk\/faktor-baru$/);
   const address = `${local}@batam.go.id`;
   await expect(newcomer.locator('.qr svg')).toBeVisible();
-  await fitsWidth(newcomer);
+  await fitsPhone(newcomer);
   rememberSecret(address, await newcomer.getByTestId('totp-secret').innerText());
   await newcomer.getByLabel('Kode 6 angka dari aplikasi autentikator').fill('000000');
   await newcomer.getByRole('button', { name: 'Simpan dan masuk' }).click();
@@ -94,7 +94,7 @@ test('on a phone the staff tabs scroll sideways with the current tab in view', a
   // the last tab of the eight: far to the right of a 360 px screen
   await page.goto('/admin/sesi');
   await hydrated(page);
-  await fitsWidth(page);
+  await fitsPhone(page);
   const nav = page.locator('nav.admin-nav');
   const current = nav.locator('a[aria-current=page]');
   await expect(current).toHaveAttribute('href', '/admin/sesi');

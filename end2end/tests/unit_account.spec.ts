@@ -1,4 +1,4 @@
-import { test, expect, signIn, signInAs, hydrated } from './fixtures';
+import { test, expect, signIn, signInAs, hydrated, fitsPhone } from './fixtures';
 
 // SOP 000 (F3): Kepala OPD asks for a unit/event account with the official
 // letter, Kabid PE approves, one officer enters the account data, a second
@@ -22,7 +22,7 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await expect(page).toHaveURL(/\/admin\/akun-unit\/baru$/);
 
   // Bad input: each field says what is wrong; a text file posing as a PDF is refused.
-  await page.getByLabel('Berkas surat (PDF, maks. 5 MB)').setInputFiles({ name: 'surat.pdf', mimeType: 'application/pdf', buffer: Buffer.from('bukan pdf') });
+  await page.getByLabel('Surat resmi (PDF, maks. 5 MB)').setInputFiles({ name: 'surat.pdf', mimeType: 'application/pdf', buffer: Buffer.from('bukan pdf') });
   await expect(page.getByTestId('file-error')).toContainText('PDF');
   await page.getByLabel('Usulan alamat email').fill('yusuf.hakim');
   await page.getByLabel('Usulan alamat email').blur();
@@ -32,11 +32,13 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await expect(page.locator('#purpose-error')).toBeVisible();
   await expect(page.locator('#proposed_local-error')).toHaveText('Alamat ini sudah dipakai.');
   await expect(page.locator('#responsible_nip-error')).toBeVisible();
-  await expect(page.locator('#letter_file-error')).toHaveText('Lampirkan surat resmi (PDF).');
+  await expect(page.locator('#letter_file-error')).toHaveText('Lampirkan surat resmi (PDF, maks. 5 MB).');
 
   // Now right.
   await page.getByLabel('Keperluan').fill('Layanan penerimaan peserta didik baru 2027');
   await page.getByLabel('Usulan alamat email').fill(c.local);
+  // the answer about the old address goes as soon as the field changes
+  await expect(page.getByTestId('address-taken')).toHaveCount(0);
   await page.getByLabel('Usulan alamat email').blur();
   await expect(page.getByTestId('address-free')).toContainText(`${c.local}@batam.go.id`);
   await page.getByLabel('Nama penanggung jawab').fill('Ahmad Fauzi');
@@ -44,7 +46,7 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await page.getByLabel('Nomor HP penanggung jawab').fill(c.phone);
   await page.getByLabel('Nomor surat').fill('800/123/DISDIK/2026');
   await page.getByLabel('Tanggal surat').fill('2026-11-20');
-  await page.getByLabel('Berkas surat (PDF, maks. 5 MB)').setInputFiles({ name: 'surat-permohonan.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.getByLabel('Surat resmi (PDF, maks. 5 MB)').setInputFiles({ name: 'surat-permohonan.pdf', mimeType: 'application/pdf', buffer: PDF });
   await expect(page.getByTestId('file-ok')).toContainText('surat-permohonan.pdf');
   await page.getByRole('button', { name: 'Ajukan permohonan' }).click();
   await expect(page).toHaveURL(/\/admin\/permohonan\/SRL-\d{4}-\d{6}$/);
@@ -65,6 +67,7 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   // the timeline names people and their roles, not addresses
   await expect(kabid.getByTestId('timeline')).toContainText('Rudi Hartono (Kepala Bidang PE)');
   await expect(kabid.getByTestId('timeline')).not.toContainText('@');
+  await fitsPhone(kabid);
 
   // First officer enters the data; the proposal is prefilled.
   const budi = await signInAs(browser, page, 'petugas', pageErrors);
@@ -78,6 +81,10 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await expect(budi.getByTestId('error-summary')).toBeFocused();
   await expect(budi.getByTestId('error-summary').getByRole('link', { name: 'Kuota antara 100 dan 51200 MB.' })).toHaveAttribute('href', '#quota_mb-error');
   await budi.getByLabel('Kuota (MB)').fill('4096');
+  // the field's message goes once it is changed (the next save checks it again)
+  await budi.getByLabel('Kuota (MB)').blur();
+  await expect(budi.locator('#quota_mb-error')).toBeEmpty();
+  await expect(budi.getByLabel('Kuota (MB)')).toHaveAttribute('aria-invalid', 'false');
   await budi.getByLabel(/^Alias/).fill(`${c.local}.info`);
   await budi.getByRole('button', { name: 'Simpan data akun' }).click();
   await expect(budi.getByTestId('request-state')).toHaveText('Verifikasi data akun');

@@ -35,6 +35,8 @@ struct Apply {
     touched: Cell<bool>,
     /// Answers to older questions are dropped.
     asked: Cell<u32>,
+    /// The address the shown answer is about ("" when none is shown).
+    checked: RefCell<String>,
     uploads: Cell<u32>,
     phone_token: RefCell<String>,
     upload_token: RefCell<String>,
@@ -54,6 +56,7 @@ pub fn enhance(doc: &Document, t: &Rc<Texts>) {
         proved_phone: form.get_attribute("data-proved-phone"),
         form,
         asked: Cell::new(0),
+        checked: RefCell::new(String::new()),
         uploads: Cell::new(0),
         phone_token: RefCell::new(String::new()),
         upload_token: RefCell::new(String::new()),
@@ -67,9 +70,18 @@ pub fn enhance(doc: &Document, t: &Rc<Texts>) {
     }
     if let Some(proposed) = dom::by_id(doc, "ap-proposed") {
         let a2 = a.clone();
-        on(&proposed, "input", move |_| a2.touched.set(true));
+        on(&proposed, "input", move |_| {
+            a2.touched.set(true);
+            a2.forget_address_check();
+        });
+        // checked when the applicant leaves the field, unless the answer
+        // shown is about what it holds (`change` misses typing then undoing)
         let a2 = a.clone();
-        on(&proposed, "change", move |_| a2.check_address());
+        on(&proposed, "blur", move |_| {
+            if *a2.checked.borrow() != a2.value("ap-proposed") {
+                a2.check_address();
+            }
+        });
     }
     if let Some(phone) = dom::by_id(doc, "ap-phone") {
         let a2 = a.clone();
@@ -82,6 +94,17 @@ pub fn enhance(doc: &Document, t: &Rc<Texts>) {
     if let Some(file) = dom::by_id(doc, "ap-form-file") {
         let a2 = a.clone();
         on(&file, "change", move |_| a2.upload());
+    }
+    // a field's messages from the last submit go as soon as it is edited
+    // (before the finger reaches the button: nothing moves under it); what
+    // the browser can check (shared rules) is checked again once it is left
+    for (field, id) in FIELDS {
+        if let Some(el) = dom::by_id(doc, id) {
+            let a2 = a.clone();
+            on(&el, "input", move |_| a2.forget_errors(field));
+            let a2 = a.clone();
+            on(&el, "change", move |_| a2.recheck(field, id));
+        }
     }
     let a2 = a.clone();
     on(&a.form, "submit", move |ev| {
@@ -121,6 +144,49 @@ impl Apply {
         });
     }
 
+    /// The answer about an address no longer in the field goes at once.
+    fn forget_address_check(&self) {
+        self.asked.set(self.asked.get() + 1);
+        self.checked.borrow_mut().clear();
+        if let Some(out) = dom::by_id(&self.doc, "ap-proposed-check") {
+            out.set_inner_html("");
+        }
+    }
+
+    /// The field is being edited: what was said about it no longer holds.
+    fn forget_errors(&self, field: &str) {
+        let had = self.submit_errors.borrow().iter().chain(self.code_errors.borrow().iter()).any(|e| e.field == field);
+        if had {
+            for list in [&self.submit_errors, &self.code_errors] {
+                list.borrow_mut().retain(|e| e.field != field);
+            }
+            self.show_errors();
+        }
+    }
+
+    /// After a change of `field` (input `id`): the rules the browser shares
+    /// with the server are applied again.
+    fn recheck(&self, field: &str, id: &str) {
+        let value = self.value(id);
+        let problem = if value.trim().is_empty() {
+            None
+        } else {
+            match field {
+                "nip" => model::validation::nip::parse_nip(&value, today()).err().map(|e| e.code()),
+                "phone" => model::validation::phone::normalize_phone(&value).err().map(|e| e.code()),
+                "personal_email" => model::validation::email::normalize_email(&value).err(),
+                _ => None,
+            }
+        };
+        for list in [&self.submit_errors, &self.code_errors] {
+            list.borrow_mut().retain(|e| e.field != field);
+        }
+        if let Some(code) = problem {
+            self.submit_errors.borrow_mut().push(FieldErr { field: field.to_string(), code: code.as_str().to_string(), arg: None });
+        }
+        self.show_errors();
+    }
+
     /// Whether the proposed address is valid and free (`AddressAvailability`).
     fn check_address(self: &Rc<Self>) {
         let l = self.value("ap-proposed");
@@ -132,6 +198,7 @@ impl Apply {
             return;
         }
         let a = self.clone();
+        let asked_for = l.clone();
         spawn_local(async move {
             let answer = net::call("/api/apply/check-address", &net::object(&[("local_part", l.into())])).await;
             if a.asked.get() != mine {
@@ -139,6 +206,7 @@ impl Apply {
             }
             out.set_inner_html("");
             let Ok(v) = answer else { return };
+            *a.checked.borrow_mut() = asked_for;
             let p = match net::opt_string(&v, "problem") {
                 None => {
                     let text = format!("{}: {}", a.t.get("ui.address_free"), net::string(&v, "address"));
@@ -205,7 +273,7 @@ impl Apply {
             self.file_status(FileStatus::Empty);
             return;
         };
-        if let Err(code) = model::validation::upload::precheck(file.size() as usize, &file.type_()) {
+        if let Err(code) = model::validation::upload::precheck_for(&kind, file.size() as usize, &file.type_()) {
             self.file_status(FileStatus::Failed(code.to_string()));
             return;
         }
@@ -311,7 +379,7 @@ impl Apply {
                 }
                 Err(f) => {
                     *a.submit_errors.borrow_mut() = f.field_errors();
-                    dom::banner(&a.doc, notice.as_ref(), Some(&f.text(&a.t, false)));
+                    f.show_in(&a.doc, notice.as_ref(), &a.t);
                 }
             }
             a.show_errors();
@@ -346,6 +414,12 @@ impl Apply {
         }
         dom::set_hidden(body, true);
     }
+}
+
+/// Today in the browser's clock, for the NIP's dates.
+fn today() -> model::validation::Ymd {
+    let d = js_sys::Date::new_0();
+    model::validation::Ymd::new(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
 }
 
 enum FileStatus {

@@ -92,6 +92,48 @@ pub fn banner(doc: &Document, notice: Option<&Element>, text: Option<&str>) {
     }
 }
 
+/// What `ErrorBanner` shows for field errors: the form's error summary,
+/// `intro` and each message as a link to its field's message
+/// (`(href, text)`), focused so the first thing read is what to fix.
+pub fn summary(doc: &Document, notice: Option<&Element>, intro: &str, items: &[(String, String)]) {
+    let Some(notice) = notice else { return };
+    notice.set_inner_html("");
+    let Some(b) = make(doc, "div", "banner banner-error error-summary", "") else { return };
+    let _ = b.set_attribute("role", "alert");
+    let _ = b.set_attribute("tabindex", "-1");
+    let _ = b.set_attribute("data-testid", "error-summary");
+    if let Some(p) = make(doc, "p", "", intro) {
+        let _ = b.append_child(&p);
+    }
+    if let Some(ul) = make(doc, "ul", "", "") {
+        for (href, text) in items {
+            if let (Some(li), Some(a)) = (make(doc, "li", "", ""), make(doc, "a", "", text)) {
+                let _ = a.set_attribute("href", href);
+                let _ = li.append_child(&a);
+                let _ = ul.append_child(&li);
+            }
+        }
+        let _ = b.append_child(&ul);
+    }
+    let _ = notice.append_child(&b);
+    if let Some(h) = b.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = h.focus();
+    }
+}
+
+/// Once the person edits input `#{input_id}`, the messages a submit left in
+/// `#{messages_id}` go (the next submit checks the field again). On input,
+/// not on change: a message vanishing as the field loses focus would move
+/// the button under the finger tapping it.
+pub fn clear_on_edit(doc: &Document, input_id: &str, messages_id: &str) {
+    let Some(input) = by_id(doc, input_id) else { return };
+    let (doc2, id, el) = (doc.clone(), messages_id.to_string(), input.clone());
+    on(&input, "input", move |_| {
+        messages(&doc2, &id, &[]);
+        set_invalid(&el, false);
+    });
+}
+
 /// A copy of a server-rendered `<template id=…>`'s content.
 pub fn from_template(doc: &Document, id: &str) -> Option<web_sys::DocumentFragment> {
     let tpl: web_sys::HtmlTemplateElement = by_id(doc, id)?.dyn_into().ok()?;

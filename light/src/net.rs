@@ -34,6 +34,18 @@ impl Failure {
         }
     }
 
+    /// Shows this failure in the form's `notice`: field errors as the error
+    /// summary (focused), anything else as a banner.
+    pub fn show_in(&self, doc: &web_sys::Document, notice: Option<&web_sys::Element>, t: &Texts) {
+        match self {
+            Failure::Invalid(list) if !list.is_empty() => {
+                let items: Vec<(String, String)> = list.iter().map(|e| (format!("#{}-error", e.field), t.field(&e.code, e.arg.as_deref()))).collect();
+                crate::dom::summary(doc, notice, &t.get("check_form"), &items);
+            }
+            other => crate::dom::banner(doc, notice, Some(&other.text(t, false))),
+        }
+    }
+
     /// What `ErrorBanner` says: for field errors only "check the form"
     /// unless `detailed` (they are shown next to their fields).
     pub fn text(&self, t: &Texts, detailed: bool) -> String {

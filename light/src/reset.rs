@@ -15,6 +15,9 @@ pub fn code_problem(code: &str) -> bool {
 }
 
 pub fn enhance(doc: &Document, t: &Rc<Texts>) {
+    if dom::find_in_doc(doc, "[data-testid=reset-start]").is_some() {
+        dom::clear_on_edit(doc, "address", "address-error");
+    }
     code_field(doc, t);
     countdown(doc, t);
 }

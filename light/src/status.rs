@@ -25,6 +25,8 @@ pub fn enhance(doc: &Document, t: &Rc<Texts>) {
     else {
         return;
     };
+    dom::clear_on_edit(doc, "st-ticket", "ticket-error");
+    dom::clear_on_edit(doc, "st-code", "code-error");
     let s = Rc::new(Status { doc: doc.clone(), t: t.clone(), ticket_form, code_form, token: RefCell::new(String::new()), pending: Cell::new(false) });
     let s2 = s.clone();
     on(&s.ticket_form, "submit", move |ev| {
@@ -55,8 +57,11 @@ impl Status {
         if let Some(i) = dom::by_id(&self.doc, input_id) {
             dom::set_invalid(&i, !texts.is_empty());
         }
-        let banner = answer.filter(|f| !matches!(f, Failure::Invalid(_))).map(|f| f.text(&self.t, false));
-        dom::banner(&self.doc, dom::find(form, ".notice").as_ref(), banner.as_deref());
+        let notice = dom::find(form, ".notice");
+        match answer {
+            Some(f) => f.show_in(&self.doc, notice.as_ref(), &self.t),
+            None => dom::banner(&self.doc, notice.as_ref(), None),
+        }
     }
 
     fn send_code(self: &Rc<Self>) {

@@ -37,7 +37,7 @@ macro_rules! vocabulary {
     )*};
 }
 
-vocabulary!(ErrorCode, RequestKind, RequestState, Action, BatchStatus, RowStatus, RowVerdict);
+vocabulary!(ErrorCode, RequestKind, RequestState, Action, BatchStatus, RowStatus, RowVerdict, OutboxStatus);
 
 /// Why something was refused: the code of a [`crate::validation::FieldError`]
 /// or of an [`crate::AppError::Conflict`]. The UI translates it
@@ -334,6 +334,21 @@ pub enum BatchStatus {
     /// Thrown away before submitting.
     #[cfg_attr(feature = "db", sea_orm(string_value = "discarded"))]
     Discarded,
+}
+
+/// Where a message in the outbox is (`outbox.status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, EnumIter, IntoStaticStr, AsRefStr, EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum OutboxStatus {
+    /// Waiting for its (next) attempt.
+    Pending,
+    /// A dispatcher holds it now.
+    Sending,
+    /// The gateway took it.
+    Sent,
+    /// Every attempt failed: an officer may send it again.
+    Dead,
 }
 
 /// What the job did with one row (`simpeg_rows.status`).

@@ -1,6 +1,6 @@
 //! Types that cross the wire between server functions and the UI.
 
-use crate::vocab::{Action, BatchStatus, ErrorCode, RequestKind, RequestState, RowStatus, RowVerdict};
+use crate::vocab::{Action, BatchStatus, ErrorCode, OutboxStatus, RequestKind, RequestState, RowStatus, RowVerdict};
 use serde::{Deserialize, Serialize};
 
 /// Staff roles from PRODUCT.md. Account owners and ASN applicants are not staff:
@@ -103,7 +103,10 @@ pub struct StaffRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
     pub id: i64,
+    /// RFC 3339 (for `<time datetime>`).
     pub at: String,
+    /// In the configured time zone, labelled (`23-11-2026 19:05 WIB`).
+    pub at_local: String,
     pub actor: String,
     pub action: String,
     pub target: String,
@@ -151,7 +154,10 @@ pub struct QueueItem {
 pub struct SessionRow {
     pub id: i32,
     pub created_at: String,
+    /// RFC 3339 (for `<time datetime>`).
     pub last_seen_at: String,
+    /// In the configured time zone, labelled.
+    pub last_seen_local: String,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub current: bool,
@@ -166,7 +172,7 @@ pub struct OutboxRow {
     pub subject: Option<String>,
     /// The text, only in demo mode (it may hold one-time codes).
     pub body: Option<String>,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub related: Option<String>,
@@ -174,10 +180,26 @@ pub struct OutboxRow {
     pub sent_at: Option<String>,
 }
 
+/// Which messages the outbox page shows: newest first, one page at a time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OutboxQuery {
+    /// Only messages in this state ("Antre" also shows those being sent).
+    pub status: Option<OutboxStatus>,
+    /// Part of the recipient: a phone number as people write it (`0812…`)
+    /// or part of an e-mail address.
+    pub recipient: String,
+    /// From 0.
+    pub page: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxPage {
     pub demo: bool,
     pub rows: Vec<OutboxRow>,
+    /// Messages matching the query (all pages).
+    pub total: u64,
+    pub page_size: u64,
     pub dead: u64,
     pub pending: u64,
 }
@@ -378,6 +400,8 @@ pub struct ApplicantStatus {
 pub struct StepStats {
     pub state: RequestState,
     pub sop_step: Option<u8>,
+    /// The number screens show: distinct within the flow (`4a`, `4b`).
+    pub step_no: String,
     pub count: u32,
     pub median_minutes: Option<i64>,
     pub standard_minutes: Option<i64>,
@@ -411,6 +435,8 @@ pub struct StepStandard {
     pub sop: String,
     pub state: RequestState,
     pub sop_step: Option<u8>,
+    /// The number screens show: distinct within the flow (`4a`, `4b`).
+    pub step_no: String,
     pub default_minutes: u32,
     pub minutes: u32,
 }

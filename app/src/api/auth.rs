@@ -23,6 +23,7 @@ pub async fn list_my_sessions() -> Result<Vec<SessionRow>, AppError> {
                 id: s.id,
                 created_at: s.created_at.to_rfc3339(),
                 last_seen_at: s.last_seen_at.to_rfc3339(),
+                last_seen_local: cx.state.local_time(s.last_seen_at),
                 ip: s.ip,
                 user_agent: s.user_agent,
                 current: s.id == actor.session_id,

@@ -21,6 +21,12 @@ impl FormFlash {
     pub fn value(&self, name: &str) -> String {
         self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
     }
+
+    /// What the page's `ErrorBanner` shows: the error, or else the field
+    /// errors as the form's error summary (links to each field's message).
+    pub fn banner(&self) -> Option<AppError> {
+        self.error.clone().or_else(|| (!self.errors.0.is_empty()).then(|| AppError::Invalid(self.errors.clone())))
+    }
 }
 
 #[server(prefix = "/api", endpoint = "form-flash", input = Json)]

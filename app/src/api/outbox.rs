@@ -2,14 +2,14 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use model::error::AppError;
-use model::OutboxPage;
+use model::{OutboxPage, OutboxQuery};
 #[cfg(feature = "ssr")]
 use server_fn::ServerFn as _;
 
-/// The newest messages; `status` filters ("", "pending", "sent", "dead").
+/// One page of messages, newest first, filtered by state and recipient.
 #[server(prefix = "/api", endpoint = "outbox/list", input = Json)]
-pub async fn list_outbox(status: String) -> Result<OutboxPage, AppError> {
-    super::ctx::run(ListOutbox::PATH, |cx| async move { domain::outbox_view::page(&cx.state, &status).await }).await
+pub async fn list_outbox(query: OutboxQuery) -> Result<OutboxPage, AppError> {
+    super::ctx::run(ListOutbox::PATH, |cx| async move { domain::outbox_view::page(&cx.state, &query).await }).await
 }
 
 /// Sends a dead letter again.

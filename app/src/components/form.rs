@@ -6,6 +6,10 @@ use model::error::AppError;
 use model::validation::FieldErrors;
 
 /// The messages for one field, linked to the input by `aria-describedby="{field}-error"`.
+/// Messages from a submit go as soon as the person edits the field (the next
+/// submit checks it again), unless `live`: a live check rewrites them itself.
+/// On input, not on change: a message vanishing when the field loses focus
+/// would move the button under the finger that is tapping it.
 #[component]
 pub fn FieldMessages(
     #[prop(into)] field: String,
@@ -14,11 +18,20 @@ pub fn FieldMessages(
     /// (default `{field}-error`).
     #[prop(optional, into)]
     id: Option<String>,
+    /// The messages come from a check as you type, not from a submit.
+    #[prop(optional)]
+    live: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = id.unwrap_or_else(|| format!("{field}-error"));
+    let stale = if live { Signal::stored(false) } else { stale_after_edit(errors, id.clone()) };
     let field2 = field.clone();
-    let messages = move || errors.with(|e| e.for_field(&field2).map(|fe| field_error_text(i18n, fe)).collect::<Vec<_>>());
+    let messages = move || {
+        if stale.get() {
+            return Vec::new();
+        }
+        errors.with(|e| e.for_field(&field2).map(|fe| field_error_text(i18n, fe)).collect::<Vec<_>>())
+    };
     view! {
         <div id=id class="field-messages" aria-live="polite">
             {move || messages().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
@@ -26,21 +39,72 @@ pub fn FieldMessages(
     }
 }
 
-/// Whether a field has errors, for `aria-invalid`.
+/// Whether a field has errors from the last submit that the person has not
+/// changed since, for `aria-invalid` (the field's messages are `#{field}-error`).
 pub fn invalid(errors: Signal<FieldErrors>, field: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let stale = stale_after_edit(errors, format!("{field}-error"));
+    move || if !stale.get() && errors.with(|e| e.has(field)) { "true" } else { "false" }
+}
+
+/// Whether a field has errors now, for `aria-invalid` of a field checked as you type.
+pub fn invalid_live(errors: Signal<FieldErrors>, field: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
     move || if errors.with(|e| e.has(field)) { "true" } else { "false" }
+}
+
+/// The control a person last edited in any form, by its `aria-describedby`
+/// (one listener for the whole app, see [`provide_field_edits`]).
+#[derive(Clone, Copy)]
+pub struct FieldEdits(RwSignal<String>);
+
+/// Listens for `input` anywhere in the page, so a field's messages from the
+/// last submit can go when the person corrects it.
+pub fn provide_field_edits() {
+    let edits = RwSignal::new(String::new());
+    provide_context(FieldEdits(edits));
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        // lives as long as the page: the listener is never removed
+        let _ = window_event_listener(leptos::ev::input, move |ev| {
+            let described = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.get_attribute("aria-describedby"));
+            edits.set(described.unwrap_or_default());
+        });
+    }
+}
+
+/// True once the control described by `#{id}` was edited after `errors` last changed.
+fn stale_after_edit(errors: Signal<FieldErrors>, id: String) -> Signal<bool> {
+    let stale = RwSignal::new(false);
+    Effect::watch(move || errors.track(), move |_, _, _| stale.set(false), false);
+    if let Some(FieldEdits(edits)) = use_context::<FieldEdits>() {
+        Effect::watch(
+            move || edits.get(),
+            move |described, _, _| {
+                if described.split_whitespace().any(|t| t == id) {
+                    stale.set(true);
+                }
+            },
+            false,
+        );
+    }
+    stale.into()
 }
 
 /// A banner for an error that belongs to no single field. For field errors
 /// it is the form's error summary: every message, each a link to its field,
 /// and it takes the focus, so on a phone the first thing read after a failed
-/// submit is what to fix.
+/// submit is what to fix. Without JavaScript the server renders it after a
+/// failed post with `autofocus`, which the browser honours on load.
 #[component]
 pub fn ErrorBanner(
     #[prop(into)] error: Signal<Option<AppError>>,
     /// Say what the field errors are (for actions with no form fields of their own).
     #[prop(optional)]
     detailed: bool,
+    /// Prefix of the fields' message ids when the page's inputs have one
+    /// (`FieldMessages id=…`): the summary links to `#{prefix}{field}-error`.
+    #[prop(optional, into)]
+    field_prefix: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let banner = NodeRef::<leptos::html::Div>::new();
@@ -60,9 +124,9 @@ pub fn ErrorBanner(
             {move || {
                 error.get().map(|e| match &e {
                     AppError::Invalid(list) if !detailed => {
-                        let items: Vec<(String, String)> = list.0.iter().map(|f| (format!("#{}-error", f.field), field_error_text(i18n, f))).collect();
+                        let items: Vec<(String, String)> = list.0.iter().map(|f| (format!("#{field_prefix}{}-error", f.field), field_error_text(i18n, f))).collect();
                         view! {
-                            <div class="banner banner-error error-summary" role="alert" tabindex="-1" node_ref=banner data-testid="error-summary">
+                            <div class="banner banner-error error-summary" role="alert" tabindex="-1" autofocus node_ref=banner data-testid="error-summary">
                                 <p>{t!(i18n, errors.check_form)}</p>
                                 <ul>
                                     {items.into_iter().map(|(href, text)| view! { <li><a href=href>{text}</a></li> }).collect_view()}
@@ -72,7 +136,7 @@ pub fn ErrorBanner(
                     }
                     other => {
                         let text = app_error_text(i18n, other);
-                        view! { <div class="banner banner-error" role="alert" tabindex="-1" node_ref=banner>{text}</div> }.into_any()
+                        view! { <div class="banner banner-error" role="alert" tabindex="-1" autofocus node_ref=banner>{text}</div> }.into_any()
                     }
                 })
             }}

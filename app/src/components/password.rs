@@ -3,7 +3,7 @@
 //! Without JavaScript it is two plain password fields and the rules in words.
 //! On public pages the light bundle (`light/src/password.rs`) does the same
 //! to this server-rendered HTML; keep the two in step.
-use super::form::{invalid, typed_before_hydration, FieldMessages};
+use super::form::{invalid_live, typed_before_hydration, FieldMessages};
 use crate::i18n::*;
 use leptos::prelude::*;
 use model::validation::password::{check_basic, check_confirmation, estimate_strength, Personal};
@@ -91,24 +91,24 @@ pub fn NewPasswordFields(
                 // what the light bundle checks against (public pages)
                 data-min-len=min_len data-address=move || address.get() data-name=move || name.get_value().unwrap_or_default()
                 aria-describedby="password-hint password-error password-strength"
-                aria-invalid=invalid(shown, "password")
+                aria-invalid=invalid_live(shown, "password")
                 prop:value=move || password.get()
                 on:input=move |ev| password.set(event_target_value(&ev))/>
             <div id="password-strength" class="strength" class:hidden=move || !hydrated.get() aria-live="polite" data-testid="strength">
                 <meter min="0" max="4" low="2" high="3" optimum="4" value=score></meter>
                 <span data-score=score>{score_label}</span>
             </div>
-            <FieldMessages field="password" errors=shown/>
+            <FieldMessages field="password" errors=shown live=true/>
         </div>
         <div class="field">
             <label for="password_confirm">{t!(i18n, password.confirm_label)}</label>
             <input id="password_confirm" name="password_confirm" type=input_type autocomplete="new-password" required
                 maxlength="128" spellcheck="false" autocapitalize="off"
                 aria-describedby="password_confirm-error"
-                aria-invalid=invalid(shown, "password_confirm")
+                aria-invalid=invalid_live(shown, "password_confirm")
                 prop:value=move || confirm.get()
                 on:input=move |ev| confirm.set(event_target_value(&ev))/>
-            <FieldMessages field="password_confirm" errors=shown/>
+            <FieldMessages field="password_confirm" errors=shown live=true/>
             <p class="match-ok" class:hidden=move || !(hydrated.get() && !confirm.with(|c| c.is_empty()) && password.get() == confirm.get())>
                 {t!(i18n, password.match_ok)}
             </p>

@@ -238,6 +238,37 @@ pub fn kind_label(i18n: I18nContext<Locale>, kind: model::RequestKind) -> String
     .to_string()
 }
 
+/// The name of month 1–12 in the page's language.
+pub fn month_name(i18n: I18nContext<Locale>, month: u32) -> String {
+    match month {
+        1 => t_string!(i18n, months.m1),
+        2 => t_string!(i18n, months.m2),
+        3 => t_string!(i18n, months.m3),
+        4 => t_string!(i18n, months.m4),
+        5 => t_string!(i18n, months.m5),
+        6 => t_string!(i18n, months.m6),
+        7 => t_string!(i18n, months.m7),
+        8 => t_string!(i18n, months.m8),
+        9 => t_string!(i18n, months.m9),
+        10 => t_string!(i18n, months.m10),
+        11 => t_string!(i18n, months.m11),
+        _ => t_string!(i18n, months.m12),
+    }
+    .to_string()
+}
+
+/// Where a message in the outbox is, in words.
+pub fn outbox_status_label(i18n: I18nContext<Locale>, status: model::OutboxStatus) -> String {
+    use model::OutboxStatus::*;
+    match status {
+        Pending => t_string!(i18n, outbox.status_pending),
+        Sending => t_string!(i18n, outbox.status_sending),
+        Sent => t_string!(i18n, outbox.status_sent),
+        Dead => t_string!(i18n, outbox.status_dead),
+    }
+    .to_string()
+}
+
 pub fn state_label(i18n: I18nContext<Locale>, state: model::RequestState) -> String {
     use model::RequestState::*;
     match state {
@@ -294,7 +325,7 @@ pub fn action_label(i18n: I18nContext<Locale>, action: model::Action) -> String 
 
 #[cfg(test)]
 mod tests {
-    use model::{Action, BatchStatus, ErrorCode, RequestKind, RequestState, RowStatus, RowVerdict};
+    use model::{Action, BatchStatus, ErrorCode, OutboxStatus, RequestKind, RequestState, RowStatus, RowVerdict};
     use serde_json::Value;
 
     fn locale(name: &str) -> Value {
@@ -316,6 +347,8 @@ mod tests {
             .chain(RowVerdict::all().map(|v| format!("simpeg.verdict_{v}")))
             .chain(BatchStatus::all().map(|s| format!("simpeg.batch_status_{s}")))
             .chain(RowStatus::all().map(|s| format!("simpeg.row_status_{s}")))
+            .chain(OutboxStatus::all().map(|s| format!("outbox.status_{s}")))
+            .chain((1..=12).map(|m| format!("months.m{m}")))
             .collect();
         assert!(keys.len() > 180, "{} keys", keys.len());
         for name in ["id", "en"] {

@@ -50,7 +50,7 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
                     el.set_value("");
                 }
             };
-            if let Err(code) = model::validation::upload::precheck(file.size() as usize, &file.type_()) {
+            if let Err(code) = model::validation::upload::precheck_for(kind, file.size() as usize, &file.type_()) {
                 status.set(UploadState::Failed(FieldError::new("file", code)));
                 clear();
                 return;
@@ -89,7 +89,7 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
     view! {
         <div class="field file-field">
             <label for=id>{label}</label>
-            <input id=id node_ref=input type="file" accept="application/pdf,image/jpeg,image/png" class="file-input" data-kind=kind
+            <input id=id node_ref=input type="file" accept=model::validation::upload::accept(kind) class="file-input" data-kind=kind
                 aria-describedby=error_id.clone() on:change=on_file/>
             <div id=error_id aria-live="polite">
                 // Options, not one match: each renders the same marker on the

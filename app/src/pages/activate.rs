@@ -29,7 +29,7 @@ pub fn Activate() -> impl IntoView {
                         }.into_any(),
                         Some(v) => {
                             let errors = Signal::stored(f.errors.clone());
-                            let error = Signal::stored(f.error.clone());
+                            let error = Signal::stored(f.banner());
                             let action = format!("/aktivasi/{}", token());
                             let address = v.address.clone();
                             view! {

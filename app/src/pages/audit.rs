@@ -1,6 +1,5 @@
 //! The audit-log viewer (Auditor, Admin sistem): newest first, searchable,
 //! with the result of the hash-chain check.
-use super::sessions::short_time;
 use crate::api::audit::{list_audit, PAGE_SIZE};
 use crate::components::layout::RequireRole;
 use crate::i18n::*;
@@ -52,7 +51,7 @@ fn AuditLog() -> impl IntoView {
                                         <div class="audit-head">
                                             <strong class="audit-label">{action_text(i18n, &r.action)}</strong>
                                             " "<code class="audit-action">{r.action.clone()}</code>
-                                            <time datetime=r.at.clone()>{short_time(&r.at)}</time>
+                                            <time datetime=r.at.clone()>{r.at_local.clone()}</time>
                                         </div>
                                         <div class="muted">{r.actor.clone()}" → "{r.target.clone()}{r.ip.clone().map(|ip| format!(" · {ip}"))}</div>
                                         {(r.details != "{}").then(|| view! { <pre class="audit-details">{r.details.clone()}</pre> })}

@@ -35,7 +35,7 @@ pub fn Login() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let f = flash.await;
                     let errors = Signal::stored(f.errors.clone());
-                    let error = Signal::stored(f.error.clone());
+                    let error = Signal::stored(f.banner());
                     view! {
                         <ErrorBanner error=error/>
                         <form method="post" action="/masuk" class="form" novalidate data-testid="login-form">

@@ -5,7 +5,7 @@
 use crate::api::reports::{get_dashboard, get_service_levels, save_service_levels};
 use crate::components::form::{field_errors_of, ErrorBanner, FieldMessages};
 use crate::components::layout::RequireRole;
-use crate::components::text::{kind_label, state_label};
+use crate::components::text::{kind_label, month_name, state_label};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -38,12 +38,11 @@ fn DashboardView() -> impl IntoView {
                     Ok(d) => {
                         let m = d.month.clone();
                         view! {
-                            // the picker shows the month on screen (the server picks this month when none was asked)
-                            <div class="toolbar">
-                                <label for="db-month">{t!(i18n, reports.month)}</label>
-                                <input id="db-month" type="month" value=d.month.clone() on:change=move |ev| month.set(event_target_value(&ev))/>
-                            </div>
-                            <p class="muted" data-testid="dashboard-month">{t!(i18n, reports.month)}": "{d.month.clone()}</p>
+                            // the picker shows the month on screen (the server picks this
+                            // month when none was asked), in the page's language: the
+                            // browser's own month input speaks the browser's
+                            <MonthPicker current=d.month.clone() on_pick=Callback::new(move |m: String| month.set(m))/>
+                            <p class="muted" data-testid="dashboard-month">{t!(i18n, reports.month)}": "{month_text(i18n, &d.month)}</p>
                             <div class="dashboard" data-testid="dashboard">
                                 {d.flows.into_iter().map(|f| view! { <FlowCard f=f month=m.clone()/> }).collect_view()}
                             </div>
@@ -52,6 +51,48 @@ fn DashboardView() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// `2026-11` → ("2026", 11).
+fn split_month(m: &str) -> Option<(i32, u32)> {
+    let (y, mm) = m.split_once('-')?;
+    Some((y.parse().ok()?, mm.parse().ok().filter(|n| (1..=12).contains(n))?))
+}
+
+/// `2026-11` → "November 2026" in the page's language.
+fn month_text(i18n: leptos_i18n::I18nContext<Locale>, m: &str) -> String {
+    match split_month(m) {
+        Some((y, mm)) => format!("{} {y}", month_name(i18n, mm)),
+        None => m.to_string(),
+    }
+}
+
+/// Month and year as two lists in the page's language.
+#[component]
+fn MonthPicker(current: String, on_pick: Callback<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (year, month) = split_month(&current).unwrap_or((2026, 1));
+    let month_in = NodeRef::<leptos::html::Select>::new();
+    let year_in = NodeRef::<leptos::html::Select>::new();
+    let pick = move |_| {
+        let v = |n: NodeRef<leptos::html::Select>| n.get().map(|e| e.value()).unwrap_or_default();
+        if let (Ok(y), Ok(m)) = (v(year_in).parse::<i32>(), v(month_in).parse::<u32>()) {
+            on_pick.run(format!("{y:04}-{m:02}"));
+        }
+    };
+    view! {
+        <fieldset class="toolbar month-picker">
+            <legend>{t!(i18n, reports.month)}</legend>
+            <label for="db-month" class="visually-hidden">{t!(i18n, reports.month)}</label>
+            <select id="db-month" node_ref=month_in on:change=pick>
+                {(1..=12u32).map(|m| view! { <option value=m.to_string() selected=m == month>{month_name(i18n, m)}</option> }).collect_view()}
+            </select>
+            <label for="db-year" class="visually-hidden">{t!(i18n, reports.year)}</label>
+            <select id="db-year" node_ref=year_in on:change=pick>
+                {((year - 5)..=(year + 1)).map(|y| view! { <option value=y.to_string() selected=y == year>{y}</option> }).collect_view()}
+            </select>
+        </fieldset>
     }
 }
 
@@ -69,8 +110,10 @@ fn FlowCard(f: FlowStats, month: String) -> impl IntoView {
                 <div><dt>{t!(i18n, reports.created)}</dt><dd data-stat="created">{f.created}</dd></div>
                 <div><dt>{t!(i18n, reports.closed)}</dt><dd data-stat="closed">{f.closed}</dd></div>
             </dl>
+            // on a phone each step becomes a block with its figures labelled
+            // (`table-stack`): every column stays in view, none is cut
             <div class="table-wrap">
-                <table class="table">
+                <table class="table table-stack">
                     <thead><tr>
                         <th scope="col">{t!(i18n, reports.step)}</th>
                         <th scope="col">{t!(i18n, reports.count)}</th>
@@ -84,11 +127,11 @@ fn FlowCard(f: FlowStats, month: String) -> impl IntoView {
                             let within = (s.within_standard * 100).checked_div(s.count).map(|p| format!("{p}%")).unwrap_or_else(|| "—".to_string());
                             view! {
                                 <tr class:late=late data-state=s.state.as_str()>
-                                    <th scope="row">{s.sop_step.map(|n| format!("{n}. ")).unwrap_or_default()}{state_label(i18n, s.state)}</th>
-                                    <td>{s.count}</td>
-                                    <td data-stat="median">{s.median_minutes.map(|m| format!("{m} mnt")).unwrap_or_else(|| "—".into())}</td>
-                                    <td>{s.standard_minutes.map(|m| format!("{m} mnt")).unwrap_or_else(|| "—".into())}</td>
-                                    <td>{within}</td>
+                                    <th scope="row">{format!("{}. ", s.step_no)}{state_label(i18n, s.state)}</th>
+                                    <td data-label=t_string!(i18n, reports.count).to_string()>{s.count}</td>
+                                    <td data-stat="median" data-label=t_string!(i18n, reports.median).to_string()>{s.median_minutes.map(|m| format!("{m} mnt")).unwrap_or_else(|| "—".into())}</td>
+                                    <td data-label=t_string!(i18n, reports.standard).to_string()>{s.standard_minutes.map(|m| format!("{m} mnt")).unwrap_or_else(|| "—".into())}</td>
+                                    <td data-label=t_string!(i18n, reports.within).to_string()>{within}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -197,7 +240,7 @@ fn LevelsForm(s: ServiceLevelSettings, save: Action<ServiceLevelSettings, Result
                                 let field = id.clone();
                                 view! {
                                     <tr>
-                                        <th scope="row"><label for=id.clone()>{kind_label(i18n, st.kind)}" · "{st.sop_step.map(|n| format!("{n}. ")).unwrap_or_default()}{state_label(i18n, st.state)}</label></th>
+                                        <th scope="row"><label for=id.clone()>{kind_label(i18n, st.kind)}" · "{format!("{}. ", st.step_no)}{state_label(i18n, st.state)}</label></th>
                                         <td>{st.default_minutes}" mnt"</td>
                                         <td>
                                             <input id=id type="number" inputmode="numeric" min="1" max="4800" class="input-narrow" value=minutes.get_untracked()

@@ -4,7 +4,7 @@
 //! down to "send again".
 use crate::api::forms::use_form_flash;
 use crate::api::reset::{reset_state, ResetPage, ResetStep};
-use crate::components::form::{invalid, ErrorBanner, FieldMessages};
+use crate::components::form::{invalid, invalid_live, ErrorBanner, FieldMessages};
 use crate::components::password::NewPasswordFields;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -42,7 +42,7 @@ pub fn ResetPassword() -> impl IntoView {
                         Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e))/> }.into_any(),
                         Ok(page) => {
                             let errors = Signal::stored(f.errors.clone());
-                            let error = Signal::stored(f.error.clone());
+                            let error = Signal::stored(f.banner());
                             match page.step.clone() {
                                 ResetStep::Start => view! { <StartStep errors=errors error=error address=f.value("address")/> }.into_any(),
                                 ResetStep::Code { address, resend_in_secs, code_valid_secs, verified } => view! {
@@ -144,9 +144,9 @@ fn CodeStep(
                 <div class="field">
                     <label for="code">{t!(i18n, reset.code)}</label>
                     <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6"
-                        required class="code-input" aria-describedby="code-error" aria-invalid=invalid(code_errors, "code")
+                        required class="code-input" aria-describedby="code-error" aria-invalid=invalid_live(code_errors, "code")
                         on:input=move |ev| code.set(event_target_value(&ev))/>
-                    <FieldMessages field="code" errors=code_errors/>
+                    <FieldMessages field="code" errors=code_errors live=true/>
                 </div>
             })}
             <NewPasswordFields errors=password_errors address=addr_signal name=name.unwrap_or_default() min_len=page.min_len suggestion=page.suggestion.clone()/>

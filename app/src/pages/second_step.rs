@@ -108,12 +108,12 @@ pub fn SecondStepPage() -> impl IntoView {
                         }.into_any(),
                         Some(i) => {
                             let errors = Signal::stored(f.errors.clone());
-                            let error = Signal::stored(f.error.clone());
+                            let error = Signal::stored(f.banner());
                             let recovery_open = f.value("kind") == "recovery";
                             let (totp_errors, recovery_errors) = if recovery_open { (Signal::stored(Default::default()), errors) } else { (errors, Signal::stored(Default::default())) };
                             view! {
                                 <p class="lead">{t!(i18n, second.lead, address = i.address.clone())}</p>
-                                <ErrorBanner error=error/>
+                                <ErrorBanner error=error field_prefix=if recovery_open { "recovery-" } else { "totp-" }/>
                                 <ErrorBanner error=passkey_error detailed=true/>
                                 {i.has_passkey.then(|| view! {
                                     <WithPasskeys>
@@ -182,14 +182,14 @@ pub fn EnrollPage() -> impl IntoView {
                     match info {
                         Some(i) if i.purpose == "enroll" => {
                             let errors = Signal::stored(f.errors.clone());
-                            let error = Signal::stored(f.error.clone());
+                            let error = Signal::stored(f.banner());
                             view! {
                                 <Show when=move || passkey_done.get().is_none() fallback=move || {
                                     let d = passkey_done.get().unwrap_or(crate::api::second_factor::PasskeyDone { next: "/admin".into(), recovery_codes: vec![] });
                                     view! { <p class="lead">{t!(i18n, second.enrolled)}</p><RecoveryCodes codes=d.recovery_codes next=d.next/> }
                                 }>
                                     <p class="lead">{t!(i18n, second.enroll_lead, address = i.address.clone())}</p>
-                                    <ErrorBanner error=error/>
+                                    <ErrorBanner error=error field_prefix="enroll-"/>
                                     {i.setup.clone().map(|s| view! { <TotpSetupView setup=s/> })}
                                     <form method="post" action="/masuk/faktor-baru" class="form" novalidate data-testid="enroll-form">
                                         <TotpField id="enroll-code" errors=errors/>

@@ -36,7 +36,7 @@ pub fn SessionsPage() -> impl IntoView {
                             <li class="list-item">
                                 <div>
                                     <strong title=s.user_agent.clone().unwrap_or_default()>{device_name(s.user_agent.as_deref().unwrap_or_default())}</strong>
-                                    <div class="muted">{s.ip.clone().unwrap_or_default()}" · "<time datetime=s.last_seen_at.clone()>{short_time(&s.last_seen_at)}</time></div>
+                                    <div class="muted">{s.ip.clone().unwrap_or_default()}" · "<time datetime=s.last_seen_at.clone()>{s.last_seen_local.clone()}</time></div>
                                 </div>
                                 {if s.current {
                                     view! { <span class="badge">{t!(i18n, sessions.this_device)}</span> }.into_any()
@@ -101,11 +101,6 @@ pub fn device_name(ua: &str) -> String {
         (b, "") => b.to_string(),
         (b, s) => format!("{b} · {s}"),
     }
-}
-
-/// `2026-11-23T10:04:05+00:00` → `2026-11-23 10:04` (UTC, as stored).
-pub fn short_time(rfc3339: &str) -> String {
-    rfc3339.get(..16).map(|s| s.replace('T', " ")).unwrap_or_else(|| rfc3339.to_string())
 }
 
 #[cfg(test)]

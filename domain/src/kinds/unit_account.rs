@@ -517,9 +517,12 @@ mod tests {
             assert!(got.iter().any(|g| g == want), "{want} missing from {got:?}");
         }
         assert!(got.iter().any(|g| g.starts_with("responsible_nip:nip_")), "{got:?}");
-        // a PNG is no letter; a forged token is no upload
-        let png =
-            attachments::store(&state, Some(&kepala), "surat_resmi", "surat.png", &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]).await.unwrap();
+        // a PNG is no letter (refused as one at upload, and at submit when
+        // sent under another kind); a forged token is no upload
+        let png_bytes = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0];
+        let refused = attachments::store(&state, Some(&kepala), "surat_resmi", "surat.png", &png_bytes).await.unwrap_err();
+        assert_eq!(codes(refused), ["file:letter_pdf"]);
+        let png = attachments::store(&state, Some(&kepala), "identitas", "surat.png", &png_bytes).await.unwrap();
         assert_eq!(codes(submit(&state, &kepala, input(png.token)).await.unwrap_err()), ["letter_file:letter_pdf"]);
         assert_eq!(codes(submit(&state, &kepala, input("1.forged".into())).await.unwrap_err()), ["letter_file:attachment_missing"]);
         // only a Kepala OPD submits

@@ -84,6 +84,27 @@ impl Flow {
         self.states.iter().find(|s| s.code == code)
     }
 
+    /// The steps a request waits in, in SOP order, each with the number
+    /// screens show: the SOP's step number, with a letter when one SOP step
+    /// has several states (`4a` verification, `4b` account test).
+    pub fn numbered_steps(&self) -> Vec<(&'static State, String)> {
+        let mut steps: Vec<&'static State> = self.states.iter().filter(|s| !s.terminal).collect();
+        // stable: states of one SOP step keep the flow's order
+        steps.sort_by_key(|s| s.sop_step.unwrap_or(u8::MAX));
+        steps
+            .iter()
+            .map(|s| {
+                let same: Vec<_> = steps.iter().filter(|o| o.sop_step == s.sop_step).collect();
+                let n = s.sop_step.map(|n| n.to_string()).unwrap_or_default();
+                let label = match same.iter().position(|o| o.code == s.code) {
+                    Some(i) if same.len() > 1 => format!("{n}{}", (b'a' + i as u8) as char),
+                    _ => n,
+                };
+                (*s, label)
+            })
+            .collect()
+    }
+
     /// Actions available from `state` to `who` (for screens; `check` decides).
     pub fn actions_for(&self, state: RequestState, who: &Acting) -> Vec<&'static Transition> {
         self.transitions.iter().filter(|t| t.from == state && party_matches(t.by, who)).collect()
@@ -285,6 +306,25 @@ pub fn flow(kind: RequestKind) -> &'static Flow {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn steps_are_numbered_in_sop_order_and_distinctly() {
+        for flow in ALL {
+            let steps = flow.numbered_steps();
+            let numbers: Vec<&str> = steps.iter().map(|(_, n)| n.as_str()).collect();
+            let mut sorted = numbers.clone();
+            sorted.sort_by_key(|n| (n.trim_end_matches(char::is_alphabetic).parse::<u32>().unwrap_or(99), n.to_string()));
+            assert_eq!(numbers, sorted, "{:?} in SOP order", flow.kind);
+            let mut unique = numbers.clone();
+            unique.dedup();
+            assert_eq!(unique.len(), numbers.len(), "{:?}: {numbers:?}", flow.kind);
+        }
+        let unit: Vec<String> = UNIT_ACCOUNT.numbered_steps().into_iter().map(|(_, n)| n).collect();
+        assert_eq!(unit, ["2", "3", "4a", "4b", "5"]);
+        let personal: Vec<(RequestState, String)> = PERSONAL_ACCOUNT.numbered_steps().into_iter().map(|(s, n)| (s.code, n)).collect();
+        assert_eq!(personal[0], (S::Perbaikan, "1".to_string()));
+    }
+
     use super::*;
 
     fn staff(id: i32, roles: &[Role]) -> Acting {

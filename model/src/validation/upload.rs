@@ -39,6 +39,49 @@ pub fn precheck(size: usize, declared_type: &str) -> Result<(), ErrorCode> {
     Ok(())
 }
 
+/// The official letter (SOP 000) is a PDF; a scan or the signed form may
+/// also be a photo. One rule per kind of attachment, the same words in its
+/// label, its hint and its errors.
+pub fn pdf_only(kind: &str) -> bool {
+    kind == "surat_resmi"
+}
+
+/// The file input's `accept` for this kind.
+pub fn accept(kind: &str) -> &'static str {
+    if pdf_only(kind) {
+        "application/pdf"
+    } else {
+        "application/pdf,image/jpeg,image/png"
+    }
+}
+
+/// A wrong type, in this kind's words.
+fn type_error(kind: &str, code: ErrorCode) -> ErrorCode {
+    if code == ErrorCode::FileType && pdf_only(kind) {
+        ErrorCode::LetterPdf
+    } else {
+        code
+    }
+}
+
+/// [`precheck`] with this kind's rule.
+pub fn precheck_for(kind: &str, size: usize, declared_type: &str) -> Result<(), ErrorCode> {
+    precheck(size, declared_type).map_err(|c| type_error(kind, c))?;
+    if pdf_only(kind) && !declared_type.is_empty() && declared_type != "application/pdf" {
+        return Err(ErrorCode::LetterPdf);
+    }
+    Ok(())
+}
+
+/// [`sniff`] with this kind's rule (the check that counts).
+pub fn sniff_for(kind: &str, bytes: &[u8]) -> Result<&'static str, ErrorCode> {
+    let t = sniff(bytes).map_err(|c| type_error(kind, c))?;
+    if pdf_only(kind) && t != "application/pdf" {
+        return Err(ErrorCode::LetterPdf);
+    }
+    Ok(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +95,19 @@ mod tests {
         assert_eq!(sniff(b""), Err(ErrorCode::FileEmpty));
         assert_eq!(precheck(MAX_BYTES + 1, "application/pdf"), Err(ErrorCode::FileTooLarge));
         assert_eq!(precheck(10, "text/html"), Err(ErrorCode::FileType));
+    }
+
+    #[test]
+    fn the_letter_is_a_pdf_scans_may_be_photos() {
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        assert_eq!(sniff_for("surat_resmi", &png), Err(ErrorCode::LetterPdf));
+        assert_eq!(sniff_for("surat_resmi", b"MZ"), Err(ErrorCode::LetterPdf));
+        assert_eq!(sniff_for("surat_resmi", b"%PDF-1.4"), Ok("application/pdf"));
+        assert_eq!(sniff_for("identitas", &png), Ok("image/png"));
+        assert_eq!(sniff_for("formulir", b"MZ"), Err(ErrorCode::FileType));
+        assert_eq!(precheck_for("surat_resmi", 10, "image/png"), Err(ErrorCode::LetterPdf));
+        assert_eq!(precheck_for("surat_resmi", MAX_BYTES + 1, "application/pdf"), Err(ErrorCode::FileTooLarge));
+        assert_eq!(precheck_for("formulir", 10, "image/jpeg"), Ok(()));
+        assert_eq!(accept("surat_resmi"), "application/pdf");
     }
 }

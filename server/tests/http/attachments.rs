@@ -30,7 +30,7 @@ async fn upload_as(s: &TestServer, c: &Client, ip: Option<&str>, kind: &str, fil
 }
 
 async fn upload(s: &TestServer, c: &Client, filename: &str, bytes: &[u8]) -> Response {
-    upload_as(s, c, None, "surat_resmi", filename, bytes).await
+    upload_as(s, c, None, "identitas", filename, bytes).await
 }
 
 async fn ok(r: Response) -> Uploaded {
@@ -70,6 +70,8 @@ async fn uploads_are_checked_and_served_only_to_those_who_may_see_them() {
         // the content decides: a PNG called .pdf is a PNG; text called .pdf is refused
         assert_eq!(ok(upload(&s, &kepala, "foto.pdf", PNG).await).await.content_type, "image/png");
         assert_eq!(field_error(upload(&s, &kepala, "x.pdf", b"just some text, not a PDF").await).await, "file_type");
+        // the official letter is a PDF: anything else is refused in the letter's words
+        assert_eq!(field_error(upload_as(&s, &kepala, None, "surat_resmi", "foto.pdf", PNG).await).await, "letter_pdf");
         // 5 MB passes; a byte more does not, and a far bigger body gets the same message
         let mut big = [PDF, &vec![b' '; MB5 - PDF.len()]].concat();
         ok(upload(&s, &kepala, "besar.pdf", &big).await).await;

@@ -21,7 +21,7 @@ fn sample_body(path: &str) -> Value {
         "/api/staff/add" => json!({ "input": { "address": "", "name": "", "phone": "", "role": "", "unit": "" } }),
         "/api/staff/revoke" => json!({ "grant_id": 987654 }),
         "/api/audit/list" => json!({ "page": 0, "query": "" }),
-        "/api/outbox/list" => json!({ "status": "" }),
+        "/api/outbox/list" => json!({ "query": {} }),
         "/api/outbox/retry" => json!({ "id": 987654 }),
         "/api/requests/list" => json!({ "only_open": true }),
         "/api/requests/get" => json!({ "ticket": "SRL-2000-000000" }),

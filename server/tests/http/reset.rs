@@ -212,10 +212,20 @@ async fn failed_deliveries_are_retried_then_kept_for_officers() {
     let sms = tokio::time::timeout(Duration::from_secs(40), s.sms.wait_nth(OWNER_PHONE, 1)).await.expect("retried");
     assert_eq!(code_in(&sms.text).len(), 6);
     let petugas = s.signed_in("budi.santoso@batam.go.id").await;
-    let (status, body) = s.call(&petugas, "/api/outbox/list", serde_json::json!({ "status": "sent" })).await;
+    // found by the number as people write it (0812…), sent, in one page
+    let national = format!("0{}", &OWNER_PHONE[3..]);
+    let query = serde_json::json!({ "query": { "status": "sent", "recipient": national, "page": 0 } });
+    let (status, body) = s.call(&petugas, "/api/outbox/list", query).await;
     assert_eq!(status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let row = v["rows"].as_array().unwrap().iter().find(|r| r["recipient"] == OWNER_PHONE).unwrap().clone();
+    let rows = v["rows"].as_array().unwrap();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["recipient"] == OWNER_PHONE && r["status"] == "sent"), "{body}");
+    assert_eq!(v["total"], rows.len());
+    let row = rows[0].clone();
     assert_eq!(row["attempts"], 2);
+    // nobody else's messages match
+    let query = serde_json::json!({ "query": { "recipient": "0899-0000-0000" } });
+    let (_, body) = s.call(&petugas, "/api/outbox/list", query).await;
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"], 0, "{body}");
     assert!(row["body"].is_null(), "texts are not shown outside demo mode");
 }

@@ -332,7 +332,7 @@ async fn demo_mode_is_opt_in() {
     s.sms.wait_nth(OWNER_PHONE, 1).await;
     for who in [STAFF[0].1, STAFF[2].1] {
         let c = s.signed_in(who).await;
-        let (status, text) = s.call(&c, "/api/outbox/list", json!({ "status": "" })).await;
+        let (status, text) = s.call(&c, "/api/outbox/list", json!({ "query": {} })).await;
         assert_eq!(status, StatusCode::OK, "{text}");
         let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["demo"], false);

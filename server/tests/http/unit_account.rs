@@ -36,8 +36,12 @@ async fn submitted_decided_concurrently_entered_and_approved_by_another_officer(
         let s = TestServer::start(db).await;
         let kepala = s.signed_in(KEPALA).await;
 
-        // A PNG is no official letter: a field error, nothing created.
-        let png = s.upload_token(&kepala, "surat_resmi", "surat.png", PNG).await;
+        // A PNG is no official letter: refused at upload in the letter's
+        // words, and at submit when sent under another kind; nothing created.
+        let (status, text) = s.upload(&kepala, "surat_resmi", "surat.png", PNG).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{db:?}: {text}");
+        assert!(text.contains("letter_pdf"), "{text}");
+        let png = s.upload_token(&kepala, "identitas", "surat.png", PNG).await;
         let (status, text) = s.call(&kepala, "/api/unit-account/submit", submission(&png)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{db:?}: {text}");
         assert!(text.contains("letter_pdf"), "{text}");

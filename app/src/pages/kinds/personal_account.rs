@@ -8,7 +8,7 @@ use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessag
 use crate::components::text::{action_label, state_label};
 use crate::components::upload::FileField;
 use crate::i18n::*;
-use crate::pages::kinds::unit_account::AddressAvailability;
+use crate::pages::kinds::unit_account::{check_when_left, AddressAvailability};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -240,7 +240,7 @@ fn ApplyForm(units: Vec<PublicUnit>, fix: Option<(String, PersonalAccountFix)>) 
                         on:input=move |_| proposed_touched.set_value(true)
                         on:change=move |ev| proposed.set(event_target_value(&ev))/>
                     <p class="hint" id="ap-proposed-hint">{t!(i18n, apply.proposed_hint)}</p>
-                    <div id="ap-proposed-check"><AddressAvailability local=proposed public=true/></div>
+                    <div id="ap-proposed-check" class="live-hint"><AddressAvailability local=proposed public=true/></div>
                     <FieldMessages field="proposed_local" errors=all_errors/>
                 </div>
                 {view! {
@@ -410,7 +410,8 @@ pub fn PersonalCreateForm(local: String, errors: Signal<FieldErrors>, pending: S
             <div class="field">
                 <label for="pa-local">{t!(i18n, request.input_local)}</label>
                 <input id="pa-local" node_ref=local_in type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=local
-                    aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part") on:change=move |ev| local_sig.set(event_target_value(&ev))/>
+                    aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part")
+                    on:input=move |_| local_sig.set(String::new()) on:blur=move |ev| check_when_left(local_sig, event_target_value(&ev))/>
                 <AddressAvailability local=local_sig/>
                 <FieldMessages field="local_part" errors=errors/>
             </div>

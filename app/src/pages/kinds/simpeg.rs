@@ -190,7 +190,7 @@ fn BatchPreview(id: i32) -> impl IntoView {
                                         <option value="has_account">{t!(i18n, simpeg.filter_has_account)}</option>
                                         <option value="failed">{t!(i18n, simpeg.filter_failed)}</option>
                                     </select>
-                                    <a href=format!("/simpeg/ditolak/{id}") rel="external" download data-testid="simpeg-rejected">{t!(i18n, simpeg.download_rejected)}</a>
+                                    <a class="button button-quiet" href=format!("/simpeg/ditolak/{id}") rel="external" download data-testid="simpeg-rejected">{t!(i18n, simpeg.download_rejected)}</a>
                                 </div>
                                 <div class="table-wrap">
                                     <table class="table table-stack simpeg-table" data-testid="simpeg-rows">

@@ -28,6 +28,16 @@ pub fn UnitAccountNewPage() -> impl IntoView {
 /// Live availability of a proposed address, checked when the field changes.
 /// A plain signal filled by an effect (effects run only in the browser), so
 /// the server and the hydrating browser render the same empty slot.
+/// For an address field with [`AddressAvailability`]: the answer goes as the
+/// person types (`on:input` empties `local`) and the address is checked when
+/// they leave the field, unless it is the one already checked. (`change`
+/// would miss typing and then undoing it.)
+pub fn check_when_left(local: RwSignal<String>, typed: String) {
+    if local.get_untracked() != typed {
+        local.set(typed);
+    }
+}
+
 #[component]
 pub fn AddressAvailability(
     local: RwSignal<String>,
@@ -55,14 +65,17 @@ pub fn AddressAvailability(
             }
         });
     });
+    // one line kept free for the answer, so nothing below jumps when it comes or goes
     view! {
-        {move || result.get().map(|c| match c.problem {
-            None => view! { <p class="hint hint-ok" data-testid="address-free">{t!(i18n, request.address_free)}": "{c.address}</p> }.into_any(),
-            Some(code) => {
-                let text = field_error_text(i18n, &FieldError::new("address", code));
-                view! { <p class="hint hint-bad" data-testid="address-taken">{text}</p> }.into_any()
-            }
-        })}
+        <div class="live-hint" aria-live="polite">
+            {move || result.get().map(|c| match c.problem {
+                None => view! { <p class="hint hint-ok" data-testid="address-free">{t!(i18n, request.address_free)}": "{c.address}</p> }.into_any(),
+                Some(code) => {
+                    let text = field_error_text(i18n, &FieldError::new("address", code));
+                    view! { <p class="hint hint-bad" data-testid="address-taken">{text}</p> }.into_any()
+                }
+            })}
+        </div>
     }
 }
 
@@ -135,7 +148,8 @@ fn UnitAccountForm() -> impl IntoView {
                 <label for="ua-proposed">{t!(i18n, request.unit_proposed)}</label>
                 <input id="ua-proposed" node_ref=proposed_input type="text" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="64"
                     aria-describedby="ua-proposed-hint proposed_local-error" aria-invalid=invalid(errors, "proposed_local")
-                    on:change=move |ev| proposed.set(event_target_value(&ev))/>
+                    on:input=move |_| proposed.set(String::new())
+                    on:blur=move |ev| check_when_left(proposed, event_target_value(&ev))/>
                 <p class="hint" id="ua-proposed-hint">{t!(i18n, request.unit_proposed_hint)}</p>
                 <AddressAvailability local=proposed/>
                 <FieldMessages field="proposed_local" errors=errors/>
@@ -211,7 +225,8 @@ pub fn AccountDataForm(
             <div class="field">
                 <label for="ad-local">{t!(i18n, request.input_local)}</label>
                 <input id="ad-local" node_ref=local_in type="text" autocomplete="off" autocapitalize="off" spellcheck="false" value=defaults.local_part.clone()
-                    aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part") on:change=move |ev| local.set(event_target_value(&ev))/>
+                    aria-describedby="local_part-error" aria-invalid=invalid(errors, "local_part")
+                    on:input=move |_| local.set(String::new()) on:blur=move |ev| check_when_left(local, event_target_value(&ev))/>
                 <AddressAvailability local=local/>
                 <FieldMessages field="local_part" errors=errors/>
             </div>
