@@ -46,7 +46,9 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   // the error summary takes the focus and links to each field's message
   const summary = page.getByTestId('error-summary');
   await expect(summary).toBeFocused();
-  await expect(summary.getByRole('link', { name: 'Nama wajib diisi.' })).toHaveAttribute('href', '#name-error');
+  await expect(summary.getByRole('link', { name: 'Nama lengkap: Nama wajib diisi.' })).toHaveAttribute('href', '#name-error');
+  // two fields that say the same are told apart by their labels
+  await expect(summary.getByRole('link', { name: /^Email pribadi: / })).toHaveAttribute('href', '#personal_email-error');
 
   // The name suggests an address (titles dropped), checked live; the
   // name's message goes once it is changed.

@@ -377,6 +377,10 @@ impl Apply {
                     dom::banner(&a.doc, notice.as_ref(), None);
                     a.done(&ticket.as_string().unwrap_or_default(), body_el.as_ref());
                 }
+                Err(Failure::Invalid(list)) if !list.is_empty() => {
+                    a.summary(&list, notice.as_ref());
+                    *a.submit_errors.borrow_mut() = list;
+                }
                 Err(f) => {
                     *a.submit_errors.borrow_mut() = f.field_errors();
                     f.show_in(&a.doc, notice.as_ref(), &a.t);
@@ -384,6 +388,31 @@ impl Apply {
             }
             a.show_errors();
         });
+    }
+
+    /// The error summary, each message after its field's label: two fields
+    /// may say the same ("Alamat email wajib diisi.").
+    fn summary(&self, list: &[FieldErr], notice: Option<&Element>) {
+        let items: Vec<(String, String)> = list
+            .iter()
+            .map(|e| {
+                let message = self.t.field(&e.code, e.arg.as_deref());
+                // the file's message names the file already
+                let label = FIELDS
+                    .iter()
+                    .find(|(f, _)| *f == e.field && *f != "form_file")
+                    .and_then(|(_, id)| dom::find_in_doc(&self.doc, &format!("label[for={id}]")))
+                    .and_then(|l| l.text_content())
+                    .map(|l| l.trim().to_string())
+                    .filter(|l| !l.is_empty());
+                let text = match label {
+                    Some(l) => format!("{l}: {message}"),
+                    None => message,
+                };
+                (format!("#{}-error", e.field), text)
+            })
+            .collect();
+        dom::summary(&self.doc, notice, &self.t.get("check_form"), &items);
     }
 
     /// Field messages and `aria-invalid` from the last submit and code request.
