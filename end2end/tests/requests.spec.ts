@@ -64,7 +64,8 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   // found by the number as the officer writes it; states in words; times in WIB
   await page.getByLabel('Cari penerima (nomor HP atau email)').fill(owner.phone);
   await page.getByTestId('outbox-search').getByRole('button', { name: 'Cari' }).click();
-  await expect(page.getByTestId('outbox-found')).toBeVisible();
+  // the count names the search it answers: the list below is the searched one
+  await expect(page.getByTestId('outbox-found')).toContainText(`pesan untuk ${owner.phone}`);
   const items = page.locator('li.outbox-item');
   await expect(items.first()).toHaveAttribute('data-recipient', e164);
   expect(await items.evaluateAll((li) => li.every((x) => x.getAttribute('data-recipient') === (li[0] as HTMLElement).dataset.recipient))).toBe(true);

@@ -90,6 +90,17 @@ fn stale_after_edit(errors: Signal<FieldErrors>, id: String) -> Signal<bool> {
     stale.into()
 }
 
+/// Whether the focused element takes typing (a text field, list or text area).
+#[cfg(feature = "hydrate")]
+fn typing_in_field() -> bool {
+    let Some(el) = document().active_element() else { return false };
+    match el.tag_name().to_ascii_lowercase().as_str() {
+        "textarea" | "select" => true,
+        "input" => !matches!(el.get_attribute("type").unwrap_or_default().as_str(), "submit" | "button" | "checkbox" | "radio" | "file"),
+        _ => false,
+    }
+}
+
 /// A banner for an error that belongs to no single field. For field errors
 /// it is the form's error summary: every message, each a link to its field,
 /// and it takes the focus, so on a phone the first thing read after a failed
@@ -112,6 +123,11 @@ pub fn ErrorBanner(
     Effect::new(move |_| {
         if error.with(|e| e.is_some()) {
             request_animation_frame(move || {
+                // not when the person is already typing in a field again: a
+                // focus taken away mid-word loses what they type next
+                if typing_in_field() {
+                    return;
+                }
                 if let Some(b) = banner.get_untracked() {
                     let _ = b.focus();
                 }

@@ -3,6 +3,7 @@ pub mod form;
 pub mod layout;
 pub mod light;
 pub mod me;
+pub mod pager;
 pub mod passkey;
 pub mod password;
 pub mod text;

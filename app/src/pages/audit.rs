@@ -3,6 +3,7 @@
 use crate::api::audit::{list_audit, PAGE_SIZE};
 use crate::components::layout::RequireRole;
 use crate::i18n::*;
+use crate::components::pager::Pager;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -58,11 +59,7 @@ fn AuditLog() -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ol>
-                            <nav class="pager" aria-label=move || t_string!(i18n, audit.pages).to_string()>
-                                <button class="button button-quiet" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{t!(i18n, audit.newer)}</button>
-                                <span>{t!(i18n, audit.page_of, page = page.get_untracked() + 1, pages = pages)}</span>
-                                <button class="button button-quiet" disabled=move || { page.get() + 1 >= pages } on:click=move |_| page.update(|p| *p += 1)>{t!(i18n, audit.older)}</button>
-                            </nav>
+                            <Pager page=page pages=pages label=Signal::derive(move || t_string!(i18n, audit.pages).to_string())/>
                         }.into_any()
                     }
                 }

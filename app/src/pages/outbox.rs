@@ -6,6 +6,7 @@ use crate::components::form::ErrorBanner;
 use crate::components::layout::RequireRole;
 use crate::components::text::{fill, outbox_status_label};
 use crate::i18n::*;
+use crate::components::pager::Pager;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::{OutboxQuery, OutboxStatus};
@@ -30,7 +31,12 @@ fn OutboxList() -> impl IntoView {
     let retry = Action::new(|id: &i32| retry_outbox(*id));
     let refresh = RwSignal::new(0u32);
     let query = move || OutboxQuery { status: status.get(), recipient: recipient.get(), page: page_no.get() };
-    let page = Resource::new(move || (query(), retry.version().get(), refresh.get()), |(q, _, _)| list_outbox(q));
+    let page = Resource::new(move || (query(), retry.version().get(), refresh.get()), |(q, _, _)| async move {
+        // the answer carries the search it answers, so the count names it and never
+        // describes the previous list while the new one loads
+        let searched = q.recipient.trim().to_string();
+        (searched, list_outbox(q).await)
+    });
     let error = Signal::derive(move || retry.value().get().and_then(|r| r.err()));
     let search = NodeRef::<leptos::html::Input>::new();
     let tabs = [None, Some(OutboxStatus::Pending), Some(OutboxStatus::Sent), Some(OutboxStatus::Dead)];
@@ -64,17 +70,19 @@ fn OutboxList() -> impl IntoView {
         </div>
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
-                match page.await {
+                let (searched, result) = page.await;
+                match result {
                     Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e))/> }.into_any(),
                     Ok(p) => {
                         let pages = p.total.div_ceil(p.page_size.max(1)).max(1);
                         view! {
                             {p.demo.then(|| view! { <div class="banner banner-info" role="note">{t!(i18n, outbox.demo)}</div> })}
                             {(p.dead > 0).then(|| view! { <div class="banner banner-error" data-testid="dead-letters">{t!(i18n, outbox.dead_count, count = p.dead)}</div> })}
-                            {if p.rows.is_empty() {
-                                view! { <p class="muted">{t!(i18n, outbox.empty)}</p> }.into_any()
-                            } else {
-                                view! { <p class="muted" data-testid="outbox-found">{t!(i18n, outbox.found, count = p.total)}</p> }.into_any()
+                            {match (p.rows.is_empty(), searched.is_empty()) {
+                                (true, true) => view! { <p class="muted">{t!(i18n, outbox.empty)}</p> }.into_any(),
+                                (true, false) => view! { <p class="muted" data-testid="outbox-found">{t!(i18n, outbox.none_for, query = searched.clone())}</p> }.into_any(),
+                                (false, true) => view! { <p class="muted" data-testid="outbox-found">{t!(i18n, outbox.found, count = p.total)}</p> }.into_any(),
+                                (false, false) => view! { <p class="muted" data-testid="outbox-found">{t!(i18n, outbox.found_for, count = p.total, query = searched.clone())}</p> }.into_any(),
                             }}
                             <ul class="list" data-testid="outbox">
                                 {p.rows.into_iter().map(|m| {
@@ -99,13 +107,7 @@ fn OutboxList() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </ul>
-                            {(pages > 1).then(|| view! {
-                                <nav class="pager" aria-label=move || t_string!(i18n, outbox.pages).to_string()>
-                                    <button class="button button-quiet" disabled=move || page_no.get() == 0 on:click=move |_| page_no.update(|p| *p = p.saturating_sub(1))>{t!(i18n, outbox.newer)}</button>
-                                    <span>{t!(i18n, outbox.page_of, page = page_no.get_untracked() + 1, pages = pages)}</span>
-                                    <button class="button button-quiet" disabled=move || { page_no.get() + 1 >= pages } on:click=move |_| page_no.update(|p| *p += 1)>{t!(i18n, outbox.older)}</button>
-                                </nav>
-                            })}
+                            <Pager page=page_no pages=pages label=Signal::derive(move || t_string!(i18n, outbox.pages).to_string())/>
                         }.into_any()
                     }
                 }
