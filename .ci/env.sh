@@ -11,6 +11,7 @@ export TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 # The whole site: server and staff bundle (cargo-leptos), then the light
 # bundle for public pages and precompressed files (.ci/build-light.sh).
 build_site() {
-  cargo leptos build --release
+  # --split: each lazy staff route is its own WASM chunk (app/src/lazy.rs)
+  cargo leptos build --release --split
   bash "$ROOT/.ci/build-light.sh"
 }

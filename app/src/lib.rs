@@ -15,6 +15,7 @@ mod i18n_gen {
 pub use i18n_gen::i18n;
 pub mod api;
 pub mod components;
+mod lazy;
 pub mod pages;
 mod shell;
 #[cfg(feature = "ssr")]

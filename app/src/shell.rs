@@ -1,12 +1,12 @@
 //! The HTML document and the route table.
 use crate::components::layout::{AdminLayout, PublicLayout};
 use crate::i18n::*;
-use crate::pages;
+use crate::{lazy, pages};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// The document around every page. Server-side it carries the CSP nonce that
@@ -50,32 +50,32 @@ pub fn App() -> impl IntoView {
             <Title formatter=|t: String| if t.is_empty() { "Surel".to_string() } else { format!("{t} · Surel") }/>
                 <Router>
                     <Routes fallback=|| view! { <PublicLayout><pages::not_found::NotFound/></PublicLayout> }>
-                        <Route path=path!("") view=|| view! { <PublicLayout><pages::landing::Landing/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/masuk") view=|| view! { <PublicLayout><pages::login::Login/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/masuk/verifikasi") view=|| view! { <PublicLayout><pages::second_step::SecondStepPage/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/masuk/faktor-baru") view=|| view! { <PublicLayout><pages::second_step::EnrollPage/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/ganti-sandi") view=|| view! { <PublicLayout><pages::reset::ResetPassword/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/ganti-sandi/tanpa-sms") view=|| view! { <PublicLayout><pages::reset::NoSms/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/sandi-tersimpan") view=|| view! { <PublicLayout><pages::activate::PasswordSaved/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/permohonan-akun") view=|| view! { <PublicLayout><pages::kinds::personal_account::ApplyPage/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/permohonan-akun/formulir") view=|| view! { <PublicLayout><pages::kinds::personal_account::BlankFormPage/></PublicLayout> }/>
-                        <Route path=path!("/permohonan-akun/status") view=|| view! { <PublicLayout><pages::kinds::personal_account::ApplyStatusPage/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/permohonan-akun/perbaiki/:link") view=|| view! { <PublicLayout><pages::kinds::personal_account::ApplyFixPage/></PublicLayout> } ssr=SsrMode::Async/>
-                        <Route path=path!("/aktivasi/:token") view=|| view! { <PublicLayout><pages::activate::Activate/></PublicLayout> } ssr=SsrMode::Async/>
+                        <Route path=path!("") view={Lazy::<lazy::LandingRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/masuk") view={Lazy::<lazy::LoginRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/masuk/verifikasi") view={Lazy::<lazy::SecondStepRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/masuk/faktor-baru") view={Lazy::<lazy::EnrollRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/ganti-sandi") view={Lazy::<lazy::ResetRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/ganti-sandi/tanpa-sms") view={Lazy::<lazy::NoSmsRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/sandi-tersimpan") view={Lazy::<lazy::PasswordSavedRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/permohonan-akun") view={Lazy::<lazy::ApplyRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/permohonan-akun/formulir") view={Lazy::<lazy::BlankFormRoute>::new()}/>
+                        <Route path=path!("/permohonan-akun/status") view={Lazy::<lazy::ApplyStatusRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/permohonan-akun/perbaiki/:link") view={Lazy::<lazy::ApplyFixRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/aktivasi/:token") view={Lazy::<lazy::ActivateRoute>::new()} ssr=SsrMode::Async/>
                         <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
-                            <Route path=path!("") view=pages::home::Home/>
-                            <Route path=path!("staf") view=pages::staff::StaffPage/>
-                            <Route path=path!("audit") view=pages::audit::AuditPage/>
-                            <Route path=path!("sesi") view=pages::sessions::SessionsPage/>
-                            <Route path=path!("keamanan") view=pages::security::SecurityPage/>
-                            <Route path=path!("kotak-keluar") view=pages::outbox::OutboxPage/>
-                            <Route path=path!("permohonan") view=pages::requests::RequestsPage/>
-                            <Route path=path!("permohonan/:ticket") view=pages::requests::RequestPage/>
-                            <Route path=path!("ganti-nomor") view=pages::kinds::phone_change::PhoneDeskPage/>
-                            <Route path=path!("akun-unit/baru") view=pages::kinds::unit_account::UnitAccountNewPage/>
-                            <Route path=path!("dasbor") view=pages::reports::DashboardPage/>
-                            <Route path=path!("layanan") view=pages::reports::ServiceLevelsPage/>
-                            <Route path=path!("simpeg") view=pages::kinds::simpeg::SimpegPage/>
+                            <Route path=path!("") view={Lazy::<lazy::HomeRoute>::new()}/>
+                            <Route path=path!("staf") view={Lazy::<lazy::StaffRoute>::new()}/>
+                            <Route path=path!("audit") view={Lazy::<lazy::AuditRoute>::new()}/>
+                            <Route path=path!("sesi") view={Lazy::<lazy::SessionsRoute>::new()}/>
+                            <Route path=path!("keamanan") view={Lazy::<lazy::SecurityRoute>::new()}/>
+                            <Route path=path!("kotak-keluar") view={Lazy::<lazy::OutboxRoute>::new()}/>
+                            <Route path=path!("permohonan") view={Lazy::<lazy::RequestsRoute>::new()}/>
+                            <Route path=path!("permohonan/:ticket") view={Lazy::<lazy::RequestRoute>::new()}/>
+                            <Route path=path!("ganti-nomor") view={Lazy::<lazy::PhoneDeskRoute>::new()}/>
+                            <Route path=path!("akun-unit/baru") view={Lazy::<lazy::UnitAccountNewRoute>::new()}/>
+                            <Route path=path!("dasbor") view={Lazy::<lazy::DashboardRoute>::new()}/>
+                            <Route path=path!("layanan") view={Lazy::<lazy::ServiceLevelsRoute>::new()}/>
+                            <Route path=path!("simpeg") view={Lazy::<lazy::SimpegRoute>::new()}/>
                         </ParentRoute>
                     </Routes>
                 </Router>

@@ -74,7 +74,9 @@ impl Assets {
         let or_plain = |file: &str| versioned(file).unwrap_or_else(|| format!("/pkg/{file}"));
         Assets {
             css: or_plain("surel.css"),
-            staff_js: or_plain("surel.js"),
+            // no `?v=`: the split loader imports `./surel.js`, and a second URL
+            // would be a second module whose WASM was never initialised
+            staff_js: "/pkg/surel.js".into(),
             staff_wasm: or_plain("surel.wasm"),
             light_js: versioned("light.js"),
             light_wasm: versioned("light_bg.wasm"),

@@ -1,0 +1,362 @@
+//! Every page as a lazy route: each page's code is its own WASM chunk
+//! (`cargo leptos build --split`), fetched when the page is first visited,
+//! so the first staff page does not download every other page. Public
+//! pages load the light bundle (or nothing); in the staff bundle they are
+//! only reached by navigating there, so they are chunks too.
+//!
+//! Written out one by one on purpose: `#[lazy_route]` names each split by
+//! its call site, so a macro generating them would give them all one name.
+use crate::components::layout::PublicLayout;
+use crate::pages;
+use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// The home page.
+pub struct HomeRoute;
+
+#[lazy_route]
+impl LazyRoute for HomeRoute {
+    fn data() -> Self {
+        HomeRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::home::Home/> }.into_any()
+    }
+}
+
+/// The staff page.
+pub struct StaffRoute;
+
+#[lazy_route]
+impl LazyRoute for StaffRoute {
+    fn data() -> Self {
+        StaffRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::staff::StaffPage/> }.into_any()
+    }
+}
+
+/// The audit page.
+pub struct AuditRoute;
+
+#[lazy_route]
+impl LazyRoute for AuditRoute {
+    fn data() -> Self {
+        AuditRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::audit::AuditPage/> }.into_any()
+    }
+}
+
+/// The sessions page.
+pub struct SessionsRoute;
+
+#[lazy_route]
+impl LazyRoute for SessionsRoute {
+    fn data() -> Self {
+        SessionsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::sessions::SessionsPage/> }.into_any()
+    }
+}
+
+/// The security page.
+pub struct SecurityRoute;
+
+#[lazy_route]
+impl LazyRoute for SecurityRoute {
+    fn data() -> Self {
+        SecurityRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::security::SecurityPage/> }.into_any()
+    }
+}
+
+/// The outbox page.
+pub struct OutboxRoute;
+
+#[lazy_route]
+impl LazyRoute for OutboxRoute {
+    fn data() -> Self {
+        OutboxRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::outbox::OutboxPage/> }.into_any()
+    }
+}
+
+/// The requests page.
+pub struct RequestsRoute;
+
+#[lazy_route]
+impl LazyRoute for RequestsRoute {
+    fn data() -> Self {
+        RequestsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::requests::RequestsPage/> }.into_any()
+    }
+}
+
+/// The request page.
+pub struct RequestRoute;
+
+#[lazy_route]
+impl LazyRoute for RequestRoute {
+    fn data() -> Self {
+        RequestRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::requests::RequestPage/> }.into_any()
+    }
+}
+
+/// The phone desk page.
+pub struct PhoneDeskRoute;
+
+#[lazy_route]
+impl LazyRoute for PhoneDeskRoute {
+    fn data() -> Self {
+        PhoneDeskRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::kinds::phone_change::PhoneDeskPage/> }.into_any()
+    }
+}
+
+/// The new unit account page.
+pub struct UnitAccountNewRoute;
+
+#[lazy_route]
+impl LazyRoute for UnitAccountNewRoute {
+    fn data() -> Self {
+        UnitAccountNewRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::kinds::unit_account::UnitAccountNewPage/> }.into_any()
+    }
+}
+
+/// The dashboard page.
+pub struct DashboardRoute;
+
+#[lazy_route]
+impl LazyRoute for DashboardRoute {
+    fn data() -> Self {
+        DashboardRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::reports::DashboardPage/> }.into_any()
+    }
+}
+
+/// The service levels page.
+pub struct ServiceLevelsRoute;
+
+#[lazy_route]
+impl LazyRoute for ServiceLevelsRoute {
+    fn data() -> Self {
+        ServiceLevelsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::reports::ServiceLevelsPage/> }.into_any()
+    }
+}
+
+/// The SIMPEG page.
+pub struct SimpegRoute;
+
+#[lazy_route]
+impl LazyRoute for SimpegRoute {
+    fn data() -> Self {
+        SimpegRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::kinds::simpeg::SimpegPage/> }.into_any()
+    }
+}
+
+/// The front page.
+pub struct LandingRoute;
+
+#[lazy_route]
+impl LazyRoute for LandingRoute {
+    fn data() -> Self {
+        LandingRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::landing::Landing/></PublicLayout> }.into_any()
+    }
+}
+
+/// The sign-in page.
+pub struct LoginRoute;
+
+#[lazy_route]
+impl LazyRoute for LoginRoute {
+    fn data() -> Self {
+        LoginRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::login::Login/></PublicLayout> }.into_any()
+    }
+}
+
+/// The second sign-in step page.
+pub struct SecondStepRoute;
+
+#[lazy_route]
+impl LazyRoute for SecondStepRoute {
+    fn data() -> Self {
+        SecondStepRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::second_step::SecondStepPage/></PublicLayout> }.into_any()
+    }
+}
+
+/// The second factor enrollment page.
+pub struct EnrollRoute;
+
+#[lazy_route]
+impl LazyRoute for EnrollRoute {
+    fn data() -> Self {
+        EnrollRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::second_step::EnrollPage/></PublicLayout> }.into_any()
+    }
+}
+
+/// The password reset page.
+pub struct ResetRoute;
+
+#[lazy_route]
+impl LazyRoute for ResetRoute {
+    fn data() -> Self {
+        ResetRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::reset::ResetPassword/></PublicLayout> }.into_any()
+    }
+}
+
+/// The no-SMS page.
+pub struct NoSmsRoute;
+
+#[lazy_route]
+impl LazyRoute for NoSmsRoute {
+    fn data() -> Self {
+        NoSmsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::reset::NoSms/></PublicLayout> }.into_any()
+    }
+}
+
+/// The password saved page.
+pub struct PasswordSavedRoute;
+
+#[lazy_route]
+impl LazyRoute for PasswordSavedRoute {
+    fn data() -> Self {
+        PasswordSavedRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::activate::PasswordSaved/></PublicLayout> }.into_any()
+    }
+}
+
+/// The application page.
+pub struct ApplyRoute;
+
+#[lazy_route]
+impl LazyRoute for ApplyRoute {
+    fn data() -> Self {
+        ApplyRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::kinds::personal_account::ApplyPage/></PublicLayout> }.into_any()
+    }
+}
+
+/// The blank form page.
+pub struct BlankFormRoute;
+
+#[lazy_route]
+impl LazyRoute for BlankFormRoute {
+    fn data() -> Self {
+        BlankFormRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::kinds::personal_account::BlankFormPage/></PublicLayout> }.into_any()
+    }
+}
+
+/// The application status page.
+pub struct ApplyStatusRoute;
+
+#[lazy_route]
+impl LazyRoute for ApplyStatusRoute {
+    fn data() -> Self {
+        ApplyStatusRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::kinds::personal_account::ApplyStatusPage/></PublicLayout> }.into_any()
+    }
+}
+
+/// The application correction page.
+pub struct ApplyFixRoute;
+
+#[lazy_route]
+impl LazyRoute for ApplyFixRoute {
+    fn data() -> Self {
+        ApplyFixRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::kinds::personal_account::ApplyFixPage/></PublicLayout> }.into_any()
+    }
+}
+
+/// The activation page.
+pub struct ActivateRoute;
+
+#[lazy_route]
+impl LazyRoute for ActivateRoute {
+    fn data() -> Self {
+        ActivateRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::activate::Activate/></PublicLayout> }.into_any()
+    }
+}
