@@ -83,4 +83,4 @@ if [ ! -x "$ROOT/end2end/node_modules/.bin/playwright" ] || [ ! -x "$ROOT/end2en
   ( cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error >&2 )
 fi
 
-echo "PATH=$ROOT/end2end/node_modules/.bin:${TOOLPATH:+$TOOLPATH:}$HOME/.cargo/bin:$PATH"
+echo "PATH=$ROOT/.ci/bin:$ROOT/end2end/node_modules/.bin:${TOOLPATH:+$TOOLPATH:}$HOME/.cargo/bin:$PATH"

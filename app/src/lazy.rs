@@ -11,6 +11,59 @@ use crate::pages;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
+/// The lazy route that renders a page of the staff bundle, as the split
+/// build names its chunks (`HomeRoute` → `home_route`), so the server can
+/// link the page's chunks as preloads in the page's head. Keep in step with
+/// the routes in `shell.rs`; public pages load the light bundle, not these.
+pub fn staff_route_name(path: &str) -> Option<&'static str> {
+    let path = path.trim_end_matches('/');
+    Some(match path {
+        "/admin" => "home_route",
+        "/admin/staf" => "staff_route",
+        "/admin/audit" => "audit_route",
+        "/admin/sesi" => "sessions_route",
+        "/admin/keamanan" => "security_route",
+        "/admin/kotak-keluar" => "outbox_route",
+        "/admin/permohonan" => "requests_route",
+        "/admin/ganti-nomor" => "phone_desk_route",
+        "/admin/akun-unit/baru" => "unit_account_new_route",
+        "/admin/dasbor" => "dashboard_route",
+        "/admin/layanan" => "service_levels_route",
+        "/admin/simpeg" => "simpeg_route",
+        "/masuk/verifikasi" => "second_step_route",
+        "/masuk/faktor-baru" => "enroll_route",
+        _ if path.strip_prefix("/admin/permohonan/").is_some_and(|t| !t.is_empty() && !t.contains('/')) => "request_route",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::staff_route_name;
+
+    /// Every route struct of this file is reachable from a path, under the
+    /// name the split build gives it.
+    #[test]
+    fn every_staff_route_has_its_chunk_name() {
+        let source = include_str!("lazy.rs");
+        let staff = ["Home", "Staff", "Audit", "Sessions", "Security", "Outbox", "Requests", "Request", "PhoneDesk", "UnitAccountNew", "Dashboard", "ServiceLevels", "Simpeg", "SecondStep", "Enroll"];
+        let paths = ["/admin", "/admin/staf", "/admin/audit", "/admin/sesi", "/admin/keamanan", "/admin/kotak-keluar", "/admin/permohonan", "/admin/permohonan/SRL-2026-000001", "/admin/ganti-nomor", "/admin/akun-unit/baru", "/admin/dasbor", "/admin/layanan", "/admin/simpeg", "/masuk/verifikasi", "/masuk/faktor-baru"];
+        let mut names: Vec<&str> = paths.iter().map(|p| staff_route_name(p).unwrap_or_else(|| panic!("no route for {p}"))).collect();
+        for s in staff {
+            assert!(source.contains(&format!("pub struct {s}Route;")), "{s}Route is not a route of this file");
+            let snake: String = format!("{s}Route").chars().enumerate().flat_map(|(i, c)| {
+                let lower = c.to_ascii_lowercase();
+                if c.is_ascii_uppercase() && i > 0 { vec!['_', lower] } else { vec![lower] }
+            }).collect();
+            assert!(names.contains(&snake.as_str()), "{snake} has no path");
+        }
+        names.dedup();
+        assert_eq!(names.len(), staff.len());
+        assert_eq!(staff_route_name("/admin/permohonan/SRL-1/x"), None);
+        assert_eq!(staff_route_name("/ganti-sandi"), None);
+    }
+}
+
 /// The home page.
 pub struct HomeRoute;
 

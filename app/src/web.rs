@@ -58,6 +58,10 @@ pub struct Assets {
     pub staff_wasm: String,
     pub light_js: Option<String>,
     pub light_wasm: Option<String>,
+    /// The staff app's route chunks (`cargo leptos build --split`), by split
+    /// name: a staff page links its route's chunks as `<link rel=preload>`, so
+    /// they arrive with the main WASM instead of after it.
+    pub split: Option<std::sync::Arc<std::collections::HashMap<String, Vec<String>>>>,
 }
 
 static ASSETS: std::sync::OnceLock<Assets> = std::sync::OnceLock::new();
@@ -80,6 +84,7 @@ impl Assets {
             staff_wasm: or_plain("surel.wasm"),
             light_js: versioned("light.js"),
             light_wasm: versioned("light_bg.wasm"),
+            split: split_manifest(&pkg),
         }
     }
 
@@ -95,8 +100,26 @@ impl Assets {
             staff_wasm: "/pkg/surel.wasm".into(),
             light_js: None,
             light_wasm: None,
+            split: None,
         })
     }
+}
+
+/// Reads what the split build wrote: for each lazy route, the chunks it needs.
+fn split_manifest(pkg: &std::path::Path) -> Option<std::sync::Arc<std::collections::HashMap<String, Vec<String>>>> {
+    let text = std::fs::read_to_string(pkg.join("__wasm_split_manifest.json")).ok()?;
+    serde_json::from_str(&text).ok().map(std::sync::Arc::new)
+}
+
+/// The chunks of the lazy route that renders `path` (file names without `.wasm`).
+///
+/// Leptos can add these itself, but only for the lazy routes that finished
+/// rendering before it writes the head, which on a cold server misses them;
+/// the path decides here, every time.
+fn split_chunks(split: &std::collections::HashMap<String, Vec<String>>, path: &str) -> Vec<String> {
+    let Some(name) = crate::lazy::staff_route_name(path) else { return Vec::new() };
+    let prefix = format!("__{name}_view_");
+    split.iter().filter(|(k, _)| k.strip_prefix(&prefix).is_some_and(|hash| hash.bytes().all(|b| b.is_ascii_digit()))).flat_map(|(_, v)| v.iter().cloned()).collect()
 }
 
 /// 64-bit FNV-1a: a content fingerprint for cache busting, not security.
@@ -110,9 +133,11 @@ pub fn page_head() -> impl IntoView {
     let assets = Assets::get();
     let css = assets.css.clone();
     let nonce = leptos::nonce::use_nonce();
+    let mut chunks = Vec::new();
     // What Leptos's `HydrationScripts` does, with versioned URLs.
     let scripts = match bundle_for(&path) {
         Bundle::Staff => {
+            chunks = assets.split.as_deref().map(|m| split_chunks(m, &path)).unwrap_or_default();
             let (js, wasm) = (assets.staff_js, assets.staff_wasm);
             let code = format!("import init,{{hydrate}} from {js:?};init({{module_or_path:{wasm:?}}}).then(()=>hydrate())");
             Some((js, wasm, code))
@@ -133,5 +158,7 @@ pub fn page_head() -> impl IntoView {
             <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
             <script type="module" nonce=nonce>{code}</script>
         })}
+        {(!chunks.is_empty()).then(|| view! { <link rel="modulepreload" href="/pkg/__wasm_split.______________________.js"/> })}
+        {chunks.into_iter().map(|c| view! { <link rel="preload" href=format!("/pkg/{c}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/> }).collect_view()}
     }
 }

@@ -60,18 +60,31 @@ test('signed-out visitors are sent to sign in and back', async ({ page }) => {
 });
 
 test('the admin area hydrates and navigates on the client', async ({ page }) => {
+  // each page's code is its own chunk (cargo leptos build --split), fetched on first visit
+  const pages: string[] = [];
+  page.on('request', (r) => {
+    const m = /\/pkg\/split___(\w+?)_route_view_\d+\.wasm$/.exec(new URL(r.url()).pathname);
+    if (m) pages.push(m[1]);
+  });
   await signIn(page, 'admin');
   await hydrated(page);
+  expect(pages).toContain('home');
+  expect(pages).not.toContain('staff');
   await page.evaluate(() => ((window as any).__marker = 'same-document'));
   await page.locator('nav.admin-nav').getByRole('link', { name: 'Staf dan peran' }).click();
   await expect(page).toHaveURL(/\/admin\/staf$/);
   await expect(page.getByTestId('staff-list')).toBeVisible();
+  expect(pages).toContain('staff');
   // no full page load happened: the marker survived
   expect(await page.evaluate(() => (window as any).__marker)).toBe('same-document');
   // the add form answers on the client with field messages
   await page.getByRole('button', { name: 'Tambah peran' }).click();
   await expect(page.locator('#address-error')).toContainText('alamat email lengkap');
   expect(await page.evaluate(() => (window as any).__marker)).toBe('same-document');
+  // a page opened directly links its chunks from its head: they load with the main WASM
+  await page.goto('/admin/audit');
+  await expect(page.locator('link[rel="preload"][href^="/pkg/split___audit_route_view_"]')).toHaveCount(1);
+  await hydrated(page);
 });
 
 test('language switch remembers English for the staff member', async ({ page }) => {
