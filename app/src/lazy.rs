@@ -15,6 +15,7 @@ use leptos_router::{lazy_route, LazyRoute};
 /// build names its chunks (`HomeRoute` → `home_route`), so the server can
 /// link the page's chunks as preloads in the page's head. Keep in step with
 /// the routes in `shell.rs`; public pages load the light bundle, not these.
+#[cfg(feature = "ssr")]
 pub fn staff_route_name(path: &str) -> Option<&'static str> {
     let path = path.trim_end_matches('/');
     Some(match path {
@@ -37,7 +38,7 @@ pub fn staff_route_name(path: &str) -> Option<&'static str> {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::staff_route_name;
 
@@ -46,15 +47,55 @@ mod tests {
     #[test]
     fn every_staff_route_has_its_chunk_name() {
         let source = include_str!("lazy.rs");
-        let staff = ["Home", "Staff", "Audit", "Sessions", "Security", "Outbox", "Requests", "Request", "PhoneDesk", "UnitAccountNew", "Dashboard", "ServiceLevels", "Simpeg", "SecondStep", "Enroll"];
-        let paths = ["/admin", "/admin/staf", "/admin/audit", "/admin/sesi", "/admin/keamanan", "/admin/kotak-keluar", "/admin/permohonan", "/admin/permohonan/SRL-2026-000001", "/admin/ganti-nomor", "/admin/akun-unit/baru", "/admin/dasbor", "/admin/layanan", "/admin/simpeg", "/masuk/verifikasi", "/masuk/faktor-baru"];
+        let staff = [
+            "Home",
+            "Staff",
+            "Audit",
+            "Sessions",
+            "Security",
+            "Outbox",
+            "Requests",
+            "Request",
+            "PhoneDesk",
+            "UnitAccountNew",
+            "Dashboard",
+            "ServiceLevels",
+            "Simpeg",
+            "SecondStep",
+            "Enroll",
+        ];
+        let paths = [
+            "/admin",
+            "/admin/staf",
+            "/admin/audit",
+            "/admin/sesi",
+            "/admin/keamanan",
+            "/admin/kotak-keluar",
+            "/admin/permohonan",
+            "/admin/permohonan/SRL-2026-000001",
+            "/admin/ganti-nomor",
+            "/admin/akun-unit/baru",
+            "/admin/dasbor",
+            "/admin/layanan",
+            "/admin/simpeg",
+            "/masuk/verifikasi",
+            "/masuk/faktor-baru",
+        ];
         let mut names: Vec<&str> = paths.iter().map(|p| staff_route_name(p).unwrap_or_else(|| panic!("no route for {p}"))).collect();
         for s in staff {
             assert!(source.contains(&format!("pub struct {s}Route;")), "{s}Route is not a route of this file");
-            let snake: String = format!("{s}Route").chars().enumerate().flat_map(|(i, c)| {
-                let lower = c.to_ascii_lowercase();
-                if c.is_ascii_uppercase() && i > 0 { vec!['_', lower] } else { vec![lower] }
-            }).collect();
+            let snake: String = format!("{s}Route")
+                .chars()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let lower = c.to_ascii_lowercase();
+                    if c.is_ascii_uppercase() && i > 0 {
+                        vec!['_', lower]
+                    } else {
+                        vec![lower]
+                    }
+                })
+                .collect();
             assert!(names.contains(&snake.as_str()), "{snake} has no path");
         }
         names.dedup();

@@ -119,7 +119,11 @@ fn split_manifest(pkg: &std::path::Path) -> Option<std::sync::Arc<std::collectio
 fn split_chunks(split: &std::collections::HashMap<String, Vec<String>>, path: &str) -> Vec<String> {
     let Some(name) = crate::lazy::staff_route_name(path) else { return Vec::new() };
     let prefix = format!("__{name}_view_");
-    split.iter().filter(|(k, _)| k.strip_prefix(&prefix).is_some_and(|hash| hash.bytes().all(|b| b.is_ascii_digit()))).flat_map(|(_, v)| v.iter().cloned()).collect()
+    split
+        .iter()
+        .filter(|(k, _)| k.strip_prefix(&prefix).is_some_and(|hash| hash.bytes().all(|b| b.is_ascii_digit())))
+        .flat_map(|(_, v)| v.iter().cloned())
+        .collect()
 }
 
 /// 64-bit FNV-1a: a content fingerprint for cache busting, not security.

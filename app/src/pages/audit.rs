@@ -2,8 +2,8 @@
 //! with the result of the hash-chain check.
 use crate::api::audit::{list_audit, PAGE_SIZE};
 use crate::components::layout::RequireRole;
-use crate::i18n::*;
 use crate::components::pager::Pager;
+use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

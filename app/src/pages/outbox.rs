@@ -4,9 +4,9 @@
 use crate::api::outbox::{list_outbox, retry_outbox};
 use crate::components::form::ErrorBanner;
 use crate::components::layout::RequireRole;
+use crate::components::pager::Pager;
 use crate::components::text::{fill, outbox_status_label};
 use crate::i18n::*;
-use crate::components::pager::Pager;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use model::{OutboxQuery, OutboxStatus};
@@ -31,12 +31,15 @@ fn OutboxList() -> impl IntoView {
     let retry = Action::new(|id: &i32| retry_outbox(*id));
     let refresh = RwSignal::new(0u32);
     let query = move || OutboxQuery { status: status.get(), recipient: recipient.get(), page: page_no.get() };
-    let page = Resource::new(move || (query(), retry.version().get(), refresh.get()), |(q, _, _)| async move {
-        // the answer carries the search it answers, so the count names it and never
-        // describes the previous list while the new one loads
-        let searched = q.recipient.trim().to_string();
-        (searched, list_outbox(q).await)
-    });
+    let page = Resource::new(
+        move || (query(), retry.version().get(), refresh.get()),
+        |(q, _, _)| async move {
+            // the answer carries the search it answers, so the count names it and never
+            // describes the previous list while the new one loads
+            let searched = q.recipient.trim().to_string();
+            (searched, list_outbox(q).await)
+        },
+    );
     let error = Signal::derive(move || retry.value().get().and_then(|r| r.err()));
     let search = NodeRef::<leptos::html::Input>::new();
     let tabs = [None, Some(OutboxStatus::Pending), Some(OutboxStatus::Sent), Some(OutboxStatus::Dead)];
