@@ -58,9 +58,9 @@ pub struct Assets {
     pub staff_wasm: String,
     pub light_js: Option<String>,
     pub light_wasm: Option<String>,
-    /// The staff app's route chunks (`cargo leptos build --split`), by split
-    /// name: a staff page links its route's chunks as `<link rel=preload>`, so
-    /// they arrive with the main WASM instead of after it.
+    /// The staff app's route chunks (`cargo leptos build --split`) by route
+    /// name (`home_route`): a staff page links its route's chunks as
+    /// `<link rel=preload>`, so they arrive with the main WASM instead of after it.
     pub split: Option<std::sync::Arc<std::collections::HashMap<String, Vec<String>>>>,
 }
 
@@ -105,10 +105,18 @@ impl Assets {
     }
 }
 
-/// Reads what the split build wrote: for each lazy route, the chunks it needs.
+/// Reads what the split build wrote, once at start-up: for each lazy route,
+/// the chunks it needs, keyed by route name (`__home_route_view_123…` → `home_route`).
 fn split_manifest(pkg: &std::path::Path) -> Option<std::sync::Arc<std::collections::HashMap<String, Vec<String>>>> {
     let text = std::fs::read_to_string(pkg.join("__wasm_split_manifest.json")).ok()?;
-    serde_json::from_str(&text).ok().map(std::sync::Arc::new)
+    let by_split: std::collections::HashMap<String, Vec<String>> = serde_json::from_str(&text).ok()?;
+    Some(std::sync::Arc::new(by_split.into_iter().filter_map(|(k, chunks)| Some((route_of_split(&k)?.to_string(), chunks))).collect()))
+}
+
+/// The route name in a split's name: `__{route}_view_{digits}`.
+fn route_of_split(split: &str) -> Option<&str> {
+    let (head, hash) = split.strip_prefix("__")?.rsplit_once("_view_")?;
+    (!hash.is_empty() && hash.bytes().all(|b| b.is_ascii_digit())).then_some(head)
 }
 
 /// The chunks of the lazy route that renders `path` (file names without `.wasm`).
@@ -116,14 +124,8 @@ fn split_manifest(pkg: &std::path::Path) -> Option<std::sync::Arc<std::collectio
 /// Leptos can add these itself, but only for the lazy routes that finished
 /// rendering before it writes the head, which on a cold server misses them;
 /// the path decides here, every time.
-fn split_chunks(split: &std::collections::HashMap<String, Vec<String>>, path: &str) -> Vec<String> {
-    let Some(name) = crate::lazy::staff_route_name(path) else { return Vec::new() };
-    let prefix = format!("__{name}_view_");
-    split
-        .iter()
-        .filter(|(k, _)| k.strip_prefix(&prefix).is_some_and(|hash| hash.bytes().all(|b| b.is_ascii_digit())))
-        .flat_map(|(_, v)| v.iter().cloned())
-        .collect()
+fn split_chunks<'a>(split: &'a std::collections::HashMap<String, Vec<String>>, path: &str) -> &'a [String] {
+    crate::lazy::staff_route_name(path).and_then(|name| split.get(name)).map(Vec::as_slice).unwrap_or_default()
 }
 
 /// 64-bit FNV-1a: a content fingerprint for cache busting, not security.
@@ -141,7 +143,7 @@ pub fn page_head() -> impl IntoView {
     // What Leptos's `HydrationScripts` does, with versioned URLs.
     let scripts = match bundle_for(&path) {
         Bundle::Staff => {
-            chunks = assets.split.as_deref().map(|m| split_chunks(m, &path)).unwrap_or_default();
+            chunks = assets.split.as_deref().map(|m| split_chunks(m, &path).to_vec()).unwrap_or_default();
             let (js, wasm) = (assets.staff_js, assets.staff_wasm);
             let code = format!("import init,{{hydrate}} from {js:?};init({{module_or_path:{wasm:?}}}).then(()=>hydrate())");
             Some((js, wasm, code))
@@ -164,5 +166,19 @@ pub fn page_head() -> impl IntoView {
         })}
         {(!chunks.is_empty()).then(|| view! { <link rel="modulepreload" href="/pkg/__wasm_split.______________________.js"/> })}
         {chunks.into_iter().map(|c| view! { <link rel="preload" href=format!("/pkg/{c}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/> }).collect_view()}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route_of_split;
+
+    #[test]
+    fn split_names_give_their_route() {
+        assert_eq!(route_of_split("__home_route_view_1580977471528598112"), Some("home_route"));
+        assert_eq!(route_of_split("__unit_account_new_route_view_9"), Some("unit_account_new_route"));
+        assert_eq!(route_of_split("__home_route_view_"), None);
+        assert_eq!(route_of_split("__home_route_view_12a"), None);
+        assert_eq!(route_of_split("home_route_view_12"), None);
     }
 }
