@@ -23,7 +23,13 @@ apt_install() {
 }
 
 # --- System packages: browser, mail server, databases, build helpers -----------------
+# Postfix is only used as a throwaway instance (server/deploy/postfix/run-local.sh):
+# preseed debconf so installing it neither prompts nor sets up a system mail server.
+if ! dpkg -s postfix >/dev/null 2>&1 && command -v debconf-set-selections >/dev/null; then
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+fi
 apt_install chromium dovecot-imapd dovecot-sqlite dovecot-pgsql dovecot-lmtpd \
+            postfix postfix-sqlite postfix-pgsql \
             postgresql sqlite3 pkg-config libssl-dev argon2
 
 # --- Rust toolchain able to build wasm32 ---------------------------------------------
