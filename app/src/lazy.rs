@@ -26,6 +26,7 @@ pub fn staff_route_name(path: &str) -> Option<&'static str> {
         "/admin/keamanan" => "security_route",
         "/admin/kotak-keluar" => "outbox_route",
         "/admin/permohonan" => "requests_route",
+        "/admin/akun" => "mailboxes_route",
         "/admin/ganti-nomor" => "phone_desk_route",
         "/admin/akun-unit/baru" => "unit_account_new_route",
         "/admin/dasbor" => "dashboard_route",
@@ -34,6 +35,7 @@ pub fn staff_route_name(path: &str) -> Option<&'static str> {
         "/masuk/verifikasi" => "second_step_route",
         "/masuk/faktor-baru" => "enroll_route",
         _ if path.strip_prefix("/admin/permohonan/").is_some_and(|t| !t.is_empty() && !t.contains('/')) => "request_route",
+        _ if path.strip_prefix("/admin/akun/").is_some_and(|t| !t.is_empty() && !t.contains('/')) => "mailbox_route",
         _ => return None,
     })
 }
@@ -56,6 +58,8 @@ mod tests {
             "Outbox",
             "Requests",
             "Request",
+            "Mailboxes",
+            "Mailbox",
             "PhoneDesk",
             "UnitAccountNew",
             "Dashboard",
@@ -73,6 +77,8 @@ mod tests {
             "/admin/kotak-keluar",
             "/admin/permohonan",
             "/admin/permohonan/SRL-2026-000001",
+            "/admin/akun",
+            "/admin/akun/12",
             "/admin/ganti-nomor",
             "/admin/akun-unit/baru",
             "/admin/dasbor",
@@ -186,6 +192,34 @@ impl LazyRoute for OutboxRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <pages::outbox::OutboxPage/> }.into_any()
+    }
+}
+
+/// The mailbox directory.
+pub struct MailboxesRoute;
+
+#[lazy_route]
+impl LazyRoute for MailboxesRoute {
+    fn data() -> Self {
+        MailboxesRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::mailboxes::MailboxesPage/> }.into_any()
+    }
+}
+
+/// A mailbox's page.
+pub struct MailboxRoute;
+
+#[lazy_route]
+impl LazyRoute for MailboxRoute {
+    fn data() -> Self {
+        MailboxRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <pages::mailboxes::MailboxPage/> }.into_any()
     }
 }
 

@@ -71,6 +71,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("kotak-keluar") view={Lazy::<lazy::OutboxRoute>::new()}/>
                             <Route path=path!("permohonan") view={Lazy::<lazy::RequestsRoute>::new()}/>
                             <Route path=path!("permohonan/:ticket") view={Lazy::<lazy::RequestRoute>::new()}/>
+                            <Route path=path!("akun") view={Lazy::<lazy::MailboxesRoute>::new()}/>
+                            <Route path=path!("akun/:id") view={Lazy::<lazy::MailboxRoute>::new()}/>
                             <Route path=path!("ganti-nomor") view={Lazy::<lazy::PhoneDeskRoute>::new()}/>
                             <Route path=path!("akun-unit/baru") view={Lazy::<lazy::UnitAccountNewRoute>::new()}/>
                             <Route path=path!("dasbor") view={Lazy::<lazy::DashboardRoute>::new()}/>

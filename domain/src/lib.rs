@@ -17,6 +17,7 @@ pub mod entities;
 pub mod error;
 pub mod kinds;
 pub mod mail_check;
+pub mod mailboxes;
 pub mod notify;
 pub mod outbox;
 pub mod outbox_view;

@@ -210,7 +210,7 @@ const HEADERS: [&str; 8] = ["Tiket", "Perihal", "OPD", "Dibuat", "Status", "Sele
 const STEP_HEADERS: [&str; 6] = ["Langkah SOP", "Status", "Jumlah", "Median (menit)", "Standar (menit)", "Sesuai standar"];
 
 /// A cell that a spreadsheet must not read as a formula (CSV injection).
-fn safe_cell(s: &str) -> String {
+pub(crate) fn safe_cell(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

@@ -30,7 +30,8 @@ impl AppState {
         self.outbox_wake.notify_one();
     }
 
-    fn offset(&self) -> chrono::FixedOffset {
+    /// The office's time zone.
+    pub fn offset(&self) -> chrono::FixedOffset {
         chrono::FixedOffset::east_opt(self.config.utc_offset_hours * 3600).unwrap_or(chrono::FixedOffset::east_opt(7 * 3600).unwrap())
     }
 

@@ -8,13 +8,13 @@ export const DOMAIN = 'batam.go.id';
 
 /** Demo staff (seeded by `surel seed-demo`) and the navigation each must see. */
 export const STAFF = {
-  admin: { address: `andi.pratama@${DOMAIN}`, name: 'Andi Pratama', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/staf', '/admin/layanan', '/admin/audit', '/admin/kotak-keluar', '/admin/keamanan', '/admin/sesi'] },
-  auditor: { address: `dewi.lestari@${DOMAIN}`, name: 'Dewi Lestari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/layanan', '/admin/audit', '/admin/keamanan', '/admin/sesi'] },
-  petugas: { address: `budi.santoso@${DOMAIN}`, name: 'Budi Santoso', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/kotak-keluar', '/admin/keamanan', '/admin/sesi'] },
-  petugas2: { address: `sari.wulandari@${DOMAIN}`, name: 'Sari Wulandari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/kotak-keluar', '/admin/keamanan', '/admin/sesi'] },
+  admin: { address: `andi.pratama@${DOMAIN}`, name: 'Andi Pratama', nav: ['/admin', '/admin/permohonan', '/admin/akun', '/admin/dasbor', '/admin/staf', '/admin/layanan', '/admin/audit', '/admin/kotak-keluar', '/admin/keamanan', '/admin/sesi'] },
+  auditor: { address: `dewi.lestari@${DOMAIN}`, name: 'Dewi Lestari', nav: ['/admin', '/admin/permohonan', '/admin/akun', '/admin/dasbor', '/admin/layanan', '/admin/audit', '/admin/keamanan', '/admin/sesi'] },
+  petugas: { address: `budi.santoso@${DOMAIN}`, name: 'Budi Santoso', nav: ['/admin', '/admin/permohonan', '/admin/akun', '/admin/dasbor', '/admin/kotak-keluar', '/admin/keamanan', '/admin/sesi'] },
+  petugas2: { address: `sari.wulandari@${DOMAIN}`, name: 'Sari Wulandari', nav: ['/admin', '/admin/permohonan', '/admin/akun', '/admin/dasbor', '/admin/kotak-keluar', '/admin/keamanan', '/admin/sesi'] },
   kasi: { address: `hendra.gunawan@${DOMAIN}`, name: 'Hendra Gunawan', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
   kabid: { address: `rudi.hartono@${DOMAIN}`, name: 'Rudi Hartono', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
-  kepala_opd: { address: `siti.rahma@${DOMAIN}`, name: 'Siti Rahma', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
+  kepala_opd: { address: `siti.rahma@${DOMAIN}`, name: 'Siti Rahma', nav: ['/admin', '/admin/permohonan', '/admin/akun', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
   pengelola_simpeg: { address: `agus.setiawan@${DOMAIN}`, name: 'Agus Setiawan', nav: ['/admin', '/admin/permohonan', '/admin/simpeg', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
   pejabat_struktural: { address: `maya.sari@${DOMAIN}`, name: 'Maya Sari', nav: ['/admin', '/admin/permohonan', '/admin/dasbor', '/admin/keamanan', '/admin/sesi'] },
 } as const;

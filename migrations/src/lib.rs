@@ -8,6 +8,7 @@ mod m20261124_000004_phone_proofs;
 mod m20261125_000005_simpeg_batches;
 mod m20261201_000006_security;
 mod m20261201_000007_second_factor;
+mod m20261202_000008_mailbox_admin;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_simpeg_batches::Migration),
             Box::new(m20261201_000006_security::Migration),
             Box::new(m20261201_000007_second_factor::Migration),
+            Box::new(m20261202_000008_mailbox_admin::Migration),
         ]
     }
 }

@@ -34,6 +34,11 @@ pub const SIMPEG_PREPARE: &[Role] = &[Role::PengelolaSimpeg];
 pub const SIMPEG_VIEW: &[Role] = &[Role::PengelolaSimpeg, Role::Petugas, Role::PejabatStruktural, Role::Admin, Role::Auditor];
 /// SOP 004: officers process, the manager fills SIMPEG, the Pejabat Struktural receives.
 pub const SIMPEG_STEP: &[Role] = &[Role::Petugas, Role::PengelolaSimpeg, Role::PejabatStruktural];
+/// The mailbox directory and a mailbox's page (read). The Kepala OPD sees
+/// the mailboxes of the unit the role is granted for.
+pub const MAILBOX_VIEW: &[Role] = &[Role::Admin, Role::Petugas, Role::Auditor, Role::KepalaOpd];
+/// Switching a mailbox off and on, its quota, end date and aliases.
+pub const MAILBOX_MANAGE: &[Role] = &[Role::Admin, Role::Petugas];
 /// Requests of every kind, regardless of unit (oversight).
 pub const SEE_ALL_REQUESTS: &[Role] = &[Role::Admin, Role::Auditor];
 
@@ -60,12 +65,22 @@ mod tests {
             SIMPEG_VIEW,
             SIMPEG_STEP,
             SEE_ALL_REQUESTS,
+            MAILBOX_VIEW,
+            MAILBOX_MANAGE,
         ] {
             assert!(!set.is_empty());
             let mut s = set.to_vec();
             s.sort();
             s.dedup();
             assert_eq!(s.len(), set.len(), "{set:?}");
+        }
+    }
+
+    /// Whoever manages a mailbox can also see it.
+    #[test]
+    fn mailbox_managers_can_see_mailboxes() {
+        for r in MAILBOX_MANAGE {
+            assert!(MAILBOX_VIEW.contains(r), "{r:?}");
         }
     }
 

@@ -37,7 +37,7 @@ macro_rules! vocabulary {
     )*};
 }
 
-vocabulary!(ErrorCode, RequestKind, RequestState, Action, BatchStatus, RowStatus, RowVerdict, OutboxStatus);
+vocabulary!(ErrorCode, RequestKind, RequestState, Action, BatchStatus, RowStatus, RowVerdict, OutboxStatus, MailboxKind, MailboxStatus, MailboxSort);
 
 /// Why something was refused: the code of a [`crate::validation::FieldError`]
 /// or of an [`crate::AppError::Conflict`]. The UI translates it
@@ -108,6 +108,14 @@ pub enum ErrorCode {
     AddressUnknown,
     AddressDomain,
     MailboxNotFound,
+    /// Someone changed the mailbox meanwhile (or it already is in that state).
+    MailboxChanged,
+    /// Officers do not switch off their own mailbox.
+    MailboxSelf,
+    /// The mailbox already has a password: the owner resets it instead.
+    ActivationNotNeeded,
+    /// No reset phone to send the link to.
+    MailboxNoPhone,
     // Passwords (`validation::password`)
     PasswordEmpty,
     PasswordShort,
@@ -351,6 +359,48 @@ pub enum OutboxStatus {
     Dead,
 }
 
+/// What a mailbox is for (`mailboxes.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, EnumIter, IntoStaticStr, AsRefStr, EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum MailboxKind {
+    /// One civil servant's own account (SOP 002, SIMPEG).
+    Personal,
+    /// A unit's account (SOP 003).
+    Unit,
+    /// A programme's account (SOP 003).
+    Kegiatan,
+    /// An event's account, with an end date (SOP 000).
+    Event,
+}
+
+/// Where a mailbox stands, as officers see it. `Expired` is not stored: it is
+/// an active or waiting mailbox past its end date, which the mail server
+/// already refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, EnumIter, IntoStaticStr, AsRefStr, EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum MailboxStatus {
+    /// Created; the owner has not set a password through the activation link yet.
+    Pending,
+    Active,
+    /// Switched off by an officer (or at its end date): no login, no mail.
+    Disabled,
+    /// Past its end date.
+    Expired,
+}
+
+/// The order of the mailbox directory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, EnumIter, IntoStaticStr, AsRefStr, EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum MailboxSort {
+    #[default]
+    Address,
+    Name,
+    Newest,
+}
+
 /// What the job did with one row (`simpeg_rows.status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, EnumIter, IntoStaticStr, AsRefStr, EnumString)]
 #[serde(rename_all = "snake_case")]
@@ -468,6 +518,10 @@ mod tests {
             "address_unknown",
             "address_domain",
             "mailbox_not_found",
+            "mailbox_changed",
+            "mailbox_self",
+            "activation_not_needed",
+            "mailbox_no_phone",
             "password_empty",
             "password_short",
             "password_long",
@@ -599,6 +653,13 @@ mod tests {
         agree::<BatchStatus>(&["mapping", "draft", "submitted", "done", "discarded"]);
         agree::<RowStatus>(&["pending", "done", "failed", "skipped"]);
         agree::<RowVerdict>(&["eligible", "rejected", "has_account"]);
+    }
+
+    #[test]
+    fn mailbox_vocabulary_keeps_its_strings() {
+        agree::<MailboxKind>(&["personal", "unit", "kegiatan", "event"]);
+        agree::<MailboxStatus>(&["pending", "active", "disabled", "expired"]);
+        agree::<MailboxSort>(&["address", "name", "newest"]);
     }
 
     /// The database stores the same strings.

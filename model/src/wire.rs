@@ -1,6 +1,6 @@
 //! Types that cross the wire between server functions and the UI.
 
-use crate::vocab::{Action, BatchStatus, ErrorCode, OutboxStatus, RequestKind, RequestState, RowStatus, RowVerdict};
+use crate::vocab::{Action, BatchStatus, ErrorCode, MailboxKind, MailboxSort, MailboxStatus, OutboxStatus, RequestKind, RequestState, RowStatus, RowVerdict};
 use serde::{Deserialize, Serialize};
 
 /// Staff roles from PRODUCT.md. Account owners and ASN applicants are not staff:
@@ -588,4 +588,110 @@ pub struct SecondStep {
     pub has_totp: bool,
     pub has_passkey: bool,
     pub setup: Option<TotpSetup>,
+}
+
+/// The officers' mailbox directory: a search and its filters (all optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailboxQuery {
+    /// Part of the address, the start of the owner's name, a whole NIP, or
+    /// the last digits of the reset phone (at least 4).
+    pub text: String,
+    pub kind: Option<MailboxKind>,
+    pub status: Option<MailboxStatus>,
+    pub unit_id: Option<i32>,
+    /// Created in this month (`2026-11`).
+    pub created_month: Option<String>,
+    pub sort: MailboxSort,
+    /// From 0.
+    pub page: u64,
+}
+
+/// One mailbox in the directory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxRow {
+    pub id: i32,
+    pub address: String,
+    pub name: String,
+    pub kind: MailboxKind,
+    pub status: MailboxStatus,
+    pub unit: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxPage {
+    pub rows: Vec<MailboxRow>,
+    /// Mailboxes matching the query (all pages).
+    pub total: u64,
+    pub page_size: u64,
+}
+
+/// An extra address delivered to a mailbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AliasRow {
+    pub id: i32,
+    pub address: String,
+}
+
+/// A mailbox's page: who owns it, where it stands, what happened to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxDetail {
+    pub id: i32,
+    pub address: String,
+    pub name: String,
+    pub kind: MailboxKind,
+    pub status: MailboxStatus,
+    /// The officer's reason for the last disable or enable, and when.
+    pub status_reason: Option<String>,
+    pub status_changed_at: Option<String>,
+    pub person: Option<String>,
+    pub nip: Option<String>,
+    pub unit: Option<String>,
+    pub quota_mb: i32,
+    /// `YYYY-MM-DD`.
+    pub ends_on: Option<String>,
+    pub aliases: Vec<AliasRow>,
+    pub reset_phone_masked: Option<String>,
+    /// The owner has set a password.
+    pub activated: bool,
+    pub password_changed_at: Option<String>,
+    pub sessions: u64,
+    pub created_at: String,
+    pub requests: Vec<RequestRow>,
+    pub audit: Vec<AuditRow>,
+    /// The viewer may change it (the page shows the actions).
+    pub can_manage: bool,
+}
+
+/// What an officer changes on a mailbox; each needs a reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MailboxChange {
+    Disable,
+    Enable,
+    SetQuota {
+        quota_mb: i32,
+    },
+    /// `YYYY-MM-DD`, or empty for no end date.
+    SetEndDate {
+        ends_on: String,
+    },
+    AddAlias {
+        address: String,
+    },
+    RemoveAlias {
+        alias_id: i32,
+    },
+    /// A new activation link by SMS (the owner never set a password).
+    ResendActivation,
+    MoveUnit {
+        unit_id: i32,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxChangeInput {
+    pub mailbox_id: i32,
+    pub change: MailboxChange,
+    pub reason: String,
 }

@@ -73,6 +73,7 @@ pub fn build(app_state: AppState) -> Router {
         .route("/lampiran", post(forms::attachments::upload).layer(forms::attachments::body_limit()))
         .route("/lampiran/{id}", get(forms::attachments::download))
         .route("/laporan/rekap", get(forms::recap::download))
+        .route("/laporan/akun", get(forms::mailbox_export::download))
         .route("/simpeg/unggah", post(forms::simpeg::upload).layer(forms::simpeg::body_limit()))
         .route("/simpeg/ditolak/{batch}", get(forms::simpeg::rejected))
         .route("/simpeg/ekspor/{ticket}", get(forms::simpeg::export))

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod forms;
 pub mod home;
 pub mod kinds;
+pub mod mailboxes;
 pub mod outbox;
 pub mod reports;
 pub mod requests;

@@ -2,7 +2,7 @@
 //! against this table before the function runs; a function missing from the
 //! table cannot be called at all (deny by default).
 use super::kinds::{personal_account as apply, phone_change, simpeg, unit_account};
-use super::{activation, audit, auth, forms, home, outbox, reports, requests, reset, second_factor, staff};
+use super::{activation, audit, auth, forms, home, mailboxes, outbox, reports, requests, reset, second_factor, staff};
 use domain::auth::Actor;
 use model::access::*;
 use model::error::AppError;
@@ -48,6 +48,9 @@ pub fn table() -> Vec<(&'static str, Access)> {
         (<staff::AddStaff as ServerFn>::PATH, Access::Roles(ADMIN)),
         (<staff::RevokeRole as ServerFn>::PATH, Access::Roles(ADMIN)),
         (<audit::ListAudit as ServerFn>::PATH, Access::Roles(AUDIT)),
+        (<mailboxes::ListMailboxes as ServerFn>::PATH, Access::Roles(MAILBOX_VIEW)),
+        (<mailboxes::GetMailbox as ServerFn>::PATH, Access::Roles(MAILBOX_VIEW)),
+        (<mailboxes::ChangeMailbox as ServerFn>::PATH, Access::Roles(MAILBOX_MANAGE)),
         (<outbox::ListOutbox as ServerFn>::PATH, Access::Roles(OUTBOX)),
         (<outbox::RetryOutbox as ServerFn>::PATH, Access::Roles(OUTBOX)),
         (<requests::ListRequests as ServerFn>::PATH, Access::Roles(REQUESTS)),

@@ -75,6 +75,7 @@ fn nav_items() -> Vec<NavItem> {
     vec![
         NavItem { href: "/admin", roles: ANY_STAFF, key: |i| t_string!(i, nav.home).to_string() },
         NavItem { href: "/admin/permohonan", roles: access::REQUESTS, key: |i| t_string!(i, nav.requests).to_string() },
+        NavItem { href: "/admin/akun", roles: access::MAILBOX_VIEW, key: |i| t_string!(i, nav.mailboxes).to_string() },
         NavItem { href: "/admin/simpeg", roles: access::SIMPEG_PREPARE, key: |i| t_string!(i, nav.simpeg).to_string() },
         NavItem { href: "/admin/dasbor", roles: access::REQUESTS, key: |i| t_string!(i, nav.dashboard).to_string() },
         NavItem { href: "/admin/staf", roles: access::ADMIN, key: |i| t_string!(i, nav.staff).to_string() },

@@ -84,6 +84,10 @@ pub fn field_error_template(i18n: I18nContext<Locale>, code: ErrorCode) -> Strin
         AddressUnknown => t!(address_unknown),
         AddressDomain => t!(address_domain),
         MailboxNotFound => t!(mailbox_not_found),
+        MailboxChanged => t!(mailbox_changed),
+        MailboxSelf => t!(mailbox_self),
+        ActivationNotNeeded => t!(activation_not_needed),
+        MailboxNoPhone => t!(mailbox_no_phone),
         // Passwords (`validation::password`)
         PasswordEmpty => t!(password_empty),
         PasswordShort => t!(password_short),
@@ -319,6 +323,63 @@ pub fn action_label(i18n: I18nContext<Locale>, action: model::Action) -> String 
         TandaiDimuat => t_string!(i18n, request.action_tandai_dimuat),
         Laporkan => t_string!(i18n, request.action_laporkan),
         TerimaLaporan => t_string!(i18n, request.action_terima_laporan),
+    }
+    .to_string()
+}
+
+/// What an audit entry's action means, in the reader's language; unknown
+/// codes are shown as they are (the code itself stays visible and searchable).
+pub fn audit_action_text(i18n: I18nContext<Locale>, action: &str) -> String {
+    if let Some(step) = action.strip_prefix("request.").filter(|a| !matches!(*a, "create" | "code_wrong")) {
+        // the entries keep whatever step was taken when they were written
+        let label = match model::Action::parse(step) {
+            Some(a) => crate::components::text::action_label(i18n, a),
+            None => t_string!(i18n, request.action_other).to_string(),
+        };
+        return crate::components::text::fill(t_string!(i18n, audit.step), "action", &label);
+    }
+    match action {
+        "activation.issued" => t_string!(i18n, audit_action.activation_issued),
+        "activation.used" => t_string!(i18n, audit_action.activation_used),
+        "attachment.attach" => t_string!(i18n, audit_action.attachment_attach),
+        "attachment.upload" => t_string!(i18n, audit_action.attachment_upload),
+        "auth.session_ended" => t_string!(i18n, audit_action.auth_session_ended),
+        "auth.sign_in" => t_string!(i18n, audit_action.auth_sign_in),
+        "auth.sign_in_failed" => t_string!(i18n, audit_action.auth_sign_in_failed),
+        "demo.seeded" => t_string!(i18n, audit_action.demo_seeded),
+        "domain.created" => t_string!(i18n, audit_action.domain_created),
+        "mailbox.create" => t_string!(i18n, audit_action.mailbox_create),
+        "mailbox.created" => t_string!(i18n, audit_action.mailbox_created),
+        "mailbox.event_ended" => t_string!(i18n, audit_action.mailbox_event_ended),
+        "mailbox.password_set" => t_string!(i18n, audit_action.mailbox_password_set),
+        "mailbox.phone_change" => t_string!(i18n, audit_action.mailbox_phone_change),
+        "mailbox.disabled" => t_string!(i18n, audit_action.mailbox_disabled),
+        "mailbox.enabled" => t_string!(i18n, audit_action.mailbox_enabled),
+        "mailbox.quota_changed" => t_string!(i18n, audit_action.mailbox_quota_changed),
+        "mailbox.end_date_changed" => t_string!(i18n, audit_action.mailbox_end_date_changed),
+        "mailbox.alias_added" => t_string!(i18n, audit_action.mailbox_alias_added),
+        "mailbox.alias_removed" => t_string!(i18n, audit_action.mailbox_alias_removed),
+        "mailbox.activation_resent" => t_string!(i18n, audit_action.mailbox_activation_resent),
+        "mailbox.unit_moved" => t_string!(i18n, audit_action.mailbox_unit_moved),
+        "mailbox.exported" => t_string!(i18n, audit_action.mailbox_exported),
+        "outbox.retried" => t_string!(i18n, audit_action.outbox_retried),
+        "phone_proof.send" => t_string!(i18n, audit_action.phone_proof_send),
+        "request.code_wrong" => t_string!(i18n, audit_action.request_code_wrong),
+        "request.create" => t_string!(i18n, audit_action.request_create),
+        "reset.code_sent" => t_string!(i18n, audit_action.reset_code_sent),
+        "reset.code_withheld" => t_string!(i18n, audit_action.reset_code_withheld),
+        "reset.completed" => t_string!(i18n, audit_action.reset_completed),
+        "settings.service_levels" => t_string!(i18n, audit_action.settings_service_levels),
+        "simpeg.address" => t_string!(i18n, audit_action.simpeg_address),
+        "simpeg.check" => t_string!(i18n, audit_action.simpeg_check),
+        "simpeg.discard" => t_string!(i18n, audit_action.simpeg_discard),
+        "simpeg.mapping" => t_string!(i18n, audit_action.simpeg_mapping),
+        "simpeg.submit" => t_string!(i18n, audit_action.simpeg_submit),
+        "simpeg.upload" => t_string!(i18n, audit_action.simpeg_upload),
+        "staff.locale" => t_string!(i18n, audit_action.staff_locale),
+        "staff.role_granted" => t_string!(i18n, audit_action.staff_role_granted),
+        "staff.role_revoked" => t_string!(i18n, audit_action.staff_role_revoked),
+        _ => return action.to_string(),
     }
     .to_string()
 }

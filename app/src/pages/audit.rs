@@ -3,6 +3,7 @@
 use crate::api::audit::{list_audit, PAGE_SIZE};
 use crate::components::layout::RequireRole;
 use crate::components::pager::Pager;
+use crate::components::text::audit_action_text;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -50,7 +51,7 @@ fn AuditLog() -> impl IntoView {
                                 {p.rows.into_iter().map(|r| view! {
                                     <li class="audit-row">
                                         <div class="audit-head">
-                                            <strong class="audit-label">{action_text(i18n, &r.action)}</strong>
+                                            <strong class="audit-label">{audit_action_text(i18n, &r.action)}</strong>
                                             " "<code class="audit-action">{r.action.clone()}</code>
                                             <time datetime=r.at.clone()>{r.at_local.clone()}</time>
                                         </div>
@@ -66,52 +67,4 @@ fn AuditLog() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// What an audit entry's action means, in the reader's language; unknown
-/// codes are shown as they are (the code itself stays visible and searchable).
-fn action_text(i18n: leptos_i18n::I18nContext<Locale>, action: &str) -> String {
-    if let Some(step) = action.strip_prefix("request.").filter(|a| !matches!(*a, "create" | "code_wrong")) {
-        // the entries keep whatever step was taken when they were written
-        let label = match model::Action::parse(step) {
-            Some(a) => crate::components::text::action_label(i18n, a),
-            None => t_string!(i18n, request.action_other).to_string(),
-        };
-        return crate::components::text::fill(t_string!(i18n, audit.step), "action", &label);
-    }
-    match action {
-        "activation.issued" => t_string!(i18n, audit_action.activation_issued),
-        "activation.used" => t_string!(i18n, audit_action.activation_used),
-        "attachment.attach" => t_string!(i18n, audit_action.attachment_attach),
-        "attachment.upload" => t_string!(i18n, audit_action.attachment_upload),
-        "auth.session_ended" => t_string!(i18n, audit_action.auth_session_ended),
-        "auth.sign_in" => t_string!(i18n, audit_action.auth_sign_in),
-        "auth.sign_in_failed" => t_string!(i18n, audit_action.auth_sign_in_failed),
-        "demo.seeded" => t_string!(i18n, audit_action.demo_seeded),
-        "domain.created" => t_string!(i18n, audit_action.domain_created),
-        "mailbox.create" => t_string!(i18n, audit_action.mailbox_create),
-        "mailbox.created" => t_string!(i18n, audit_action.mailbox_created),
-        "mailbox.event_ended" => t_string!(i18n, audit_action.mailbox_event_ended),
-        "mailbox.password_set" => t_string!(i18n, audit_action.mailbox_password_set),
-        "mailbox.phone_change" => t_string!(i18n, audit_action.mailbox_phone_change),
-        "outbox.retried" => t_string!(i18n, audit_action.outbox_retried),
-        "phone_proof.send" => t_string!(i18n, audit_action.phone_proof_send),
-        "request.code_wrong" => t_string!(i18n, audit_action.request_code_wrong),
-        "request.create" => t_string!(i18n, audit_action.request_create),
-        "reset.code_sent" => t_string!(i18n, audit_action.reset_code_sent),
-        "reset.code_withheld" => t_string!(i18n, audit_action.reset_code_withheld),
-        "reset.completed" => t_string!(i18n, audit_action.reset_completed),
-        "settings.service_levels" => t_string!(i18n, audit_action.settings_service_levels),
-        "simpeg.address" => t_string!(i18n, audit_action.simpeg_address),
-        "simpeg.check" => t_string!(i18n, audit_action.simpeg_check),
-        "simpeg.discard" => t_string!(i18n, audit_action.simpeg_discard),
-        "simpeg.mapping" => t_string!(i18n, audit_action.simpeg_mapping),
-        "simpeg.submit" => t_string!(i18n, audit_action.simpeg_submit),
-        "simpeg.upload" => t_string!(i18n, audit_action.simpeg_upload),
-        "staff.locale" => t_string!(i18n, audit_action.staff_locale),
-        "staff.role_granted" => t_string!(i18n, audit_action.staff_role_granted),
-        "staff.role_revoked" => t_string!(i18n, audit_action.staff_role_revoked),
-        _ => return action.to_string(),
-    }
-    .to_string()
 }

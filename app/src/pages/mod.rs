@@ -5,6 +5,7 @@ pub mod home;
 pub mod kinds;
 pub mod landing;
 pub mod login;
+pub mod mailboxes;
 pub mod not_found;
 pub mod outbox;
 pub mod reports;

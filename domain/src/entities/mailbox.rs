@@ -18,6 +18,9 @@ pub struct Model {
     pub reset_phone: Option<String>,
     /// pending | active | disabled
     pub status: String,
+    /// The officer's reason for the last disable or enable.
+    pub status_reason: Option<String>,
+    pub status_changed_at: Option<DateTimeUtc>,
     pub quota_mb: i32,
     pub ends_on: Option<Date>,
     pub password_hash: Option<String>,

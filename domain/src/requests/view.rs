@@ -9,7 +9,7 @@ use crate::{AppState, DomainError, DomainResult};
 use model::{Action, AttachmentLink, NextParty, RequestDetail, RequestKind, RequestRow, TimelineStep};
 use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
-fn row(state: &AppState, r: &request::Model) -> RequestRow {
+pub(crate) fn row(state: &AppState, r: &request::Model) -> RequestRow {
     let now = state.now();
     RequestRow {
         ticket: r.ticket.clone(),

@@ -4,6 +4,7 @@
 pub mod activate;
 pub mod attachments;
 pub mod auth;
+pub mod mailbox_export;
 pub mod recap;
 pub mod reset;
 pub mod simpeg;

@@ -1,6 +1,6 @@
-//! The real mail server: Dovecot authenticates against Surel's SQLite file.
-//! After a reset over HTTP, IMAP LOGIN works with the new password and fails
-//! with the old one.
+//! The real mail server: Dovecot authenticates against Surel's SQLite file
+//! (after a reset over HTTP, IMAP LOGIN works with the new password and fails
+//! with the old one), and Postfix delivers to what Surel creates.
 
 use crate::support::{gateway::code_in, Db, TestServer, DEMO_PASSWORD};
 use reqwest::StatusCode;
@@ -129,4 +129,150 @@ async fn new_mailboxes_pass_the_account_test_but_cannot_be_logged_into() {
         let err = String::from_utf8_lossy(&bad.stderr);
         assert!(err.contains("[rcpt]") && err.contains("menolak penerima"), "{address}: {err}");
     }
+}
+
+struct Postfix {
+    dir: String,
+}
+
+impl Drop for Postfix {
+    fn drop(&mut self) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/postfix/stop-local.sh");
+        let _ = Command::new(script).arg(&self.dir).status();
+    }
+}
+
+/// A throwaway Postfix on 127.0.0.1:smtp reading Surel's SQLite file, delivering to LMTP on 127.0.0.1:lmtp.
+fn start_postfix(db: &Path, smtp: u16, lmtp: u16) -> Option<Postfix> {
+    if !Path::new("/usr/sbin/postfix").exists() {
+        assert!(std::env::var("CI").is_err(), "CI needs Postfix (postfix, postfix-sqlite) for the delivery test");
+        eprintln!("skipping: Postfix not installed");
+        return None;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/postfix/run-local.sh");
+    let out = Command::new(script).arg(db).arg(smtp.to_string()).arg(lmtp.to_string()).output().unwrap();
+    assert!(out.status.success(), "postfix run-local.sh failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let dir = stdout.lines().find_map(|l| l.strip_prefix("POSTFIX_DIR=")).expect("POSTFIX_DIR").to_string();
+    Some(Postfix { dir })
+}
+
+/// One SMTP transaction to 127.0.0.1:port. Returns the RCPT reply code and
+/// text; when the recipient is accepted, the message is sent.
+async fn smtp_send(port: u16, rcpt: &str, subject: &str) -> (u16, String) {
+    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let (r, mut w) = stream.into_split();
+    let mut lines = BufReader::new(r).lines();
+    async fn reply(lines: &mut tokio::io::Lines<BufReader<tokio::net::tcp::OwnedReadHalf>>) -> (u16, String) {
+        let mut all = Vec::new();
+        loop {
+            let line = lines.next_line().await.unwrap().unwrap();
+            let last = line.len() < 4 || line.as_bytes()[3] != b'-';
+            all.push(line);
+            if last {
+                return (all.last().unwrap()[..3].parse().unwrap(), all.join(" / "));
+            }
+        }
+    }
+    assert_eq!(reply(&mut lines).await.0, 220);
+    for (cmd, want) in [("EHLO surel-test".to_string(), 250), ("MAIL FROM:<sistem@batam.go.id>".to_string(), 250)] {
+        w.write_all(format!("{cmd}\r\n").as_bytes()).await.unwrap();
+        let (code, text) = reply(&mut lines).await;
+        assert_eq!(code, want, "{cmd}: {text}");
+    }
+    w.write_all(format!("RCPT TO:<{rcpt}>\r\n").as_bytes()).await.unwrap();
+    let rcpt_reply = reply(&mut lines).await;
+    if rcpt_reply.0 == 250 {
+        w.write_all(b"DATA\r\n").await.unwrap();
+        assert_eq!(reply(&mut lines).await.0, 354);
+        let msg = format!("From: sistem@batam.go.id\r\nTo: {rcpt}\r\nSubject: {subject}\r\n\r\nUji pengiriman lewat Postfix.\r\n.\r\n");
+        w.write_all(msg.as_bytes()).await.unwrap();
+        let (code, text) = reply(&mut lines).await;
+        assert_eq!(code, 250, "DATA: {text}");
+    }
+    w.write_all(b"QUIT\r\n").await.unwrap();
+    rcpt_reply
+}
+
+/// Whether a message with `subject` is in `user`'s inbox; None if the login is refused.
+async fn imap_has(port: u16, user: &str, pass: &str, subject: &str) -> Option<bool> {
+    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let (r, mut w) = stream.into_split();
+    let mut lines = BufReader::new(r).lines();
+    lines.next_line().await.unwrap().unwrap();
+    let mut found = false;
+    for (tag, cmd) in
+        [("a1", format!("LOGIN {} {}", quoted(user), quoted(pass))), ("a2", "EXAMINE INBOX".into()), ("a3", format!("SEARCH SUBJECT {}", quoted(subject)))]
+    {
+        w.write_all(format!("{tag} {cmd}\r\n").as_bytes()).await.unwrap();
+        loop {
+            let line = lines.next_line().await.unwrap().unwrap();
+            if let Some(rest) = line.strip_prefix("* SEARCH") {
+                found = !rest.trim().is_empty();
+            }
+            if let Some(rest) = line.strip_prefix(&format!("{tag} ")) {
+                if !rest.starts_with("OK") {
+                    assert_eq!(tag, "a1", "{cmd}: {line}");
+                    return None;
+                }
+                break;
+            }
+        }
+    }
+    let _ = w.write_all(b"a4 LOGOUT\r\n").await;
+    Some(found)
+}
+
+/// Polls the inbox for up to 10 s (Postfix hands the message to Dovecot's LMTP in the background).
+async fn arrives(port: u16, user: &str, subject: &str) -> bool {
+    for _ in 0..200 {
+        if imap_has(port, user, DEMO_PASSWORD, subject).await == Some(true) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// The whole mail path: Postfix reads Surel's views and hands mail to Dovecot
+/// over LMTP. Mail to a mailbox and to the alias an officer added arrives in
+/// it; once the officer switches the mailbox off, SMTP refuses both addresses
+/// and IMAP the login; switched on again, both work.
+#[tokio::test]
+async fn postfix_delivers_to_surel_mailboxes_until_they_are_switched_off() {
+    use crate::mailboxes::{change, id_of};
+    use serde_json::json;
+    let s = TestServer::start(Db::Sqlite).await;
+    let db = s.dir.path().join("surel.db");
+    let (imap, lmtp, smtp) = (crate::support::free_port(), crate::support::free_port(), crate::support::free_port());
+    let Some(_dovecot) = start_dovecot_with(&db, imap, &[("LMTP_PORT", lmtp.to_string())]) else { return };
+    let Some(_postfix) = start_postfix(&db, smtp, lmtp) else { return };
+    let user = "yusuf.hakim@batam.go.id";
+    let alias = "yusuf.kantor@batam.go.id";
+    let petugas = s.signed_in("budi.santoso@batam.go.id").await;
+    let id = id_of(&s, &petugas, user).await;
+    let (status, text) = change(&s, &petugas, id, json!({ "AddAlias": { "address": "yusuf.kantor" } }), "Alamat untuk surat kantor").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+
+    assert_eq!(smtp_send(smtp, user, "Surat langsung").await.0, 250);
+    assert_eq!(smtp_send(smtp, &alias.to_uppercase(), "Surat lewat alias").await.0, 250, "addresses are matched in any case");
+    assert!(arrives(imap, user, "Surat langsung").await, "mail to the mailbox arrived");
+    assert!(arrives(imap, user, "Surat lewat alias").await, "mail to the alias arrived in the mailbox");
+    // an address Surel does not know, and another domain (no open relay)
+    assert_eq!(smtp_send(smtp, "tidak.ada@batam.go.id", "x").await.0, 550);
+    assert!(smtp_send(smtp, "someone@example.com", "x").await.0 >= 500);
+
+    let (status, _) = change(&s, &petugas, id, json!("Disable"), "Pindah ke instansi lain").await;
+    assert_eq!(status, StatusCode::OK);
+    for to in [user, alias] {
+        let (code, text) = smtp_send(smtp, to, "Setelah nonaktif").await;
+        assert_eq!(code, 550, "{to}: {text}");
+    }
+    assert_eq!(imap_has(imap, user, DEMO_PASSWORD, "Surat langsung").await, None, "IMAP refuses a disabled mailbox");
+
+    let (status, _) = change(&s, &petugas, id, json!("Enable"), "Batal pindah").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(smtp_send(smtp, alias, "Setelah aktif lagi").await.0, 250);
+    assert!(arrives(imap, user, "Setelah aktif lagi").await);
+    assert_eq!(imap_has(imap, user, DEMO_PASSWORD, "Setelah nonaktif").await, Some(false), "nothing slipped through while it was off");
 }

@@ -7,6 +7,7 @@ mod attachments;
 mod auth_flow;
 mod authz;
 mod mail_server;
+mod mailboxes;
 mod personal_account;
 mod requests;
 mod reset;

@@ -1,0 +1,354 @@
+//! What an officer changes on a mailbox. Every change carries a reason, is
+//! one conditional statement (two officers at once: one wins, the other is
+//! told it changed meanwhile), is audited, and the owner hears of it.
+use super::detail::visible;
+use crate::accounts::{is_taken, MAX_ALIASES, QUOTA_MAX_MB, QUOTA_MIN_MB};
+use crate::activation::revoke_links;
+use crate::audit::Change;
+use crate::auth::Actor;
+use crate::entities::{alias, domain_name, mailbox, person, reset_attempt, session};
+use crate::notify;
+use crate::outbox::Channel;
+use crate::{AppState, DomainError, DomainResult};
+use chrono::NaiveDate;
+use model::validation::address::{check_local_part, normalize_address};
+use model::validation::FieldErrors;
+use model::{access, ErrorCode, MailboxChange, MailboxChangeInput};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde_json::json;
+
+/// A reason says something: at least this many characters, at most 500.
+pub const REASON_MIN: usize = 5;
+pub const REASON_MAX: usize = 500;
+
+/// The checked form of a change: everything the officer typed is valid.
+enum Checked {
+    Disable,
+    Enable,
+    Quota(i32),
+    EndDate(Option<NaiveDate>),
+    AddAlias(String),
+    RemoveAlias(i32),
+    ResendActivation,
+    MoveUnit(i32),
+}
+
+/// Checks the reason and the change's own field together, so the form shows
+/// every error at once.
+fn check(input: &MailboxChangeInput, today: NaiveDate) -> Result<Checked, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let reason = input.reason.trim().chars().count();
+    if reason < REASON_MIN {
+        errors.add("reason", ErrorCode::NoteRequired);
+    } else if reason > REASON_MAX {
+        errors.add("reason", ErrorCode::TooLong);
+    }
+    let checked = match &input.change {
+        MailboxChange::Disable => Checked::Disable,
+        MailboxChange::Enable => Checked::Enable,
+        MailboxChange::SetQuota { quota_mb } => {
+            if !(QUOTA_MIN_MB..=QUOTA_MAX_MB).contains(quota_mb) {
+                errors.add("quota_mb", ErrorCode::QuotaInvalid);
+            }
+            Checked::Quota(*quota_mb)
+        }
+        MailboxChange::SetEndDate { ends_on } => match ends_on.trim() {
+            "" => Checked::EndDate(None),
+            text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(d) if d <= today => {
+                    errors.add("ends_on", ErrorCode::DatePast);
+                    Checked::EndDate(None)
+                }
+                Ok(d) => Checked::EndDate(Some(d)),
+                Err(_) => {
+                    errors.add("ends_on", ErrorCode::DateInvalid);
+                    Checked::EndDate(None)
+                }
+            },
+        },
+        MailboxChange::AddAlias { address } => {
+            let typed = normalize_address(address);
+            let local = typed.split('@').next().unwrap_or_default();
+            match check_local_part(local) {
+                Ok(l) => Checked::AddAlias(match typed.split_once('@') {
+                    Some((_, domain)) => format!("{l}@{domain}"),
+                    None => l,
+                }),
+                Err(e) => {
+                    errors.add("alias", if typed.is_empty() { ErrorCode::AddressEmpty } else { e.code() });
+                    Checked::AddAlias(String::new())
+                }
+            }
+        }
+        MailboxChange::RemoveAlias { alias_id } => Checked::RemoveAlias(*alias_id),
+        MailboxChange::ResendActivation => Checked::ResendActivation,
+        MailboxChange::MoveUnit { unit_id } => Checked::MoveUnit(*unit_id),
+    };
+    errors.into_result().map(|()| checked)
+}
+
+pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -> DomainResult<()> {
+    if !actor.has_any(access::MAILBOX_MANAGE) {
+        return Err(DomainError::Forbidden);
+    }
+    let checked = check(&input, state.local_date())?;
+    let m = visible(state, actor, input.mailbox_id).await?;
+    let reason = input.reason.trim().to_string();
+    let mut change = Change::begin(state, actor.who()).await?;
+    let now = change.now();
+    let changed = |n: u64| if n == 1 { Ok(()) } else { Err(DomainError::Conflict { code: ErrorCode::MailboxChanged, by: None }) };
+    let tell = Some(match checked {
+        Checked::Disable => {
+            if m.id == actor.mailbox_id {
+                return Err(DomainError::Conflict { code: ErrorCode::MailboxSelf, by: None });
+            }
+            let n = mailbox::Entity::update_many()
+                .col_expr(mailbox::Column::Status, Expr::value("disabled"))
+                .col_expr(mailbox::Column::StatusReason, Expr::value(reason.clone()))
+                .col_expr(mailbox::Column::StatusChangedAt, Expr::value(now))
+                .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+                .filter(mailbox::Column::Id.eq(m.id))
+                .filter(mailbox::Column::Status.ne("disabled"))
+                .exec(&*change)
+                .await?
+                .rows_affected;
+            changed(n)?;
+            // Nothing that was opened before may outlive the switch-off.
+            let sessions = session::Entity::update_many()
+                .col_expr(session::Column::RevokedAt, Expr::value(now))
+                .filter(session::Column::MailboxId.eq(m.id))
+                .filter(session::Column::RevokedAt.is_null())
+                .exec(&*change)
+                .await?
+                .rows_affected;
+            let links = revoke_links(&*change, m.id, now).await?;
+            let resets = reset_attempt::Entity::update_many()
+                .col_expr(reset_attempt::Column::CancelledAt, Expr::value(now))
+                .filter(reset_attempt::Column::MailboxId.eq(m.id))
+                .filter(reset_attempt::Column::CompletedAt.is_null())
+                .filter(reset_attempt::Column::CancelledAt.is_null())
+                .exec(&*change)
+                .await?
+                .rows_affected;
+            let details = json!({ "address": m.address, "reason": reason, "sessions_ended": sessions, "links_ended": links, "resets_ended": resets });
+            change.log("mailbox.disabled", "mailbox", m.id, details).await?;
+            Tell {
+                key: "disabled",
+                sms: format!("Surel: akun email {} dinonaktifkan pada {{when}}. Alasan: {reason}. Pertanyaan? Hubungi {{support}}.", m.address),
+                to_mailbox: false,
+            }
+        }
+        Checked::Enable => {
+            let status = if m.password_hash.is_some() { "active" } else { "pending" };
+            let n = mailbox::Entity::update_many()
+                .col_expr(mailbox::Column::Status, Expr::value(status))
+                .col_expr(mailbox::Column::StatusReason, Expr::value(reason.clone()))
+                .col_expr(mailbox::Column::StatusChangedAt, Expr::value(now))
+                .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+                .filter(mailbox::Column::Id.eq(m.id))
+                .filter(mailbox::Column::Status.eq("disabled"))
+                .exec(&*change)
+                .await?
+                .rows_affected;
+            changed(n)?;
+            change.log("mailbox.enabled", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "status": status })).await?;
+            Tell { key: "enabled", sms: format!("Surel: akun email {} diaktifkan kembali pada {{when}}.", m.address), to_mailbox: true }
+        }
+        Checked::Quota(quota) => {
+            let n = mailbox::Entity::update_many()
+                .col_expr(mailbox::Column::QuotaMb, Expr::value(quota))
+                .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+                .filter(mailbox::Column::Id.eq(m.id))
+                .filter(mailbox::Column::QuotaMb.eq(m.quota_mb))
+                .exec(&*change)
+                .await?
+                .rows_affected;
+            changed(n)?;
+            change.log("mailbox.quota_changed", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "from": m.quota_mb, "to": quota })).await?;
+            Tell { key: "quota", sms: format!("Surel: kuota akun email {} diubah menjadi {quota} MB pada {{when}}.", m.address), to_mailbox: true }
+        }
+        Checked::EndDate(ends_on) => {
+            let mut q = mailbox::Entity::update_many()
+                .col_expr(mailbox::Column::EndsOn, Expr::value(ends_on))
+                .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+                .filter(mailbox::Column::Id.eq(m.id));
+            q = match m.ends_on {
+                Some(d) => q.filter(mailbox::Column::EndsOn.eq(d)),
+                None => q.filter(mailbox::Column::EndsOn.is_null()),
+            };
+            changed(q.exec(&*change).await?.rows_affected)?;
+            change
+                .log("mailbox.end_date_changed", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "from": m.ends_on, "to": ends_on }))
+                .await?;
+            let until = match ends_on {
+                Some(d) => format!("sampai {}", d.format("%d-%m-%Y")),
+                None => "tanpa tanggal akhir".to_string(),
+            };
+            Tell { key: "ends_on", sms: format!("Surel: masa berlaku akun email {} diubah pada {{when}}: {until}.", m.address), to_mailbox: true }
+        }
+        Checked::AddAlias(typed) => {
+            let domain = domain_name::Entity::find_by_id(m.domain_id).one(&*change).await?.ok_or(DomainError::NotFound)?;
+            let full = match typed.split_once('@') {
+                Some((_, d)) if d != domain.name => return Err(DomainError::field("alias", ErrorCode::AddressDomain)),
+                Some(_) => typed,
+                None => format!("{typed}@{}", domain.name),
+            };
+            let count = alias::Entity::find().filter(alias::Column::MailboxId.eq(m.id)).count(&*change).await?;
+            if count as usize >= MAX_ALIASES {
+                return Err(DomainError::field("alias", ErrorCode::TooMany));
+            }
+            if is_taken(&*change, &full).await? {
+                return Err(DomainError::field("alias", ErrorCode::AddressTaken));
+            }
+            // the unique index refuses an address taken meanwhile by another instance
+            let a = alias::ActiveModel { address: Set(full.clone()), mailbox_id: Set(m.id), created_at: Set(now), ..Default::default() }
+                .insert(&*change)
+                .await
+                .map_err(|_| DomainError::field("alias", ErrorCode::AddressTaken))?;
+            change.log("mailbox.alias_added", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "alias": full, "alias_id": a.id })).await?;
+            Tell { key: "alias", sms: format!("Surel: alamat {full} kini diterima di akun email {} (sejak {{when}}).", m.address), to_mailbox: true }
+        }
+        Checked::RemoveAlias(alias_id) => {
+            let a = alias::Entity::find_by_id(alias_id).one(&*change).await?.filter(|a| a.mailbox_id == m.id).ok_or(DomainError::NotFound)?;
+            changed(alias::Entity::delete_by_id(a.id).exec(&*change).await?.rows_affected)?;
+            change.log("mailbox.alias_removed", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "alias": a.address })).await?;
+            Tell {
+                key: "alias",
+                sms: format!("Surel: alamat {} tidak lagi diterima di akun email {} (sejak {{when}}).", a.address, m.address),
+                to_mailbox: true,
+            }
+        }
+        Checked::ResendActivation => {
+            let conflict = |code| Err(DomainError::Conflict { code, by: None });
+            if m.password_hash.is_some() || m.status != "pending" {
+                return conflict(ErrorCode::ActivationNotNeeded);
+            }
+            let Some(phone) = m.reset_phone.clone() else { return conflict(ErrorCode::MailboxNoPhone) };
+            // one link at a time: two officers pressing at once send one SMS
+            let n = mailbox::Entity::update_many()
+                .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+                .filter(mailbox::Column::Id.eq(m.id))
+                .filter(mailbox::Column::UpdatedAt.eq(m.updated_at))
+                .exec(&*change)
+                .await?
+                .rows_affected;
+            changed(n)?;
+            let link = crate::activation::issue_link(&mut change, state, m.id, "resend").await?;
+            change.log("mailbox.activation_resent", "mailbox", m.id, json!({ "address": m.address, "reason": reason })).await?;
+            let body = format!("Surel: akun {} siap. Buat kata sandi Anda (berlaku 72 jam): {link}", m.address);
+            let key = format!("activation:{}:{}", m.id, now.timestamp_micros());
+            notify::send(state, &change, Channel::Sms, &phone, None, body, key, Some(format!("mailbox:{}", m.id))).await?;
+            return change.commit().await.map_err(Into::into);
+        }
+        Checked::MoveUnit(unit_id) => {
+            let to =
+                crate::entities::unit::Entity::find_by_id(unit_id).one(&*change).await?.ok_or_else(|| DomainError::field("unit", ErrorCode::UnitUnknown))?;
+            let mut q = mailbox::Entity::update_many()
+                .col_expr(mailbox::Column::UnitId, Expr::value(to.id))
+                .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+                .filter(mailbox::Column::Id.eq(m.id));
+            q = match m.unit_id {
+                Some(u) => q.filter(mailbox::Column::UnitId.eq(u)),
+                None => q.filter(mailbox::Column::UnitId.is_null()),
+            };
+            changed(q.exec(&*change).await?.rows_affected)?;
+            // the person moves with their own mailbox
+            if let (Some(p), "personal") = (m.person_id, m.kind.as_str()) {
+                person::Entity::update_many().col_expr(person::Column::UnitId, Expr::value(to.id)).filter(person::Column::Id.eq(p)).exec(&*change).await?;
+            }
+            change.log("mailbox.unit_moved", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "from": m.unit_id, "to": to.id })).await?;
+            Tell { key: "unit", sms: format!("Surel: akun email {} kini tercatat di {} (sejak {{when}}).", m.address, to.name), to_mailbox: true }
+        }
+    });
+    if let Some(tell) = tell {
+        tell_owner(state, &change, &m, tell).await?;
+    }
+    change.commit().await?;
+    Ok(())
+}
+
+/// What the owner is told (`{when}` and `{support}` filled in here).
+struct Tell {
+    key: &'static str,
+    sms: String,
+    /// A switched-off mailbox cannot read its own mail: it is told elsewhere only.
+    to_mailbox: bool,
+}
+
+async fn tell_owner(state: &AppState, change: &Change, m: &mailbox::Model, tell: Tell) -> DomainResult<()> {
+    let text = tell.sms.replace("{when}", &state.local_time(change.now())).replace("{support}", &state.config.support_contact);
+    let stamp = change.now().timestamp_micros();
+    let related = Some(format!("mailbox:{}", m.id));
+    let key = |to: &str| format!("mailbox-{}:{}:{stamp}:{to}", tell.key, m.id);
+    let subject = Some("Perubahan akun email Anda");
+    if let Some(phone) = &m.reset_phone {
+        notify::send(state, change, Channel::Sms, phone, None, text.clone(), key("sms"), related.clone()).await?;
+    }
+    if tell.to_mailbox {
+        notify::send(state, change, Channel::Email, &m.address, subject, text.clone(), key("mailbox"), related.clone()).await?;
+    }
+    let personal = match m.person_id {
+        Some(p) => person::Entity::find_by_id(p).one(&**change).await?.and_then(|p| p.personal_email),
+        None => None,
+    };
+    if let Some(personal) = personal {
+        notify::send(state, change, Channel::Email, &personal, subject, text, key("personal"), related).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(change: MailboxChange, reason: &str) -> MailboxChangeInput {
+        MailboxChangeInput { mailbox_id: 1, change, reason: reason.into() }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    }
+
+    fn codes(r: Result<Checked, FieldErrors>) -> Vec<(String, ErrorCode)> {
+        r.err().map(|e| e.0.into_iter().map(|f| (f.field, f.code)).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn every_change_needs_a_reason() {
+        assert_eq!(codes(check(&input(MailboxChange::Disable, " pin "), today())), vec![("reason".to_string(), ErrorCode::NoteRequired)]);
+        assert!(check(&input(MailboxChange::Disable, "Pensiun per 1 Desember"), today()).is_ok());
+    }
+
+    #[test]
+    fn the_reason_and_the_field_are_reported_together() {
+        let got = codes(check(&input(MailboxChange::SetQuota { quota_mb: 10 }, ""), today()));
+        assert_eq!(got, vec![("reason".to_string(), ErrorCode::NoteRequired), ("quota_mb".to_string(), ErrorCode::QuotaInvalid)]);
+    }
+
+    #[test]
+    fn end_dates_lie_in_the_future_or_are_removed() {
+        let r = "Kegiatan diperpanjang";
+        assert!(matches!(check(&input(MailboxChange::SetEndDate { ends_on: "2026-12-03".into() }, r), today()), Ok(Checked::EndDate(Some(_)))));
+        assert!(matches!(check(&input(MailboxChange::SetEndDate { ends_on: " ".into() }, r), today()), Ok(Checked::EndDate(None))));
+        assert_eq!(
+            codes(check(&input(MailboxChange::SetEndDate { ends_on: "2026-12-02".into() }, r), today())),
+            vec![("ends_on".to_string(), ErrorCode::DatePast)]
+        );
+        assert_eq!(
+            codes(check(&input(MailboxChange::SetEndDate { ends_on: "31-12-2026".into() }, r), today())),
+            vec![("ends_on".to_string(), ErrorCode::DateInvalid)]
+        );
+    }
+
+    #[test]
+    fn aliases_follow_the_address_rules() {
+        let r = "Nama jabatan baru";
+        assert!(matches!(check(&input(MailboxChange::AddAlias { address: " Humas.Kota ".into() }, r), today()), Ok(Checked::AddAlias(a)) if a == "humas.kota"));
+        assert!(
+            matches!(check(&input(MailboxChange::AddAlias { address: "sekretariat@batam.go.id".into() }, r), today()), Ok(Checked::AddAlias(a)) if a == "sekretariat@batam.go.id")
+        );
+        assert_eq!(codes(check(&input(MailboxChange::AddAlias { address: "".into() }, r), today())), vec![("alias".to_string(), ErrorCode::AddressEmpty)]);
+        assert_eq!(codes(check(&input(MailboxChange::AddAlias { address: "a b".into() }, r), today())).len(), 1);
+    }
+}

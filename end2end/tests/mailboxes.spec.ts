@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, signIn, hydrated, fitsPhone } from './fixtures';
+
+// An owner no other spec touches: this one is switched off and on again.
+const FITRI = 'fitri.handayani@batam.go.id';
+
+test('an officer finds a mailbox, sees who owns it and what happened, switches it off and on', async ({ page }) => {
+  await signIn(page, 'petugas');
+  await hydrated(page);
+  await page.locator('nav.admin-nav').getByRole('link', { name: 'Akun email' }).click();
+  await expect(page).toHaveURL(/\/admin\/akun$/);
+  await expect(page.getByTestId('mailbox-found')).toContainText('akun ditemukan');
+
+  // the search goes into the address, so Back returns to it
+  await page.getByLabel('Cari akun').fill('Fitri');
+  await page.getByRole('button', { name: 'Cari', exact: true }).click();
+  await expect(page).toHaveURL(/\/admin\/akun\?q=Fitri/);
+  await expect(page.getByTestId('mailbox-found')).toHaveText('1 akun ditemukan');
+  const row = page.locator(`.mailbox-row[data-address="${FITRI}"]`);
+  await expect(row).toHaveAttribute('data-status', 'active');
+  await fitsPhone(page);
+
+  await row.getByRole('link').click();
+  await expect(page).toHaveURL(/\/admin\/akun\/\d+$/);
+  await expect(page.getByTestId('mailbox-address')).toHaveText(FITRI);
+  const facts = page.getByTestId('mailbox-facts');
+  await expect(facts).toContainText('Fitri Handayani');
+  await expect(facts).toContainText('199402142019032006');
+  await expect(facts).toContainText('+62 812-****-005');
+  await expect(page.getByTestId('mailbox-status')).toHaveText('Aktif');
+  await fitsPhone(page);
+
+  // switching off needs a reason; the error is on the field
+  const form = page.getByTestId('mailbox-change');
+  await form.getByRole('button', { name: 'Nonaktifkan akun' }).click();
+  await expect(page.locator('#reason-error')).toHaveText('Tuliskan alasannya.');
+  await form.getByLabel('Alasan').fill('Pensiun per 1 Desember 2026');
+  await form.getByRole('button', { name: 'Nonaktifkan akun' }).click();
+  await expect(page.getByTestId('mailbox-changed')).toBeVisible();
+  await expect(page.getByTestId('mailbox-status')).toHaveText('Nonaktif');
+  await expect(page.getByTestId('mailbox-status-line')).toContainText('Pensiun per 1 Desember 2026');
+  // the newest entry of its history (the mobile run finds the desktop run's below)
+  const newest = page.getByTestId('mailbox-audit').locator('li').first();
+  await expect(newest).toHaveAttribute('data-action', 'mailbox.disabled');
+  await expect(newest).toContainText('Akun email dinonaktifkan');
+  await fitsPhone(page);
+
+  // Back: the same search, the new state
+  await page.goBack();
+  await expect(page).toHaveURL(/\/admin\/akun\?q=Fitri/);
+  await expect(row).toHaveAttribute('data-status', 'disabled');
+  await row.getByRole('link').click();
+
+  // and on again: the first choice now
+  await expect(page.getByTestId('mailbox-status')).toHaveText('Nonaktif');
+  await expect(form.getByLabel('Aktifkan kembali')).toBeChecked();
+  await form.getByLabel('Alasan').fill('Salah orang, masih bertugas');
+  await form.getByRole('button', { name: 'Aktifkan kembali' }).click();
+  await expect(page.getByTestId('mailbox-status')).toHaveText('Aktif');
+  await expect(newest).toHaveAttribute('data-action', 'mailbox.enabled');
+});
+
+test('the directory filters by status and kind, and a wrong quota is refused on its field', async ({ page }) => {
+  await signIn(page, 'admin');
+  await page.goto('/admin/akun?status=active&jenis=personal&urut=newest');
+  await hydrated(page);
+  await expect(page.getByLabel('Status')).toHaveValue('active');
+  const rows = page.locator('.mailbox-row');
+  await expect(rows.first()).toBeVisible();
+  expect(await rows.evaluateAll((rs) => rs.every((r) => r.getAttribute('data-status') === 'active'))).toBe(true);
+  // the same list as a file
+  await page.goto('/admin/akun?q=rina');
+  await hydrated(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('mailbox-export').getByRole('link', { name: 'Unduh CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^akun-email-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  expect(csv).toContain('rina.marlina@batam.go.id,Rina Marlina,198911112014032005');
+  expect(csv).not.toContain('yusuf.hakim');
+  await page.goto('/admin/akun?q=tidak-ada-akun-begini');
+  await expect(page.getByTestId('mailbox-found')).toHaveText('Tidak ada akun yang cocok. Periksa ejaan atau kurangi saringan.');
+
+  await page.goto('/admin/akun?q=rina.marlina');
+  await page.locator('.mailbox-row').first().getByRole('link').click();
+  await hydrated(page);
+  const form = page.getByTestId('mailbox-change');
+  await form.getByLabel('Ubah kuota').check();
+  await form.getByLabel('Kuota baru (MB)').fill('10');
+  await form.getByRole('button', { name: 'Ubah kuota' }).click();
+  // every error at once: the quota and the missing reason
+  await expect(page.locator('#quota_mb-error')).toHaveText('Kuota antara 100 dan 51200 MB.');
+  await expect(page.locator('#reason-error')).toHaveText('Tuliskan alasannya.');
+  // the form keeps what was typed, and the chosen change
+  await expect(form.getByLabel('Kuota baru (MB)')).toHaveValue('10');
+  await expect(form.getByLabel('Ubah kuota')).toBeChecked();
+  await expect(page.getByTestId('mailbox-quota')).not.toHaveText('10 MB');
+});
