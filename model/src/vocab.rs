@@ -116,6 +116,8 @@ pub enum ErrorCode {
     ActivationNotNeeded,
     /// No reset phone to send the link to.
     MailboxNoPhone,
+    /// A staff member's mailbox: only the Admin sistem switches it off.
+    MailboxStaff,
     // Passwords (`validation::password`)
     PasswordEmpty,
     PasswordShort,
@@ -522,6 +524,7 @@ mod tests {
             "mailbox_self",
             "activation_not_needed",
             "mailbox_no_phone",
+            "mailbox_staff",
             "password_empty",
             "password_short",
             "password_long",

@@ -88,6 +88,7 @@ pub fn field_error_template(i18n: I18nContext<Locale>, code: ErrorCode) -> Strin
         MailboxSelf => t!(mailbox_self),
         ActivationNotNeeded => t!(activation_not_needed),
         MailboxNoPhone => t!(mailbox_no_phone),
+        MailboxStaff => t!(mailbox_staff),
         // Passwords (`validation::password`)
         PasswordEmpty => t!(password_empty),
         PasswordShort => t!(password_short),

@@ -5,7 +5,7 @@ use super::detail::visible;
 use crate::accounts::{is_taken, MAX_ALIASES, QUOTA_MAX_MB, QUOTA_MIN_MB};
 use crate::activation::revoke_links;
 use crate::audit::Change;
-use crate::auth::Actor;
+use crate::auth::{grants_of, Actor};
 use crate::entities::{alias, domain_name, mailbox, person, reset_attempt, session};
 use crate::notify;
 use crate::outbox::Channel;
@@ -13,7 +13,7 @@ use crate::{AppState, DomainError, DomainResult};
 use chrono::NaiveDate;
 use model::validation::address::{check_local_part, normalize_address};
 use model::validation::FieldErrors;
-use model::{access, ErrorCode, MailboxChange, MailboxChangeInput};
+use model::{access, ErrorCode, MailboxChange, MailboxChangeInput, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
@@ -102,6 +102,12 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
         Checked::Disable => {
             if m.id == actor.mailbox_id {
                 return Err(DomainError::Conflict { code: ErrorCode::MailboxSelf, by: None });
+            }
+            // A Petugas switches off owners' mailboxes, not a colleague's or an
+            // admin's access to Surel. The Admin sistem doing it always leaves
+            // one admin (themself), so Surel cannot lose its last one this way.
+            if !actor.has(Role::Admin) && !grants_of(&*change, m.id).await?.is_empty() {
+                return Err(DomainError::Conflict { code: ErrorCode::MailboxStaff, by: None });
             }
             let n = mailbox::Entity::update_many()
                 .col_expr(mailbox::Column::Status, Expr::value("disabled"))

@@ -186,6 +186,17 @@ async fn directory(db: Db) {
     let kepala_csv = kepala.get(format!("{}/laporan/akun?format=csv", s.url)).send().await.unwrap().text().await.unwrap();
     assert!(kepala_csv.contains("nurul.aini@") && !kepala_csv.contains("dimas.saputra@"), "the Kepala OPD's file holds the unit only: {kepala_csv}");
 
+    // a colleague's or an admin's mailbox is the Admin sistem's to switch off
+    let admin_box = id_of(&s, &petugas, "andi.pratama@batam.go.id").await;
+    let (status, text) = change(&s, &petugas, admin_box, json!("Disable"), "Uji menonaktifkan admin").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert!(text.contains("mailbox_staff"), "{text}");
+    let admin = s.signed_in("andi.pratama@batam.go.id").await;
+    let (status, text) = change(&s, &admin, own, json!("Disable"), "Petugas pindah tugas").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let (status, _) = s.call(&petugas, "/api/mailboxes/list", json!({ "query": {} })).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the switched-off officer's session ended");
+
     let out = s.cli(&["audit", "verify"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
