@@ -4,7 +4,7 @@
 use crate::state::WebState;
 use axum::{
     extract::{Query, State},
-    http::{header, HeaderValue, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     Extension,
 };
@@ -55,12 +55,5 @@ pub async fn download(State(state): State<WebState>, Extension(actor): Extension
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::Xlsx => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     };
-    let name = format!("akun-email-{}.{ext}", state.app.local_date().format("%Y-%m-%d"));
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+    super::attachment(bytes, mime, &format!("akun-email-{}.{ext}", state.app.local_date().format("%Y-%m-%d")))
 }

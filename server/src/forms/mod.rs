@@ -23,6 +23,18 @@ use model::ErrorCode;
 use serde::de::DeserializeOwned;
 
 /// An upload endpoint's error, as the JSON `AppError` the browser reads.
+/// A file to download: its type and the name the browser saves it under.
+pub fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
+    use axum::http::{header, HeaderValue};
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
 pub fn upload_error(e: domain::DomainError) -> Response {
     let e = model::error::AppError::from(e);
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);

@@ -3,7 +3,7 @@
 use crate::state::WebState;
 use axum::{
     extract::{Query, State},
-    http::{header, HeaderValue, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     Extension,
 };
@@ -42,12 +42,5 @@ pub async fn download(State(state): State<WebState>, Extension(actor): Extension
             return (StatusCode::INTERNAL_SERVER_ERROR, "Rekap gagal dibuat.").into_response();
         }
     };
-    let name = format!("rekap-sop-{}-{}.{ext}", recap.sop, recap.month);
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+    super::attachment(bytes, mime, &format!("rekap-sop-{}-{}.{ext}", recap.sop, recap.month))
 }

@@ -53,13 +53,8 @@ pub async fn upload(State(state): State<WebState>, Extension(actor): Extension<O
 }
 
 fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    let mut res = super::attachment(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     res
 }
 
