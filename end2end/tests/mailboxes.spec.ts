@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { test, expect, signIn, hydrated, fitsPhone } from './fixtures';
 
-// An owner no other spec touches: this one is switched off and on again.
+// This owner is switched off and on again here. requests.spec (desktop) changes
+// her reset phone at the desk, so the phone is checked for its mask only.
 const FITRI = 'fitri.handayani@batam.go.id';
 
 test('an officer finds a mailbox, sees who owns it and what happened, switches it off and on', async ({ page }) => {
@@ -27,7 +28,8 @@ test('an officer finds a mailbox, sees who owns it and what happened, switches i
   const facts = page.getByTestId('mailbox-facts');
   await expect(facts).toContainText('Fitri Handayani');
   await expect(facts).toContainText('199402142019032006');
-  await expect(facts).toContainText('+62 812-****-005');
+  await expect(facts).toContainText(/\+62 812-\*{4}-\d{3}/);
+  await expect(facts).not.toContainText('81290000005');
   await expect(page.getByTestId('mailbox-status')).toHaveText('Aktif');
   await fitsPhone(page);
 
