@@ -125,8 +125,15 @@ pub async fn sign_in(state: &AppState, address: &str, password: &str, next: &str
     let now = state.now();
     let address = normalize_address(address);
     let ip_key = rate_limit::client_key(ip.as_deref());
+    // an empty field says so (it tells nothing about any account)
     if address.is_empty() || password.is_empty() {
-        return Err(DomainError::field("address", ErrorCode::InvalidCredentials));
+        let mut errors = model::validation::FieldErrors::default();
+        for (field, empty) in [("address", address.is_empty()), ("password", password.is_empty())] {
+            if empty {
+                errors.add(field, ErrorCode::Required);
+            }
+        }
+        return Err(errors.into());
     }
     // Reserve the failure slots before the (slow) password check, each in one
     // conditional statement: a burst of parallel wrong passwords is cut at

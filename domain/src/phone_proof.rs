@@ -138,7 +138,7 @@ pub async fn check(
     let now = state.now();
     let code = code.trim();
     if code.is_empty() {
-        return Err(DomainError::field(field, ErrorCode::CodeFormat));
+        return Err(DomainError::field(field, ErrorCode::Required));
     }
     if !rate_limit::hit(&state.db, &GUESSES_PER_IP, &rate_limit::client_key(ip), now).await? {
         return Err(DomainError::RateLimited { retry_after_secs: GUESSES_PER_IP.retry_after(now) });

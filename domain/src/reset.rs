@@ -329,11 +329,29 @@ pub async fn complete(state: &AppState, token: &str, code: &str, password: &str,
     let now = state.now();
     let a = live_attempt(state, token, now).await?.ok_or_else(|| DomainError::field("address", ErrorCode::ResetExpired))?;
     if a.verified_at.is_none() {
+        // Every problem of the form at once: the code's and the password's
+        // together, not one per submit. Until the code is right only the
+        // checks that do not depend on whose account it is are made (an
+        // unknown address must read exactly like a known one).
         let code: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
-        if !is_code_format(&code) {
-            return Err(DomainError::field("code", ErrorCode::CodeFormat));
+        let anyone = Personal { address: &a.address, name: None, nip: None };
+        let mut errors = password_policy::check_new_password(password, confirm, state.config.password_min_len, &anyone);
+        let mut right = false;
+        if code.is_empty() {
+            errors.add("code", ErrorCode::Required);
+        } else if !is_code_format(&code) {
+            errors.add("code", ErrorCode::CodeFormat);
+        } else {
+            match check_code(state, &a, &code, ip.as_deref()).await {
+                Ok(()) => right = true,
+                Err(DomainError::Invalid(wrong)) => wrong.0.into_iter().for_each(|e| errors.push(e)),
+                Err(other) => return Err(other),
+            }
         }
-        check_code(state, &a, &code, ip.as_deref()).await?;
+        // a right code is remembered even when the password is refused below
+        if !right {
+            errors.into_result()?;
+        }
     }
     let mailbox_id = a.mailbox_id.ok_or(DomainError::NotFound)?;
     let mb = mailbox::Entity::find_by_id(mailbox_id).one(&state.db).await?.ok_or(DomainError::NotFound)?;

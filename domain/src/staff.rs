@@ -78,7 +78,7 @@ pub async fn add(state: &AppState, change: &mut Change, new: NewStaff) -> Domain
     let (local, domain) = match address.split_once('@') {
         Some((l, d)) if !l.is_empty() && d.contains('.') => (l.to_string(), d.to_string()),
         _ => {
-            errors.add("address", ErrorCode::AddressUnknown);
+            errors.add("address", if address.is_empty() { ErrorCode::Required } else { ErrorCode::AddressUnknown });
             (String::new(), String::new())
         }
     };

@@ -27,6 +27,10 @@ for (const role of Object.keys(STAFF) as RoleKey[]) {
 
 test('wrong password gets one message that reveals nothing', async ({ page }) => {
   await page.goto('/masuk');
+  // empty fields say so, each on its own
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await expect(page.locator('#address-error')).toHaveText('Wajib diisi.');
+  await expect(page.locator('#password-error')).toHaveText('Wajib diisi.');
   await page.getByLabel('Alamat email dinas').fill(STAFF.admin.address);
   await page.getByLabel(/^Kata sandi$/).fill('bukan-sandi-yang-benar');
   await page.getByRole('button', { name: 'Masuk' }).click();

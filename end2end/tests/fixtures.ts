@@ -183,6 +183,35 @@ export async function fitsWidth(page: Page) {
 export async function fitsPhone(page: Page) {
   await fitsWidth(page);
   if (page.viewportSize()!.width < 600) expect(await smallTouchTargets(page), 'touch targets under 44 × 44 px').toEqual([]);
+  expect(await brokenWords(page), 'addresses or tickets broken inside a word').toEqual([]);
+}
+
+/**
+ * The pieces of addresses, tickets and letter numbers (`Breakable`: text
+ * between its `<wbr>`s and spaces) that the browser split over two lines.
+ */
+export async function brokenWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('.breakable'))) {
+      if ((el as HTMLElement).offsetParent === null) continue;
+      for (const node of Array.from(el.childNodes)) {
+        if (node.nodeType !== Node.TEXT_NODE || !node.textContent) continue;
+        let at = 0;
+        for (const piece of node.textContent.split(/(\s+)/)) {
+          if (piece.trim()) {
+            const r = document.createRange();
+            r.setStart(node, at);
+            r.setEnd(node, at + piece.length);
+            const lines = new Set(Array.from(r.getClientRects()).filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+            if (lines.size > 1) out.push(`${piece} in ${el.textContent}`);
+          }
+          at += piece.length;
+        }
+      }
+    }
+    return out;
+  });
 }
 
 /** Every visible link, button and form control that is not 44 × 44 px to the finger. */

@@ -70,6 +70,10 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await page.getByLabel('OPD').selectOption({ label: 'Dinas Pendidikan' });
   await page.getByLabel('Nomor HP').fill(c.phone);
   await page.getByLabel('Email pribadi').fill('nama@batam.go.id');
+  // a file of another type is refused and leaves the input
+  await page.getByLabel('Formulir yang sudah ditandatangani').setInputFiles({ name: 'catatan.txt', mimeType: 'text/plain', buffer: Buffer.from('bukan formulir') });
+  await expect(page.getByTestId('file-error')).toContainText('PDF, JPEG, atau PNG');
+  await expect(page.getByLabel('Formulir yang sudah ditandatangani')).toHaveValue('');
   await page.getByLabel('Formulir yang sudah ditandatangani').setInputFiles({ name: 'formulir.pdf', mimeType: 'application/pdf', buffer: PDF });
   await expect(page.getByTestId('file-ok')).toContainText('formulir.pdf');
   await page.getByRole('button', { name: 'Kirim permohonan' }).click();
@@ -133,6 +137,9 @@ test('personal account: applied, returned, corrected, approved, created, tested,
   await hydrated(kasi);
   await expect(kasi.locator('[data-fact="revision"]')).toContainText('Usulan alamat email');
   await expect(kasi.locator('[data-fact="revision"]')).not.toContainText('proposed_local');
+  // and the timeline's note names the form's labels too
+  await expect(kasi.getByTestId('timeline')).toContainText('Diperbaiki: Usulan alamat email, Formulir bertanda tangan');
+  await expect(kasi.getByTestId('timeline')).not.toContainText('proposed_local');
   // the corrected form and the first one, labelled
   await expect(kasi.getByTestId('attachments')).toContainText('formulir-ttd.pdf (versi baru)');
   await expect(kasi.getByTestId('attachments')).toContainText('(versi lama)');

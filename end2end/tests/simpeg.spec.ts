@@ -47,6 +47,7 @@ test('bulk accounts: uploaded, checked, submitted, processed, exported, reported
   // A broken spreadsheet gets a clear message; unknown headers get the mapping screen.
   await page.getByTestId('simpeg-file').setInputFiles({ name: 'daftar.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\x03\x04 rusak') });
   await expect(page.getByTestId('simpeg-upload-error')).toBeVisible();
+  await expect(page.getByTestId('simpeg-file')).toHaveValue('');
   await page.getByTestId('simpeg-file').setInputFiles({ name: 'daftar.csv', mimeType: 'text/csv', buffer: Buffer.from('Nomor Pegawai,Nama Orang\n199001012015011001,Budi\n') });
   await expect(page.getByTestId('simpeg-mapping')).toBeVisible();
   await expect(page.getByLabel('Unit kerja (OPD) *')).toBeVisible();

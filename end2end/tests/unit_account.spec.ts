@@ -24,6 +24,8 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   // Bad input: each field says what is wrong; a text file posing as a PDF is refused.
   await page.getByLabel('Surat resmi (PDF, maks. 5 MB)').setInputFiles({ name: 'surat.pdf', mimeType: 'application/pdf', buffer: Buffer.from('bukan pdf') });
   await expect(page.getByTestId('file-error')).toContainText('PDF');
+  // the refused file leaves the input (its name would read as attached)
+  await expect(page.getByLabel('Surat resmi (PDF, maks. 5 MB)')).toHaveValue('');
   await page.getByLabel('Usulan alamat email').fill('yusuf.hakim');
   await page.getByLabel('Usulan alamat email').blur();
   await expect(page.getByTestId('address-taken')).toBeVisible();
@@ -47,6 +49,8 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   await page.getByLabel('Nomor surat').fill('800/123/DISDIK/2026');
   await page.getByLabel('Tanggal surat').fill('2026-11-20');
   await page.getByLabel('Surat resmi (PDF, maks. 5 MB)').setInputFiles({ name: 'surat-permohonan.pdf', mimeType: 'application/pdf', buffer: PDF });
+  // choosing a file answers "attach the letter" at once
+  await expect(page.locator('#letter_file-error')).toBeEmpty();
   await expect(page.getByTestId('file-ok')).toContainText('surat-permohonan.pdf');
   await page.getByRole('button', { name: 'Ajukan permohonan' }).click();
   await expect(page).toHaveURL(/\/admin\/permohonan\/SRL-\d{4}-\d{6}$/);
@@ -57,6 +61,14 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   // Kabid PE: from the queue on the home page, approve in two taps.
   const kabid = await signInAs(browser, page, 'kabid', pageErrors);
   await expect(kabid.getByTestId('queues')).toContainText('Akun OPD/kegiatan: menunggu persetujuan');
+  // a queue's count opens that queue's list, as long as the count says
+  const approvals = kabid.locator('[data-queue="unit_account_approve"]');
+  const count = Number(await approvals.locator('.queue-count').textContent());
+  expect(count).toBeGreaterThan(0);
+  await approvals.locator('.queue-head').click();
+  await expect(kabid).toHaveURL(/\/admin\/permohonan\?antrean=unit_account_approve$/);
+  await expect(kabid.getByTestId('queue-filter')).toContainText('Akun OPD/kegiatan: menunggu persetujuan');
+  await expect(kabid.getByTestId('requests').locator('.request-row')).toHaveCount(count);
   await kabid.goto(url);
   await hydrated(kabid);
   await kabid.getByTestId('approve').click();
@@ -64,6 +76,8 @@ test('unit account: submitted with a letter, approved, entered, verified, tested
   // what happened and who acts next, in words
   await expect(kabid.getByTestId('step-done')).toContainText('Input data akun');
   await expect(kabid.getByTestId('step-done')).toContainText(/Menunggu Petugas.*standar 30 menit/);
+  // and not "nothing for you" under it, as if nothing had happened
+  await expect(kabid.getByText('Tidak ada langkah untuk Anda saat ini.')).toHaveCount(0);
   // the timeline names people and their roles, not addresses
   await expect(kabid.getByTestId('timeline')).toContainText('Rudi Hartono (Kepala Bidang PE)');
   await expect(kabid.getByTestId('timeline')).not.toContainText('@');

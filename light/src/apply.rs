@@ -43,6 +43,10 @@ struct Apply {
     submit_errors: RefCell<Vec<FieldErr>>,
     code_errors: RefCell<Vec<FieldErr>>,
     pending: Cell<bool>,
+    /// A finger (or button) is down: see [`Apply::recheck_later`].
+    pressing: Cell<bool>,
+    /// Fields left while pressing, checked once it is lifted.
+    deferred: RefCell<Vec<(&'static str, &'static str)>>,
 }
 
 pub fn enhance(doc: &Document, t: &Rc<Texts>) {
@@ -63,6 +67,8 @@ pub fn enhance(doc: &Document, t: &Rc<Texts>) {
         submit_errors: RefCell::new(Vec::new()),
         code_errors: RefCell::new(Vec::new()),
         pending: Cell::new(false),
+        pressing: Cell::new(false),
+        deferred: RefCell::new(Vec::new()),
     });
     if let Some(name) = dom::by_id(doc, "ap-name") {
         let a2 = a.clone();
@@ -103,8 +109,22 @@ pub fn enhance(doc: &Document, t: &Rc<Texts>) {
             let a2 = a.clone();
             on(&el, "input", move |_| a2.forget_errors(field));
             let a2 = a.clone();
-            on(&el, "change", move |_| a2.recheck(field, id));
+            on(&el, "change", move |_| a2.recheck_later(field, id));
         }
+    }
+    // a field is left when a finger lands on the next thing (often the
+    // button): its message then waits until the finger is lifted, so the
+    // button does not move away under it and the tap still counts
+    let a2 = a.clone();
+    on(doc, "pointerdown", move |_| a2.pressing.set(true));
+    for lifted in ["pointerup", "pointercancel"] {
+        let a2 = a.clone();
+        on(doc, lifted, move |_| {
+            a2.pressing.set(false);
+            let a3 = a2.clone();
+            // after the click this pointerup ends
+            dom::later(move || a3.flush_rechecks());
+        });
     }
     let a2 = a.clone();
     on(&a.form, "submit", move |ev| {
@@ -161,6 +181,22 @@ impl Apply {
                 list.borrow_mut().retain(|e| e.field != field);
             }
             self.show_errors();
+        }
+    }
+
+    /// [`Apply::recheck`] now, or once the finger that left the field is lifted.
+    fn recheck_later(&self, field: &'static str, id: &'static str) {
+        if self.pressing.get() {
+            self.deferred.borrow_mut().push((field, id));
+        } else {
+            self.recheck(field, id);
+        }
+    }
+
+    fn flush_rechecks(&self) {
+        let fields = std::mem::take(&mut *self.deferred.borrow_mut());
+        for (field, id) in fields {
+            self.recheck(field, id);
         }
     }
 
@@ -274,6 +310,8 @@ impl Apply {
             return;
         };
         if let Err(code) = model::validation::upload::precheck_for(&kind, file.size() as usize, &file.type_()) {
+            // a refused file leaves the input: the message stays, the name goes
+            input.set_value("");
             self.file_status(FileStatus::Failed(code.to_string()));
             return;
         }
@@ -290,7 +328,10 @@ impl Apply {
                     let size = net::get_f64(&v, "size_bytes").max(0.0) as u64;
                     a.file_status(FileStatus::Done(format!("{} · {}", net::string(&v, "filename"), size_text(size))));
                 }
-                Err(code) => a.file_status(FileStatus::Failed(code)),
+                Err(code) => {
+                    a.set_value("ap-form-file", "");
+                    a.file_status(FileStatus::Failed(code));
+                }
             }
         });
     }

@@ -41,6 +41,14 @@ pub fn on(target: &EventTarget, event: &str, f: impl FnMut(Event) + 'static) {
     c.forget();
 }
 
+/// Runs `f` once the current event's task is over (`setTimeout` 0).
+pub fn later(f: impl FnOnce() + 'static) {
+    let c = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback(c.unchecked_ref());
+    }
+}
+
 pub fn set_hidden(el: &Element, hidden: bool) {
     let _ = el.class_list().toggle_with_force("hidden", hidden);
 }

@@ -9,8 +9,8 @@ use model::{RequestDetail, RequestRow};
 use server_fn::ServerFn as _;
 
 #[server(prefix = "/api", endpoint = "requests/list", input = Json)]
-pub async fn list_requests(only_open: bool) -> Result<Vec<RequestRow>, AppError> {
-    super::ctx::run(ListRequests::PATH, |cx| async move { domain::requests::view::list(&cx.state, cx.actor()?, only_open).await }).await
+pub async fn list_requests(only_open: bool, queue: Option<String>) -> Result<Vec<RequestRow>, AppError> {
+    super::ctx::run(ListRequests::PATH, |cx| async move { domain::requests::view::list(&cx.state, cx.actor()?, only_open, queue.as_deref()).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "requests/get", input = Json)]

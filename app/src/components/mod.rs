@@ -8,3 +8,4 @@ pub mod passkey;
 pub mod password;
 pub mod text;
 pub mod upload;
+pub mod wrap;

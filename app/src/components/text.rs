@@ -232,6 +232,25 @@ pub fn doc_label(i18n: I18nContext<Locale>, code: &str) -> String {
 
 /// The name of a request type. This and the two below match every variant:
 /// a new kind, state or action without a text does not build.
+/// The name of a queue of "my work" (`QueueSummary::key`).
+pub fn queue_name(i18n: I18nContext<Locale>, key: &str) -> String {
+    match key {
+        "phone_change_code" => t_string!(i18n, queues.phone_change_code).to_string(),
+        "phone_change_approve" => t_string!(i18n, queues.phone_change_approve).to_string(),
+        "unit_account_approve" => t_string!(i18n, queues.unit_account_approve).to_string(),
+        "unit_account_input" => t_string!(i18n, queues.unit_account_input).to_string(),
+        "unit_account_verify" => t_string!(i18n, queues.unit_account_verify).to_string(),
+        "unit_account_report" => t_string!(i18n, queues.unit_account_report).to_string(),
+        "unit_account_mine" => t_string!(i18n, queues.unit_account_mine).to_string(),
+        "personal_account_check" => t_string!(i18n, queues.personal_account_check).to_string(),
+        "personal_account_create" => t_string!(i18n, queues.personal_account_create).to_string(),
+        "simpeg_process" => t_string!(i18n, queues.simpeg_process).to_string(),
+        "simpeg_fill" => t_string!(i18n, queues.simpeg_fill).to_string(),
+        "simpeg_receive" => t_string!(i18n, queues.simpeg_receive).to_string(),
+        other => other.to_string(),
+    }
+}
+
 pub fn kind_label(i18n: I18nContext<Locale>, kind: model::RequestKind) -> String {
     use model::RequestKind::*;
     match kind {

@@ -28,7 +28,16 @@ fn size_text(bytes: i64) -> String {
 }
 
 #[component]
-pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(into)] on_change: Callback<Option<Uploaded>>) -> impl IntoView {
+pub fn FileField(
+    kind: &'static str,
+    id: &'static str,
+    label: String,
+    #[prop(into)] on_change: Callback<Option<Uploaded>>,
+    /// The id of the form's own messages for this field (`FieldMessages`),
+    /// so a submit's "attach the file" goes once a file is chosen.
+    #[prop(optional)]
+    messages: Option<&'static str>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let status = RwSignal::new(UploadState::Empty);
     let input = NodeRef::<leptos::html::Input>::new();
@@ -86,11 +95,15 @@ pub fn FileField(kind: &'static str, id: &'static str, label: String, #[prop(int
         on_change.run(None);
     };
     let error_id = format!("{id}-error");
+    let described = match messages {
+        Some(m) => format!("{error_id} {m}"),
+        None => error_id.clone(),
+    };
     view! {
         <div class="field file-field">
             <label for=id>{label}</label>
             <input id=id node_ref=input type="file" accept=model::validation::upload::accept(kind) class="file-input" data-kind=kind
-                aria-describedby=error_id.clone() on:change=on_file/>
+                aria-describedby=described on:change=on_file/>
             <div id=error_id aria-live="polite">
                 // Options, not one match: each renders the same marker on the
                 // server and in the browser, so hydration lines up.

@@ -1,6 +1,7 @@
 //! "Pekerjaan saya": the signed-in staff member's queues, one per role.
 use crate::api::home::my_queues;
-use crate::components::text::role_name;
+use crate::components::text::{queue_name, role_name};
+use crate::components::wrap::Breakable;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -21,24 +22,6 @@ fn role_help(i18n: I18nContext<Locale>, role: Role) -> String {
         Role::PejabatStruktural => t_string!(i18n, home.help_pejabat_struktural),
     }
     .to_string()
-}
-
-fn queue_name(i18n: I18nContext<Locale>, key: &str) -> String {
-    match key {
-        "phone_change_code" => t_string!(i18n, queues.phone_change_code).to_string(),
-        "phone_change_approve" => t_string!(i18n, queues.phone_change_approve).to_string(),
-        "unit_account_approve" => t_string!(i18n, queues.unit_account_approve).to_string(),
-        "unit_account_input" => t_string!(i18n, queues.unit_account_input).to_string(),
-        "unit_account_verify" => t_string!(i18n, queues.unit_account_verify).to_string(),
-        "unit_account_report" => t_string!(i18n, queues.unit_account_report).to_string(),
-        "unit_account_mine" => t_string!(i18n, queues.unit_account_mine).to_string(),
-        "personal_account_check" => t_string!(i18n, queues.personal_account_check).to_string(),
-        "personal_account_create" => t_string!(i18n, queues.personal_account_create).to_string(),
-        "simpeg_process" => t_string!(i18n, queues.simpeg_process).to_string(),
-        "simpeg_fill" => t_string!(i18n, queues.simpeg_fill).to_string(),
-        "simpeg_receive" => t_string!(i18n, queues.simpeg_receive).to_string(),
-        other => other.to_string(),
-    }
 }
 
 #[component]
@@ -79,8 +62,8 @@ pub fn Home() -> impl IntoView {
                                         {q.items.into_iter().map(|it| view! {
                                             <li>
                                                 <A href=format!("/admin/permohonan/{}", it.ticket) attr:class="queue-item">
-                                                    <span class="ticket">{it.ticket.clone()}</span>
-                                                    <span class="queue-subject">{it.subject}</span>
+                                                    <Breakable text=it.ticket.clone() class="ticket"/>
+                                                    <span class="queue-subject"><Breakable text=it.subject/></span>
                                                     {it.due_at.map(|d| view! { <span class="muted" class:late=it.overdue>{t!(i18n, home.due)}" "{d}</span> })}
                                                 </A>
                                             </li>

@@ -6,6 +6,7 @@ use crate::api::staff::list_units;
 use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessages};
 use crate::components::layout::{urlencode, RequireRole};
 use crate::components::text::{audit_action_text, fill, state_label};
+use crate::components::wrap::Breakable;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -203,7 +204,7 @@ fn Directory() -> impl IntoView {
                                     view! {
                                     <li class="list-item mailbox-row" data-address=m.address.clone() data-status=m.status.as_str()>
                                         <A href=format!("/admin/akun/{}", m.id) attr:class="row-link">
-                                            <strong class="address">{address}</strong>
+                                            <strong><Breakable text=address class="address"/></strong>
                                             <span class="muted">{who}</span>
                                         </A>
                                         <span class="chips">
@@ -281,7 +282,7 @@ fn MailboxFacts(detail: MailboxDetail) -> impl IntoView {
     };
     let dash = || "—".to_string();
     view! {
-        <h1 class="address" data-testid="mailbox-address">{d.address.clone()}</h1>
+        <h1 class="address" data-testid="mailbox-address"><Breakable text=d.address.clone()/></h1>
         <p><span class=format!("badge status-{}", d.status.as_str()) data-testid="mailbox-status">{status_text(i18n, d.status)}</span>" "{d.name.clone()}</p>
         <section class="card">
             <dl class="facts" data-testid="mailbox-facts">
@@ -299,7 +300,7 @@ fn MailboxFacts(detail: MailboxDetail) -> impl IntoView {
                 <div class="fact"><dt>{t!(i18n, mailboxes.aliases)}</dt>
                 <dd>
                     {if d.aliases.is_empty() { view! { <span>{dash()}</span> }.into_any() } else {
-                        view! { <ul class="plain" data-testid="mailbox-aliases">{d.aliases.iter().map(|a| view! { <li class="address">{a.address.clone()}</li> }).collect_view()}</ul> }.into_any()
+                        view! { <ul class="plain" data-testid="mailbox-aliases">{d.aliases.iter().map(|a| view! { <li><Breakable text=a.address.clone() class="address"/></li> }).collect_view()}</ul> }.into_any()
                     }}
                 </dd></div>
             </dl>
@@ -495,7 +496,7 @@ fn MailboxHistory(detail: MailboxDetail) -> impl IntoView {
                     <ul class="list" data-testid="mailbox-requests">
                         {d.requests.into_iter().map(|r| view! {
                             <li class="list-item">
-                                <A href=format!("/admin/permohonan/{}", r.ticket) attr:class="row-link"><strong class="ticket">{r.ticket.clone()}</strong>" "<span class="muted">{r.subject.clone()}</span></A>
+                                <A href=format!("/admin/permohonan/{}", r.ticket) attr:class="row-link"><strong><Breakable text=r.ticket.clone() class="ticket"/></strong>" "<span class="muted">{r.subject.clone()}</span></A>
                                 <span class="badge">{state_label(i18n, r.state)}</span>
                             </li>
                         }).collect_view()}

@@ -6,6 +6,7 @@ use crate::components::form::ErrorBanner;
 use crate::components::layout::RequireRole;
 use crate::components::pager::Pager;
 use crate::components::text::{fill, outbox_status_label};
+use crate::components::wrap::Breakable;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -96,7 +97,7 @@ fn OutboxList() -> impl IntoView {
                                         <li class="list-item outbox-item" data-status=m.status.as_str() data-recipient=m.recipient.clone()>
                                             <div class="outbox-meta">
                                                 <span class="badge">{m.channel.clone()}</span>" "
-                                                <strong>{m.recipient.clone()}</strong>
+                                                <strong><Breakable text=m.recipient.clone()/></strong>
                                                 <span class="muted">" · "{m.created_at.clone()}" · "
                                                     <span data-testid="outbox-status">{outbox_status_label(i18n, m.status)}</span>{tries}</span>
                                                 {m.subject.clone().map(|s| view! { <div>{s}</div> })}

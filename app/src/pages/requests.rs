@@ -3,13 +3,17 @@
 use crate::api::requests::{get_request, list_requests};
 use crate::components::form::{field_errors_of, ErrorBanner};
 use crate::components::layout::RequireRole;
-use crate::components::text::{action_label, doc_label, fill, kind_label, role_name, state_label};
+use crate::components::text::{action_label, doc_label, fill, kind_label, queue_name, role_name, state_label};
+use crate::components::wrap::Breakable;
 use crate::i18n::*;
 use crate::pages::kinds::{send_step, ActionPanel, StepCall, StepPanel};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
 use model::error::AppError;
 use model::{NextParty, RequestDetail, RequestRow, Role};
 
@@ -64,7 +68,10 @@ pub fn RequestsPage() -> impl IntoView {
 fn RequestList() -> impl IntoView {
     let i18n = use_i18n();
     let only_open = RwSignal::new(true);
-    let rows = Resource::new(move || only_open.get(), list_requests);
+    // `?antrean=…`: one queue of "my work", the list its count on the home page counts
+    let query = use_query_map();
+    let queue = Memo::new(move |_| query.with(|q| q.get("antrean")).filter(|k| !k.is_empty()));
+    let rows = Resource::new(move || (only_open.get(), queue.get()), |(open, queue)| list_requests(open, queue));
     let staff = crate::components::layout::use_staff();
     let is_petugas = staff.as_ref().map(|m| m.has(Role::Petugas)).unwrap_or(false);
     let is_kepala_opd = staff.as_ref().map(|m| m.has(Role::KepalaOpd)).unwrap_or(false);
@@ -74,7 +81,13 @@ fn RequestList() -> impl IntoView {
         <div class="toolbar">
             {is_petugas.then(|| view! { <A href="/admin/ganti-nomor" attr:class="button button-primary">{t!(i18n, request.desk_link)}</A> })}
             {is_kepala_opd.then(|| view! { <A href="/admin/akun-unit/baru" attr:class="button button-primary">{t!(i18n, request.new_unit_link)}</A> })}
-            <label class="check">
+            {move || queue.get().map(|k| view! {
+                <p class="queue-filter" data-testid="queue-filter">
+                    {t!(i18n, request.queue_only)}" "<strong>{queue_name(i18n, &k)}</strong>" · "
+                    <A href="/admin/permohonan">{t!(i18n, request.queue_all)}</A>
+                </p>
+            })}
+            <label class="check" class:hidden=move || queue.get().is_some()>
                 // `checked` for the server-rendered page, `prop:checked` once hydrated
                 <input type="checkbox" checked=only_open.get_untracked() prop:checked=move || only_open.get() on:change=move |ev| only_open.set(event_target_checked(&ev))/>
                 {t!(i18n, request.only_open)}
@@ -99,8 +112,8 @@ fn RequestList() -> impl IntoView {
                             view! {
                                 <li class="list-item request-row" class:overdue=overdue data-ticket=ticket_attr>
                                     <A href=href attr:class="request-link">
-                                        <strong>{ticket}</strong>" · "{kind}
-                                        <div class="muted">{subject}</div>
+                                        <strong><Breakable text=ticket/></strong>" · "{kind}
+                                        <div class="muted"><Breakable text=subject/></div>
                                         <div>
                                             <span class="badge">{state}</span>
                                             {overdue.then(|| view! { " "<span class="badge badge-danger">{t!(i18n, request.overdue)}</span> })}
@@ -186,8 +199,8 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
     view! {
         <article class="request" data-testid="request" data-state=d.row.state.as_str()>
             <header class="request-head">
-                <h1>{d.row.ticket.clone()}</h1>
-                <p class="lead">{kind_label(i18n, d.row.kind)}" · "{d.row.subject.clone()}</p>
+                <h1><Breakable text=d.row.ticket.clone()/></h1>
+                <p class="lead">{kind_label(i18n, d.row.kind)}" · "<Breakable text=d.row.subject.clone()/></p>
                 <p>
                     <span class="badge" data-testid="request-state">{state_label(i18n, d.row.state)}</span>
                     {d.row.overdue.then(|| view! { " "<span class="badge badge-danger">{t!(i18n, request.overdue)}</span> })}
@@ -199,7 +212,7 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
             <dl class="facts">
                 {d.facts.iter().map(|f| {
                     let value = if f.key == "doc_type" || f.key == "account_kind" { doc_label(i18n, &f.value) } else { f.value.clone() };
-                    view! { <div class="fact"><dt>{fact_label(i18n, &f.key)}</dt><dd data-fact=f.key.clone()>{value}</dd></div> }
+                    view! { <div class="fact"><dt>{fact_label(i18n, &f.key)}</dt><dd data-fact=f.key.clone()><Breakable text=value/></dd></div> }
                 }).collect_view()}
             </dl>
 
@@ -242,7 +255,10 @@ fn RequestBody(d: RequestDetail, step: StepAction, step_error: Signal<Option<App
                     <div class="banner banner-ok" role="status" data-testid="step-done">{done_line.clone().unwrap_or_else(|| t_string!(i18n, request.done_ok).to_string())}</div>
                 })}
                 {four_eyes.map(|t| view! { <p class="banner banner-info" data-testid="four-eyes">{t}</p> })}
-                {(!any_action && d.four_eyes.is_none()).then(|| view! { <p class="muted">{t!(i18n, request.no_actions)}</p> })}
+                // after a step the banner above says who is next: "nothing
+                // for you" under it would read as if nothing happened
+                {let idle = !any_action && d.four_eyes.is_none();
+                move || (idle && step.value().get().is_none_or(|r| r.is_err())).then(|| view! { <p class="muted">{t!(i18n, request.no_actions)}</p> })}
                 <ActionPanel kind=d.row.kind panel=panel/>
             </section>
 

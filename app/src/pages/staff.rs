@@ -5,6 +5,7 @@ use crate::components::form::{field_errors_of, invalid, ErrorBanner, FieldMessag
 use crate::components::layout::use_staff;
 use crate::components::layout::RequireRole;
 use crate::components::text::role_name;
+use crate::components::wrap::Breakable;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,7 +64,7 @@ fn StaffManager() -> impl IntoView {
                             <li class="list-item staff-row" data-address=s.address.clone()>
                                 <div>
                                     <strong>{s.name.clone()}</strong>
-                                    <div class="muted">{s.address.clone()}{(s.status != "active").then(|| view! { " · "<span class="badge">{s.status.clone()}</span> })}</div>
+                                    <div class="muted"><Breakable text=s.address.clone()/>{(s.status != "active").then(|| view! { " · "<span class="badge">{s.status.clone()}</span> })}</div>
                                 </div>
                                 <ul class="chips">
                                     {s.roles.iter().map(|g| {

@@ -387,7 +387,11 @@ pub async fn resubmit(state: &AppState, link: &str, input: PersonalAccountInput,
     p.applicant = applicant.clone();
     p.fix_hash = None;
     p.fix_expires_at = None;
-    let note = if changed.is_empty() { "Dikirim ulang tanpa perubahan".to_string() } else { format!("Diperbaiki: {}", changed.join(", ")) };
+    let note = if changed.is_empty() {
+        "Dikirim ulang tanpa perubahan".to_string()
+    } else {
+        format!("Diperbaiki: {}", changed.iter().map(|f| field_label(f)).collect::<Vec<_>>().join(", "))
+    };
     requests::transition(
         &mut change,
         &levels,

@@ -93,7 +93,9 @@ pub async fn start(state: &AppState, actor: &Actor, desk: Desk) -> DomainResult<
         errors.add("doc_type", ErrorCode::DocTypeInvalid);
     }
     let doc_number = desk.doc_number.trim().to_string();
-    if doc_number.len() < 4 || doc_number.len() > 64 {
+    if doc_number.is_empty() {
+        errors.add("doc_number", ErrorCode::Required);
+    } else if doc_number.len() < 4 || doc_number.len() > 64 {
         errors.add("doc_number", ErrorCode::DocNumberInvalid);
     }
     let new_phone = match normalize_phone(&desk.new_phone) {

@@ -15,57 +15,52 @@ pub struct QueueDef {
     pub role: Role,
     pub kind: RequestKind,
     pub states: &'static [RequestState],
-    pub href: &'static str,
 }
 
 /// Every queue: for each flow, the states waiting on a staff role.
 pub fn all() -> Vec<QueueDef> {
     use RequestState as S;
     vec![
-        QueueDef { key: "phone_change_code", role: Role::Petugas, kind: RequestKind::PhoneChange, states: &[S::VerifikasiKode], href: "/admin/permohonan" },
-        QueueDef { key: "phone_change_approve", role: Role::Kasi, kind: RequestKind::PhoneChange, states: &[S::MenungguKasi], href: "/admin/permohonan" },
-        QueueDef { key: "unit_account_approve", role: Role::Kabid, kind: RequestKind::UnitAccount, states: &[S::MenungguKabid], href: "/admin/permohonan" },
-        QueueDef { key: "unit_account_input", role: Role::Petugas, kind: RequestKind::UnitAccount, states: &[S::InputData], href: "/admin/permohonan" },
-        QueueDef {
-            key: "unit_account_verify",
-            role: Role::Petugas,
-            kind: RequestKind::UnitAccount,
-            states: &[S::VerifikasiData, S::UjiAkun],
-            href: "/admin/permohonan",
-        },
-        QueueDef { key: "unit_account_report", role: Role::Petugas, kind: RequestKind::UnitAccount, states: &[S::Pelaporan], href: "/admin/permohonan" },
-        QueueDef { key: "personal_account_check", role: Role::Kasi, kind: RequestKind::PersonalAccount, states: &[S::Pemeriksaan], href: "/admin/permohonan" },
-        QueueDef {
-            key: "personal_account_create",
-            role: Role::Petugas,
-            kind: RequestKind::PersonalAccount,
-            states: &[S::PembuatanAkun, S::UjiAkun],
-            href: "/admin/permohonan",
-        },
-        QueueDef {
-            key: "personal_account_create",
-            role: Role::Admin,
-            kind: RequestKind::PersonalAccount,
-            states: &[S::PembuatanAkun, S::UjiAkun],
-            href: "/admin/permohonan",
-        },
-        QueueDef { key: "simpeg_process", role: Role::Petugas, kind: RequestKind::SimpegBulk, states: &[S::Proses, S::Memproses], href: "/admin/permohonan" },
-        QueueDef {
-            key: "simpeg_fill",
-            role: Role::PengelolaSimpeg,
-            kind: RequestKind::SimpegBulk,
-            states: &[S::IsiSimpeg, S::Pelaporan],
-            href: "/admin/permohonan",
-        },
-        QueueDef { key: "simpeg_receive", role: Role::PejabatStruktural, kind: RequestKind::SimpegBulk, states: &[S::Penerimaan], href: "/admin/permohonan" },
+        QueueDef { key: "phone_change_code", role: Role::Petugas, kind: RequestKind::PhoneChange, states: &[S::VerifikasiKode] },
+        QueueDef { key: "phone_change_approve", role: Role::Kasi, kind: RequestKind::PhoneChange, states: &[S::MenungguKasi] },
+        QueueDef { key: "unit_account_approve", role: Role::Kabid, kind: RequestKind::UnitAccount, states: &[S::MenungguKabid] },
+        QueueDef { key: "unit_account_input", role: Role::Petugas, kind: RequestKind::UnitAccount, states: &[S::InputData] },
+        QueueDef { key: "unit_account_verify", role: Role::Petugas, kind: RequestKind::UnitAccount, states: &[S::VerifikasiData, S::UjiAkun] },
+        QueueDef { key: "unit_account_report", role: Role::Petugas, kind: RequestKind::UnitAccount, states: &[S::Pelaporan] },
+        QueueDef { key: "personal_account_check", role: Role::Kasi, kind: RequestKind::PersonalAccount, states: &[S::Pemeriksaan] },
+        QueueDef { key: "personal_account_create", role: Role::Petugas, kind: RequestKind::PersonalAccount, states: &[S::PembuatanAkun, S::UjiAkun] },
+        QueueDef { key: "personal_account_create", role: Role::Admin, kind: RequestKind::PersonalAccount, states: &[S::PembuatanAkun, S::UjiAkun] },
+        QueueDef { key: "simpeg_process", role: Role::Petugas, kind: RequestKind::SimpegBulk, states: &[S::Proses, S::Memproses] },
+        QueueDef { key: "simpeg_fill", role: Role::PengelolaSimpeg, kind: RequestKind::SimpegBulk, states: &[S::IsiSimpeg, S::Pelaporan] },
+        QueueDef { key: "simpeg_receive", role: Role::PejabatStruktural, kind: RequestKind::SimpegBulk, states: &[S::Penerimaan] },
         QueueDef {
             key: "unit_account_mine",
             role: Role::KepalaOpd,
             kind: RequestKind::UnitAccount,
             states: &[S::MenungguKabid, S::InputData, S::VerifikasiData, S::UjiAkun, S::Pelaporan],
-            href: "/admin/permohonan",
         },
     ]
+}
+
+/// Where a queue's count leads: the request list showing that queue only.
+pub fn href(key: &str) -> String {
+    format!("/admin/permohonan?antrean={key}")
+}
+
+/// The queue `key` as the actor holds it (the first role granting it).
+pub fn held(actor: &Actor, key: &str) -> Option<QueueDef> {
+    all().into_iter().find(|q| q.key == key && actor.has(q.role))
+}
+
+/// The requests in queue `q` for the actor: its kind and states, within the
+/// units of the role that grants it. The home page counts and the filtered
+/// list both read this, so a count and its list cannot disagree.
+pub fn requests_of(q: &QueueDef, actor: &Actor) -> sea_orm::Select<request::Entity> {
+    let base = request::Entity::find().filter(request::Column::Kind.eq(q.kind)).filter(request::Column::State.is_in(q.states.iter().copied()));
+    match actor.units_for(q.role).iter().all(|u| u.is_some()) {
+        true => base.filter(request::Column::UnitId.is_in(actor.units_for(q.role).into_iter().flatten())),
+        false => base,
+    }
 }
 
 pub async fn for_actor(state: &AppState, actor: &Actor) -> DomainResult<Vec<QueueSummary>> {
@@ -76,13 +71,8 @@ pub async fn for_actor(state: &AppState, actor: &Actor) -> DomainResult<Vec<Queu
         if out.iter().any(|o: &QueueSummary| o.key == q.key) {
             continue;
         }
-        let base = request::Entity::find().filter(request::Column::Kind.eq(q.kind)).filter(request::Column::State.is_in(q.states.iter().copied()));
-        let scoped = match actor.units_for(q.role).iter().all(|u| u.is_some()) {
-            true => base.filter(request::Column::UnitId.is_in(actor.units_for(q.role).into_iter().flatten())),
-            false => base,
-        };
         // one query for the count and the list: the open requests' keys, due first
-        let rows: Vec<(String, String, Option<chrono::DateTime<chrono::Utc>>)> = scoped
+        let rows: Vec<(String, String, Option<chrono::DateTime<chrono::Utc>>)> = requests_of(&q, actor)
             .select_only()
             .column(request::Column::Ticket)
             .column(request::Column::Subject)
@@ -99,7 +89,7 @@ pub async fn for_actor(state: &AppState, actor: &Actor) -> DomainResult<Vec<Queu
             .take(SHOWN)
             .map(|(ticket, subject, due)| QueueItem { ticket, subject, due_at: due.map(|d| state.local_time(d)), overdue: due.is_some_and(|d| d < now) })
             .collect();
-        out.push(QueueSummary { key: q.key.to_string(), href: q.href.to_string(), open, overdue, items });
+        out.push(QueueSummary { key: q.key.to_string(), href: href(q.key), open, overdue, items });
     }
     Ok(out)
 }

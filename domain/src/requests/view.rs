@@ -24,12 +24,19 @@ pub(crate) fn row(state: &AppState, r: &request::Model) -> RequestRow {
 }
 
 /// Requests the actor may see; open ones first, overdue before the rest, then by due time.
-pub async fn list(state: &AppState, actor: &Actor, only_open: bool) -> DomainResult<Vec<RequestRow>> {
+/// With `queue`, only the requests of that queue of "my work" (the same
+/// query as its count on the home page); a queue the actor does not hold is
+/// refused like the whole list would be.
+pub async fn list(state: &AppState, actor: &Actor, only_open: bool, queue: Option<&str>) -> DomainResult<Vec<RequestRow>> {
     let kinds: Vec<RequestKind> = workflow::ALL.iter().filter(|f| may_see(actor, f)).map(|f| f.kind).collect();
     if kinds.is_empty() {
         return Err(DomainError::Forbidden);
     }
-    let mut q = request::Entity::find().filter(request::Column::Kind.is_in(kinds));
+    let mut q = match queue {
+        Some(key) => super::queues::requests_of(&super::queues::held(actor, key).ok_or(DomainError::Forbidden)?, actor),
+        None => request::Entity::find(),
+    }
+    .filter(request::Column::Kind.is_in(kinds));
     if only_open {
         q = q.filter(request::Column::ClosedAt.is_null());
     }

@@ -178,6 +178,17 @@ async fn roles_reach_only_the_units_they_are_granted_for() {
         // the Kabid (unscoped) and the DINKES head do see it
         let kabid = s.signed_in("rudi.hartono@batam.go.id").await;
         assert_eq!(s.call(&kabid, "/api/requests/get", json!({ "ticket": ticket })).await.0, StatusCode::OK);
+        // a queue's list ("my work" → its count) is scoped like the queue
+        let queue = |key: &str| json!({ "only_open": true, "queue": key });
+        let (status, list) = s.call(&kabid, "/api/requests/list", queue("unit_account_approve")).await;
+        assert_eq!(status, StatusCode::OK, "{db:?}: {list}");
+        assert!(list.contains(&ticket), "{db:?}: the Kabid's approval queue lists it");
+        assert!(s.call(&dinkes, "/api/requests/list", queue("unit_account_mine")).await.1.contains(&ticket), "{db:?}");
+        let (status, list) = s.call(&siti, "/api/requests/list", queue("unit_account_mine")).await;
+        assert_eq!(status, StatusCode::OK, "{db:?}: {list}");
+        assert!(!list.contains(&ticket), "{db:?}: another unit's request in Siti's queue");
+        // a queue the role does not give is refused, not shown empty
+        assert_eq!(s.call(&siti, "/api/requests/list", queue("unit_account_approve")).await.0, StatusCode::FORBIDDEN, "{db:?}");
 
         // SIMPEG: a Pengelola scoped to DISDIK, another scoped to DINKES
         let disdik_pengelola = s.add_staff("simpeg.disdik@batam.go.id", "pengelola_simpeg", Some("DISDIK")).await;

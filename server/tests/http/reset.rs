@@ -59,6 +59,13 @@ async fn full_reset_without_javascript() {
             assert!(!String::from_utf8_lossy(&dump.stdout).contains(&code), "code stored in plain text");
             assert!(!s.log().contains(&code), "code in the log");
         }
+        // no code and two different passwords: both said at once, no guess spent
+        let html = complete(&s, &c, "", NEW_PASSWORD, "lain").await.text().await.unwrap();
+        // (the page also carries every text for the light bundle: read the fields' messages)
+        let said =
+            |id: &str, text: &str| html.split_once(&format!(r#"id="{id}""#)).is_some_and(|(_, rest)| rest.chars().take(300).collect::<String>().contains(text));
+        assert!(said("code-error", "Wajib diisi."), "{db:?}: the empty code");
+        assert!(said("password_confirm-error", "Kedua kata sandi tidak sama."), "{db:?}: the mismatch with the code's error");
         // a weak password with the right code: refused with a reason, code remembered, phone now shown
         let r = complete(&s, &c, &code, "yusufhakim12345", "yusufhakim12345").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);

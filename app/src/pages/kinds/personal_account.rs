@@ -272,7 +272,7 @@ fn ApplyForm(units: Vec<PublicUnit>, fix: Option<(String, PersonalAccountFix)>) 
                 </div>
                 <FileField kind="formulir" id="ap-form-file"
                     label=if is_fix { t_string!(i18n, apply.form_file_again).to_string() } else { t_string!(i18n, apply.form_file).to_string() }
-                    on_change=Callback::new(move |u: Option<Uploaded>| form_file.set(u))/>
+                    on_change=Callback::new(move |u: Option<Uploaded>| form_file.set(u)) messages="form_file-error"/>
                 <FieldMessages field="form_file" errors=all_errors/>
                 }.into_any()}
                 <button type="submit" class="button button-primary button-block" disabled=move || submit.pending().get()>

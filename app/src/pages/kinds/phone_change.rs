@@ -74,7 +74,7 @@ fn PhoneDesk() -> impl IntoView {
                 <FieldMessages field="doc_number" errors=errors/>
             </div>
             <crate::components::upload::FileField kind="identitas" id="pc-doc-scan" label=t_string!(i18n, request.desk_doc_scan).to_string()
-                on_change=Callback::new(move |u: Option<model::Uploaded>| scan.set(u))/>
+                on_change=Callback::new(move |u: Option<model::Uploaded>| scan.set(u)) messages="doc_scan-error"/>
             <FieldMessages field="doc_scan" errors=errors/>
             <div class="field">
                 <label for="pc-phone">{t!(i18n, request.desk_new_phone)}</label>

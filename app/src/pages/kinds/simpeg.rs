@@ -69,7 +69,11 @@ fn SimpegImport() -> impl IntoView {
                         batch.set(None);
                         mapping.set(Some(m));
                     }
-                    Err(e) => upload_error.set(Some(e)),
+                    Err(e) => {
+                        // a refused file leaves the input: the message stays, the name goes
+                        input.set_value("");
+                        upload_error.set(Some(e));
+                    }
                 }
                 uploading.set(false);
             });

@@ -191,7 +191,7 @@ fn UnitAccountForm() -> impl IntoView {
                 <FieldMessages field="letter_date" errors=errors/>
             </div>
             <FileField kind="surat_resmi" id="ua-letter-file" label=t_string!(i18n, request.unit_letter_file).to_string()
-                on_change=Callback::new(move |u: Option<Uploaded>| letter.set(u))/>
+                on_change=Callback::new(move |u: Option<Uploaded>| letter.set(u)) messages="letter_file-error"/>
             <FieldMessages field="letter_file" errors=errors/>
             <button type="submit" class="button button-primary button-block" disabled=move || submit.pending().get()>{t!(i18n, request.unit_submit)}</button>
         </form>
