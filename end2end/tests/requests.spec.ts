@@ -72,6 +72,8 @@ test('phone change at the desk: recorded, code read back, approved by the Kasi',
   await expect(items.first().getByTestId('outbox-status')).toHaveText(/^(Antre|Sedang dikirim|Terkirim)$/);
   await expect(items.first()).toContainText(/\d{2}-\d{2}-\d{4} \d{2}:\d{2} WIB/);
   await fitsPhone(page);
+  // the demo notice reads as information, not as an error
+  await expect(page.locator('.banner-info[role="note"]')).toContainText('Mode demo');
   const body = await page.locator(`li.outbox-item[data-recipient="${e164}"] .outbox-body`).first().innerText();
   const code = /\b(\d{6})\b/.exec(body)![1];
 

@@ -85,6 +85,9 @@ pub async fn upload(
 /// type from the content, so a file stored as one of these is one.
 const SHOWN_INLINE: &[&str] = &["application/pdf", "image/png", "image/jpeg"];
 
+/// The policy of a PDF shown in the browser (see `download`).
+const PDF_CSP: &str = "default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /// `?lihat=1`: open in the browser instead of downloading (PDF, images).
 #[derive(serde::Deserialize)]
 pub struct ViewQuery {
@@ -121,6 +124,12 @@ pub async fn download(
             // response plain `no-store`, which is as strict)
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
             h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            if inline && row.content_type == "application/pdf" {
+                // Chromium shows a PDF through an internal <embed> with inline
+                // styles: the pages' `object-src 'none'` would block it. This
+                // document runs no script of ours and may not be framed.
+                h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PDF_CSP));
+            }
             res
         }
         // A person followed a link: a sentence, not JSON. Same answer for

@@ -17,7 +17,11 @@ pub async fn layer(secure: bool, mut req: Request, next: Next) -> Response {
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
          connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
-    h.insert("content-security-policy", HeaderValue::from_str(&csp).expect("ascii"));
+    // a handler may set a narrower policy of its own (an attachment shown in
+    // the browser: see `forms::attachments`)
+    if !h.contains_key("content-security-policy") {
+        h.insert("content-security-policy", HeaderValue::from_str(&csp).expect("ascii"));
+    }
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));

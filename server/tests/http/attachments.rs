@@ -98,6 +98,10 @@ async fn uploads_are_checked_and_served_only_to_those_who_may_see_them() {
         assert_eq!(r.status(), StatusCode::OK, "{db:?}");
         assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("inline; filename="), "{:?}", r.headers()["content-disposition"]);
         assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+        // Chromium's PDF viewer is an <embed> with inline styles: the PDF's own policy lets it show, and nothing else
+        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp.contains("object-src 'self'") && csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+        assert_eq!(r.headers()["x-frame-options"], "DENY");
 
         // other staff, and an id that does not exist, get the same 404
         let petugas = s.signed_in(PETUGAS).await;
