@@ -83,7 +83,7 @@ test('the admin area hydrates and navigates on the client', async ({ page }) => 
   expect(await page.evaluate(() => (window as any).__marker)).toBe('same-document');
   // the add form answers on the client with field messages
   await page.getByRole('button', { name: 'Tambah peran' }).click();
-  await expect(page.locator('#address-error')).toContainText('alamat email lengkap');
+  await expect(page.locator('#address-error')).toHaveText('Wajib diisi.');
   expect(await page.evaluate(() => (window as any).__marker)).toBe('same-document');
   // a page opened directly links its chunks from its head: they load with the main WASM
   await page.goto('/admin/audit');

@@ -78,6 +78,8 @@ test('bulk accounts: uploaded, checked, submitted, processed, exported, reported
   await officer.goto(url);
   await hydrated(officer);
   await expect(officer.getByTestId('request-state')).toHaveText('Menunggu diproses petugas');
+  // the file by its name, not the batch's internal record
+  await expect(officer.locator('[data-fact="simpeg_batch"]').last()).toHaveText(/^simpeg-november\.csv \(#\d+\)$/);
   await officer.getByTestId('step-proses_batch').click();
   await expect(officer.getByTestId('simpeg-progress-line')).toContainText('4 dari 4 akun dibuat, 0 gagal', { timeout: 30_000 });
   await expect(async () => {

@@ -133,7 +133,8 @@ pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(St
     let month = serde_json::from_str::<serde_json::Value>(&r.payload).ok().and_then(|v| v["month"].as_str().map(str::to_string)).unwrap_or_default();
     let mut out = vec![("month".to_string(), month)];
     for b in &bs {
-        out.push(("simpeg_batch".into(), format!("{}|{}|{}|{}|{}|{}", b.id, b.file_name, b.eligible, b.processed, b.failed, b.status)));
+        // the file as the officer knows it (its numbers are in `simpeg_progress`)
+        out.push(("simpeg_batch".into(), format!("{} (#{})", b.file_name, b.id)));
     }
     let eligible: i32 = bs.iter().map(|b| b.eligible).sum();
     let (made, failed) = counts(&state.db, r.id).await?;
