@@ -27,9 +27,10 @@ export function watchErrors(page: Page, errors: string[]) {
   // download short; Chromium reports that as a CompileError of the page being
   // left. It says nothing about the app (a 404 or a hydration panic still fails).
   const aborted = /instantiateStreaming\(\): expected \d+ bytes, fell off end/;
-  page.on('pageerror', (e) => { if (!aborted.test(String(e))) errors.push(String(e)); });
+  // each error names the page it happened on
+  page.on('pageerror', (e) => { if (!aborted.test(String(e))) errors.push(`${page.url()}: ${String(e)}`); });
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && !aborted.test(m.text())) errors.push(m.text());
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()) && !aborted.test(m.text())) errors.push(`${page.url()}: ${m.text()}`);
   });
 }
 

@@ -128,7 +128,9 @@ pub fn ErrorBanner(
                 if typing_in_field() {
                     return;
                 }
-                if let Some(b) = banner.get_untracked() {
+                // the banner may be gone by the next frame (the page moved
+                // on after the error, e.g. a request reloaded): nothing to focus
+                if let Some(Some(b)) = banner.try_get_untracked() {
                     let _ = b.focus();
                 }
             });
