@@ -334,23 +334,23 @@ pub async fn complete(state: &AppState, token: &str, code: &str, password: &str,
         // checks that do not depend on whose account it is are made (an
         // unknown address must read exactly like a known one).
         let code: String = code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
-        let anyone = Personal { address: &a.address, name: None, nip: None };
-        let mut errors = password_policy::check_new_password(password, confirm, state.config.password_min_len, &anyone);
-        let mut right = false;
-        if code.is_empty() {
-            errors.add("code", ErrorCode::Required);
+        let code_error = if code.is_empty() {
+            Some(FieldError::new("code", ErrorCode::Required).into())
         } else if !is_code_format(&code) {
-            errors.add("code", ErrorCode::CodeFormat);
+            Some(FieldError::new("code", ErrorCode::CodeFormat).into())
         } else {
             match check_code(state, &a, &code, ip.as_deref()).await {
-                Ok(()) => right = true,
-                Err(DomainError::Invalid(wrong)) => wrong.0.into_iter().for_each(|e| errors.push(e)),
+                Ok(()) => None,
+                Err(DomainError::Invalid(wrong)) => Some(wrong),
                 Err(other) => return Err(other),
             }
-        }
-        // a right code is remembered even when the password is refused below
-        if !right {
-            errors.into_result()?;
+        };
+        // a right code is remembered, and the password gets the full check below
+        if let Some(code_errors) = code_error {
+            let anyone = Personal { address: &a.address, name: None, nip: None };
+            let mut errors = password_policy::check_new_password(password, confirm, state.config.password_min_len, &anyone);
+            code_errors.0.into_iter().for_each(|e| errors.push(e));
+            return Err(errors.into());
         }
     }
     let mailbox_id = a.mailbox_id.ok_or(DomainError::NotFound)?;
