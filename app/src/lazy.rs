@@ -391,6 +391,20 @@ impl LazyRoute for ResetRoute {
     }
 }
 
+/// The owner's own page.
+pub struct OwnerRoute;
+
+#[lazy_route]
+impl LazyRoute for OwnerRoute {
+    fn data() -> Self {
+        OwnerRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PublicLayout><pages::owner::OwnerAccount/></PublicLayout> }.into_any()
+    }
+}
+
 /// The no-SMS page.
 pub struct NoSmsRoute;
 

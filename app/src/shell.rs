@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/masuk/faktor-baru") view={Lazy::<lazy::EnrollRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/ganti-sandi") view={Lazy::<lazy::ResetRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/ganti-sandi/tanpa-sms") view={Lazy::<lazy::NoSmsRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/akun") view={Lazy::<lazy::OwnerRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/sandi-tersimpan") view={Lazy::<lazy::PasswordSavedRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/permohonan-akun") view={Lazy::<lazy::ApplyRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/permohonan-akun/formulir") view={Lazy::<lazy::BlankFormRoute>::new()}/>

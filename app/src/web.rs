@@ -41,7 +41,8 @@ pub fn bundle_for(path: &str) -> Bundle {
     } else if path == crate::pages::kinds::personal_account::BLANK_FORM_PATH {
         // a page to print: nothing to enhance
         Bundle::None
-    } else if path == "/ganti-sandi" || path.starts_with("/aktivasi/") || path == "/permohonan-akun" || path.starts_with("/permohonan-akun/") {
+    } else if path == "/ganti-sandi" || path == "/akun" || path.starts_with("/aktivasi/") || path == "/permohonan-akun" || path.starts_with("/permohonan-akun/")
+    {
         Bundle::Light
     } else {
         Bundle::None

@@ -101,8 +101,13 @@ pub async fn activate(state: &AppState, token: &str, password: &str, confirm: &s
     Ok(info.mailbox.address)
 }
 
-/// Replaces a mailbox's password hash, activates it and ends its staff sessions.
+/// Replaces a mailbox's password hash, activates it and ends its sessions.
 pub async fn set_password(change: &mut Change, mailbox_id: i32, hash: String) -> DomainResult<()> {
+    set_password_keeping(change, mailbox_id, hash, None).await
+}
+
+/// [`set_password`], keeping one session alive (the owner's own, on `/akun`).
+pub async fn set_password_keeping(change: &mut Change, mailbox_id: i32, hash: String, keep: Option<i32>) -> DomainResult<()> {
     let now = change.now();
     let mut mb: mailbox::ActiveModel = mailbox::Entity::find_by_id(mailbox_id).one(&**change).await?.ok_or(DomainError::NotFound)?.into();
     mb.password_hash = Set(Some(hash));
@@ -112,7 +117,7 @@ pub async fn set_password(change: &mut Change, mailbox_id: i32, hash: String) ->
     }
     mb.updated_at = Set(now);
     mb.update(&**change).await?;
-    let ended = sessions::revoke_all(&**change, mailbox_id, None, now).await?;
+    let ended = sessions::revoke_all(&**change, mailbox_id, keep, now).await?;
     change.log("mailbox.password_set", "mailbox", mailbox_id, json!({ "sessions_ended": ended })).await?;
     Ok(())
 }

@@ -94,6 +94,10 @@ pub async fn actor_for_token(state: &AppState, token: &str, ip: Option<String>) 
 }
 
 pub async fn actor_for_session(state: &AppState, s: &session::Model, ip: Option<String>) -> DomainResult<Option<Actor>> {
+    // an owner's password-only session is never a staff session
+    if s.kind != sessions::SessionKind::Staff.as_str() {
+        return Ok(None);
+    }
     let Some(mb) = mailbox::Entity::find_by_id(s.mailbox_id).one(&state.db).await? else { return Ok(None) };
     if mb.status != "active" {
         return Ok(None);

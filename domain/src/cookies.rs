@@ -6,6 +6,8 @@ use crate::config::Config;
 pub const LOCALE: &str = "i18n_pref_locale";
 /// The staff session.
 pub const SESSION: &str = "surel_session";
+/// An account owner's session on their own page (`/akun`).
+pub const OWNER: &str = "surel_akun";
 /// The password-reset attempt of this browser (`/ganti-sandi`).
 pub const RESET: &str = "surel_reset";
 /// A right password waiting for its second step (`/masuk/langkah-2`).

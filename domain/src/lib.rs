@@ -21,6 +21,7 @@ pub mod mailboxes;
 pub mod notify;
 pub mod outbox;
 pub mod outbox_view;
+pub mod owner;
 pub mod passkeys;
 pub mod password_policy;
 pub mod passwords;

@@ -41,18 +41,31 @@ pub async fn send(
 
 /// After a password change: the registered phone, the mailbox itself, the
 /// personal address and Telegram (if known) hear when it happened and whom to call.
-pub async fn password_changed(state: &AppState, change: &mut Change, mb: &mailbox::Model, person: Option<&person::Model>) -> DomainResult<()> {
+/// Where a password was changed, as the owner is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangedVia {
+    /// `/ganti-sandi`, with an SMS code.
+    Reset,
+    /// `/akun`, knowing the current password.
+    OwnerPage,
+}
+
+pub async fn password_changed(state: &AppState, change: &mut Change, mb: &mailbox::Model, person: Option<&person::Model>, via: ChangedVia) -> DomainResult<()> {
     let when = state.local_time(change.now());
     let support = &state.config.support_contact;
     let stamp = change.now().timestamp_micros();
     let related = Some(format!("mailbox:{}", mb.id));
     let sms = format!("Surel: kata sandi {} diganti pada {when}. Bukan Anda? Segera hubungi {support}.", mb.address);
     let mail = format!(
-        "Yth. {name},\n\nKata sandi akun email {addr} telah diganti pada {when} melalui layanan ganti sandi Surel.\n\n\
+        "Yth. {name},\n\nKata sandi akun email {addr} telah diganti pada {when} {how}.\n\n\
          Jika Anda tidak melakukannya, segera hubungi {support} dan atur ulang kata sandi Anda.\n\n\
          Pesan ini dikirim otomatis; jangan dibalas.",
         name = mb.display_name,
-        addr = mb.address
+        addr = mb.address,
+        how = match via {
+            ChangedVia::Reset => "melalui layanan ganti sandi Surel",
+            ChangedVia::OwnerPage => "di halaman akun Surel, dengan kata sandi lama",
+        }
     );
     if let Some(phone) = &mb.reset_phone {
         send(state, change, Channel::Sms, phone, None, sms.clone(), format!("pwchanged:{}:{stamp}:sms", mb.id), related.clone()).await?;

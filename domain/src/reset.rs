@@ -391,7 +391,7 @@ pub async fn complete(state: &AppState, token: &str, code: &str, password: &str,
     set_password(&mut change, mailbox_id, hash).await?;
     let links = super::activation::revoke_links(&*change, mailbox_id, now).await?;
     change.log("reset.completed", "mailbox", mailbox_id, json!({ "attempt": a.id, "activation_links_ended": links })).await?;
-    notify::password_changed(state, &mut change, &mb, person.as_ref()).await?;
+    notify::password_changed(state, &mut change, &mb, person.as_ref(), notify::ChangedVia::Reset).await?;
     change.commit().await?;
     state.wake_outbox();
     Ok(mb.address)

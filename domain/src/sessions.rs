@@ -1,15 +1,50 @@
-//! Server-side staff sessions: a random token in an HttpOnly cookie, only its
-//! hash in the database; 30 minutes idle, 12 hours at most.
+//! Server-side sessions: a random token in an HttpOnly cookie, only its
+//! hash in the database; 30 minutes idle, 12 hours at most. Staff sessions
+//! (after both sign-in steps) and owner sessions (`/akun`, password only)
+//! are different kinds, and a lookup accepts only the kind it asks for.
 use crate::crypto::{random_token, sha256_hex};
 use crate::entities::session;
 use crate::AppState;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
-/// Creates a session; returns the cookie value (never stored) and the row.
+/// Who a session is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionKind {
+    /// A staff member, after the password and the second factor.
+    Staff,
+    /// A mailbox owner on their own page, after the password.
+    Owner,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Staff => "staff",
+            SessionKind::Owner => "owner",
+        }
+    }
+}
+
+/// Creates a staff session; returns the cookie value (never stored) and the row.
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     state: &AppState,
+    mailbox_id: i32,
+    now: DateTime<Utc>,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    factor: Option<&str>,
+) -> Result<(String, session::Model), DbErr> {
+    create_kind(db, state, SessionKind::Staff, mailbox_id, now, ip, user_agent, factor).await
+}
+
+/// Creates a session of `kind`.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_kind<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    kind: SessionKind,
     mailbox_id: i32,
     now: DateTime<Utc>,
     ip: Option<String>,
@@ -27,6 +62,7 @@ pub async fn create<C: ConnectionTrait>(
         user_agent: Set(user_agent.map(|ua| ua.chars().take(200).collect())),
         revoked_at: Set(None),
         factor: Set(factor.map(str::to_string)),
+        kind: Set(kind.as_str().to_string()),
         ..Default::default()
     }
     .insert(db)
@@ -34,10 +70,20 @@ pub async fn create<C: ConnectionTrait>(
     Ok((token, row))
 }
 
-/// The live session for a cookie value, touching its idle timer (at most once a minute).
+/// The live staff session for a cookie value, touching its idle timer (at most once a minute).
 pub async fn lookup(state: &AppState, token: &str) -> Result<Option<session::Model>, DbErr> {
+    lookup_kind(state, token, SessionKind::Staff).await
+}
+
+/// The live session of `kind` for a cookie value (a session of the other kind is no session).
+pub async fn lookup_kind(state: &AppState, token: &str, kind: SessionKind) -> Result<Option<session::Model>, DbErr> {
     let now = state.now();
-    let Some(s) = session::Entity::find().filter(session::Column::TokenHash.eq(sha256_hex(token.as_bytes()))).one(&state.db).await? else {
+    let Some(s) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(sha256_hex(token.as_bytes())))
+        .filter(session::Column::Kind.eq(kind.as_str()))
+        .one(&state.db)
+        .await?
+    else {
         return Ok(None);
     };
     let idle = Duration::from_std(state.config.session_idle).unwrap_or(Duration::minutes(30));

@@ -33,6 +33,7 @@ pub async fn staff_actor(state: &AppState, address: &str) -> crate::auth::Actor 
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + Duration::hours(1)),
+        kind: Set("staff".into()),
         ..Default::default()
     }
     .insert(&state.db)

@@ -9,6 +9,7 @@ mod m20261125_000005_simpeg_batches;
 mod m20261201_000006_security;
 mod m20261201_000007_second_factor;
 mod m20261202_000008_mailbox_admin;
+mod m20261202_000009_owner_sessions;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_security::Migration),
             Box::new(m20261201_000007_second_factor::Migration),
             Box::new(m20261202_000008_mailbox_admin::Migration),
+            Box::new(m20261202_000009_owner_sessions::Migration),
         ]
     }
 }

@@ -128,6 +128,10 @@ pub enum ErrorCode {
     PasswordCommon,
     PasswordWeak,
     PasswordMismatch,
+    /// The current password (owner's page) is not right.
+    PasswordCurrentWrong,
+    /// The new password is the one in use.
+    PasswordUnchanged,
     // Staff and roles
     RoleUnknown,
     RoleNeedsUnit,
@@ -534,6 +538,8 @@ mod tests {
             "password_common",
             "password_weak",
             "password_mismatch",
+            "password_current_wrong",
+            "password_unchanged",
             "role_unknown",
             "role_needs_unit",
             "role_exists",

@@ -664,6 +664,24 @@ pub struct MailboxDetail {
     pub can_manage: bool,
 }
 
+/// An owner's own page (`/akun`): their mailbox as they may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerPage {
+    pub address: String,
+    pub name: String,
+    /// The reset phone, masked (`+62 812-••••-1004`), and when it was set.
+    pub reset_phone_masked: Option<String>,
+    pub reset_phone_set_at: Option<String>,
+    pub password_changed_at: Option<String>,
+    /// The owner's other live sessions (not this one).
+    pub other_sessions: u64,
+    /// Requests by or about this mailbox, newest first.
+    pub requests: Vec<RequestRow>,
+    pub min_len: usize,
+    /// Where to go to change the phone (SOP 001, "no" branch).
+    pub support: String,
+}
+
 /// What an officer changes on a mailbox; each needs a reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MailboxChange {

@@ -70,6 +70,7 @@ pub fn build(app_state: AppState) -> Router {
         .route("/bahasa", post(forms::auth::language))
         .route("/aktivasi/{token}", post(forms::activate::submit))
         .route("/ganti-sandi", post(forms::reset::submit))
+        .route("/akun", post(forms::owner::submit))
         .route("/lampiran", post(forms::attachments::upload).layer(forms::attachments::body_limit()))
         .route("/lampiran/{id}", get(forms::attachments::download))
         .route("/laporan/rekap", get(forms::recap::download))

@@ -9,6 +9,7 @@ pub mod home;
 pub mod kinds;
 pub mod mailboxes;
 pub mod outbox;
+pub mod owner;
 pub mod reports;
 pub mod requests;
 pub mod reset;

@@ -2,7 +2,7 @@
 //! against this table before the function runs; a function missing from the
 //! table cannot be called at all (deny by default).
 use super::kinds::{personal_account as apply, phone_change, simpeg, unit_account};
-use super::{activation, audit, auth, forms, home, mailboxes, outbox, reports, requests, reset, second_factor, staff};
+use super::{activation, audit, auth, forms, home, mailboxes, outbox, owner, reports, requests, reset, second_factor, staff};
 use domain::auth::Actor;
 use model::access::*;
 use model::error::AppError;
@@ -26,6 +26,8 @@ pub fn table() -> Vec<(&'static str, Access)> {
         (<forms::FormFlashFor as ServerFn>::PATH, Access::Public),
         (<activation::ActivationInfo as ServerFn>::PATH, Access::Public),
         (<reset::ResetState as ServerFn>::PATH, Access::Public),
+        // the owner's own session is checked inside (a cookie of its own)
+        (<owner::MyAccount as ServerFn>::PATH, Access::Public),
         // The second sign-in step: no session yet; each function needs the
         // challenge cookie of a right password and reveals nothing without it.
         (<second_factor::SecondStepInfo as ServerFn>::PATH, Access::Public),

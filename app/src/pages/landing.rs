@@ -17,6 +17,10 @@ pub fn Landing() -> impl IntoView {
                 <strong>{t!(i18n, landing.reset_title)}</strong>
                 <span>{t!(i18n, landing.reset_text)}</span>
             </a></li>
+            <li><a class="tile" href="/akun" data-testid="tile-owner">
+                <strong>{t!(i18n, landing.owner_title)}</strong>
+                <span>{t!(i18n, landing.owner_text)}</span>
+            </a></li>
             <li><a class="tile" href="/permohonan-akun">
                 <strong>{t!(i18n, landing.apply_title)}</strong>
                 <span>{t!(i18n, landing.apply_text)}</span>

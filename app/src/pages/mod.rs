@@ -8,6 +8,7 @@ pub mod login;
 pub mod mailboxes;
 pub mod not_found;
 pub mod outbox;
+pub mod owner;
 pub mod reports;
 pub mod requests;
 pub mod reset;

@@ -20,6 +20,8 @@ pub struct Model {
     /// webauthn-rs state while a passkey is being added (JSON).
     #[sea_orm(column_type = "Text", nullable)]
     pub webauthn_state: Option<String>,
+    /// `staff` or `owner` ([`crate::sessions::SessionKind`]).
+    pub kind: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ pub mod activate;
 pub mod attachments;
 pub mod auth;
 pub mod mailbox_export;
+pub mod owner;
 pub mod recap;
 pub mod reset;
 pub mod simpeg;

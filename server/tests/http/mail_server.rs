@@ -86,6 +86,21 @@ async fn imap_login_follows_a_reset() {
     assert!(!imap_login(port, user, DEMO_PASSWORD).await, "IMAP refuses the old password");
     // a password with quotes and non-ASCII reaches Dovecot byte for byte
     assert!(!imap_login(port, "nobody@batam.go.id", new).await);
+
+    // the owner changes it again on /akun, knowing the current one: Dovecot follows
+    let owner = s.client();
+    let r = owner.post(format!("{}/akun", s.url)).form(&[("action", "sign_in"), ("address", user), ("password", new)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let third = "Teluk-Senja-kopi-\"9\"-ombak";
+    let r = owner
+        .post(format!("{}/akun", s.url))
+        .form(&[("action", "change_password"), ("current", new), ("password", third), ("password_confirm", third)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[reqwest::header::LOCATION], "/akun?tersimpan=1");
+    assert!(imap_login(port, user, third).await, "IMAP accepts the owner's new password");
+    assert!(!imap_login(port, user, new).await, "and refuses the one before");
 }
 
 /// SOP 000/002 step 4: a new mailbox (pending, no password) is delivered to

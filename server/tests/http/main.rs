@@ -8,6 +8,7 @@ mod auth_flow;
 mod authz;
 mod mail_server;
 mod mailboxes;
+mod owner;
 mod personal_account;
 mod requests;
 mod reset;

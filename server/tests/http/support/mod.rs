@@ -228,6 +228,15 @@ impl TestServer {
         Client::builder().cookie_provider(jar).redirect(Policy::none()).default_headers(headers).build().unwrap()
     }
 
+    /// A client with this owner-session cookie (`/akun`).
+    pub fn client_with_owner(&self, token: &str) -> Client {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        jar.add_cookie_str(&format!("surel_akun={token}; Path=/"), &self.url.parse().unwrap());
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::ORIGIN, self.url.parse().unwrap());
+        Client::builder().cookie_provider(jar).redirect(Policy::none()).default_headers(headers).build().unwrap()
+    }
+
     /// Both sign-in steps through the plain forms, as a browser without
     /// JavaScript would: the demo password, then the demo TOTP code.
     pub async fn signed_in_fresh(&self, address: &str) -> Client {
