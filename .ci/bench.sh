@@ -8,6 +8,8 @@
 #     and /ganti-sandi on a throttled phone-like Chromium (time to form, to
 #     live checks). Fails past a budget.
 #  4. F5: a 10,000-row SIMPEG export checked, and a 10,000-account batch processed
+#  5. the mailbox directory (issue #13) on 1,000,000 mailboxes, SQLite and
+#     PostgreSQL: every search's p95 under 20 ms (domain/benches/directory.rs)
 source "$(dirname "$0")/env.sh"
 if ! command -v wrk >/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -78,10 +80,22 @@ SIMPEG=$(mktemp -d)
 )
 rm -rf "$SIMPEG"
 
+echo "== mailbox directory (issue #13): 1,000,000 mailboxes, every search p95 < 20 ms, SQLite then PostgreSQL"
+source "$ROOT/.ci/pg-throwaway.sh"
+directory_ok=0
+cargo bench -q -p domain --bench directory || directory_ok=1
+if pg_throwaway_start; then
+  BENCH_DATABASE_URL="$PG_URL" cargo bench -q -p domain --bench directory || directory_ok=1
+  pg_throwaway_stop
+else
+  directory_ok=1
+fi
+
 # Load must not surface bugs that single requests hide (it once found a panic
 # in a detached server-side effect).
 panics=$(grep -ac panicked "$STATE/server.log" || true)
 echo "server panics under load: $panics"
 [ "$weight_ok" -eq 0 ] || echo "FAILED: page weight over budget (see above)"
 [ "$throttled_ok" -eq 0 ] || echo "FAILED: throttled timings over target (see above)"
-[ "$panics" -eq 0 ] && [ "$weight_ok" -eq 0 ] && [ "$throttled_ok" -eq 0 ]
+[ "$directory_ok" -eq 0 ] || echo "FAILED: mailbox directory search over budget (see above)"
+[ "$panics" -eq 0 ] && [ "$weight_ok" -eq 0 ] && [ "$throttled_ok" -eq 0 ] && [ "$directory_ok" -eq 0 ]

@@ -8,7 +8,7 @@
 //! nothing in the staff area, and a staff session is not an owner session.
 use crate::audit::{Change, Who};
 use crate::auth::{LOGIN_PER_ACCOUNT, LOGIN_PER_IP};
-use crate::entities::{audit_entry, mailbox, person, request, reset_attempt};
+use crate::entities::{audit_entry, mailbox, person, reset_attempt};
 use crate::password_policy;
 use crate::rate_limit;
 use crate::sessions::{self, SessionKind};
@@ -18,7 +18,7 @@ use model::validation::password::Personal;
 use model::validation::phone::mask_phone;
 use model::validation::FieldErrors;
 use model::{ErrorCode, OwnerPage};
-use sea_orm::{sea_query::Expr, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
 /// Requests listed on the page (newest first).
@@ -116,15 +116,7 @@ pub async fn page(state: &AppState, owner: &Owner) -> DomainResult<OwnerPage> {
         .filter(crate::entities::session::Column::LastSeenAt.gt(now - idle))
         .count(db)
         .await?;
-    let requests = request::Entity::find()
-        .filter(Condition::any().add(request::Column::ApplicantMailboxId.eq(m.id)).add(request::Column::Payload.contains(format!("\"{}\"", m.address))))
-        .order_by_desc(request::Column::Id)
-        .limit(REQUESTS)
-        .all(db)
-        .await?
-        .iter()
-        .map(|r| crate::requests::view::row(state, r))
-        .collect();
+    let requests = crate::mailboxes::requests_touching(&m).limit(REQUESTS).all(db).await?.iter().map(|r| crate::requests::view::row(state, r)).collect();
     Ok(OwnerPage {
         reset_phone_masked: m.reset_phone.as_deref().map(mask_phone),
         reset_phone_set_at: m.reset_phone.as_ref().map(|_| state.local_time(phone_changed.unwrap_or(m.created_at))),

@@ -10,6 +10,7 @@ mod m20261201_000006_security;
 mod m20261201_000007_second_factor;
 mod m20261202_000008_mailbox_admin;
 mod m20261202_000009_owner_sessions;
+mod m20261202_000010_mailbox_search;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_second_factor::Migration),
             Box::new(m20261202_000008_mailbox_admin::Migration),
             Box::new(m20261202_000009_owner_sessions::Migration),
+            Box::new(m20261202_000010_mailbox_search::Migration),
         ]
     }
 }

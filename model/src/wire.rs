@@ -594,8 +594,9 @@ pub struct SecondStep {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MailboxQuery {
-    /// Part of the address, the start of the owner's name, a whole NIP, or
-    /// the last digits of the reset phone (at least 4).
+    /// Part of the address or of the owner's name (three characters or more;
+    /// one or two: the start of the address), a whole NIP, or the last digits
+    /// of the reset phone (at least 4).
     pub text: String,
     pub kind: Option<MailboxKind>,
     pub status: Option<MailboxStatus>,
@@ -622,8 +623,10 @@ pub struct MailboxRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxPage {
     pub rows: Vec<MailboxRow>,
-    /// Mailboxes matching the query (all pages).
+    /// Mailboxes matching the query (all pages), counted up to a cap.
     pub total: u64,
+    /// More match than `total` (the cap): the page asks for a narrower search.
+    pub more: bool,
     pub page_size: u64,
 }
 

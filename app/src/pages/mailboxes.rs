@@ -186,6 +186,8 @@ fn Directory() -> impl IntoView {
                         let at = asked.page;
                         let found = if p.total == 0 {
                             t_string!(i18n, mailboxes.none).to_string()
+                        } else if p.more {
+                            fill(t_string!(i18n, mailboxes.found_more), "count", &p.total.to_string())
                         } else {
                             fill(t_string!(i18n, mailboxes.found), "count", &p.total.to_string())
                         };

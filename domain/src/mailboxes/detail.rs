@@ -3,11 +3,11 @@
 //! its audit entries.
 use super::{kind_of, status_of, Scope};
 use crate::auth::Actor;
-use crate::entities::{alias, audit_entry, mailbox, person, request, session, unit};
+use crate::entities::{alias, audit_entry, mailbox, person, session, unit};
 use crate::{AppState, DomainError, DomainResult};
 use model::validation::phone::mask_phone;
 use model::{access, AliasRow, MailboxDetail};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Audit entries and requests shown on the page (newest first).
 const HISTORY: u64 = 50;
@@ -49,15 +49,7 @@ pub async fn detail(state: &AppState, actor: &Actor, id: i32) -> DomainResult<Ma
         .count(db)
         .await?;
     // Requests name the mailbox they are about in their data (JSON, quoted).
-    let requests = request::Entity::find()
-        .filter(Condition::any().add(request::Column::ApplicantMailboxId.eq(m.id)).add(request::Column::Payload.contains(format!("\"{}\"", m.address))))
-        .order_by_desc(request::Column::Id)
-        .limit(HISTORY)
-        .all(db)
-        .await?
-        .iter()
-        .map(|r| crate::requests::view::row(state, r))
-        .collect();
+    let requests = super::requests_touching(&m).limit(HISTORY).all(db).await?.iter().map(|r| crate::requests::view::row(state, r)).collect();
     let audit = audit_entry::Entity::find()
         .filter(audit_entry::Column::TargetType.eq("mailbox"))
         .filter(audit_entry::Column::TargetId.is_in([m.id.to_string(), m.address.clone()]))

@@ -6,12 +6,16 @@ use crate::entities::{mailbox, person, unit};
 use crate::{AppState, DomainResult};
 use chrono::{NaiveDate, TimeZone};
 use model::{MailboxPage, MailboxQuery, MailboxRow, MailboxSort, MailboxStatus};
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::sea_query::{Alias, Expr, Func, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
 use std::collections::HashMap;
 
 /// Mailboxes on one directory page.
 pub const PAGE_SIZE: u64 = 50;
+/// Matches counted at most: past this the page says "more than" and asks
+/// for a narrower search (counting a million rows would cost more than the
+/// search itself).
+pub const COUNT_CAP: u64 = 1_000;
 
 /// What the search box holds, read the way an officer types it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,7 +25,8 @@ pub enum Text {
     Nip(String),
     /// 4 to 12 digits (spaces and dashes allowed): the end of the reset phone.
     PhoneEnd(String),
-    /// Anything else: part of the address or of the owner's name, any case.
+    /// Anything else: part of the address or of the owner's name, any case
+    /// (one or two letters: the start of the address).
     Words(String),
 }
 
@@ -59,8 +64,21 @@ fn like_escape(s: &str) -> String {
     s.chars().filter(|c| !matches!(c, '%' | '\\')).collect()
 }
 
-/// The filters of `query` on a `mailboxes` select.
+/// SQLite: the mailboxes whose `columns` (of the FTS5 trigram table, see
+/// migration 000010) contain `text`, any case. Three characters at least.
+fn in_search_index(columns: &str, text: &str) -> sea_orm::sea_query::SimpleExpr {
+    let phrase = format!("{{{columns}}} : \"{}\"", text.replace('"', "\"\""));
+    Expr::cust_with_values("\"mailboxes\".\"id\" IN (SELECT rowid FROM mailbox_search WHERE mailbox_search MATCH ?)", [phrase])
+}
+
+/// The filters and the order of `query` on a `mailboxes` select.
 pub async fn filtered(state: &AppState, scope: &Scope, query: &MailboxQuery) -> DomainResult<Select<mailbox::Entity>> {
+    Ok(sorted(matching(state, scope, query).await?, query.sort))
+}
+
+/// The filters of `query` on a `mailboxes` select, unordered.
+pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> DomainResult<Select<mailbox::Entity>> {
+    let sqlite = state.db.get_database_backend() == DatabaseBackend::Sqlite;
     let mut q = mailbox::Entity::find();
     if let Scope::Units(units) = scope {
         q = q.filter(mailbox::Column::UnitId.is_in(units.clone()));
@@ -71,14 +89,29 @@ pub async fn filtered(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
             let owner = person::Entity::find().filter(person::Column::Nip.eq(nip)).one(&state.db).await?.map(|p| p.id);
             q = q.filter(mailbox::Column::PersonId.eq(owner.unwrap_or(-1)));
         }
-        Text::PhoneEnd(digits) => q = q.filter(mailbox::Column::ResetPhone.like(format!("%{}", phone_end(&digits)))),
+        Text::PhoneEnd(digits) => {
+            let end = phone_end(&digits).to_string();
+            if sqlite {
+                q = q.filter(in_search_index("reset_phone", &end));
+            }
+            q = q.filter(mailbox::Column::ResetPhone.like(format!("%{end}")));
+        }
         Text::Words(w) => {
-            let pattern = format!("%{}%", like_escape(&w));
-            q = q.filter(
-                Condition::any()
-                    .add(mailbox::Column::Address.like(pattern.clone()))
-                    .add(Expr::expr(Func::lower(Expr::col((mailbox::Entity, mailbox::Column::DisplayName)))).like(pattern)),
-            );
+            let w = like_escape(&w);
+            if w.chars().count() < 3 {
+                // too short for a trigram: the start of the address, on its unique index
+                q = q.filter(mailbox::Column::Address.gte(w.clone())).filter(mailbox::Column::Address.lt(format!("{w}\u{10FFFF}")));
+            } else if sqlite {
+                q = q.filter(in_search_index("address display_name", &w));
+            } else {
+                // pg_trgm's GIN indexes serve these LIKEs
+                let pattern = format!("%{w}%");
+                q = q.filter(
+                    Condition::any()
+                        .add(mailbox::Column::Address.like(pattern.clone()))
+                        .add(Expr::expr(Func::lower(Expr::col((mailbox::Entity, mailbox::Column::DisplayName)))).like(pattern)),
+                );
+            }
         }
     }
     if let Some(kind) = query.kind {
@@ -99,11 +132,24 @@ pub async fn filtered(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
     if let Some((from, to)) = query.created_month.as_deref().and_then(|m| month_bounds(state, m)) {
         q = q.filter(mailbox::Column::CreatedAt.gte(from)).filter(mailbox::Column::CreatedAt.lt(to));
     }
-    Ok(match query.sort {
+    Ok(q)
+}
+
+fn sorted(q: Select<mailbox::Entity>, sort: MailboxSort) -> Select<mailbox::Entity> {
+    match sort {
         MailboxSort::Address => q.order_by_asc(mailbox::Column::Address),
         MailboxSort::Name => q.order_by_asc(mailbox::Column::DisplayName).order_by_asc(mailbox::Column::Address),
         MailboxSort::Newest => q.order_by_desc(mailbox::Column::Id),
-    })
+    }
+}
+
+/// How many mailboxes match, counted up to [`COUNT_CAP`] + 1.
+async fn count_capped(state: &AppState, q: Select<mailbox::Entity>) -> DomainResult<u64> {
+    let inner = q.select_only().column(mailbox::Column::Id).limit(COUNT_CAP + 1).into_query();
+    let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(inner, Alias::new("capped")).to_owned();
+    let backend = state.db.get_database_backend();
+    let row = state.db.query_one(backend.build(&count)).await?;
+    Ok(row.and_then(|r| r.try_get_by_index::<i64>(0).ok()).unwrap_or(0).max(0) as u64)
 }
 
 /// The first instant of month `YYYY-MM` and of the next, in the office's time zone.
@@ -116,9 +162,12 @@ fn month_bounds(state: &AppState, month: &str) -> Option<(chrono::DateTime<chron
 
 pub async fn page(state: &AppState, actor: &Actor, query: &MailboxQuery) -> DomainResult<MailboxPage> {
     let scope = Scope::of(actor)?;
-    let pages = filtered(state, &scope, query).await?.paginate(&state.db, PAGE_SIZE);
-    let total = pages.num_items().await?;
-    let found = pages.fetch_page(query.page).await?;
+    let q = matching(state, &scope, query).await?;
+    let counted = count_capped(state, q.clone()).await?;
+    let (total, more) = if counted > COUNT_CAP { (COUNT_CAP, true) } else { (counted, false) };
+    // pages past the counted ones hold nothing to show
+    let page = query.page.min(total.div_ceil(PAGE_SIZE).max(1) - 1);
+    let found = sorted(q, query.sort).offset(page * PAGE_SIZE).limit(PAGE_SIZE).all(&state.db).await?;
     let mut unit_ids: Vec<i32> = found.iter().filter_map(|m| m.unit_id).collect();
     unit_ids.sort_unstable();
     unit_ids.dedup();
@@ -137,7 +186,7 @@ pub async fn page(state: &AppState, actor: &Actor, query: &MailboxQuery) -> Doma
             name: m.display_name,
         })
         .collect();
-    Ok(MailboxPage { rows, total, page_size: PAGE_SIZE })
+    Ok(MailboxPage { rows, total, more, page_size: PAGE_SIZE })
 }
 
 #[cfg(test)]
@@ -162,5 +211,70 @@ mod tests {
         assert_eq!(phone_end("081290000001"), "81290000001");
         assert_eq!(phone_end("6281290000001"), "81290000001");
         assert_eq!(phone_end("90000001"), "90000001");
+    }
+
+    /// The trigram index (SQLite FTS5) finds parts of addresses, names and
+    /// phone ends, follows renames, and takes any character typed.
+    #[tokio::test]
+    async fn search_uses_the_index_and_follows_changes() {
+        use crate::entities::mailbox;
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+        let (state, _clock) = crate::testing::state_with_clock().await;
+        let admin = crate::testing::staff_actor(&state, "andi.pratama@batam.go.id").await;
+        let find = |text: &str| {
+            let q = model::MailboxQuery { text: text.into(), ..Default::default() };
+            let state = state.clone();
+            let admin = admin.clone();
+            async move { super::page(&state, &admin, &q).await.unwrap().rows.into_iter().map(|r| r.address).collect::<Vec<_>>() }
+        };
+        assert_eq!(find("HAKIM@").await, vec!["yusuf.hakim@batam.go.id"], "part of the address, any case");
+        assert!(find("fhak").await.is_empty(), "the characters in their order, not loose words");
+        assert_eq!(find("uf Hak").await, vec!["yusuf.hakim@batam.go.id"], "part of the name");
+        assert_eq!(find("yu").await, vec!["yusuf.hakim@batam.go.id"], "two letters: the start of the address");
+        assert_eq!(find("9000 0001").await, vec!["yusuf.hakim@batam.go.id"], "the phone's end, as people write it");
+        assert!(find("9000").await.is_empty(), "the middle of a phone is no end");
+        for odd in ["\"", "a\"b\"c", "NEAR(x)", "*", "{address}:x", "%%%", "' OR 1=1 --"] {
+            let _ = find(odd).await; // no error, whatever is typed
+        }
+        let m = mailbox::Entity::find().filter(mailbox::Column::Address.eq("yusuf.hakim@batam.go.id")).one(&state.db).await.unwrap().unwrap();
+        let mut am: mailbox::ActiveModel = m.into();
+        am.display_name = Set("Yusuf Abdurrahman".into());
+        am.update(&state.db).await.unwrap();
+        assert!(find("hakim yus").await.is_empty());
+        assert_eq!(find("abdurrahman").await, vec!["yusuf.hakim@batam.go.id"], "the index follows a rename");
+        assert!(find("Yusuf Hakim").await.is_empty(), "and forgets the old name");
+    }
+
+    /// Past the cap the count stops, says "more", and pages stay in range.
+    #[tokio::test]
+    async fn counting_stops_at_the_cap() {
+        use crate::entities::mailbox;
+        use sea_orm::{EntityTrait, Set};
+        let (state, _clock) = crate::testing::state_with_clock().await;
+        let admin = crate::testing::staff_actor(&state, "andi.pratama@batam.go.id").await;
+        let now = state.now();
+        let many: Vec<mailbox::ActiveModel> = (0..super::COUNT_CAP + 20)
+            .map(|n| mailbox::ActiveModel {
+                address: Set(format!("massal.{n}@batam.go.id")),
+                local_part: Set(format!("massal.{n}")),
+                domain_id: Set(1),
+                kind: Set("personal".into()),
+                display_name: Set(format!("Pegawai Massal {n}")),
+                status: Set("pending".into()),
+                quota_mb: Set(1024),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        mailbox::Entity::insert_many(many).exec(&state.db).await.unwrap();
+        let q = model::MailboxQuery { text: "massal".into(), page: 999, ..Default::default() };
+        let p = super::page(&state, &admin, &q).await.unwrap();
+        assert_eq!((p.total, p.more), (super::COUNT_CAP, true));
+        assert_eq!(p.rows.len() as u64, super::PAGE_SIZE, "a page past the end shows the last counted page");
+        let few = model::MailboxQuery { text: "massal.99".into(), ..Default::default() };
+        let p = super::page(&state, &admin, &few).await.unwrap();
+        // massal.99 and massal.990 … massal.999
+        assert_eq!((p.total, p.more), (11, false));
     }
 }

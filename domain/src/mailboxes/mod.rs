@@ -17,6 +17,30 @@ use crate::{DomainError, DomainResult};
 use chrono::NaiveDate;
 use model::{access, MailboxKind, MailboxStatus, Role};
 
+/// The requests that touched mailbox `m`: made by it, naming it in their
+/// data (JSON, quoted), or the SIMPEG collective request whose batch row
+/// created it. Newest first.
+pub fn requests_touching(m: &mailbox::Model) -> sea_orm::Select<crate::entities::request::Entity> {
+    use crate::entities::{request, simpeg_batch, simpeg_row};
+    use sea_orm::sea_query::Query;
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+    let rows = Query::select().column(simpeg_row::Column::BatchId).from(simpeg_row::Entity).and_where(simpeg_row::Column::MailboxId.eq(m.id)).to_owned();
+    let batches = Query::select()
+        .column(simpeg_batch::Column::RequestId)
+        .from(simpeg_batch::Entity)
+        .and_where(simpeg_batch::Column::Id.in_subquery(rows))
+        .and_where(simpeg_batch::Column::RequestId.is_not_null())
+        .to_owned();
+    request::Entity::find()
+        .filter(
+            Condition::any()
+                .add(request::Column::ApplicantMailboxId.eq(m.id))
+                .add(request::Column::Payload.contains(format!("\"{}\"", m.address)))
+                .add(request::Column::Id.in_subquery(batches)),
+        )
+        .order_by_desc(request::Column::Id)
+}
+
 /// The mailboxes an actor may see.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {

@@ -154,6 +154,9 @@ async fn upload_preview_edit_submit_process_with_a_crash_and_export() {
     let sms = outbox::Entity::find().filter(outbox::Column::MessageKey.like("simpeg:%:activation")).count(&state.db).await.unwrap();
     assert_eq!(sms as usize, made.len());
     assert!(boxes.iter().any(|m| m.address == "pilihan.baru@batam.go.id"));
+    // each mailbox's page names the collective request that made it
+    let page = crate::mailboxes::detail::detail(&state, &budi, boxes[0].id).await.unwrap();
+    assert_eq!(page.requests.iter().map(|r| r.ticket.as_str()).collect::<Vec<_>>(), vec![ticket.as_str()]);
     // running again changes nothing
     assert_eq!(work(&state, "c", None, |_| {}).await.unwrap(), WorkDone::default());
     let (s, ver) = req_state(&state, &ticket).await;
