@@ -38,7 +38,7 @@ test('every staff screen fits a 360 px phone', async ({ page }, info) => {
 });
 
 test('every public screen fits a 320 px phone without JavaScript @nojs', async ({ page }) => {
-  for (const path of ['/', '/masuk', '/ganti-sandi', '/ganti-sandi/tanpa-sms', '/permohonan-akun', '/permohonan-akun/status', '/permohonan-akun/formulir']) {
+  for (const path of ['/', '/masuk', '/ganti-sandi', '/ganti-sandi/tanpa-sms', '/akun', '/permohonan-akun', '/permohonan-akun/status', '/permohonan-akun/formulir']) {
     await look(page, path, `public-${slug(path)}`);
   }
 });
