@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 /// A well-formed body for each server function (what it does with it does not matter here).
 fn sample_body(path: &str) -> Value {
     match path {
-        "/api/me" | "/api/sessions/list" | "/api/home/queues" | "/api/staff/list" | "/api/units/list" | "/api/reset/state" => json!({}),
+        "/api/me" | "/api/sessions/list" | "/api/home/queues" | "/api/staff/list" | "/api/units/list" | "/api/reset/state" | "/api/owner/page" => json!({}),
         "/api/form-flash" => json!({ "form": "login" }),
         "/api/activation/info" => json!({ "token": "no-such-token" }),
         "/api/sessions/end" => json!({ "id": 987654 }),
