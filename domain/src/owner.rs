@@ -8,7 +8,7 @@
 //! nothing in the staff area, and a staff session is not an owner session.
 use crate::audit::{Change, Who};
 use crate::auth::{LOGIN_PER_ACCOUNT, LOGIN_PER_IP};
-use crate::entities::{audit_entry, mailbox, person, reset_attempt};
+use crate::entities::{audit_entry, mailbox, person};
 use crate::password_policy;
 use crate::rate_limit;
 use crate::sessions::{self, SessionKind};
@@ -18,7 +18,7 @@ use model::validation::password::Personal;
 use model::validation::phone::mask_phone;
 use model::validation::FieldErrors;
 use model::{ErrorCode, OwnerPage};
-use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
 /// Requests listed on the page (newest first).
@@ -171,15 +171,7 @@ pub async fn change_password(state: &AppState, owner: &Owner, current: &str, pas
     let mut change = Change::begin(state, owner.who(ip)).await?;
     crate::activation::set_password_keeping(&mut change, m.id, hash, Some(owner.session_id)).await?;
     // a code sent before the change must not set another password after it
-    let codes = reset_attempt::Entity::update_many()
-        .col_expr(reset_attempt::Column::CancelledAt, Expr::value(now))
-        .col_expr(reset_attempt::Column::CodeMac, Expr::value(Option::<String>::None))
-        .filter(reset_attempt::Column::MailboxId.eq(m.id))
-        .filter(reset_attempt::Column::CompletedAt.is_null())
-        .filter(reset_attempt::Column::CancelledAt.is_null())
-        .exec(&*change)
-        .await?
-        .rows_affected;
+    let codes = crate::reset::end_open_attempts(&*change, m.id, None, now).await?;
     let links = crate::activation::revoke_links(&*change, m.id, now).await?;
     change.log("owner.password_changed", "mailbox", m.id, json!({ "reset_codes_ended": codes, "activation_links_ended": links })).await?;
     notify::password_changed(state, &mut change, &m, person.as_ref(), notify::ChangedVia::OwnerPage).await?;

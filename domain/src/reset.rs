@@ -219,6 +219,26 @@ pub async fn resend(state: &AppState, token: &str, ip: Option<String>) -> Domain
     Ok(())
 }
 
+/// Ends every open attempt of a mailbox (but `except`) and forgets its
+/// code; returns how many ended.
+pub async fn end_open_attempts<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    mailbox_id: i32,
+    except: Option<i32>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    let mut q = reset_attempt::Entity::update_many()
+        .col_expr(reset_attempt::Column::CancelledAt, Expr::value(now))
+        .col_expr(reset_attempt::Column::CodeMac, Expr::value(Option::<String>::None))
+        .filter(reset_attempt::Column::MailboxId.eq(mailbox_id))
+        .filter(reset_attempt::Column::CompletedAt.is_null())
+        .filter(reset_attempt::Column::CancelledAt.is_null());
+    if let Some(id) = except {
+        q = q.filter(reset_attempt::Column::Id.ne(id));
+    }
+    Ok(q.exec(db).await?.rows_affected)
+}
+
 /// Forgets the attempt (the "use another address" link).
 pub async fn cancel(state: &AppState, token: &str) -> DomainResult<()> {
     let now = state.now();
@@ -379,15 +399,7 @@ pub async fn complete(state: &AppState, token: &str, code: &str, password: &str,
         return Err(DomainError::field("address", ErrorCode::ResetExpired));
     }
     // Every other open attempt (and its code) for this mailbox dies.
-    reset_attempt::Entity::update_many()
-        .col_expr(reset_attempt::Column::CancelledAt, Expr::value(now))
-        .col_expr(reset_attempt::Column::CodeMac, Expr::value(Option::<String>::None))
-        .filter(reset_attempt::Column::MailboxId.eq(mailbox_id))
-        .filter(reset_attempt::Column::Id.ne(a.id))
-        .filter(reset_attempt::Column::CompletedAt.is_null())
-        .filter(reset_attempt::Column::CancelledAt.is_null())
-        .exec(&*change)
-        .await?;
+    end_open_attempts(&*change, mailbox_id, Some(a.id), now).await?;
     set_password(&mut change, mailbox_id, hash).await?;
     let links = super::activation::revoke_links(&*change, mailbox_id, now).await?;
     change.log("reset.completed", "mailbox", mailbox_id, json!({ "attempt": a.id, "activation_links_ended": links })).await?;
