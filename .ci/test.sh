@@ -23,6 +23,11 @@ fi
 echo "== build (release site and server)"
 build_site
 echo "== unit and integration tests"
-cargo test --release --no-fail-fast -p model -p domain -p app --features app/ssr -p light -p server -p migrations
+# Same features and the same compile-time environment as the site build
+# (leptos reads LEPTOS_OUTPUT_NAME when compiled), so the tests reuse every
+# dependency the release build compiled instead of building them again.
+# `light` goes on its own: its web-sys features would change the others'.
+LEPTOS_OUTPUT_NAME=surel cargo test --release --no-fail-fast -p model -p domain -p app --features app/ssr -p server -p migrations
+cargo test --release --no-fail-fast -p light
 echo "== browser tests"
 cd end2end && npx playwright test

@@ -93,8 +93,9 @@ pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
             let end = phone_end(&digits).to_string();
             // the last four digits are indexed (migration 000010); longer ends are checked on those rows
             let tail = &end[end.len() - 4..];
-            let tail_expr = if sqlite { "substr(\"mailboxes\".\"reset_phone\", -4) = ?" } else { "right(\"mailboxes\".\"reset_phone\", 4) = ?" };
-            q = q.filter(Expr::cust_with_values(tail_expr, [tail.to_string()]));
+            // written as in the index (literal constants), the value bound
+            let tail_expr = if sqlite { "substr(\"mailboxes\".\"reset_phone\", -4)" } else { "right(\"mailboxes\".\"reset_phone\", 4)" };
+            q = q.filter(Expr::cust(tail_expr).eq(tail.to_string()));
             q = q.filter(mailbox::Column::ResetPhone.like(format!("%{end}")));
         }
         Text::Words(w) => {

@@ -12,7 +12,11 @@ const YUSUF_PHONE: &str = "+6281290000001";
 
 pub(crate) async fn list(s: &TestServer, c: &reqwest::Client, query: Value) -> Value {
     let (status, text) = s.call(c, "/api/mailboxes/list", json!({ "query": query })).await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    if status != StatusCode::OK {
+        let log = s.log();
+        let from = (log.len().saturating_sub(3000)..log.len()).find(|&i| log.is_char_boundary(i)).unwrap_or(0);
+        panic!("{query}: {status} {text}\nserver log (end):\n{}", &log[from..]);
+    }
     serde_json::from_str(&text).unwrap()
 }
 
