@@ -54,6 +54,9 @@ pub struct Config {
     /// Days reset attempts and phone proofs (with their client addresses) are kept.
     pub retention_days: u32,
     /// Hours an upload nobody attached to a request is kept.
+    /// Days a switched-off mailbox is kept before it is marked for deletion
+    /// (a person then confirms or keeps it; nothing is deleted by itself).
+    pub disabled_retention_days: u32,
     pub upload_retention_hours: u32,
     /// The mail server, for account tests (LMTP delivery, IMAP master login).
     pub mail_server: Option<super::mail_check::MailServerConfig>,
@@ -96,6 +99,7 @@ impl Config {
             utc_offset_hours: 7,
             retention_days: 30,
             upload_retention_hours: 24,
+            disabled_retention_days: 180,
             mail_server: None,
         }
     }

@@ -44,6 +44,15 @@ pub const OWNERS: &[(&str, &str, &str, &str, Option<&str>)] = &[
     ("fitri.handayani", "Fitri Handayani", "199402142019032006", "KEC-SEKUPANG", Some("+6281290000005")),
 ];
 
+/// Retired owners whose mailboxes were switched off long ago and are listed
+/// for deletion, so the directory shows the officers' retention decision.
+/// (address local part, name, NIP, unit code, phone)
+pub const LEAVERS: &[(&str, &str, &str, &str, &str)] = &[
+    ("agus.salim", "Agus Salim", "196503121990031002", "DISPERKIM", "+6281290000031"),
+    ("sri.wahyuni", "Sri Wahyuni", "196607231991032004", "KEC-SEKUPANG", "+6281290000032"),
+    ("bambang.sutrisno", "Bambang Sutrisno", "196401011989031003", "DINKES", "+6281290000033"),
+];
+
 /// Whether the database has no mailboxes yet.
 pub async fn is_empty(state: &AppState) -> DomainResult<bool> {
     Ok(mailbox::Entity::find().count(&state.db).await? == 0)
@@ -133,7 +142,45 @@ pub async fn seed_demo(state: &AppState) -> DomainResult<Vec<(Role, String)>> {
             logins.push((role, address));
         }
     }
-    change.log("demo.seeded", "database", "", json!({ "staff": logins.len(), "owners": OWNERS.len() })).await?;
+    for (local, name, nip, unit_code, phone) in LEAVERS {
+        let unit_id = unit_ids.get(unit_code).copied();
+        let long_ago = now - chrono::Duration::days(3650);
+        let p = person::ActiveModel {
+            name: Set(name.to_string()),
+            nip: Set(Some(nip.to_string())),
+            unit_id: Set(unit_id),
+            phone: Set(Some(phone.to_string())),
+            phone_verified_at: Set(Some(long_ago)),
+            created_at: Set(long_ago),
+            updated_at: Set(long_ago),
+            ..Default::default()
+        }
+        .insert(&*change)
+        .await?;
+        mailbox::ActiveModel {
+            address: Set(format!("{local}@{DEMO_DOMAIN}")),
+            local_part: Set(local.to_string()),
+            domain_id: Set(dom.id),
+            kind: Set("personal".into()),
+            display_name: Set(name.to_string()),
+            person_id: Set(Some(p.id)),
+            unit_id: Set(unit_id),
+            reset_phone: Set(Some(phone.to_string())),
+            status: Set("disabled".into()),
+            status_reason: Set(Some("Pensiun".into())),
+            status_changed_at: Set(Some(now - chrono::Duration::days(state.config.disabled_retention_days as i64 + 20))),
+            marked_for_deletion_at: Set(Some(now)),
+            quota_mb: Set(1024),
+            password_hash: Set(Some(hash.clone())),
+            password_changed_at: Set(Some(long_ago)),
+            created_at: Set(long_ago),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&*change)
+        .await?;
+    }
+    change.log("demo.seeded", "database", "", json!({ "staff": logins.len(), "owners": OWNERS.len(), "leavers": LEAVERS.len() })).await?;
     change.commit().await?;
     Ok(logins)
 }

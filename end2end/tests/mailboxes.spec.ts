@@ -100,3 +100,56 @@ test('the directory filters by status and kind, and a wrong quota is refused on 
   await expect(form.getByLabel('Ubah kuota')).toBeChecked();
   await expect(page.getByTestId('mailbox-quota')).not.toHaveText('10 MB');
 });
+
+// The demo seeds retired owners whose mailboxes were switched off long ago
+// and are listed for deletion (domain::seed::LEAVERS): the desktop run
+// deletes one, the phone run keeps one (a spare stays for a retry).
+test('mailboxes switched off past the retention period wait for an officer, who deletes or keeps them', async ({ page }, testInfo) => {
+  await signIn(page, 'petugas');
+  await page.goto('/admin/akun');
+  await hydrated(page);
+  const banner = page.getByTestId('mailbox-awaiting-deletion');
+  await expect(banner).toContainText('menunggu keputusan Anda');
+  await fitsPhone(page);
+  await banner.getByRole('link', { name: 'Tampilkan' }).click();
+  await expect(page).toHaveURL(/\/admin\/akun\?status=marked_for_deletion$/);
+  await expect(page.getByLabel('Status')).toHaveValue('marked_for_deletion');
+  await expect(banner).toHaveCount(0);
+  const rows = page.locator('.mailbox-row');
+  await expect(rows.first()).toBeVisible();
+  expect(await rows.evaluateAll((rs) => rs.every((r) => r.getAttribute('data-status') === 'marked_for_deletion'))).toBe(true);
+  const address = (await rows.first().getAttribute('data-address'))!;
+  await rows.first().getByRole('link').click();
+  await expect(page.getByTestId('mailbox-address')).toHaveText(address);
+  await expect(page.getByTestId('mailbox-status')).toHaveText('Menunggu penghapusan');
+  const form = page.getByTestId('mailbox-change');
+  // the decision comes first, deleting is preselected and needs a reason
+  await expect(form.getByLabel('Hapus akun')).toBeChecked();
+  await expect(form).toContainText('alamatnya tetap tercatat');
+  await fitsPhone(page);
+  await form.getByRole('button', { name: 'Hapus akun' }).click();
+  await expect(page.locator('#reason-error')).toHaveText('Tuliskan alasannya.');
+
+  if (testInfo.project.name === 'desktop') {
+    await form.getByLabel('Alasan').fill('Pensiun, masa simpan sudah lewat');
+    await form.getByRole('button', { name: 'Hapus akun' }).click();
+    await expect(page.getByTestId('mailbox-status')).toHaveText('Dihapus');
+    await expect(page.getByTestId('mailbox-deleted')).toBeVisible();
+    await expect(page.getByTestId('mailbox-change')).toHaveCount(0);
+    await expect(page.getByTestId('mailbox-audit').locator('li').first()).toHaveAttribute('data-action', 'mailbox.deleted');
+    await expect(page.getByTestId('mailbox-facts')).not.toContainText('+62 812');
+  } else {
+    await form.getByLabel('Pertahankan (tetap nonaktif)').check();
+    await expect(form).toContainText('satu masa simpan penuh');
+    await form.getByLabel('Alasan').fill('Masih diperlukan untuk audit keuangan');
+    await form.getByRole('button', { name: 'Pertahankan (tetap nonaktif)' }).click();
+    await expect(page.getByTestId('mailbox-changed')).toBeVisible();
+    await expect(page.getByTestId('mailbox-status')).toHaveText('Nonaktif');
+    await expect(page.getByTestId('mailbox-audit').locator('li').first()).toHaveAttribute('data-action', 'mailbox.kept');
+  }
+  await fitsPhone(page);
+  // back in the list, that mailbox waits no more
+  await page.goto('/admin/akun?status=marked_for_deletion');
+  await hydrated(page);
+  await expect(page.locator(`.mailbox-row[data-address="${address}"]`)).toHaveCount(0);
+});

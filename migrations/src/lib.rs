@@ -11,6 +11,7 @@ mod m20261201_000007_second_factor;
 mod m20261202_000008_mailbox_admin;
 mod m20261202_000009_owner_sessions;
 mod m20261202_000010_mailbox_search;
+mod m20261202_000011_mailbox_retention;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_mailbox_admin::Migration),
             Box::new(m20261202_000009_owner_sessions::Migration),
             Box::new(m20261202_000010_mailbox_search::Migration),
+            Box::new(m20261202_000011_mailbox_retention::Migration),
         ]
     }
 }

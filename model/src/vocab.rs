@@ -118,6 +118,10 @@ pub enum ErrorCode {
     MailboxNoPhone,
     /// A staff member's mailbox: only the Admin sistem switches it off.
     MailboxStaff,
+    /// Deleted: nothing changes on it any more.
+    MailboxDeleted,
+    /// Only a mailbox listed for deletion is deleted (or kept).
+    MailboxNotMarked,
     // Passwords (`validation::password`)
     PasswordEmpty,
     PasswordShort,
@@ -392,6 +396,12 @@ pub enum MailboxStatus {
     Active,
     /// Switched off by an officer (or at its end date): no login, no mail.
     Disabled,
+    /// Switched off for longer than the retention period: listed for the
+    /// officers, who confirm the deletion or keep it.
+    MarkedForDeletion,
+    /// Deleted after an officer's confirmation: the address stays taken, the
+    /// password and the reset phone are gone.
+    Deleted,
     /// Past its end date.
     Expired,
 }
@@ -529,6 +539,8 @@ mod tests {
             "activation_not_needed",
             "mailbox_no_phone",
             "mailbox_staff",
+            "mailbox_deleted",
+            "mailbox_not_marked",
             "password_empty",
             "password_short",
             "password_long",

@@ -627,6 +627,9 @@ pub struct MailboxPage {
     pub total: u64,
     /// More match than `total` (the cap): the page asks for a narrower search.
     pub more: bool,
+    /// Mailboxes in the viewer's scope waiting for someone to confirm their
+    /// deletion (the page links to them).
+    pub awaiting_deletion: u64,
     pub page_size: u64,
 }
 
@@ -708,6 +711,11 @@ pub enum MailboxChange {
     MoveUnit {
         unit_id: i32,
     },
+    /// A mailbox listed for deletion: delete it (the address stays taken).
+    ConfirmDeletion,
+    /// A mailbox listed for deletion: keep it switched off for another
+    /// retention period.
+    KeepDisabled,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,6 +38,10 @@ enum Command {
     },
     /// List every setting with its environment variable.
     Settings,
+    /// One round of the housekeeping every `surel serve` runs every ten
+    /// minutes (retention, mailboxes listed for deletion, expired sessions
+    /// and event accounts), for a cron job or right after changing a setting.
+    Housekeeping,
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -275,6 +279,15 @@ async fn run(cli: Cli) -> Result<()> {
             let now = chrono::Utc::now();
             let left = STEP_SECS - now.timestamp().rem_euclid(STEP_SECS);
             println!("{} (valid {left} more seconds; demo TOTP secret {DEMO_TOTP_SECRET})", code_at(DEMO_TOTP_SECRET, step_of(now)));
+            Ok(())
+        }
+        Some(Command::Housekeeping) => {
+            let st = state(&cli).await?;
+            let r = crate::workers::housekeeping_round(&st).await?;
+            println!(
+                "retention: {} reset attempts, {} phone proofs, {} uploads deleted; {} mailboxes listed for deletion; {} events ended",
+                r.purged.reset_attempts, r.purged.phone_proofs, r.purged.uploads, r.purged.mailboxes_marked, r.events_ended
+            );
             Ok(())
         }
         Some(Command::Settings) => {

@@ -41,6 +41,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("utc_offset_hours", "local time zone for messages: 7 (WIB, default), 8 (WITA) or 9 (WIT)"),
     ("retention_days", "days reset attempts and phone proofs (with client addresses) are kept, 1 to 365 (default 30)"),
     ("upload_retention_hours", "hours an upload no request claimed is kept, 1 to 720 (default 24)"),
+    ("disabled_retention_days", "days a switched-off mailbox is kept before it is listed for deletion, 1 to 3650 (default 180)"),
     ("mail_lmtp", "mail server LMTP host:port, for account tests (e.g. 127.0.0.1:24)"),
     ("mail_imap", "mail server IMAP host:port, for account tests (e.g. 127.0.0.1:143)"),
     ("mail_master_user", "Dovecot master user that opens new mailboxes for the account test"),
@@ -240,6 +241,7 @@ impl Raw {
             utc_offset_hours: self.number("utc_offset_hours", 7, 9, 7)? as i32,
             retention_days: self.number("retention_days", 1, 365, 30)? as u32,
             upload_retention_hours: self.number("upload_retention_hours", 1, 720, 24)? as u32,
+            disabled_retention_days: self.number("disabled_retention_days", 1, 3650, 180)? as u32,
             mail_server,
         })
     }

@@ -19,25 +19,61 @@ pub fn spawn_housekeeping(state: AppState) {
                     tracing::warn!(error = %e, "verifying the audit chain failed");
                 }
             }
-            match retention::purge(&state).await {
-                Ok(p) if p != retention::Purged::default() => tracing::info!(?p, "retention"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "retention purge failed"),
-            }
-            let now = state.now();
-            if let Err(e) = rate_limit::purge_expired(&state.db, now).await {
-                tracing::warn!(error = %e, "purging rate limits failed");
-            }
-            if let Err(e) = sessions::purge(&state.db, now).await {
-                tracing::warn!(error = %e, "purging sessions failed");
-            }
-            match accounts::end_events(&state).await {
-                Ok((0, 0)) => {}
-                Ok((reminded, ended)) => tracing::info!(reminded, ended, "event accounts"),
-                Err(e) => tracing::warn!(error = %e, "ending event accounts failed"),
+            if let Err(e) = housekeeping_round(&state).await {
+                tracing::warn!(error = %e, "housekeeping failed");
             }
         }
     });
+}
+
+/// What one housekeeping round did.
+pub struct Housekept {
+    pub purged: retention::Purged,
+    pub events_ended: u64,
+}
+
+/// One round: each step runs even when another failed (the first error is
+/// returned after all of them), so a broken step never stalls the others.
+pub async fn housekeeping_round(state: &AppState) -> anyhow::Result<Housekept> {
+    let mut first_error: Option<anyhow::Error> = None;
+    let mut keep = |e: anyhow::Error, what: &str| {
+        tracing::warn!(error = %e, "{what} failed");
+        first_error.get_or_insert(e);
+    };
+    let purged = match retention::purge(state).await {
+        Ok(p) => {
+            if p != retention::Purged::default() {
+                tracing::info!(?p, "retention");
+            }
+            p
+        }
+        Err(e) => {
+            keep(e.into(), "retention purge");
+            retention::Purged::default()
+        }
+    };
+    let now = state.now();
+    if let Err(e) = rate_limit::purge_expired(&state.db, now).await {
+        keep(e.into(), "purging rate limits");
+    }
+    if let Err(e) = sessions::purge(&state.db, now).await {
+        keep(e.into(), "purging sessions");
+    }
+    let events_ended = match accounts::end_events(state).await {
+        Ok((0, 0)) => 0,
+        Ok((reminded, ended)) => {
+            tracing::info!(reminded, ended, "event accounts");
+            ended as u64
+        }
+        Err(e) => {
+            keep(e.into(), "ending event accounts");
+            0
+        }
+    };
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(Housekept { purged, events_ended }),
+    }
 }
 
 /// Delivers queued messages: claims a batch with a lease (so two instances

@@ -31,6 +31,8 @@ pub fn status_text(i18n: I18nContext<Locale>, status: MailboxStatus) -> String {
         MailboxStatus::Pending => t_string!(i18n, mailboxes.status_pending),
         MailboxStatus::Active => t_string!(i18n, mailboxes.status_active),
         MailboxStatus::Disabled => t_string!(i18n, mailboxes.status_disabled),
+        MailboxStatus::MarkedForDeletion => t_string!(i18n, mailboxes.status_marked_for_deletion),
+        MailboxStatus::Deleted => t_string!(i18n, mailboxes.status_deleted),
         MailboxStatus::Expired => t_string!(i18n, mailboxes.status_expired),
     }
     .to_string()
@@ -191,7 +193,17 @@ fn Directory() -> impl IntoView {
                         } else {
                             fill(t_string!(i18n, mailboxes.found), "count", &p.total.to_string())
                         };
+                        let awaiting = (p.awaiting_deletion > 0 && asked.status != Some(MailboxStatus::MarkedForDeletion)).then(|| {
+                            let list = MailboxQuery { status: Some(MailboxStatus::MarkedForDeletion), ..MailboxQuery::default() };
+                            view! {
+                                <div class="banner banner-warn" role="status" data-testid="mailbox-awaiting-deletion">
+                                    {fill(t_string!(i18n, mailboxes.awaiting_deletion), "count", &p.awaiting_deletion.to_string())}" "
+                                    <a href=href_of(&list, 0)>{t!(i18n, mailboxes.awaiting_deletion_show)}</a>
+                                </div>
+                            }
+                        });
                         view! {
+                            {awaiting}
                             <p class="muted" data-testid="mailbox-found" role="status">{found}</p>
                             {(p.total > 0).then(|| view! {
                                 <p class="toolbar" data-testid="mailbox-export">
@@ -266,7 +278,12 @@ fn MailboxView() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Err(e) => view! { <ErrorBanner error=Signal::stored(Some(e))/> }.into_any(),
-                    Ok(d) => view! { <MailboxFacts detail=d.clone()/> {d.can_manage.then(|| view! { <ChangeForm detail=d.clone() change=change/> })} <MailboxHistory detail=d/> }.into_any(),
+                    Ok(d) => view! {
+                        {(d.status == MailboxStatus::Deleted).then(|| view! { <div class="banner banner-info" role="status" data-testid="mailbox-deleted">{t!(i18n, mailboxes.deleted_note)}</div> })}
+                        <MailboxFacts detail=d.clone()/>
+                        {d.can_manage.then(|| view! { <ChangeForm detail=d.clone() change=change/> })}
+                        <MailboxHistory detail=d/>
+                    }.into_any(),
                 }
             })}
         </Transition>
@@ -315,6 +332,8 @@ fn MailboxFacts(detail: MailboxDetail) -> impl IntoView {
 enum Choice {
     Disable,
     Enable,
+    Delete,
+    Keep,
     Quota,
     EndDate,
     AddAlias,
@@ -328,6 +347,8 @@ impl Choice {
         match self {
             Choice::Disable => "disable",
             Choice::Enable => "enable",
+            Choice::Delete => "delete",
+            Choice::Keep => "keep",
             Choice::Quota => "quota",
             Choice::EndDate => "ends_on",
             Choice::AddAlias => "alias_add",
@@ -342,8 +363,12 @@ impl Choice {
 fn ChangeForm(detail: MailboxDetail, change: Action<MailboxChangeInput, Result<(), model::AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let d = detail;
-    let switched_off = d.status == MailboxStatus::Disabled;
-    let mut choices = vec![if switched_off { Choice::Enable } else { Choice::Disable }];
+    // listed for deletion: the decision comes first
+    let mut choices = match d.status {
+        MailboxStatus::MarkedForDeletion => vec![Choice::Delete, Choice::Keep, Choice::Enable],
+        MailboxStatus::Disabled => vec![Choice::Enable],
+        _ => vec![Choice::Disable],
+    };
     if d.status == MailboxStatus::Pending && !d.activated {
         choices.push(Choice::ResendActivation);
     }
@@ -370,6 +395,8 @@ fn ChangeForm(detail: MailboxDetail, change: Action<MailboxChangeInput, Result<(
         let what = match choice.get_untracked() {
             Choice::Disable => MailboxChange::Disable,
             Choice::Enable => MailboxChange::Enable,
+            Choice::Delete => MailboxChange::ConfirmDeletion,
+            Choice::Keep => MailboxChange::KeepDisabled,
             Choice::Quota => MailboxChange::SetQuota { quota_mb: v(quota).trim().parse().unwrap_or(0) },
             Choice::EndDate => MailboxChange::SetEndDate { ends_on: v(ends) },
             Choice::AddAlias => MailboxChange::AddAlias { address: v(alias) },
@@ -382,6 +409,8 @@ fn ChangeForm(detail: MailboxDetail, change: Action<MailboxChangeInput, Result<(
     let label = move |c: Choice| match c {
         Choice::Disable => t_string!(i18n, mailboxes.do_disable).to_string(),
         Choice::Enable => t_string!(i18n, mailboxes.do_enable).to_string(),
+        Choice::Delete => t_string!(i18n, mailboxes.do_delete).to_string(),
+        Choice::Keep => t_string!(i18n, mailboxes.do_keep).to_string(),
         Choice::Quota => t_string!(i18n, mailboxes.do_quota).to_string(),
         Choice::EndDate => t_string!(i18n, mailboxes.do_ends_on).to_string(),
         Choice::AddAlias => t_string!(i18n, mailboxes.do_alias_add).to_string(),
@@ -409,6 +438,8 @@ fn ChangeForm(detail: MailboxDetail, change: Action<MailboxChangeInput, Result<(
                 {move || match choice.get() {
                     Choice::Disable => view! { <p class="hint">{t!(i18n, mailboxes.disable_help)}</p> }.into_any(),
                     Choice::Enable => view! { <p class="hint">{t!(i18n, mailboxes.enable_help)}</p> }.into_any(),
+                    Choice::Delete => view! { <p class="hint">{t!(i18n, mailboxes.delete_help)}</p> }.into_any(),
+                    Choice::Keep => view! { <p class="hint">{t!(i18n, mailboxes.keep_help)}</p> }.into_any(),
                     Choice::Quota => view! {
                         <div class="field">
                             <label for="mailbox-quota-new">{t!(i18n, mailboxes.quota_new)}</label>
@@ -477,7 +508,7 @@ fn ChangeForm(detail: MailboxDetail, change: Action<MailboxChangeInput, Result<(
                     <p class="hint" id="reason-hint">{t!(i18n, mailboxes.reason_hint)}</p>
                     <FieldMessages field="reason" errors=errors/>
                 </div>
-                <button type="submit" class=move || if matches!(choice.get(), Choice::Disable) { "button button-danger" } else { "button button-primary" }
+                <button type="submit" class=move || if matches!(choice.get(), Choice::Disable | Choice::Delete) { "button button-danger" } else { "button button-primary" }
                     disabled=move || change.pending().get()>
                     {move || label(choice.get())}
                 </button>

@@ -16,11 +16,14 @@ pub struct Model {
     pub person_id: Option<i32>,
     pub unit_id: Option<i32>,
     pub reset_phone: Option<String>,
-    /// pending | active | disabled
+    /// pending | active | disabled | deleted (a tombstone: the address stays taken)
     pub status: String,
     /// The officer's reason for the last disable or enable.
     pub status_reason: Option<String>,
     pub status_changed_at: Option<DateTimeUtc>,
+    /// Disabled longer than `disabled_retention_days`: waiting for a person
+    /// to confirm the deletion (or to keep it).
+    pub marked_for_deletion_at: Option<DateTimeUtc>,
     pub quota_mb: i32,
     pub ends_on: Option<Date>,
     pub password_hash: Option<String>,

@@ -6,7 +6,7 @@ use crate::accounts::{is_taken, MAX_ALIASES, QUOTA_MAX_MB, QUOTA_MIN_MB};
 use crate::activation::revoke_links;
 use crate::audit::Change;
 use crate::auth::{grants_of, Actor};
-use crate::entities::{alias, domain_name, mailbox, person, reset_attempt, session};
+use crate::entities::{alias, domain_name, mailbox, person, session};
 use crate::notify;
 use crate::outbox::Channel;
 use crate::{AppState, DomainError, DomainResult};
@@ -32,6 +32,8 @@ enum Checked {
     RemoveAlias(i32),
     ResendActivation,
     MoveUnit(i32),
+    ConfirmDeletion,
+    KeepDisabled,
 }
 
 /// Checks the reason and the change's own field together, so the form shows
@@ -84,6 +86,8 @@ fn check(input: &MailboxChangeInput, today: NaiveDate) -> Result<Checked, FieldE
         MailboxChange::RemoveAlias { alias_id } => Checked::RemoveAlias(*alias_id),
         MailboxChange::ResendActivation => Checked::ResendActivation,
         MailboxChange::MoveUnit { unit_id } => Checked::MoveUnit(*unit_id),
+        MailboxChange::ConfirmDeletion => Checked::ConfirmDeletion,
+        MailboxChange::KeepDisabled => Checked::KeepDisabled,
     };
     errors.into_result().map(|()| checked)
 }
@@ -94,11 +98,14 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
     }
     let checked = check(&input, state.local_date())?;
     let m = visible(state, actor, input.mailbox_id).await?;
+    if m.status == "deleted" {
+        return Err(DomainError::Conflict { code: ErrorCode::MailboxDeleted, by: None });
+    }
     let reason = input.reason.trim().to_string();
     let mut change = Change::begin(state, actor.who()).await?;
     let now = change.now();
     let changed = |n: u64| if n == 1 { Ok(()) } else { Err(DomainError::Conflict { code: ErrorCode::MailboxChanged, by: None }) };
-    let tell = Some(match checked {
+    let tell = match checked {
         Checked::Disable => {
             if m.id == actor.mailbox_id {
                 return Err(DomainError::Conflict { code: ErrorCode::MailboxSelf, by: None });
@@ -129,21 +136,14 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
                 .await?
                 .rows_affected;
             let links = revoke_links(&*change, m.id, now).await?;
-            let resets = reset_attempt::Entity::update_many()
-                .col_expr(reset_attempt::Column::CancelledAt, Expr::value(now))
-                .filter(reset_attempt::Column::MailboxId.eq(m.id))
-                .filter(reset_attempt::Column::CompletedAt.is_null())
-                .filter(reset_attempt::Column::CancelledAt.is_null())
-                .exec(&*change)
-                .await?
-                .rows_affected;
+            let resets = crate::reset::end_open_attempts(&*change, m.id, None, now).await?;
             let details = json!({ "address": m.address, "reason": reason, "sessions_ended": sessions, "links_ended": links, "resets_ended": resets });
             change.log("mailbox.disabled", "mailbox", m.id, details).await?;
-            Tell {
+            Some(Tell {
                 key: "disabled",
                 sms: format!("Surel: akun email {} dinonaktifkan pada {{when}}. Alasan: {reason}. Pertanyaan? Hubungi {{support}}.", m.address),
                 to_mailbox: false,
-            }
+            })
         }
         Checked::Enable => {
             let status = if m.password_hash.is_some() { "active" } else { "pending" };
@@ -151,6 +151,7 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
                 .col_expr(mailbox::Column::Status, Expr::value(status))
                 .col_expr(mailbox::Column::StatusReason, Expr::value(reason.clone()))
                 .col_expr(mailbox::Column::StatusChangedAt, Expr::value(now))
+                .col_expr(mailbox::Column::MarkedForDeletionAt, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
                 .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
                 .filter(mailbox::Column::Id.eq(m.id))
                 .filter(mailbox::Column::Status.eq("disabled"))
@@ -159,7 +160,7 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
                 .rows_affected;
             changed(n)?;
             change.log("mailbox.enabled", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "status": status })).await?;
-            Tell { key: "enabled", sms: format!("Surel: akun email {} diaktifkan kembali pada {{when}}.", m.address), to_mailbox: true }
+            Some(Tell { key: "enabled", sms: format!("Surel: akun email {} diaktifkan kembali pada {{when}}.", m.address), to_mailbox: true })
         }
         Checked::Quota(quota) => {
             let n = mailbox::Entity::update_many()
@@ -172,7 +173,7 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
                 .rows_affected;
             changed(n)?;
             change.log("mailbox.quota_changed", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "from": m.quota_mb, "to": quota })).await?;
-            Tell { key: "quota", sms: format!("Surel: kuota akun email {} diubah menjadi {quota} MB pada {{when}}.", m.address), to_mailbox: true }
+            Some(Tell { key: "quota", sms: format!("Surel: kuota akun email {} diubah menjadi {quota} MB pada {{when}}.", m.address), to_mailbox: true })
         }
         Checked::EndDate(ends_on) => {
             let mut q = mailbox::Entity::update_many()
@@ -191,7 +192,7 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
                 Some(d) => format!("sampai {}", d.format("%d-%m-%Y")),
                 None => "tanpa tanggal akhir".to_string(),
             };
-            Tell { key: "ends_on", sms: format!("Surel: masa berlaku akun email {} diubah pada {{when}}: {until}.", m.address), to_mailbox: true }
+            Some(Tell { key: "ends_on", sms: format!("Surel: masa berlaku akun email {} diubah pada {{when}}: {until}.", m.address), to_mailbox: true })
         }
         Checked::AddAlias(typed) => {
             let domain = domain_name::Entity::find_by_id(m.domain_id).one(&*change).await?.ok_or(DomainError::NotFound)?;
@@ -213,17 +214,17 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
                 .await
                 .map_err(|_| DomainError::field("alias", ErrorCode::AddressTaken))?;
             change.log("mailbox.alias_added", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "alias": full, "alias_id": a.id })).await?;
-            Tell { key: "alias", sms: format!("Surel: alamat {full} kini diterima di akun email {} (sejak {{when}}).", m.address), to_mailbox: true }
+            Some(Tell { key: "alias", sms: format!("Surel: alamat {full} kini diterima di akun email {} (sejak {{when}}).", m.address), to_mailbox: true })
         }
         Checked::RemoveAlias(alias_id) => {
             let a = alias::Entity::find_by_id(alias_id).one(&*change).await?.filter(|a| a.mailbox_id == m.id).ok_or(DomainError::NotFound)?;
             changed(alias::Entity::delete_by_id(a.id).exec(&*change).await?.rows_affected)?;
             change.log("mailbox.alias_removed", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "alias": a.address })).await?;
-            Tell {
+            Some(Tell {
                 key: "alias",
                 sms: format!("Surel: alamat {} tidak lagi diterima di akun email {} (sejak {{when}}).", a.address, m.address),
                 to_mailbox: true,
-            }
+            })
         }
         Checked::ResendActivation => {
             let conflict = |code| Err(DomainError::Conflict { code, by: None });
@@ -264,9 +265,57 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
                 person::Entity::update_many().col_expr(person::Column::UnitId, Expr::value(to.id)).filter(person::Column::Id.eq(p)).exec(&*change).await?;
             }
             change.log("mailbox.unit_moved", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "from": m.unit_id, "to": to.id })).await?;
-            Tell { key: "unit", sms: format!("Surel: akun email {} kini tercatat di {} (sejak {{when}}).", m.address, to.name), to_mailbox: true }
+            Some(Tell { key: "unit", sms: format!("Surel: akun email {} kini tercatat di {} (sejak {{when}}).", m.address, to.name), to_mailbox: true })
         }
-    });
+        Checked::ConfirmDeletion => {
+            // the owner is told first: the reset phone is one of the things that go
+            let tell = Tell {
+                key: "deleted",
+                sms: format!("Surel: akun email {} dihapus pada {{when}} (nonaktif melewati masa simpan). Pertanyaan? Hubungi {{support}}.", m.address),
+                to_mailbox: false,
+            };
+            tell_owner(state, &change, &m, tell).await?;
+            let n = mailbox::Entity::update_many()
+                .col_expr(mailbox::Column::Status, Expr::value("deleted"))
+                .col_expr(mailbox::Column::StatusReason, Expr::value(reason.clone()))
+                .col_expr(mailbox::Column::StatusChangedAt, Expr::value(now))
+                .col_expr(mailbox::Column::PasswordHash, Expr::value(Option::<String>::None))
+                .col_expr(mailbox::Column::ResetPhone, Expr::value(Option::<String>::None))
+                .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+                .filter(mailbox::Column::Id.eq(m.id))
+                .filter(mailbox::Column::Status.eq("disabled"))
+                .filter(mailbox::Column::MarkedForDeletionAt.is_not_null())
+                .exec(&*change)
+                .await?
+                .rows_affected;
+            if n != 1 {
+                return Err(DomainError::Conflict { code: ErrorCode::MailboxNotMarked, by: None });
+            }
+            let aliases: Vec<String> =
+                alias::Entity::find().filter(alias::Column::MailboxId.eq(m.id)).all(&*change).await?.into_iter().map(|a| a.address).collect();
+            alias::Entity::delete_many().filter(alias::Column::MailboxId.eq(m.id)).exec(&*change).await?;
+            change.log("mailbox.deleted", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "aliases": aliases })).await?;
+            None
+        }
+        Checked::KeepDisabled => {
+            // the retention period starts again from now
+            let n = mailbox::Entity::update_many()
+                .col_expr(mailbox::Column::MarkedForDeletionAt, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
+                .col_expr(mailbox::Column::StatusChangedAt, Expr::value(now))
+                .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+                .filter(mailbox::Column::Id.eq(m.id))
+                .filter(mailbox::Column::Status.eq("disabled"))
+                .filter(mailbox::Column::MarkedForDeletionAt.is_not_null())
+                .exec(&*change)
+                .await?
+                .rows_affected;
+            if n != 1 {
+                return Err(DomainError::Conflict { code: ErrorCode::MailboxNotMarked, by: None });
+            }
+            change.log("mailbox.kept", "mailbox", m.id, json!({ "address": m.address, "reason": reason })).await?;
+            None
+        }
+    };
     if let Some(tell) = tell {
         tell_owner(state, &change, &m, tell).await?;
     }

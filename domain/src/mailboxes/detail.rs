@@ -79,7 +79,8 @@ pub async fn detail(state: &AppState, actor: &Actor, id: i32) -> DomainResult<Ma
         created_at: state.local_time(m.created_at),
         requests,
         audit,
-        can_manage: actor.has_any(access::MAILBOX_MANAGE),
+        // a deleted mailbox is a record only
+        can_manage: actor.has_any(access::MAILBOX_MANAGE) && m.status != "deleted",
         address: m.address,
         name: m.display_name,
     })

@@ -7,7 +7,7 @@ use crate::{AppState, DomainResult};
 use chrono::{NaiveDate, TimeZone};
 use model::{MailboxPage, MailboxQuery, MailboxRow, MailboxSort, MailboxStatus};
 use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use std::collections::HashMap;
 
 /// Mailboxes on one directory page.
@@ -127,10 +127,12 @@ pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
     let not_ended = Condition::any().add(mailbox::Column::EndsOn.is_null()).add(mailbox::Column::EndsOn.gte(today));
     q = match query.status {
         None => q,
-        Some(MailboxStatus::Disabled) => q.filter(mailbox::Column::Status.eq("disabled")),
+        Some(MailboxStatus::Disabled) => q.filter(mailbox::Column::Status.eq("disabled")).filter(mailbox::Column::MarkedForDeletionAt.is_null()),
+        Some(MailboxStatus::MarkedForDeletion) => q.filter(mailbox::Column::Status.eq("disabled")).filter(mailbox::Column::MarkedForDeletionAt.is_not_null()),
+        Some(MailboxStatus::Deleted) => q.filter(mailbox::Column::Status.eq("deleted")),
         Some(MailboxStatus::Active) => q.filter(mailbox::Column::Status.eq("active")).filter(not_ended),
         Some(MailboxStatus::Pending) => q.filter(mailbox::Column::Status.eq("pending")).filter(not_ended),
-        Some(MailboxStatus::Expired) => q.filter(mailbox::Column::Status.ne("disabled")).filter(mailbox::Column::EndsOn.lt(today)),
+        Some(MailboxStatus::Expired) => q.filter(mailbox::Column::Status.is_in(["active", "pending"])).filter(mailbox::Column::EndsOn.lt(today)),
     };
     if let Some(unit_id) = query.unit_id {
         q = q.filter(mailbox::Column::UnitId.eq(unit_id));
@@ -139,6 +141,15 @@ pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
         q = q.filter(mailbox::Column::CreatedAt.gte(from)).filter(mailbox::Column::CreatedAt.lt(to));
     }
     Ok(q)
+}
+
+/// Mailboxes in `scope` listed for deletion, waiting for a person's decision.
+async fn awaiting_deletion(state: &AppState, scope: &Scope) -> DomainResult<u64> {
+    let mut q = mailbox::Entity::find().filter(mailbox::Column::MarkedForDeletionAt.is_not_null()).filter(mailbox::Column::Status.eq("disabled"));
+    if let Scope::Units(units) = scope {
+        q = q.filter(mailbox::Column::UnitId.is_in(units.clone()));
+    }
+    Ok(q.count(&state.db).await?)
 }
 
 fn sorted(q: Select<mailbox::Entity>, sort: MailboxSort) -> Select<mailbox::Entity> {
@@ -199,7 +210,8 @@ pub async fn page(state: &AppState, actor: &Actor, query: &MailboxQuery) -> Doma
             name: m.display_name,
         })
         .collect();
-    Ok(MailboxPage { rows, total, more, page_size: PAGE_SIZE })
+    let awaiting_deletion = awaiting_deletion(state, &scope).await?;
+    Ok(MailboxPage { rows, total, more, page_size: PAGE_SIZE, awaiting_deletion })
 }
 
 #[cfg(test)]

@@ -77,6 +77,8 @@ pub fn kind_of(m: &mailbox::Model) -> MailboxKind {
 /// expired, whatever is stored, because the mail server refuses it then.
 pub fn status_of(m: &mailbox::Model, today: NaiveDate) -> MailboxStatus {
     match m.status.as_str() {
+        "deleted" => MailboxStatus::Deleted,
+        "disabled" if m.marked_for_deletion_at.is_some() => MailboxStatus::MarkedForDeletion,
         "disabled" => MailboxStatus::Disabled,
         _ if m.ends_on.is_some_and(|d| d < today) => MailboxStatus::Expired,
         "active" => MailboxStatus::Active,
@@ -103,6 +105,7 @@ mod tests {
             status: status.into(),
             status_reason: None,
             status_changed_at: None,
+            marked_for_deletion_at: None,
             quota_mb: 1024,
             ends_on,
             password_hash: None,
@@ -123,6 +126,9 @@ mod tests {
         assert_eq!(status_of(&mb("pending", yesterday), today), MailboxStatus::Expired);
         assert_eq!(status_of(&mb("pending", None), today), MailboxStatus::Pending);
         assert_eq!(status_of(&mb("disabled", yesterday), today), MailboxStatus::Disabled, "switched off says so, not expired");
+        let marked = mailbox::Model { marked_for_deletion_at: Some(Utc::now()), ..mb("disabled", None) };
+        assert_eq!(status_of(&marked, today), MailboxStatus::MarkedForDeletion);
+        assert_eq!(status_of(&mb("deleted", yesterday), today), MailboxStatus::Deleted, "a tombstone is never expired");
     }
 
     #[test]

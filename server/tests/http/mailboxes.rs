@@ -4,7 +4,10 @@
 //! owner; a Kepala OPD sees only the unit's mailboxes and changes none; two
 //! officers at once cannot both switch one off.
 use crate::support::{Db, TestServer};
+use domain::entities::mailbox;
 use reqwest::StatusCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
 const YUSUF: &str = "yusuf.hakim@batam.go.id";
@@ -200,6 +203,51 @@ async fn directory(db: Db) {
     assert_eq!(status, StatusCode::OK, "{text}");
     let (status, _) = s.call(&petugas, "/api/mailboxes/list", json!({ "query": {} })).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the switched-off officer's session ended");
+
+    // retention: Nurul (switched off above) is listed for deletion once the
+    // period is over, deleted nothing by itself, and goes on a person's word
+    let (status, text) = change(&s, &admin, nurul, json!("ConfirmDeletion"), "Masa simpan habis").await;
+    assert_eq!(status, StatusCode::CONFLICT, "not listed yet: {text}");
+    assert!(text.contains("mailbox_not_marked"), "{text}");
+    let aged = chrono::Utc::now() - chrono::Duration::days(181);
+    mailbox::Entity::update_many()
+        .col_expr(mailbox::Column::StatusChangedAt, Expr::value(aged))
+        .filter(mailbox::Column::Address.eq("nurul.aini@batam.go.id"))
+        .exec(&s.db().await)
+        .await
+        .unwrap();
+    // the demo's retired owners are listed already (domain::seed::LEAVERS), none of them in DISDIK
+    let waiting = list(&s, &admin, json!({})).await["awaiting_deletion"].as_u64().unwrap();
+    assert_eq!(waiting, domain::seed::LEAVERS.len() as u64);
+    assert_eq!(list(&s, &kepala, json!({})).await["awaiting_deletion"], 0);
+    let out = s.cli(&["housekeeping"]);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success() && said.contains(" 1 mailboxes listed for deletion"), "{said} {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(list(&s, &admin, json!({})).await["awaiting_deletion"], waiting + 1);
+    assert_eq!(list(&s, &kepala, json!({})).await["awaiting_deletion"], 1, "Nurul is in the Kepala OPD's unit");
+    let marked = addresses(&list(&s, &admin, json!({ "status": "marked_for_deletion" })).await);
+    assert!(marked.contains(&"nurul.aini@batam.go.id".to_string()) && marked.len() as u64 == waiting + 1, "{marked:?}");
+    assert!(!addresses(&list(&s, &admin, json!({ "status": "disabled" })).await).contains(&"nurul.aini@batam.go.id".to_string()));
+    let d = detail(&s, &admin, nurul).await;
+    assert_eq!((d["status"].as_str(), d["activated"].as_bool()), (Some("marked_for_deletion"), Some(true)), "marking deletes nothing: {d}");
+    let (status, _) = change(&s, &kepala, nurul, json!("ConfirmDeletion"), "Tidak berwenang").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let told = s.sms.to(nurul_phone).len();
+    let (status, text) = change(&s, &admin, nurul, json!("ConfirmDeletion"), "Masa simpan habis, pegawai sudah berhenti").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let d = detail(&s, &admin, nurul).await;
+    assert_eq!((d["status"].as_str(), d["can_manage"].as_bool()), (Some("deleted"), Some(false)), "{d}");
+    assert!(d["reset_phone_masked"].is_null() && d["activated"] == false, "the secrets go: {d}");
+    assert!(s.sms.wait_nth(nurul_phone, told + 1).await.text.contains("dihapus"), "the owner is told before the phone goes");
+    let (status, text) = change(&s, &admin, nurul, json!("Enable"), "Coba aktifkan lagi").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert!(text.contains("mailbox_deleted"), "{text}");
+    assert_eq!(list(&s, &admin, json!({})).await["awaiting_deletion"], waiting);
+    assert_eq!(
+        addresses(&list(&s, &admin, json!({ "status": "deleted" })).await),
+        vec!["nurul.aini@batam.go.id".to_string()],
+        "the tombstone keeps the address"
+    );
 
     let out = s.cli(&["audit", "verify"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
