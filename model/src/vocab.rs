@@ -679,7 +679,7 @@ mod tests {
     #[test]
     fn mailbox_vocabulary_keeps_its_strings() {
         agree::<MailboxKind>(&["personal", "unit", "kegiatan", "event"]);
-        agree::<MailboxStatus>(&["pending", "active", "disabled", "expired"]);
+        agree::<MailboxStatus>(&["pending", "active", "disabled", "marked_for_deletion", "deleted", "expired"]);
         agree::<MailboxSort>(&["address", "name", "newest"]);
     }
 
