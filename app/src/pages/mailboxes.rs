@@ -127,7 +127,8 @@ fn Directory() -> impl IntoView {
             <label for="mailbox-q">{t!(i18n, mailboxes.search)}</label>
             <div class="search-row">
                 <input id="mailbox-q" name="q" type="search" inputmode="search" autocomplete="off" autocapitalize="off" spellcheck="false"
-                    value=initial.text.clone() placeholder=move || t_string!(i18n, mailboxes.search_placeholder).to_string()/>
+                    value=initial.text.clone() prop:value=move || query.with(|q| q.text.clone())
+                    placeholder=move || t_string!(i18n, mailboxes.search_placeholder).to_string()/>
                 <button type="submit" class="button button-primary">{t!(i18n, mailboxes.search_button)}</button>
             </div>
             <p class="hint">{t!(i18n, mailboxes.search_hint)}</p>
@@ -136,14 +137,15 @@ fn Directory() -> impl IntoView {
                 <div class="filters">
                     <div class="field">
                         <label for="mailbox-kind">{t!(i18n, mailboxes.kind)}</label>
-                        <select id="mailbox-kind" name="jenis">
+                        <select id="mailbox-kind" name="jenis" prop:value=move || query.with(|q| q.kind.map(|k| k.as_str()).unwrap_or_default())>
                             <option value="">{t!(i18n, mailboxes.any)}</option>
                             {MailboxKind::all().map(|k| view! { <option value=k.as_str() selected=selected(Some(k.as_str()), initial.kind.map(|x| x.as_str()))>{kind_text(i18n, k)}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
                         <label for="mailbox-status">{t!(i18n, mailboxes.status)}</label>
-                        <select id="mailbox-status" name="status">
+                        // the filters follow the address when a link on the page changes it (no page load)
+                        <select id="mailbox-status" name="status" prop:value=move || query.with(|q| q.status.map(|x| x.as_str()).unwrap_or_default())>
                             <option value="">{t!(i18n, mailboxes.any)}</option>
                             {MailboxStatus::all().map(|s| view! { <option value=s.as_str() selected=selected(Some(s.as_str()), initial.status.map(|x| x.as_str()))>{status_text(i18n, s)}</option> }).collect_view()}
                         </select>
@@ -198,7 +200,7 @@ fn Directory() -> impl IntoView {
                             view! {
                                 <div class="banner banner-warn" role="status" data-testid="mailbox-awaiting-deletion">
                                     {fill(t_string!(i18n, mailboxes.awaiting_deletion), "count", &p.awaiting_deletion.to_string())}" "
-                                    <a href=href_of(&list, 0)>{t!(i18n, mailboxes.awaiting_deletion_show)}</a>
+                                    <a class="button button-quiet" href=href_of(&list, 0)>{t!(i18n, mailboxes.awaiting_deletion_show)}</a>
                                 </div>
                             }
                         });
