@@ -105,6 +105,8 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
     let mut change = Change::begin(state, actor.who()).await?;
     let now = change.now();
     let changed = |n: u64| if n == 1 { Ok(()) } else { Err(DomainError::Conflict { code: ErrorCode::MailboxChanged, by: None }) };
+    // deleting or keeping needs the mailbox still listed (not enabled or decided meanwhile)
+    let still_listed = |n: u64| if n == 1 { Ok(()) } else { Err(DomainError::Conflict { code: ErrorCode::MailboxNotMarked, by: None }) };
     let tell = match checked {
         Checked::Disable => {
             if m.id == actor.mailbox_id {
@@ -283,14 +285,11 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
                 .col_expr(mailbox::Column::ResetPhone, Expr::value(Option::<String>::None))
                 .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
                 .filter(mailbox::Column::Id.eq(m.id))
-                .filter(mailbox::Column::Status.eq("disabled"))
-                .filter(mailbox::Column::MarkedForDeletionAt.is_not_null())
+                .filter(super::listed_for_deletion())
                 .exec(&*change)
                 .await?
                 .rows_affected;
-            if n != 1 {
-                return Err(DomainError::Conflict { code: ErrorCode::MailboxNotMarked, by: None });
-            }
+            still_listed(n)?;
             let aliases: Vec<String> =
                 alias::Entity::find().filter(alias::Column::MailboxId.eq(m.id)).all(&*change).await?.into_iter().map(|a| a.address).collect();
             alias::Entity::delete_many().filter(alias::Column::MailboxId.eq(m.id)).exec(&*change).await?;
@@ -304,14 +303,11 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
                 .col_expr(mailbox::Column::StatusChangedAt, Expr::value(now))
                 .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
                 .filter(mailbox::Column::Id.eq(m.id))
-                .filter(mailbox::Column::Status.eq("disabled"))
-                .filter(mailbox::Column::MarkedForDeletionAt.is_not_null())
+                .filter(super::listed_for_deletion())
                 .exec(&*change)
                 .await?
                 .rows_affected;
-            if n != 1 {
-                return Err(DomainError::Conflict { code: ErrorCode::MailboxNotMarked, by: None });
-            }
+            still_listed(n)?;
             change.log("mailbox.kept", "mailbox", m.id, json!({ "address": m.address, "reason": reason })).await?;
             None
         }

@@ -128,7 +128,7 @@ pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
     q = match query.status {
         None => q,
         Some(MailboxStatus::Disabled) => q.filter(mailbox::Column::Status.eq("disabled")).filter(mailbox::Column::MarkedForDeletionAt.is_null()),
-        Some(MailboxStatus::MarkedForDeletion) => q.filter(mailbox::Column::Status.eq("disabled")).filter(mailbox::Column::MarkedForDeletionAt.is_not_null()),
+        Some(MailboxStatus::MarkedForDeletion) => q.filter(super::listed_for_deletion()),
         Some(MailboxStatus::Deleted) => q.filter(mailbox::Column::Status.eq("deleted")),
         Some(MailboxStatus::Active) => q.filter(mailbox::Column::Status.eq("active")).filter(not_ended),
         Some(MailboxStatus::Pending) => q.filter(mailbox::Column::Status.eq("pending")).filter(not_ended),
@@ -145,7 +145,7 @@ pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
 
 /// Mailboxes in `scope` listed for deletion, waiting for a person's decision.
 async fn awaiting_deletion(state: &AppState, scope: &Scope) -> DomainResult<u64> {
-    let mut q = mailbox::Entity::find().filter(mailbox::Column::MarkedForDeletionAt.is_not_null()).filter(mailbox::Column::Status.eq("disabled"));
+    let mut q = mailbox::Entity::find().filter(super::listed_for_deletion());
     if let Scope::Units(units) = scope {
         q = q.filter(mailbox::Column::UnitId.is_in(units.clone()));
     }

@@ -73,6 +73,13 @@ pub fn kind_of(m: &mailbox::Model) -> MailboxKind {
     MailboxKind::parse(&m.kind).unwrap_or(MailboxKind::Personal)
 }
 
+/// A mailbox listed for deletion: switched off, and marked by the
+/// housekeeping once its retention period was over (`retention`).
+pub(crate) fn listed_for_deletion() -> sea_orm::Condition {
+    use sea_orm::ColumnTrait;
+    sea_orm::Condition::all().add(mailbox::Column::Status.eq("disabled")).add(mailbox::Column::MarkedForDeletionAt.is_not_null())
+}
+
 /// Where a mailbox stands on `today` (local date): past its end date it is
 /// expired, whatever is stored, because the mail server refuses it then.
 pub fn status_of(m: &mailbox::Model, today: NaiveDate) -> MailboxStatus {
