@@ -12,6 +12,7 @@ mod m20261202_000008_mailbox_admin;
 mod m20261202_000009_owner_sessions;
 mod m20261202_000010_mailbox_search;
 mod m20261202_000011_mailbox_retention;
+mod m20261202_000012_unit_forwarding;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_owner_sessions::Migration),
             Box::new(m20261202_000010_mailbox_search::Migration),
             Box::new(m20261202_000011_mailbox_retention::Migration),
+            Box::new(m20261202_000012_unit_forwarding::Migration),
         ]
     }
 }

@@ -122,6 +122,14 @@ pub enum ErrorCode {
     MailboxDeleted,
     /// Only a mailbox listed for deletion is deleted (or kept).
     MailboxNotMarked,
+    /// Forwarding is for unit, kegiatan and event mailboxes, not personal ones.
+    ForwardPersonal,
+    /// A mailbox does not forward to itself.
+    ForwardSelf,
+    /// The target is switched off, ended or deleted.
+    ForwardInactive,
+    /// Already forwarded there.
+    ForwardExists,
     // Passwords (`validation::password`)
     PasswordEmpty,
     PasswordShort,
@@ -541,6 +549,10 @@ mod tests {
             "mailbox_staff",
             "mailbox_deleted",
             "mailbox_not_marked",
+            "forward_personal",
+            "forward_self",
+            "forward_inactive",
+            "forward_exists",
             "password_empty",
             "password_short",
             "password_long",

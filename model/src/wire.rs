@@ -640,6 +640,17 @@ pub struct AliasRow {
     pub address: String,
 }
 
+/// Where a unit, kegiatan or event mailbox's mail also goes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardRow {
+    pub id: i32,
+    /// The target mailbox's address.
+    pub address: String,
+    /// The target can receive mail now (a switched-off or ended target gets
+    /// nothing until it is back; the unit mailbox still does).
+    pub delivering: bool,
+}
+
 /// A mailbox's page: who owns it, where it stands, what happened to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxDetail {
@@ -658,6 +669,12 @@ pub struct MailboxDetail {
     /// `YYYY-MM-DD`.
     pub ends_on: Option<String>,
     pub aliases: Vec<AliasRow>,
+    /// Unit forwarding: where this mailbox's mail also goes.
+    pub forwards: Vec<ForwardRow>,
+    /// The unit, kegiatan or event mailboxes whose mail this one also gets.
+    pub forwarded_from: Vec<String>,
+    /// Only unit, kegiatan and event mailboxes forward (personal mail stays personal).
+    pub can_forward: bool,
     pub reset_phone_masked: Option<String>,
     /// The owner has set a password.
     pub activated: bool,
@@ -705,6 +722,14 @@ pub enum MailboxChange {
     },
     RemoveAlias {
         alias_id: i32,
+    },
+    /// A unit, kegiatan or event mailbox: its mail also goes to this Surel
+    /// mailbox (the part before @, or the whole address); it keeps its copy.
+    AddForward {
+        address: String,
+    },
+    RemoveForward {
+        forward_id: i32,
     },
     /// A new activation link by SMS (the owner never set a password).
     ResendActivation,

@@ -324,6 +324,22 @@ fn MailboxFacts(detail: MailboxDetail) -> impl IntoView {
                         view! { <ul class="plain" data-testid="mailbox-aliases">{d.aliases.iter().map(|a| view! { <li><Breakable text=a.address.clone() class="address"/></li> }).collect_view()}</ul> }.into_any()
                     }}
                 </dd></div>
+                {d.can_forward.then(|| view! {
+                    <div class="fact"><dt>{t!(i18n, mailboxes.forwards)}</dt>
+                    <dd>
+                        {if d.forwards.is_empty() { view! { <span>{dash()}</span> }.into_any() } else {
+                            view! { <ul class="plain" data-testid="mailbox-forwards">{d.forwards.iter().map(|f| view! {
+                                <li><Breakable text=f.address.clone() class="address"/>
+                                    {(!f.delivering).then(|| view! { " " <span class="badge status-disabled">{t!(i18n, mailboxes.forward_paused)}</span> })}
+                                </li>
+                            }).collect_view()}</ul> }.into_any()
+                        }}
+                    </dd></div>
+                })}
+                {(!d.forwarded_from.is_empty()).then(|| view! {
+                    <div class="fact"><dt>{t!(i18n, mailboxes.forwarded_from)}</dt>
+                    <dd><ul class="plain" data-testid="mailbox-forwarded-from">{d.forwarded_from.iter().map(|a| view! { <li><Breakable text=a.clone() class="address"/></li> }).collect_view()}</ul></dd></div>
+                })}
             </dl>
         </section>
     }
@@ -340,6 +356,8 @@ enum Choice {
     EndDate,
     AddAlias,
     RemoveAlias,
+    AddForward,
+    RemoveForward,
     ResendActivation,
     MoveUnit,
 }
@@ -355,6 +373,8 @@ impl Choice {
             Choice::EndDate => "ends_on",
             Choice::AddAlias => "alias_add",
             Choice::RemoveAlias => "alias_remove",
+            Choice::AddForward => "forward_add",
+            Choice::RemoveForward => "forward_remove",
             Choice::ResendActivation => "activation",
             Choice::MoveUnit => "unit",
         }
@@ -378,6 +398,12 @@ fn ChangeForm(detail: MailboxDetail, change: Action<MailboxChangeInput, Result<(
     if !d.aliases.is_empty() {
         choices.push(Choice::RemoveAlias);
     }
+    if d.can_forward {
+        choices.push(Choice::AddForward);
+        if !d.forwards.is_empty() {
+            choices.push(Choice::RemoveForward);
+        }
+    }
     choices.push(Choice::MoveUnit);
     let units = Resource::new(|| (), |_| list_units());
     let unit = NodeRef::<leptos::html::Select>::new();
@@ -390,6 +416,8 @@ fn ChangeForm(detail: MailboxDetail, change: Action<MailboxChangeInput, Result<(
     let ends = NodeRef::<leptos::html::Input>::new();
     let alias = NodeRef::<leptos::html::Input>::new();
     let remove = NodeRef::<leptos::html::Select>::new();
+    let forward = NodeRef::<leptos::html::Input>::new();
+    let unforward = NodeRef::<leptos::html::Select>::new();
     let id = d.id;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -403,6 +431,8 @@ fn ChangeForm(detail: MailboxDetail, change: Action<MailboxChangeInput, Result<(
             Choice::EndDate => MailboxChange::SetEndDate { ends_on: v(ends) },
             Choice::AddAlias => MailboxChange::AddAlias { address: v(alias) },
             Choice::RemoveAlias => MailboxChange::RemoveAlias { alias_id: remove.get().and_then(|s| s.value().parse().ok()).unwrap_or(0) },
+            Choice::AddForward => MailboxChange::AddForward { address: v(forward) },
+            Choice::RemoveForward => MailboxChange::RemoveForward { forward_id: unforward.get().and_then(|s| s.value().parse().ok()).unwrap_or(0) },
             Choice::ResendActivation => MailboxChange::ResendActivation,
             Choice::MoveUnit => MailboxChange::MoveUnit { unit_id: unit.get().and_then(|s| s.value().parse().ok()).unwrap_or(0) },
         };
@@ -417,11 +447,14 @@ fn ChangeForm(detail: MailboxDetail, change: Action<MailboxChangeInput, Result<(
         Choice::EndDate => t_string!(i18n, mailboxes.do_ends_on).to_string(),
         Choice::AddAlias => t_string!(i18n, mailboxes.do_alias_add).to_string(),
         Choice::RemoveAlias => t_string!(i18n, mailboxes.do_alias_remove).to_string(),
+        Choice::AddForward => t_string!(i18n, mailboxes.do_forward_add).to_string(),
+        Choice::RemoveForward => t_string!(i18n, mailboxes.do_forward_remove).to_string(),
         Choice::ResendActivation => t_string!(i18n, mailboxes.do_activation).to_string(),
         Choice::MoveUnit => t_string!(i18n, mailboxes.do_unit).to_string(),
     };
     let current_unit = d.unit.clone();
     let aliases = d.aliases.clone();
+    let forwards = d.forwards.clone();
     view! {
         <section class="card" data-testid="mailbox-change">
             <h2>{t!(i18n, mailboxes.change_title)}</h2>
@@ -473,6 +506,23 @@ fn ChangeForm(detail: MailboxDetail, change: Action<MailboxChangeInput, Result<(
                             <label for="mailbox-alias-remove">{t!(i18n, mailboxes.alias_remove)}</label>
                             <select id="mailbox-alias-remove" node_ref=remove>
                                 {aliases.iter().map(|a| view! { <option value=a.id.to_string()>{a.address.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    }.into_any(),
+                    Choice::AddForward => view! {
+                        <div class="field">
+                            <label for="mailbox-forward-new">{t!(i18n, mailboxes.forward_new)}</label>
+                            <input id="mailbox-forward-new" node_ref=forward type="text" autocomplete="off" autocapitalize="off" spellcheck="false"
+                                aria-describedby="forward-hint forward-error" aria-invalid=invalid(errors, "forward")/>
+                            <p class="hint" id="forward-hint">{t!(i18n, mailboxes.forward_hint)}</p>
+                            <FieldMessages field="forward" errors=errors/>
+                        </div>
+                    }.into_any(),
+                    Choice::RemoveForward => view! {
+                        <div class="field">
+                            <label for="mailbox-forward-remove">{t!(i18n, mailboxes.forward_remove)}</label>
+                            <select id="mailbox-forward-remove" node_ref=unforward>
+                                {forwards.iter().map(|f| view! { <option value=f.id.to_string()>{f.address.clone()}</option> }).collect_view()}
                             </select>
                         </div>
                     }.into_any(),

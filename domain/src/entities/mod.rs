@@ -6,6 +6,7 @@ pub mod audit_entry;
 pub mod audit_head;
 pub mod domain_name;
 pub mod mailbox;
+pub mod mailbox_forward;
 pub mod outbox;
 pub mod person;
 pub mod phone_proof;

@@ -6,6 +6,7 @@ use crate::accounts::{is_taken, MAX_ALIASES, QUOTA_MAX_MB, QUOTA_MIN_MB};
 use crate::activation::revoke_links;
 use crate::audit::Change;
 use crate::auth::{grants_of, Actor};
+use crate::entities::mailbox_forward;
 use crate::entities::{alias, domain_name, mailbox, person, session};
 use crate::notify;
 use crate::outbox::Channel;
@@ -17,6 +18,9 @@ use model::{access, ErrorCode, MailboxChange, MailboxChangeInput, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
+
+/// Forwarding targets of one mailbox, at most.
+pub const MAX_FORWARDS: usize = 5;
 
 /// A reason says something: at least this many characters, at most 500.
 pub const REASON_MIN: usize = 5;
@@ -30,6 +34,8 @@ enum Checked {
     EndDate(Option<NaiveDate>),
     AddAlias(String),
     RemoveAlias(i32),
+    AddForward(String),
+    RemoveForward(i32),
     ResendActivation,
     MoveUnit(i32),
     ConfirmDeletion,
@@ -84,6 +90,14 @@ fn check(input: &MailboxChangeInput, today: NaiveDate) -> Result<Checked, FieldE
             }
         }
         MailboxChange::RemoveAlias { alias_id } => Checked::RemoveAlias(*alias_id),
+        MailboxChange::AddForward { address } => {
+            let typed = normalize_address(address);
+            if typed.is_empty() {
+                errors.add("forward", ErrorCode::AddressEmpty);
+            }
+            Checked::AddForward(typed)
+        }
+        MailboxChange::RemoveForward { forward_id } => Checked::RemoveForward(*forward_id),
         MailboxChange::ResendActivation => Checked::ResendActivation,
         MailboxChange::MoveUnit { unit_id } => Checked::MoveUnit(*unit_id),
         MailboxChange::ConfirmDeletion => Checked::ConfirmDeletion,
@@ -228,6 +242,51 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
                 to_mailbox: true,
             })
         }
+        Checked::AddForward(typed) => {
+            if !super::forwards(super::kind_of(&m)) {
+                return Err(DomainError::field("forward", ErrorCode::ForwardPersonal));
+            }
+            let full = match typed.contains('@') {
+                true => typed,
+                false => format!("{typed}@{}", domain_name::Entity::find_by_id(m.domain_id).one(&*change).await?.ok_or(DomainError::NotFound)?.name),
+            };
+            let field = |code| Err(DomainError::field("forward", code));
+            let Some(target) = mailbox::Entity::find().filter(mailbox::Column::Address.eq(full.as_str())).one(&*change).await? else {
+                return field(ErrorCode::AddressUnknown);
+            };
+            if target.id == m.id {
+                return field(ErrorCode::ForwardSelf);
+            }
+            if !super::delivering(&target, state.local_date()) {
+                return field(ErrorCode::ForwardInactive);
+            }
+            let existing = mailbox_forward::Entity::find().filter(mailbox_forward::Column::MailboxId.eq(m.id)).all(&*change).await?;
+            if existing.iter().any(|f| f.target_id == target.id) {
+                return field(ErrorCode::ForwardExists);
+            }
+            if existing.len() >= MAX_FORWARDS {
+                return field(ErrorCode::TooMany);
+            }
+            // the unique pair index refuses the same target added meanwhile by another officer
+            let f = mailbox_forward::ActiveModel { mailbox_id: Set(m.id), target_id: Set(target.id), created_at: Set(now), ..Default::default() }
+                .insert(&*change)
+                .await
+                .map_err(|_| DomainError::field("forward", ErrorCode::ForwardExists))?;
+            let details = json!({ "address": m.address, "reason": reason, "target": target.address, "forward_id": f.id });
+            change.log("mailbox.forward_added", "mailbox", m.id, details).await?;
+            Some(Tell {
+                key: "forward",
+                sms: format!("Surel: surat ke {} kini juga diteruskan ke {} (sejak {{when}}).", m.address, target.address),
+                to_mailbox: true,
+            })
+        }
+        Checked::RemoveForward(forward_id) => {
+            let f = mailbox_forward::Entity::find_by_id(forward_id).one(&*change).await?.filter(|f| f.mailbox_id == m.id).ok_or(DomainError::NotFound)?;
+            changed(mailbox_forward::Entity::delete_by_id(f.id).exec(&*change).await?.rows_affected)?;
+            let target = mailbox::Entity::find_by_id(f.target_id).one(&*change).await?.map(|t| t.address).unwrap_or_default();
+            change.log("mailbox.forward_removed", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "target": target })).await?;
+            Some(Tell { key: "forward", sms: format!("Surel: surat ke {} tidak lagi diteruskan ke {target} (sejak {{when}}).", m.address), to_mailbox: true })
+        }
         Checked::ResendActivation => {
             let conflict = |code| Err(DomainError::Conflict { code, by: None });
             if m.password_hash.is_some() || m.status != "pending" {
@@ -293,7 +352,14 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
             let aliases: Vec<String> =
                 alias::Entity::find().filter(alias::Column::MailboxId.eq(m.id)).all(&*change).await?.into_iter().map(|a| a.address).collect();
             alias::Entity::delete_many().filter(alias::Column::MailboxId.eq(m.id)).exec(&*change).await?;
-            change.log("mailbox.deleted", "mailbox", m.id, json!({ "address": m.address, "reason": reason, "aliases": aliases })).await?;
+            // forwarding from it and to it ends with it (the row stays, so no cascade does it)
+            let forwards = mailbox_forward::Entity::delete_many()
+                .filter(sea_orm::Condition::any().add(mailbox_forward::Column::MailboxId.eq(m.id)).add(mailbox_forward::Column::TargetId.eq(m.id)))
+                .exec(&*change)
+                .await?
+                .rows_affected;
+            let details = json!({ "address": m.address, "reason": reason, "aliases": aliases, "forwards_ended": forwards });
+            change.log("mailbox.deleted", "mailbox", m.id, details).await?;
             None
         }
         Checked::KeepDisabled => {
@@ -401,5 +467,104 @@ mod tests {
         );
         assert_eq!(codes(check(&input(MailboxChange::AddAlias { address: "".into() }, r), today())), vec![("alias".to_string(), ErrorCode::AddressEmpty)]);
         assert_eq!(codes(check(&input(MailboxChange::AddAlias { address: "a b".into() }, r), today())).len(), 1);
+    }
+
+    /// Unit forwarding: a unit mailbox's mail also goes to active Surel
+    /// mailboxes (Postfix reads `postfix_aliases`), never a personal one's,
+    /// and a switched-off target carries nothing until it is back.
+    #[tokio::test]
+    async fn unit_mail_is_forwarded_to_active_mailboxes() {
+        use crate::entities::{audit_entry, mailbox};
+        use crate::DomainError;
+        use sea_orm::{ConnectionTrait, Statement};
+        let (state, _clock) = crate::testing::state_with_clock().await;
+        let petugas = crate::testing::staff_actor(&state, "budi.santoso@batam.go.id").await;
+        let now = state.now();
+        let unit = mailbox::ActiveModel {
+            address: Set("humas@batam.go.id".into()),
+            local_part: Set("humas".into()),
+            domain_id: Set(1),
+            kind: Set("unit".into()),
+            display_name: Set("Humas Kota".into()),
+            status: Set("active".into()),
+            quota_mb: Set(2048),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await
+        .unwrap();
+        let id_of = |a: &'static str| {
+            let db = state.db.clone();
+            async move { mailbox::Entity::find().filter(mailbox::Column::Address.eq(a)).one(&db).await.unwrap().unwrap().id }
+        };
+        let yusuf = id_of("yusuf.hakim@batam.go.id").await;
+        let on = |id: i32, change: MailboxChange| MailboxChangeInput { mailbox_id: id, change, reason: "Pengelola akun humas".into() };
+        let forward = |a: &str| MailboxChange::AddForward { address: a.into() };
+        let field_code = |r: DomainResult<()>| match r {
+            Err(DomainError::Invalid(errors)) => errors.0.into_iter().map(|e| (e.field, e.code)).collect::<Vec<_>>(),
+            other => panic!("expected a field error, got {other:?}"),
+        };
+        let goto = || async {
+            let rows = state
+                .db
+                .query_all(Statement::from_string(
+                    state.db.get_database_backend(),
+                    "SELECT goto FROM postfix_aliases WHERE address = 'humas@batam.go.id' ORDER BY goto",
+                ))
+                .await
+                .unwrap();
+            rows.iter().map(|r| r.try_get::<String>("", "goto").unwrap()).collect::<Vec<_>>()
+        };
+        assert!(goto().await.is_empty(), "no forwarding: Postfix delivers it as a plain mailbox");
+
+        let refused = [
+            (on(yusuf, forward("nurul.aini")), ErrorCode::ForwardPersonal),
+            (on(unit.id, forward("humas")), ErrorCode::ForwardSelf),
+            (on(unit.id, forward("tidak.ada@batam.go.id")), ErrorCode::AddressUnknown),
+            (on(unit.id, forward(" ")), ErrorCode::AddressEmpty),
+        ];
+        for (input, code) in refused {
+            assert_eq!(field_code(apply(&state, &petugas, input).await), vec![("forward".to_string(), code)]);
+        }
+        apply(&state, &petugas, on(unit.id, forward("Yusuf.Hakim"))).await.unwrap();
+        assert_eq!(
+            field_code(apply(&state, &petugas, on(unit.id, forward("yusuf.hakim@batam.go.id"))).await),
+            vec![("forward".to_string(), ErrorCode::ForwardExists)]
+        );
+        assert_eq!(goto().await, vec!["humas@batam.go.id", "yusuf.hakim@batam.go.id"], "the unit keeps its copy");
+
+        let page = crate::mailboxes::detail::detail(&state, &petugas, unit.id).await.unwrap();
+        assert!(page.can_forward);
+        assert_eq!(page.forwards.iter().map(|f| (f.address.as_str(), f.delivering)).collect::<Vec<_>>(), vec![("yusuf.hakim@batam.go.id", true)]);
+        let target = crate::mailboxes::detail::detail(&state, &petugas, yusuf).await.unwrap();
+        assert!(!target.can_forward);
+        assert_eq!(target.forwarded_from, vec!["humas@batam.go.id"]);
+
+        // the target switched off: nothing goes there, the unit still gets its mail
+        apply(&state, &petugas, on(yusuf, MailboxChange::Disable)).await.unwrap();
+        assert!(goto().await.is_empty());
+        let page = crate::mailboxes::detail::detail(&state, &petugas, unit.id).await.unwrap();
+        assert!(!page.forwards[0].delivering, "the page says the forward carries nothing now");
+        let dimas = id_of("dimas.saputra@batam.go.id").await;
+        apply(&state, &petugas, on(dimas, MailboxChange::Disable)).await.unwrap();
+        assert_eq!(field_code(apply(&state, &petugas, on(unit.id, forward("dimas.saputra"))).await), vec![("forward".to_string(), ErrorCode::ForwardInactive)]);
+        apply(&state, &petugas, on(yusuf, MailboxChange::Enable)).await.unwrap();
+        assert_eq!(goto().await, vec!["humas@batam.go.id", "yusuf.hakim@batam.go.id"]);
+
+        let forward_id = page.forwards[0].id;
+        apply(&state, &petugas, on(unit.id, MailboxChange::RemoveForward { forward_id })).await.unwrap();
+        assert!(goto().await.is_empty());
+        assert!(matches!(apply(&state, &petugas, on(unit.id, MailboxChange::RemoveForward { forward_id })).await, Err(DomainError::NotFound)));
+        let actions: Vec<String> = audit_entry::Entity::find()
+            .filter(audit_entry::Column::TargetId.eq(unit.id.to_string()))
+            .all(&state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.action)
+            .collect();
+        assert_eq!(actions, vec!["mailbox.forward_added", "mailbox.forward_removed"]);
     }
 }

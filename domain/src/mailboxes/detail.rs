@@ -3,11 +3,12 @@
 //! its audit entries.
 use super::{kind_of, status_of, Scope};
 use crate::auth::Actor;
-use crate::entities::{alias, audit_entry, mailbox, person, session, unit};
+use crate::entities::{alias, audit_entry, mailbox, mailbox_forward, person, session, unit};
 use crate::{AppState, DomainError, DomainResult};
 use model::validation::phone::mask_phone;
-use model::{access, AliasRow, MailboxDetail};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use model::{access, AliasRow, ForwardRow, MailboxDetail};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
 
 /// Audit entries and requests shown on the page (newest first).
 const HISTORY: u64 = 50;
@@ -41,6 +42,29 @@ pub async fn detail(state: &AppState, actor: &Actor, id: i32) -> DomainResult<Ma
         .into_iter()
         .map(|a| AliasRow { id: a.id, address: a.address })
         .collect();
+    let forwards: Vec<mailbox_forward::Model> = mailbox_forward::Entity::find()
+        .filter(Condition::any().add(mailbox_forward::Column::MailboxId.eq(m.id)).add(mailbox_forward::Column::TargetId.eq(m.id)))
+        .all(db)
+        .await?;
+    let others: HashMap<i32, mailbox::Model> = mailbox::Entity::find()
+        .filter(mailbox::Column::Id.is_in(forwards.iter().map(|f| if f.mailbox_id == m.id { f.target_id } else { f.mailbox_id })))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let today = state.local_date();
+    let mut forwarded_from: Vec<String> = Vec::new();
+    let mut forwards_to: Vec<ForwardRow> = Vec::new();
+    for f in &forwards {
+        match (f.mailbox_id == m.id, others.get(&f.target_id), others.get(&f.mailbox_id)) {
+            (true, Some(t), _) => forwards_to.push(ForwardRow { id: f.id, address: t.address.clone(), delivering: super::delivering(t, today) }),
+            (false, _, Some(from)) => forwarded_from.push(from.address.clone()),
+            _ => {}
+        }
+    }
+    forwards_to.sort_by(|a, b| a.address.cmp(&b.address));
+    forwarded_from.sort();
     let now = state.now();
     let sessions = session::Entity::find()
         .filter(session::Column::MailboxId.eq(m.id))
@@ -72,6 +96,9 @@ pub async fn detail(state: &AppState, actor: &Actor, id: i32) -> DomainResult<Ma
         quota_mb: m.quota_mb,
         ends_on: m.ends_on.map(|d| d.format("%Y-%m-%d").to_string()),
         aliases,
+        forwards: forwards_to,
+        forwarded_from,
+        can_forward: super::forwards(kind_of(&m)),
         reset_phone_masked: m.reset_phone.as_deref().map(mask_phone),
         activated: m.password_hash.is_some(),
         password_changed_at: m.password_changed_at.map(|t| state.local_time(t)),

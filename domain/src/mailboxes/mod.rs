@@ -80,6 +80,18 @@ pub(crate) fn listed_for_deletion() -> sea_orm::Condition {
     sea_orm::Condition::all().add(mailbox::Column::Status.eq("disabled")).add(mailbox::Column::MarkedForDeletionAt.is_not_null())
 }
 
+/// Postfix delivers to it now (the rule of the `postfix_*` views): a
+/// forward to a mailbox that is not is kept but carries nothing.
+pub fn delivering(m: &mailbox::Model, today: NaiveDate) -> bool {
+    matches!(status_of(m, today), MailboxStatus::Active | MailboxStatus::Pending)
+}
+
+/// Only these kinds forward: a unit's mail goes to the people who answer it;
+/// a person's own mail stays theirs.
+pub fn forwards(kind: MailboxKind) -> bool {
+    kind != MailboxKind::Personal
+}
+
 /// Where a mailbox stands on `today` (local date): past its end date it is
 /// expired, whatever is stored, because the mail server refuses it then.
 pub fn status_of(m: &mailbox::Model, today: NaiveDate) -> MailboxStatus {
