@@ -3,7 +3,7 @@
 # back) runs against a real mail server. Exports SUREL_MAIL_* for `surel serve`.
 DOVECOT_DIR=""
 
-start_dovecot() { # DB_PATH IMAP_PORT LMTP_PORT
+start_dovecot() { # DB_PATH (or a postgres:// URL) IMAP_PORT LMTP_PORT
   local run="$ROOT/server/deploy/dovecot/run-local.sh"
   if [[ $EUID -ne 0 ]] || ! command -v dovecot >/dev/null; then
     echo "[surel] no local Dovecot (needs root and dovecot-imapd/lmtpd): account tests will report 'not configured'" >&2

@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
 # Start a throwaway Dovecot on 127.0.0.1 that authenticates mailboxes against
-# Surel's SQLite file (view dovecot_users), for tests and local development.
+# Surel's database (view dovecot_users), for tests and local development.
 #
 #   run-local.sh DB_PATH IMAP_PORT
+#   run-local.sh postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME IMAP_PORT
+#
+# DB_PATH: Surel's SQLite file. The SQL file is dovecot-sql-sqlite.conf.ext
+#   with only its connect line rewritten (connect = DB_PATH).
+# postgres://... (or postgresql://): Surel's PostgreSQL database, e.g.
+#   postgres://postgres@127.0.0.1:54321/surel. The SQL file is the production
+#   dovecot-sql-pgsql.conf.ext with only its connect line rewritten
+#   (connect = host=HOST port=PORT dbname=DBNAME user=USER [password=...]),
+#   so the production queries are what is tested. PORT defaults to 5432;
+#   %XX escapes are decoded; no ?options, [IPv6] hosts or Unix sockets.
+#   Needs dovecot-pgsql. The lookup is tried once before returning.
 #
 # Optional environment:
 #   LMTP_PORT        also accept LMTP deliveries on 127.0.0.1:LMTP_PORT
@@ -21,15 +32,46 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-sql_template="$here/dovecot-sql-sqlite.conf.ext"
 
 die() { echo "run-local.sh: $*" >&2; exit 1; }
-usage() { die "usage: run-local.sh DB_PATH IMAP_PORT  (env: LMTP_PORT, MASTER_USER, MASTER_PASSWORD, MAIL_USER)"; }
+usage() { die "usage: run-local.sh DB_PATH|postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME IMAP_PORT  (env: LMTP_PORT, MASTER_USER, MASTER_PASSWORD, MAIL_USER)"; }
 valid_port() { [[ $1 =~ ^[0-9]{1,5}$ ]] && (( 10#$1 >= 1 && 10#$1 <= 65535 )); }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# pct_decode VAR TEXT: VAR = TEXT with %XX escapes decoded. Fails on a bad
+# escape, a backslash (printf %b would read it) or a control character.
+pct_decode() {
+  local hex='%[0-9A-Fa-f][0-9A-Fa-f]' s=$2
+  [[ ${s//$hex/} != *%* && $s != *\\* ]] || return 1
+  printf -v "$1" '%b' "${s//%/\\x}"
+  [[ ${!1} != *[[:cntrl:]]* ]]
+}
+# parse_pg_url URL: sets pg_user, pg_password (maybe empty), pg_host, pg_port,
+# pg_dbname and pg_show (the URL without the password, for messages), or dies.
+# Same parser as ../postfix/run-local.sh.
+parse_pg_url() {
+  local re='^postgres(ql)?://(([^:@/?#]*)(:([^@/?#]*))?@)?([^:@/?#[]+)(:([^@/?#]*))?/([^/?#]+)$'
+  [[ $1 =~ $re ]] \
+    || die "bad PostgreSQL URL; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME (no ?options, [IPv6] hosts or Unix sockets)"
+  local user=${BASH_REMATCH[3]} password=${BASH_REMATCH[5]} host=${BASH_REMATCH[6]}
+  local port=${BASH_REMATCH[8]:-5432} dbname=${BASH_REMATCH[9]}
+  pct_decode pg_user "$user" && pct_decode pg_password "$password" && pct_decode pg_dbname "$dbname" \
+    || die "bad %-escape or control character in the PostgreSQL URL"
+  pg_host=$host
+  pg_port=$port
+  [[ -n $pg_user ]] || die "the PostgreSQL URL needs a user (postgres://USER@HOST/DBNAME)"
+  [[ $pg_user =~ ^[A-Za-z0-9._-]+$ ]] || die "PostgreSQL user may only contain letters, digits and ._-"
+  [[ $pg_dbname =~ ^[A-Za-z0-9._-]+$ ]] || die "PostgreSQL database name may only contain letters, digits and ._-"
+  [[ $pg_host =~ ^[A-Za-z0-9.-]+$ ]] || die "bad PostgreSQL host '$pg_host'"
+  valid_port "$pg_port" || die "bad PostgreSQL port '$pg_port'"
+  pg_show="postgres://$pg_user${pg_password:+:***}@$pg_host:$pg_port/$pg_dbname"
+}
+
 [[ $# -eq 2 ]] || usage
 db_arg=$1
+db_kind=sqlite
+[[ $db_arg == postgres://* || $db_arg == postgresql://* ]] && db_kind=pgsql
+sql_template="$here/dovecot-sql-$db_kind.conf.ext"
 imap_port=$2
 lmtp_port=${LMTP_PORT:-}
 master_user=${MASTER_USER:-}
@@ -39,10 +81,25 @@ mail_user=${MAIL_USER:-nobody}
 (( EUID == 0 )) || die "must run as root"
 command -v dovecot >/dev/null || die "dovecot not installed (apt-get install dovecot-imapd dovecot-lmtpd dovecot-sqlite)"
 [[ -f $sql_template ]] || die "missing $sql_template"
-[[ -f $db_arg && -r $db_arg ]] || die "no readable SQLite file at '$db_arg'"
-# Dovecot processes chdir elsewhere: use an absolute path.
-db=$(realpath -- "$db_arg")
-[[ $db != *$'\n'* ]] || die "DB path contains a newline"
+if [[ $db_kind == sqlite ]]; then
+  [[ -f $db_arg && -r $db_arg ]] || die "no readable SQLite file at '$db_arg'"
+  # Dovecot processes chdir elsewhere: use an absolute path.
+  db=$(realpath -- "$db_arg")
+  [[ $db != *$'\n'* ]] || die "DB path contains a newline"
+else
+  parse_pg_url "$db_arg"
+  connect="host=$pg_host port=$pg_port dbname=$pg_dbname user=$pg_user"
+  if [[ -n $pg_password ]]; then
+    if [[ $pg_password =~ ^[A-Za-z0-9._~-]+$ ]]; then
+      connect+=" password=$pg_password"
+    else
+      # libpq quoting ('...', \\ and \'); Dovecot's config reader skips quoted
+      # text the same way, so a # or space in the password stays in it.
+      quoted=${pg_password//\\/\\\\}
+      connect+=" password='${quoted//\'/\\\'}'"
+    fi
+  fi
+fi
 valid_port "$imap_port" || die "bad IMAP_PORT '$imap_port'"
 if [[ -n $lmtp_port ]]; then
   valid_port "$lmtp_port" || die "bad LMTP_PORT '$lmtp_port'"
@@ -91,8 +148,15 @@ mkdir -p "$tmp/state" "$tmp/mail"
 chown "$mail_user:$mail_group" "$tmp/mail"
 
 # Same queries as production: only the connect line differs.
-awk -v db="$db" '/^connect[ \t]*=/ { print "connect = " db; next } { print }' \
-  "$sql_template" > "$tmp/dovecot-sql.conf.ext"
+if [[ $db_kind == sqlite ]]; then
+  awk -v db="$db" '/^connect[ \t]*=/ { print "connect = " db; next } { print }' \
+    "$sql_template" > "$tmp/dovecot-sql.conf.ext"
+else
+  # ENVIRON, not -v: awk would turn \\ in a password into escapes.
+  SUREL_PG_CONNECT=$connect awk '/^connect[ \t]*=/ { print "connect = " ENVIRON["SUREL_PG_CONNECT"]; n++; next }
+    { print } END { exit n == 1 ? 0 : 1 }' "$sql_template" > "$tmp/dovecot-sql.conf.ext" \
+    || die "$sql_template has no (or more than one) 'connect =' line"
+fi
 chmod 0640 "$tmp/dovecot-sql.conf.ext"
 chgrp "$internal_group" "$tmp/dovecot-sql.conf.ext"
 
@@ -228,6 +292,16 @@ done
 pid=$(cat "$tmp/run/master.pid")
 kill -0 "$pid" 2>/dev/null || die "Dovecot master (pid $pid) is not running"
 echo "$pid" > "$tmp/dovecot.pid"
+
+# PostgreSQL: catch an unreachable server, a wrong URL, missing dovecot-pgsql
+# or a missing view here rather than as failed logins later. A user that
+# cannot exist: "doesn't exist" (exit 67) means the query ran.
+if [[ $db_kind == pgsql ]]; then
+  probe_rc=0
+  probe_out=$(timeout 20 doveadm -c "$tmp/dovecot.conf" user surel-probe@probe.invalid 2>&1) || probe_rc=$?
+  (( probe_rc == 67 )) \
+    || die "lookup in $pg_show failed (is PostgreSQL up, is the dovecot_users view there, is dovecot-pgsql installed?): exit $probe_rc: $probe_out"
+fi
 
 echo "run-local.sh: Dovecot ${pid} listening on 127.0.0.1:$imap_port (IMAP)${lmtp_port:+ and 127.0.0.1:$lmtp_port (LMTP)}; log: $tmp/dovecot.log" >&2
 echo "DOVECOT_DIR=$tmp"

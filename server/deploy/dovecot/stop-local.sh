@@ -24,6 +24,8 @@ fi
 
 pid=""
 [[ -s $pidfile ]] && pid=$(cat "$pidfile")
+# run-local.sh failed or was killed before writing dovecot.pid: the master's own file.
+[[ -z $pid && -s $dir/run/master.pid ]] && pid=$(cat "$dir/run/master.pid")
 if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
   kill -TERM "$pid"
   # The master stops its children before exiting; give it up to 10 s.

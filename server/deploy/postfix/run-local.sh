@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # Start a throwaway Postfix on 127.0.0.1 that accepts mail for Surel's
 # mailboxes and aliases (views postfix_domains / postfix_mailboxes /
-# postfix_aliases in Surel's SQLite file) and delivers it over LMTP, for tests
+# postfix_aliases in Surel's database) and delivers it over LMTP, for tests
 # and local development.
 #
 #   run-local.sh DB_PATH SMTP_PORT LMTP_PORT
+#   run-local.sh postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME SMTP_PORT LMTP_PORT
 #
+# DB_PATH:   Surel's SQLite file. The maps are the production sqlite-*.cf
+#            files with only dbpath rewritten (proxy:sqlite:).
+# postgres://... (or postgresql://): Surel's PostgreSQL database, e.g.
+#            postgres://postgres@127.0.0.1:54321/surel. The maps are the
+#            production pgsql-*.cf files with only hosts (inet:HOST:PORT),
+#            user, password and dbname rewritten (proxy:pgsql:); no password
+#            in the URL: the password line is left out. PORT defaults to
+#            5432; %XX escapes are decoded; no ?options, [IPv6] hosts or Unix
+#            sockets. Needs postfix-pgsql.
 # SMTP_PORT: where this Postfix listens (127.0.0.1, plain SMTP, no TLS/AUTH).
 # LMTP_PORT: where it delivers, lmtp:inet:127.0.0.1:LMTP_PORT, normally the
 #            throwaway Dovecot (LMTP_PORT=... ../dovecot/run-local.sh ...).
 #
-# The maps are the production sqlite-*.cf files with only dbpath rewritten.
+# Either way the queries are exactly the production ones.
 # Unknown, disabled or expired recipients (and aliases of such mailboxes) get
 # "550 5.1.1 ... User unknown" at RCPT TO. Nothing is ever sent elsewhere:
 # mail for other domains is refused (554 relay access denied) and the
@@ -29,27 +39,66 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 maps=(virtual-mailbox-domains virtual-mailbox-maps virtual-alias-maps)
 
 die() { echo "run-local.sh: $*" >&2; exit 1; }
-usage() { die "usage: run-local.sh DB_PATH SMTP_PORT LMTP_PORT"; }
+usage() { die "usage: run-local.sh DB_PATH|postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME SMTP_PORT LMTP_PORT"; }
 valid_port() { [[ $1 =~ ^[0-9]{1,5}$ ]] && (( 10#$1 >= 1 && 10#$1 <= 65535 )); }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# pct_decode VAR TEXT: VAR = TEXT with %XX escapes decoded. Fails on a bad
+# escape, a backslash (printf %b would read it) or a control character.
+pct_decode() {
+  local hex='%[0-9A-Fa-f][0-9A-Fa-f]' s=$2
+  [[ ${s//$hex/} != *%* && $s != *\\* ]] || return 1
+  printf -v "$1" '%b' "${s//%/\\x}"
+  [[ ${!1} != *[[:cntrl:]]* ]]
+}
+# parse_pg_url URL: sets pg_user, pg_password (maybe empty), pg_host, pg_port,
+# pg_dbname and pg_show (the URL without the password, for messages), or dies.
+# Same parser as ../dovecot/run-local.sh.
+parse_pg_url() {
+  local re='^postgres(ql)?://(([^:@/?#]*)(:([^@/?#]*))?@)?([^:@/?#[]+)(:([^@/?#]*))?/([^/?#]+)$'
+  [[ $1 =~ $re ]] \
+    || die "bad PostgreSQL URL; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME (no ?options, [IPv6] hosts or Unix sockets)"
+  local user=${BASH_REMATCH[3]} password=${BASH_REMATCH[5]} host=${BASH_REMATCH[6]}
+  local port=${BASH_REMATCH[8]:-5432} dbname=${BASH_REMATCH[9]}
+  pct_decode pg_user "$user" && pct_decode pg_password "$password" && pct_decode pg_dbname "$dbname" \
+    || die "bad %-escape or control character in the PostgreSQL URL"
+  pg_host=$host
+  pg_port=$port
+  [[ -n $pg_user ]] || die "the PostgreSQL URL needs a user (postgres://USER@HOST/DBNAME)"
+  [[ $pg_user =~ ^[A-Za-z0-9._-]+$ ]] || die "PostgreSQL user may only contain letters, digits and ._-"
+  [[ $pg_dbname =~ ^[A-Za-z0-9._-]+$ ]] || die "PostgreSQL database name may only contain letters, digits and ._-"
+  [[ $pg_host =~ ^[A-Za-z0-9.-]+$ ]] || die "bad PostgreSQL host '$pg_host'"
+  valid_port "$pg_port" || die "bad PostgreSQL port '$pg_port'"
+  pg_show="postgres://$pg_user${pg_password:+:***}@$pg_host:$pg_port/$pg_dbname"
+}
 
 [[ $# -eq 3 ]] || usage
 db_arg=$1
 smtp_port=$2
 lmtp_port=$3
+dict=sqlite
+[[ $db_arg == postgres://* || $db_arg == postgresql://* ]] && dict=pgsql
 
 (( EUID == 0 )) || die "must run as root"
 command -v postfix >/dev/null && command -v postmap >/dev/null \
   || die "postfix not installed (apt-get install postfix postfix-sqlite)"
 for m in "${maps[@]}"; do
-  [[ -f $here/sqlite-$m.cf ]] || die "missing $here/sqlite-$m.cf"
+  [[ -f $here/$dict-$m.cf ]] || die "missing $here/$dict-$m.cf"
 done
 id postfix >/dev/null 2>&1 && getent group postdrop >/dev/null \
   || die "system user 'postfix' or group 'postdrop' missing (postfix not installed?)"
-[[ -f $db_arg && -r $db_arg ]] || die "no readable SQLite file at '$db_arg'"
-# proxymap chdirs to the queue directory: use an absolute path.
-db=$(realpath -- "$db_arg")
-[[ $db != *$'\n'* ]] || die "DB path contains a newline"
+if [[ $dict == sqlite ]]; then
+  [[ -f $db_arg && -r $db_arg ]] || die "no readable SQLite file at '$db_arg'"
+  # proxymap chdirs to the queue directory: use an absolute path.
+  db=$(realpath -- "$db_arg")
+  [[ $db != *$'\n'* ]] || die "DB path contains a newline"
+else
+  parse_pg_url "$db_arg"
+  # Postfix trims a value's surrounding blanks (a # inside is kept).
+  [[ $pg_password == "${pg_password#[[:space:]]}" && $pg_password == "${pg_password%[[:space:]]}" ]] \
+    || die "a PostgreSQL password that starts or ends with a blank does not fit a Postfix .cf file"
+  db=$pg_show
+fi
 valid_port "$smtp_port" || die "bad SMTP_PORT '$smtp_port'"
 valid_port "$lmtp_port" || die "bad LMTP_PORT '$lmtp_port'"
 [[ $smtp_port != "$lmtp_port" ]] || die "SMTP_PORT equals LMTP_PORT"
@@ -87,11 +136,28 @@ chmod 0755 "$tmp"
 # Root-owned and not group/other-writable, or `postfix start` complains.
 mkdir -m 0755 "$etc" "$spool"
 
-# Same queries as production: only the dbpath line differs.
+# Same queries as production: only the dbpath line (SQLite) or the
+# connection lines (PostgreSQL) differ.
 for m in "${maps[@]}"; do
-  awk -v db="$db" '/^dbpath[ \t]*=/ { print "dbpath = " db; next } { print }' \
-    "$here/sqlite-$m.cf" > "$etc/$m.cf"
-  chmod 0644 "$etc/$m.cf"
+  if [[ $dict == sqlite ]]; then
+    awk -v db="$db" '/^dbpath[ \t]*=/ { print "dbpath = " db; next } { print }' \
+      "$here/sqlite-$m.cf" > "$etc/$m.cf"
+    chmod 0644 "$etc/$m.cf"
+  else
+    # ENVIRON, not -v: awk would turn \\ in a password into escapes. Without
+    # a password the line goes (Postfix then sends none; trust auth).
+    PG_HOSTS="inet:$pg_host:$pg_port" PG_USER=$pg_user PG_PASSWORD=$pg_password PG_DBNAME=$pg_dbname awk '
+      /^hosts[ \t]*=/    { print "hosts = " ENVIRON["PG_HOSTS"]; n++; next }
+      /^user[ \t]*=/     { print "user = " ENVIRON["PG_USER"]; n++; next }
+      /^password[ \t]*=/ { if (ENVIRON["PG_PASSWORD"] != "") print "password = " ENVIRON["PG_PASSWORD"]; n++; next }
+      /^dbname[ \t]*=/   { print "dbname = " ENVIRON["PG_DBNAME"]; n++; next }
+      { print }
+      END { exit n == 4 ? 0 : 1 }' "$here/pgsql-$m.cf" > "$etc/$m.cf" \
+      || die "$here/pgsql-$m.cf lacks one of hosts/user/password/dbname (or has one twice)"
+    # May hold a password; proxymap (root) reads it.
+    chmod 0640 "$etc/$m.cf"
+    chgrp postfix "$etc/$m.cf"
+  fi
 done
 
 cat > "$etc/main.cf" <<EOF
@@ -131,9 +197,9 @@ relay_transport = \$default_transport
 # proxy: every lookup goes through proxymap, which runs as root here (see
 # master.cf): Surel's SQLite file is in WAL mode, and a reader must be able to
 # open/create DB-shm, which user postfix usually cannot.
-virtual_mailbox_domains = proxy:sqlite:$etc/virtual-mailbox-domains.cf
-virtual_mailbox_maps = proxy:sqlite:$etc/virtual-mailbox-maps.cf
-virtual_alias_maps = proxy:sqlite:$etc/virtual-alias-maps.cf
+virtual_mailbox_domains = proxy:$dict:$etc/virtual-mailbox-domains.cf
+virtual_mailbox_maps = proxy:$dict:$etc/virtual-mailbox-maps.cf
+virtual_alias_maps = proxy:$dict:$etc/virtual-alias-maps.cf
 virtual_transport = lmtp:inet:127.0.0.1:$lmtp_port
 
 # Unknown/disabled/expired recipients: 550 at RCPT TO (not a later bounce).
@@ -192,9 +258,14 @@ chmod 0644 "$etc/main.cf" "$etc/master.cf"
 # program start. Backdating them avoids it.
 touch -d "@$(( $(date +%s) - 60 ))" "$etc"/*.cf
 
+if [[ $dict == pgsql ]]; then
+  postconf -c "$etc" -m 2>/dev/null | grep -x pgsql >/dev/null \
+    || die "this Postfix has no pgsql map type (apt-get install postfix-pgsql)"
+fi
+
 # Catch a wrong DB (e.g. views missing) here rather than as 451s later.
 # As root, like proxymap; a domain that cannot exist, so the answer is "no".
-probe_err=$(postmap -c "$etc" -q surel-probe.invalid "sqlite:$etc/virtual-mailbox-domains.cf" 2>&1 >/dev/null) || true
+probe_err=$(postmap -c "$etc" -q surel-probe.invalid "$dict:$etc/virtual-mailbox-domains.cf" 2>&1 >/dev/null) || true
 [[ -z $probe_err ]] || die "lookup in $db failed (are the postfix_* views there?): $probe_err"
 
 # `postfix start` creates the queue/data directories with the right owners

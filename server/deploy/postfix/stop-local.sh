@@ -22,7 +22,8 @@ dir=$1
 group_alive() {
   local f line state pgrp
   for f in /proc/[0-9]*/stat; do
-    read -r line < "$f" 2>/dev/null || continue
+    # The process may be gone by now: braces, so 2>/dev/null covers the <.
+    { read -r line < "$f"; } 2>/dev/null || continue
     read -r state _ pgrp _ <<< "${line##*) }"
     [[ $pgrp == "$1" && $state != Z ]] && return 0
   done

@@ -4,10 +4,15 @@
 # and the throwaway Postfix, real SMTP and IMAP sessions.
 #
 #   test-local.sh            # uses $SUREL_BIN, else target/{release,debug}/surel
+#   test-local.sh --pg       # the same on a throwaway PostgreSQL
+#                            # (.ci/pg-throwaway.sh), with the pgsql-*.cf maps
+#                            # and ../dovecot/dovecot-sql-pgsql.conf.ext
 #
 # Needs root, postfix, postfix-sqlite, dovecot-imapd, dovecot-lmtpd,
-# dovecot-sqlite, sqlite3, python3 and a built surel binary.
-# The postfix_* views are created here only if Surel's migrations lack them.
+# dovecot-sqlite, sqlite3, python3 and a built surel binary; with --pg also
+# postgresql (server and psql), postfix-pgsql and dovecot-pgsql.
+# The postfix_* views are created here only if Surel's migrations lack them
+# (SQLite only).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,13 +25,21 @@ if [[ -z $surel ]]; then
   done
 fi
 [[ -n $surel && -x $surel ]] || { echo "no surel binary (build it or set SUREL_BIN)" >&2; exit 1; }
+dict=sqlite
+case ${1:-} in
+  "") ;;
+  --pg) dict=pgsql ;;
+  *) echo "usage: test-local.sh [--pg]" >&2; exit 2 ;;
+esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/surel-postfix-test.XXXXXX")
 DOVECOT_DIR=""
 POSTFIX_DIR=""
+PG_DIR=""
 cleanup() {
   if [[ -n $POSTFIX_DIR && -d $POSTFIX_DIR ]]; then "$here/stop-local.sh" "$POSTFIX_DIR" || true; fi
   if [[ -n $DOVECOT_DIR && -d $DOVECOT_DIR ]]; then "$dovecot/stop-local.sh" "$DOVECOT_DIR" || true; fi
+  if [[ -n $PG_DIR ]]; then pg_throwaway_stop; fi
   rm -rf -- "$work"
 }
 trap cleanup EXIT
@@ -129,16 +142,30 @@ client() { python3 "$work/client.py" "$@"; }
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-sql() { sqlite3 -cmd '.timeout 5000' "$work/surel.db" "$@"; }
+# sql [STATEMENT]: one statement, or a script on stdin.
+if [[ $dict == pgsql ]]; then
+  sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$PG_URL" ${1:+-c "$1"}; }
+else
+  sql() { sqlite3 -cmd '.timeout 5000' "$work/surel.db" "$@"; }
+fi
 
 # --- Database made by Surel -------------------------------------------------
+if [[ $dict == pgsql ]]; then
+  source "$repo/.ci/pg-throwaway.sh"
+  pg_throwaway_start || { echo "could not start a throwaway PostgreSQL" >&2; exit 1; }
+  db=$PG_URL
+  ok "throwaway PostgreSQL at $PG_URL"
+else
+  db=$work/surel.db
+fi
 export DATABASE_URL="sqlite://$work/surel.db?mode=rwc" SUREL_SECRET=0123456789abcdef0123456789abcdef
+[[ $dict == sqlite ]] || DATABASE_URL=$PG_URL
 "$surel" migrate >/dev/null
 seed=$("$surel" seed-demo)
 PASSWORD=$(sed -n 's/.*password for all: //p' <<<"$seed" | head -n 1)
 [[ -n $PASSWORD ]] || PASSWORD=sandi-demo-surel-2026
 unset DATABASE_URL SUREL_SECRET
-sql <<'SQL'
+[[ $dict == pgsql ]] || sql <<'SQL'
 CREATE VIEW IF NOT EXISTS postfix_domains AS SELECT d.name AS domain FROM domains d;
 CREATE VIEW IF NOT EXISTS postfix_mailboxes AS
   SELECT m.address AS address, d.name AS domain, m.quota_mb AS quota_mb
@@ -155,20 +182,20 @@ sql "INSERT INTO aliases (address, mailbox_id, created_at) SELECT '$ALIAS', id, 
 imap_port=$(free_port); lmtp_port=$(free_port); smtp_port=$(free_port)
 [[ $imap_port != "$lmtp_port" && $lmtp_port != "$smtp_port" && $imap_port != "$smtp_port" ]] \
   || { echo "free_port returned the same port twice, run again" >&2; exit 1; }
-eval "$(LMTP_PORT=$lmtp_port "$dovecot/run-local.sh" "$work/surel.db" "$imap_port")"
+eval "$(LMTP_PORT=$lmtp_port "$dovecot/run-local.sh" "$db" "$imap_port")"
 [[ -n $DOVECOT_DIR ]] || { echo "Dovecot did not start" >&2; exit 1; }
 t0=$EPOCHREALTIME
-eval "$("$here/run-local.sh" "$work/surel.db" "$smtp_port" "$lmtp_port")"
+eval "$("$here/run-local.sh" "$db" "$smtp_port" "$lmtp_port")"
 [[ -n $POSTFIX_DIR && -n $POSTFIX_PID ]] || { echo "Postfix did not start" >&2; exit 1; }
 took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 ok "run-local.sh started Postfix (pid $POSTFIX_PID, SMTP $smtp_port -> LMTP $lmtp_port) in $took s"
 
 rc=0
-"$here/run-local.sh" "$work/surel.db" "$smtp_port" "$lmtp_port" >/dev/null 2>&1 || rc=$?
+"$here/run-local.sh" "$db" "$smtp_port" "$lmtp_port" >/dev/null 2>&1 || rc=$?
 if (( rc != 0 )); then ok "run-local.sh refuses a port already in use"; else fail "run-local.sh started twice on one port"; fi
 
 # --- Maps -------------------------------------------------------------------------
-q() { postmap -c "$POSTFIX_DIR/etc" -q "$1" "sqlite:$POSTFIX_DIR/etc/$2.cf"; }
+q() { postmap -c "$POSTFIX_DIR/etc" -q "$1" "$dict:$POSTFIX_DIR/etc/$2.cf"; }
 check  "postmap: $MBOX is a mailbox"                [ "$(q "$MBOX" virtual-mailbox-maps)" = 1 ]
 check  "postmap: mixed case is folded"              [ "$(q Yusuf.Hakim@Batam.GO.ID virtual-mailbox-maps)" = 1 ]
 check  "postmap: $ALIAS -> $MBOX"                   [ "$(q "$ALIAS" virtual-alias-maps)" = "$MBOX" ]
