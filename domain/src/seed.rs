@@ -1,7 +1,7 @@
 //! Demo data: units, one staff member for every role, and mailboxes whose
 //! owners can try the password reset. Used by `make run` and the tests.
 use crate::audit::{Change, Who};
-use crate::entities::{domain_name, mailbox, person, staff_role, unit};
+use crate::entities::{domain_name, mailbox, mailbox_forward, person, staff_role, unit};
 use crate::{passwords, AppState, DomainResult};
 use model::Role;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
@@ -52,6 +52,12 @@ pub const LEAVERS: &[(&str, &str, &str, &str, &str)] = &[
     ("sri.wahyuni", "Sri Wahyuni", "196607231991032004", "KEC-SEKUPANG", "+6281290000032"),
     ("bambang.sutrisno", "Bambang Sutrisno", "196401011989031003", "DINKES", "+6281290000033"),
 ];
+
+/// A unit mailbox (SOP 000) whose mail is forwarded to the officers who
+/// answer it, so the directory shows unit forwarding.
+/// (address local part, name, unit code, responsible person's phone, forwarded to)
+pub const UNIT_MAILBOXES: &[(&str, &str, &str, &str, &[&str])] =
+    &[("pengaduan", "Layanan Pengaduan Diskominfo", "DISKOMINFO", "+6281270000004", &["sari.wulandari"])];
 
 /// Whether the database has no mailboxes yet.
 pub async fn is_empty(state: &AppState) -> DomainResult<bool> {
@@ -180,7 +186,37 @@ pub async fn seed_demo(state: &AppState) -> DomainResult<Vec<(Role, String)>> {
         .insert(&*change)
         .await?;
     }
-    change.log("demo.seeded", "database", "", json!({ "staff": logins.len(), "owners": OWNERS.len(), "leavers": LEAVERS.len() })).await?;
+    for (local, name, unit_code, phone, targets) in UNIT_MAILBOXES {
+        let m = mailbox::ActiveModel {
+            address: Set(format!("{local}@{DEMO_DOMAIN}")),
+            local_part: Set(local.to_string()),
+            domain_id: Set(dom.id),
+            kind: Set("unit".into()),
+            display_name: Set(name.to_string()),
+            unit_id: Set(unit_ids.get(unit_code).copied()),
+            reset_phone: Set(Some(phone.to_string())),
+            status: Set("active".into()),
+            quota_mb: Set(2048),
+            password_hash: Set(Some(hash.clone())),
+            password_changed_at: Set(Some(now)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&*change)
+        .await?;
+        for target in *targets {
+            use sea_orm::{ColumnTrait, QueryFilter};
+            let t = mailbox::Entity::find().filter(mailbox::Column::Address.eq(format!("{target}@{DEMO_DOMAIN}"))).one(&*change).await?;
+            if let Some(t) = t {
+                mailbox_forward::ActiveModel { mailbox_id: Set(m.id), target_id: Set(t.id), created_at: Set(now), ..Default::default() }
+                    .insert(&*change)
+                    .await?;
+            }
+        }
+    }
+    let counts = json!({ "staff": logins.len(), "owners": OWNERS.len(), "leavers": LEAVERS.len(), "unit_mailboxes": UNIT_MAILBOXES.len() });
+    change.log("demo.seeded", "database", "", counts).await?;
     change.commit().await?;
     Ok(logins)
 }

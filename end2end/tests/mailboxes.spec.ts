@@ -153,3 +153,52 @@ test('mailboxes switched off past the retention period wait for an officer, who 
   await hydrated(page);
   await expect(page.locator(`.mailbox-row[data-address="${address}"]`)).toHaveCount(0);
 });
+
+// The demo's unit mailbox (domain::seed::UNIT_MAILBOXES) forwards to Sari.
+// Each run adds and removes its own target, so the two never meet.
+test('a unit mailbox forwards to the people who answer it, keeps its copy, and a personal one cannot forward', async ({ page }, testInfo) => {
+  const UNIT = 'pengaduan@batam.go.id';
+  const SARI = 'sari.wulandari@batam.go.id';
+  const target = testInfo.project.name === 'desktop' ? 'rina.marlina@batam.go.id' : 'nurul.aini@batam.go.id';
+  await signIn(page, 'petugas');
+  await page.goto('/admin/akun?q=pengaduan');
+  await hydrated(page);
+  await page.locator(`.mailbox-row[data-address="${UNIT}"]`).getByRole('link').click();
+  await expect(page.getByTestId('mailbox-address')).toHaveText(UNIT);
+  const forwards = page.getByTestId('mailbox-forwards');
+  await expect(forwards).toContainText(SARI);
+  await fitsPhone(page);
+
+  const form = page.getByTestId('mailbox-change');
+  await form.getByLabel('Teruskan ke akun lain').check();
+  await form.getByLabel('Akun tujuan').fill('pengaduan');
+  await form.getByLabel('Alasan').fill('Petugas piket pengaduan');
+  await form.getByRole('button', { name: 'Teruskan ke akun lain' }).click();
+  await expect(page.locator('#forward-error')).toHaveText('Akun tidak bisa diteruskan ke dirinya sendiri.');
+  await expect(form.getByLabel('Akun tujuan')).toHaveAttribute('aria-invalid', 'true');
+  await fitsPhone(page);
+  // the part before @ is enough
+  await form.getByLabel('Akun tujuan').fill(target.split('@')[0]);
+  await form.getByRole('button', { name: 'Teruskan ke akun lain' }).click();
+  await expect(page.getByTestId('mailbox-changed')).toBeVisible();
+  await expect(forwards).toContainText(target);
+  await expect(page.getByTestId('mailbox-audit').locator('li[data-action="mailbox.forward_added"]').first()).toBeVisible();
+
+  // and stopped again; Sari's stays
+  await form.getByLabel('Hentikan penerusan').check();
+  await form.getByLabel('Penerusan yang dihentikan').selectOption({ label: target });
+  await form.getByLabel('Alasan').fill('Piket pengaduan selesai');
+  await form.getByRole('button', { name: 'Hentikan penerusan' }).click();
+  await expect(forwards).not.toContainText(target);
+  await expect(forwards).toContainText(SARI);
+  await expect(page.getByTestId('mailbox-audit').locator('li[data-action="mailbox.forward_removed"]').first()).toBeVisible();
+
+  // the target's page says whose mail it also gets, and a personal mailbox does not forward
+  await page.goto('/admin/akun?q=sari.wulandari');
+  await hydrated(page);
+  await page.locator(`.mailbox-row[data-address="${SARI}"]`).getByRole('link').click();
+  await expect(page.getByTestId('mailbox-forwarded-from')).toContainText(UNIT);
+  await expect(page.getByTestId('mailbox-change')).toBeVisible();
+  await expect(page.getByTestId('mailbox-change').getByLabel('Teruskan ke akun lain')).toHaveCount(0);
+  await fitsPhone(page);
+});

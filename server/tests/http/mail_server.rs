@@ -39,11 +39,21 @@ impl Drop for Dovecot {
     }
 }
 
-fn start_dovecot(db: &Path, port: u16) -> Option<Dovecot> {
-    start_dovecot_with(db, port, &[])
+/// What the local mail servers read: the SQLite file, or the PostgreSQL URL
+/// (run-local.sh takes either and uses the matching production maps).
+fn mail_db(s: &TestServer) -> String {
+    if s.database_url.starts_with("postgres") {
+        s.database_url.clone()
+    } else {
+        s.dir.path().join("surel.db").display().to_string()
+    }
 }
 
-fn start_dovecot_with(db: &Path, port: u16, env: &[(&str, String)]) -> Option<Dovecot> {
+fn start_dovecot(db: &Path, port: u16) -> Option<Dovecot> {
+    start_dovecot_with(db.as_os_str(), port, &[])
+}
+
+fn start_dovecot_with(db: &std::ffi::OsStr, port: u16, env: &[(&str, String)]) -> Option<Dovecot> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/dovecot/run-local.sh");
     let have = Path::new("/usr/sbin/dovecot").exists();
     let root = String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout).trim() == "0";
@@ -112,7 +122,7 @@ async fn new_mailboxes_pass_the_account_test_but_cannot_be_logged_into() {
     let (imap, lmtp) = (crate::support::free_port(), crate::support::free_port());
     let master = ("surel-test", "master-Sandi-uji-2026");
     let env = [("LMTP_PORT", lmtp.to_string()), ("MASTER_USER", master.0.to_string()), ("MASTER_PASSWORD", master.1.to_string())];
-    let Some(_dovecot) = start_dovecot_with(&db, imap, &env) else { return };
+    let Some(_dovecot) = start_dovecot_with(db.as_os_str(), imap, &env) else { return };
     let sql = "INSERT INTO mailboxes (address, local_part, domain_id, kind, display_name, status, quota_mb, created_at, updated_at) \
                SELECT 'ppdb.baru@batam.go.id', 'ppdb.baru', id, 'kegiatan', 'PPDB', 'pending', 1024, '2026-11-24 00:00:00+00:00', '2026-11-24 00:00:00+00:00' FROM domains LIMIT 1; \
                UPDATE mailboxes SET status = 'disabled' WHERE address = 'dimas.saputra@batam.go.id';";
@@ -157,8 +167,9 @@ impl Drop for Postfix {
     }
 }
 
-/// A throwaway Postfix on 127.0.0.1:smtp reading Surel's SQLite file, delivering to LMTP on 127.0.0.1:lmtp.
-fn start_postfix(db: &Path, smtp: u16, lmtp: u16) -> Option<Postfix> {
+/// A throwaway Postfix on 127.0.0.1:smtp reading Surel's database (SQLite
+/// file or PostgreSQL URL), delivering to LMTP on 127.0.0.1:lmtp.
+fn start_postfix(db: &str, smtp: u16, lmtp: u16) -> Option<Postfix> {
     if !Path::new("/usr/sbin/postfix").exists() {
         assert!(std::env::var("CI").is_err(), "CI needs Postfix (postfix, postfix-sqlite) for the delivery test");
         eprintln!("skipping: Postfix not installed");
@@ -249,30 +260,53 @@ async fn arrives(port: u16, user: &str, subject: &str) -> bool {
     false
 }
 
-/// The whole mail path: Postfix reads Surel's views and hands mail to Dovecot
-/// over LMTP. Mail to a mailbox and to the alias an officer added arrives in
-/// it; once the officer switches the mailbox off, SMTP refuses both addresses
-/// and IMAP the login; switched on again, both work.
+/// The whole mail path, on SQLite and PostgreSQL: Postfix reads Surel's
+/// views (the production maps) and hands mail to Dovecot over LMTP. Mail to
+/// a mailbox and to the alias an officer added arrives in it; a unit
+/// mailbox forwarded to it keeps its copy and passes one on; once the
+/// officer switches the mailbox off, SMTP refuses both its addresses and
+/// IMAP the login (the unit still gets its mail); switched on again, all
+/// works.
 #[tokio::test]
 async fn postfix_delivers_to_surel_mailboxes_until_they_are_switched_off() {
+    for db in crate::support::databases() {
+        postfix_delivers(db).await;
+    }
+}
+
+async fn postfix_delivers(db: Db) {
     use crate::mailboxes::{change, id_of};
+    use sea_orm::ConnectionTrait;
     use serde_json::json;
-    let s = TestServer::start(Db::Sqlite).await;
-    let db = s.dir.path().join("surel.db");
+    let s = TestServer::start(db).await;
+    let db = mail_db(&s);
     let (imap, lmtp, smtp) = (crate::support::free_port(), crate::support::free_port(), crate::support::free_port());
-    let Some(_dovecot) = start_dovecot_with(&db, imap, &[("LMTP_PORT", lmtp.to_string())]) else { return };
+    let Some(_dovecot) = start_dovecot_with(db.as_ref(), imap, &[("LMTP_PORT", lmtp.to_string())]) else { return };
     let Some(_postfix) = start_postfix(&db, smtp, lmtp) else { return };
     let user = "yusuf.hakim@batam.go.id";
     let alias = "yusuf.kantor@batam.go.id";
+    let unit = "humas@batam.go.id";
     let petugas = s.signed_in("budi.santoso@batam.go.id").await;
     let id = id_of(&s, &petugas, user).await;
     let (status, text) = change(&s, &petugas, id, json!({ "AddAlias": { "address": "yusuf.kantor" } }), "Alamat untuk surat kantor").await;
     assert_eq!(status, StatusCode::OK, "{text}");
+    // a unit mailbox (as SOP 000 creates them), its password the demo one so the test can read it
+    let sql = format!(
+        "INSERT INTO mailboxes (address, local_part, domain_id, kind, display_name, unit_id, status, quota_mb, password_hash, created_at, updated_at) \
+         SELECT '{unit}', 'humas', domain_id, 'unit', 'Humas Kota', unit_id, 'active', 1024, password_hash, created_at, updated_at FROM mailboxes WHERE address = '{user}'"
+    );
+    s.db().await.execute_unprepared(&sql).await.unwrap();
+    let unit_id = id_of(&s, &petugas, unit).await;
+    let (status, text) = change(&s, &petugas, unit_id, json!({ "AddForward": { "address": "yusuf.hakim" } }), "Yusuf menjawab surat humas").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
 
     assert_eq!(smtp_send(smtp, user, "Surat langsung").await.0, 250);
     assert_eq!(smtp_send(smtp, &alias.to_uppercase(), "Surat lewat alias").await.0, 250, "addresses are matched in any case");
+    assert_eq!(smtp_send(smtp, unit, "Surat untuk humas").await.0, 250);
     assert!(arrives(imap, user, "Surat langsung").await, "mail to the mailbox arrived");
     assert!(arrives(imap, user, "Surat lewat alias").await, "mail to the alias arrived in the mailbox");
+    assert!(arrives(imap, unit, "Surat untuk humas").await, "the unit mailbox keeps its copy");
+    assert!(arrives(imap, user, "Surat untuk humas").await, "and the person who answers it gets one");
     // an address Surel does not know, and another domain (no open relay)
     assert_eq!(smtp_send(smtp, "tidak.ada@batam.go.id", "x").await.0, 550);
     assert!(smtp_send(smtp, "someone@example.com", "x").await.0 >= 500);
@@ -283,6 +317,8 @@ async fn postfix_delivers_to_surel_mailboxes_until_they_are_switched_off() {
         let (code, text) = smtp_send(smtp, to, "Setelah nonaktif").await;
         assert_eq!(code, 550, "{to}: {text}");
     }
+    assert_eq!(smtp_send(smtp, unit, "Humas saat Yusuf nonaktif").await.0, 250, "the unit's mail does not bounce for a switched-off target");
+    assert!(arrives(imap, unit, "Humas saat Yusuf nonaktif").await);
     assert_eq!(imap_has(imap, user, DEMO_PASSWORD, "Surat langsung").await, None, "IMAP refuses a disabled mailbox");
 
     let (status, _) = change(&s, &petugas, id, json!("Enable"), "Batal pindah").await;
@@ -290,4 +326,5 @@ async fn postfix_delivers_to_surel_mailboxes_until_they_are_switched_off() {
     assert_eq!(smtp_send(smtp, alias, "Setelah aktif lagi").await.0, 250);
     assert!(arrives(imap, user, "Setelah aktif lagi").await);
     assert_eq!(imap_has(imap, user, DEMO_PASSWORD, "Setelah nonaktif").await, Some(false), "nothing slipped through while it was off");
+    assert_eq!(imap_has(imap, user, DEMO_PASSWORD, "Humas saat Yusuf nonaktif").await, Some(false), "nor a forward");
 }
