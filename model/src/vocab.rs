@@ -207,6 +207,8 @@ pub enum ErrorCode {
     DataIncomplete,
     DataCompleteUnreadable,
     AlreadyHasAccount,
+    /// SIMPEG says the person is no longer active: no new mailbox.
+    EmployeeLeft,
     AddressNoLetters,
     AddressExhausted,
     AddressInBatch,
@@ -460,6 +462,11 @@ pub enum RowVerdict {
     /// The NIP already has a personal official mailbox.
     #[cfg_attr(feature = "db", sea_orm(string_value = "has_account"))]
     HasAccount,
+    /// SIMPEG says the person is no longer active (retired, left, died) and
+    /// they have a working personal mailbox: processing the batch switches
+    /// it off (the officer's confirmation is starting the processing).
+    #[cfg_attr(feature = "db", sea_orm(string_value = "leaving"))]
+    Leaving,
 }
 
 #[cfg(test)]
@@ -620,6 +627,7 @@ mod tests {
             "data_incomplete",
             "data_complete_unreadable",
             "already_has_account",
+            "employee_left",
             "address_no_letters",
             "address_exhausted",
             "address_in_batch",
@@ -685,7 +693,7 @@ mod tests {
     fn simpeg_vocabulary_keeps_its_strings() {
         agree::<BatchStatus>(&["mapping", "draft", "submitted", "done", "discarded"]);
         agree::<RowStatus>(&["pending", "done", "failed", "skipped"]);
-        agree::<RowVerdict>(&["eligible", "rejected", "has_account"]);
+        agree::<RowVerdict>(&["eligible", "rejected", "has_account", "leaving"]);
     }
 
     #[test]

@@ -498,6 +498,10 @@ pub struct SimpegBatchView {
     pub eligible: i32,
     pub rejected: i32,
     pub already: i32,
+    /// Rows whose owner left (SIMPEG status) and whose mailbox processing switches off.
+    pub leaving: i32,
+    /// Of those, switched off by the job so far.
+    pub switched_off: i32,
     pub processed: i32,
     pub failed: i32,
     /// The collective request, once submitted.

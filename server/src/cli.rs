@@ -375,13 +375,14 @@ async fn import_simpeg(
         let s = domain::kinds::simpeg::batch::dry_run(&st, &sheet).await.map_err(domain_err)?;
         spinner.finish_and_clear();
         println!(
-            "{}: {} rows ({:?}), {} eligible, {} rejected, {} already have an account; checked in {} ms",
+            "{}: {} rows ({:?}), {} eligible, {} rejected, {} already have an account, {} left (their mailbox is switched off); checked in {} ms",
             file.display(),
             sheet.rows.len(),
             sheet.kind,
             s.eligible,
             s.rejected,
             s.already_has_account,
+            s.leaving,
             started.elapsed().as_millis()
         );
         return Ok(());

@@ -170,6 +170,7 @@ pub fn field_error_template(i18n: I18nContext<Locale>, code: ErrorCode) -> Strin
         DataIncomplete => t!(data_incomplete),
         DataCompleteUnreadable => t!(data_complete_unreadable),
         AlreadyHasAccount => t!(already_has_account),
+        EmployeeLeft => t!(employee_left),
         AddressNoLetters => t!(address_no_letters),
         AddressExhausted => t!(address_exhausted),
         AddressInBatch => t!(address_in_batch),

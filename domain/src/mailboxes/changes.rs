@@ -132,34 +132,8 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
             if !actor.has(Role::Admin) && !grants_of(&*change, m.id).await?.is_empty() {
                 return Err(DomainError::Conflict { code: ErrorCode::MailboxStaff, by: None });
             }
-            let n = mailbox::Entity::update_many()
-                .col_expr(mailbox::Column::Status, Expr::value("disabled"))
-                .col_expr(mailbox::Column::StatusReason, Expr::value(reason.clone()))
-                .col_expr(mailbox::Column::StatusChangedAt, Expr::value(now))
-                .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
-                .filter(mailbox::Column::Id.eq(m.id))
-                .filter(mailbox::Column::Status.ne("disabled"))
-                .exec(&*change)
-                .await?
-                .rows_affected;
-            changed(n)?;
-            // Nothing that was opened before may outlive the switch-off.
-            let sessions = session::Entity::update_many()
-                .col_expr(session::Column::RevokedAt, Expr::value(now))
-                .filter(session::Column::MailboxId.eq(m.id))
-                .filter(session::Column::RevokedAt.is_null())
-                .exec(&*change)
-                .await?
-                .rows_affected;
-            let links = revoke_links(&*change, m.id, now).await?;
-            let resets = crate::reset::end_open_attempts(&*change, m.id, None, now).await?;
-            let details = json!({ "address": m.address, "reason": reason, "sessions_ended": sessions, "links_ended": links, "resets_ended": resets });
-            change.log("mailbox.disabled", "mailbox", m.id, details).await?;
-            Some(Tell {
-                key: "disabled",
-                sms: format!("Surel: akun email {} dinonaktifkan pada {{when}}. Alasan: {reason}. Pertanyaan? Hubungi {{support}}.", m.address),
-                to_mailbox: false,
-            })
+            switch_off(state, &mut change, &m, &reason, json!({})).await?;
+            None
         }
         Checked::Enable => {
             let status = if m.password_hash.is_some() { "active" } else { "pending" };
@@ -383,6 +357,50 @@ pub async fn apply(state: &AppState, actor: &Actor, input: MailboxChangeInput) -
     }
     change.commit().await?;
     Ok(())
+}
+
+/// Switches mailbox `m` off, if it still works: one conditional statement
+/// (otherwise "changed meanwhile"), then its sessions, activation links and
+/// open resets end, the change is audited (with `details` added) and the
+/// owner is told. Officers on the mailbox page and the SIMPEG job (a person
+/// who left) both come here.
+pub(crate) async fn switch_off(state: &AppState, change: &mut Change, m: &mailbox::Model, reason: &str, details: serde_json::Value) -> DomainResult<()> {
+    let now = change.now();
+    let n = mailbox::Entity::update_many()
+        .col_expr(mailbox::Column::Status, Expr::value("disabled"))
+        .col_expr(mailbox::Column::StatusReason, Expr::value(reason))
+        .col_expr(mailbox::Column::StatusChangedAt, Expr::value(now))
+        .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+        .filter(mailbox::Column::Id.eq(m.id))
+        .filter(mailbox::Column::Status.ne("disabled"))
+        .filter(mailbox::Column::Status.ne("deleted"))
+        .exec(&**change)
+        .await?
+        .rows_affected;
+    if n != 1 {
+        return Err(DomainError::Conflict { code: ErrorCode::MailboxChanged, by: None });
+    }
+    // Nothing that was opened before may outlive the switch-off.
+    let sessions = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(session::Column::MailboxId.eq(m.id))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(&**change)
+        .await?
+        .rows_affected;
+    let links = revoke_links(&**change, m.id, now).await?;
+    let resets = crate::reset::end_open_attempts(&**change, m.id, None, now).await?;
+    let mut all = json!({ "address": m.address, "reason": reason, "sessions_ended": sessions, "links_ended": links, "resets_ended": resets });
+    if let (Some(all), Some(extra)) = (all.as_object_mut(), details.as_object()) {
+        all.extend(extra.clone());
+    }
+    change.log("mailbox.disabled", "mailbox", m.id, all).await?;
+    let tell = Tell {
+        key: "disabled",
+        sms: format!("Surel: akun email {} dinonaktifkan pada {{when}}. Alasan: {reason}. Pertanyaan? Hubungi {{support}}.", m.address),
+        to_mailbox: false,
+    };
+    tell_owner(state, change, m, tell).await
 }
 
 /// What the owner is told (`{when}` and `{support}` filled in here).

@@ -184,6 +184,12 @@ fn BatchPreview(id: i32) -> impl IntoView {
                         view! {
                             <section class="card" data-testid="simpeg-preview">
                                 <p data-testid="simpeg-summary"><strong>{v.file_name.clone()}</strong>": "{summary}</p>
+                                // people SIMPEG says have left: processing switches their mailbox off
+                                {(v.leaving > 0).then(|| view! {
+                                    <p class="banner banner-warn" data-testid="simpeg-leaving">
+                                        {fill(&fill(t_string!(i18n, simpeg.summary_leaving), "leaving", &v.leaving.to_string()), "off", &v.switched_off.to_string())}
+                                    </p>
+                                })}
                                 {v.ticket.clone().map(|t| view! { <p data-testid="simpeg-ticket"><a href=format!("/admin/permohonan/{t}")>{fill(t_string!(i18n, simpeg.submitted), "ticket", &t)}</a></p> })}
                                 <div class="toolbar">
                                     <label for="simpeg-filter">{t!(i18n, simpeg.filter)}</label>
@@ -192,6 +198,7 @@ fn BatchPreview(id: i32) -> impl IntoView {
                                         <option value="eligible">{t!(i18n, simpeg.filter_eligible)}</option>
                                         <option value="rejected">{t!(i18n, simpeg.filter_rejected)}</option>
                                         <option value="has_account">{t!(i18n, simpeg.filter_has_account)}</option>
+                                        <option value="leaving">{t!(i18n, simpeg.filter_leaving)}</option>
                                         <option value="failed">{t!(i18n, simpeg.filter_failed)}</option>
                                     </select>
                                     <a class="button button-quiet" href=format!("/simpeg/ditolak/{id}") rel="external" download data-testid="simpeg-rejected">{t!(i18n, simpeg.download_rejected)}</a>
@@ -245,6 +252,7 @@ fn verdict_label(i18n: leptos_i18n::I18nContext<Locale>, v: RowVerdict) -> Strin
         RowVerdict::Eligible => t_string!(i18n, simpeg.verdict_eligible),
         RowVerdict::Rejected => t_string!(i18n, simpeg.verdict_rejected),
         RowVerdict::HasAccount => t_string!(i18n, simpeg.verdict_has_account),
+        RowVerdict::Leaving => t_string!(i18n, simpeg.verdict_leaving),
     }
     .to_string()
 }
@@ -279,6 +287,7 @@ fn PreviewRow(batch: i32, r: SimpegRowView, editable: bool, domain: String) -> i
     let problem = r.address_problem;
     let reasons: Vec<String> = r.reasons.iter().map(|c| field_error_text(i18n, &FieldError::new("", *c))).collect();
     let eligible = r.verdict == RowVerdict::Eligible;
+    let leaving = r.verdict == RowVerdict::Leaving;
     // once the job worked the row: what came of it
     let worked = matches!(r.status, RowStatus::Done | RowStatus::Failed).then(|| row_status_label(i18n, r.status));
     // on a phone each row becomes a card; the cells carry their column's name
@@ -292,13 +301,14 @@ fn PreviewRow(batch: i32, r: SimpegRowView, editable: bool, domain: String) -> i
             <td data-label=t_string!(i18n, simpeg.unit).to_string()>{r.unit.clone().unwrap_or_default()}</td>
             <td data-label=t_string!(i18n, simpeg.verdict).to_string()>{verdict_label(i18n, r.verdict)}{worked.map(|w| view! { " · "{w} })}{(!reasons.is_empty()).then(|| view! { <ul class="reasons">{reasons.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> })}</td>
             <td data-label=address_label.clone()>
-                {match (eligible, editable) {
-                    (true, true) => view! {
+                {match (eligible, editable, leaving) {
+                    (true, true, _) => view! {
                         <input type="text" class="input-address" aria-label=address_label.clone() prop:value=move || local.get() on:input=move |ev| local.set(event_target_value(&ev))/>
                         <span class="muted">"@"{domain.clone()}</span>
                         <button type="button" class="button button-quiet" on:click=move |_| { save.dispatch(local.get_untracked()); }>{t!(i18n, simpeg.save)}</button>
                     }.into_any(),
-                    (true, false) => view! { <span>{r.address.clone().or_else(|| r.local_part.clone().map(|l| format!("{l}@{domain}"))).unwrap_or_default()}</span> }.into_any(),
+                    // a leaver's row shows the mailbox that processing switches off
+                    (true, false, _) | (false, _, true) => view! { <span>{r.address.clone().or_else(|| r.local_part.clone().map(|l| format!("{l}@{domain}"))).unwrap_or_default()}</span> }.into_any(),
                     _ => ().into_any(),
                 }}
                 {problem.map(|p| view! { <p class="field-error">{field_error_text(i18n, &FieldError::new("local_part", p))}</p> })}
@@ -323,6 +333,7 @@ fn field_label(i18n: leptos_i18n::I18nContext<Locale>, code: &str) -> String {
         "data_complete" => t_string!(i18n, simpeg.field_data_complete),
         "title_front" => t_string!(i18n, simpeg.field_title_front),
         "title_back" => t_string!(i18n, simpeg.field_title_back),
+        "employment" => t_string!(i18n, simpeg.field_employment),
         _ => return code.to_string(),
     }
     .to_string()

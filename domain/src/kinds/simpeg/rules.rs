@@ -25,6 +25,9 @@ pub enum Verdict {
     Rejected(Vec<ErrorCode>),
     /// The NIP already has a personal official mailbox: nothing to request.
     AlreadyHasAccount,
+    /// SIMPEG says the person left and their personal mailbox still works:
+    /// processing the batch switches it off.
+    Leaving,
 }
 
 impl Verdict {
@@ -89,6 +92,9 @@ pub struct RuleContext<'a> {
     pub official_domains: &'a [&'a str],
     /// NIPs (normalised) that already own a personal official mailbox.
     pub has_mailbox: &'a HashSet<String>,
+    /// Of those, the NIPs whose personal mailbox still works (not switched
+    /// off or deleted).
+    pub working_mailbox: &'a HashSet<String>,
 }
 
 /// Counts per verdict.
@@ -97,6 +103,7 @@ pub struct Summary {
     pub eligible: usize,
     pub rejected: usize,
     pub already_has_account: usize,
+    pub leaving: usize,
 }
 
 /// Checks every row of a sheet. Duplicates are judged in file order: the
@@ -114,6 +121,7 @@ pub fn summarize(rows: &[CheckedRow]) -> Summary {
             Verdict::Eligible => s.eligible += 1,
             Verdict::Rejected(_) => s.rejected += 1,
             Verdict::AlreadyHasAccount => s.already_has_account += 1,
+            Verdict::Leaving => s.leaving += 1,
         }
     }
     s
@@ -132,6 +140,17 @@ fn check_row(sheet: &Sheet, row: &SheetRow, ctx: &RuleContext, seen: &mut Seen) 
 
     let nip = match check_nip(cell(Field::Nip), ctx.today) {
         Ok(nip) => {
+            if has_left(cell(Field::Employment)) {
+                let verdict = if ctx.working_mailbox.contains(&nip) {
+                    Verdict::Leaving
+                } else if ctx.has_mailbox.contains(&nip) {
+                    Verdict::AlreadyHasAccount
+                } else {
+                    Verdict::Rejected(vec![ErrorCode::EmployeeLeft])
+                };
+                seen.nips.insert(nip.clone());
+                return CheckedRow { verdict, ..partial(row, sheet, Some(nip)) };
+            }
             if ctx.has_mailbox.contains(&nip) {
                 return CheckedRow { verdict: Verdict::AlreadyHasAccount, ..partial(row, sheet, Some(nip)) };
             }
@@ -195,6 +214,44 @@ fn partial(row: &SheetRow, sheet: &Sheet, nip: Option<String>) -> CheckedRow {
         email: None,
         verdict: Verdict::Eligible,
     }
+}
+
+/// Whether an employment status cell says the person no longer works for
+/// the government (SIMPEG's *kedudukan hukum* and the words people use).
+/// Anything else, an empty cell included, counts as still working: only a
+/// clear word switches a mailbox off. Preparation for retirement (MPP) and
+/// leave outside the state's pay (CLTN) are still employment.
+pub fn has_left(input: &str) -> bool {
+    let s: String = input.trim().to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let text = words.join(" ");
+    const LEFT: &[&str] = &[
+        "pensiun",
+        "purna tugas",
+        "purnatugas",
+        "meninggal",
+        "meninggal dunia",
+        "wafat",
+        "berhenti",
+        "diberhentikan",
+        "pemberhentian",
+        "diberhentikan dengan hormat",
+        "diberhentikan tidak dengan hormat",
+        "pdh",
+        "ptdh",
+        "mengundurkan diri",
+        "mutasi keluar",
+        "pindah keluar",
+        "pindah instansi",
+        "tidak aktif",
+        "non aktif",
+        "nonaktif",
+    ];
+    // "Pensiun (BUP)", "PNS - Pensiun", "Meninggal Dunia 2026": the status word leads or stands alone after a dash
+    LEFT.iter().any(|w| text == *w || text.starts_with(&format!("{w} ")) || text.ends_with(&format!(" {w}")))
+        // MPP ("masa persiapan pensiun") and a suspension ("pemberhentian sementara") are not leaving
+        && !text.contains("persiapan")
+        && !text.contains("sementara")
 }
 
 /// The normalised NIP or a reason. A NIP the spreadsheet stored as a number
@@ -334,8 +391,56 @@ mod tests {
     fn check_with(rows: &[[&str; 10]], has: &[&str]) -> Vec<CheckedRow> {
         let units = UnitMatcher::new(&[(2, "DISKOMINFO", "Dinas Komunikasi dan Informatika"), (3, "DISDIK", "Dinas Pendidikan")]);
         let has: HashSet<String> = has.iter().map(|s| s.to_string()).collect();
-        let ctx = RuleContext { today: TODAY, units: &units, official_domains: &["batam.go.id"], has_mailbox: &has };
+        let ctx = RuleContext { today: TODAY, units: &units, official_domains: &["batam.go.id"], has_mailbox: &has, working_mailbox: &has };
         check_sheet(&sheet(rows), &ctx)
+    }
+
+    #[test]
+    fn employment_status_words() {
+        for left in [
+            "Pensiun",
+            "PENSIUN (BUP)",
+            "Meninggal Dunia",
+            "wafat",
+            "Diberhentikan dengan hormat",
+            "PTDH",
+            "PNS - Pensiun",
+            "Mutasi keluar",
+            "Tidak Aktif",
+            "non-aktif",
+        ] {
+            assert!(has_left(left), "{left}");
+        }
+        for working in ["", "Aktif", "PNS", "CPNS", "PPPK", "MPP (Masa Persiapan Pensiun)", "Pemberhentian sementara", "CLTN", "Tugas belajar", "Pensiunan?x"] {
+            assert!(!has_left(working), "{working}");
+        }
+    }
+
+    /// SIMPEG's status column: a working mailbox of someone who left is
+    /// proposed for switching off; no new mailbox for a leaver.
+    #[test]
+    fn people_who_left_get_no_mailbox_and_lose_a_working_one() {
+        let units = UnitMatcher::new(&[(2, "DISKOMINFO", "Dinas Komunikasi dan Informatika")]);
+        let mut rows = [GOOD; 4];
+        rows[1][0] = "199001152015031003";
+        rows[2][0] = "199001152015031004";
+        rows[3][0] = "199001152015031005";
+        let mut s = sheet(&rows);
+        s.mapping.set(Field::Employment, Some(10));
+        for (r, status) in s.rows.iter_mut().zip(["Pensiun", "Pensiun", "Meninggal dunia", "Aktif"]) {
+            r.cells.push(status.to_string());
+        }
+        let has: HashSet<String> = ["199001152015031002", "199001152015031003", "199001152015031005"].iter().map(|s| s.to_string()).collect();
+        let working: HashSet<String> = ["199001152015031002", "199001152015031005"].iter().map(|s| s.to_string()).collect();
+        let ctx = RuleContext { today: TODAY, units: &units, official_domains: &["batam.go.id"], has_mailbox: &has, working_mailbox: &working };
+        let got: Vec<Verdict> = check_sheet(&s, &ctx).into_iter().map(|r| r.verdict).collect();
+        assert_eq!(
+            got,
+            vec![Verdict::Leaving, Verdict::AlreadyHasAccount, Verdict::Rejected(vec![ErrorCode::EmployeeLeft]), Verdict::AlreadyHasAccount],
+            "left with a working mailbox / left, already off / left, never had one / still working, has one"
+        );
+        let summary = summarize(&check_sheet(&s, &ctx));
+        assert_eq!((summary.leaving, summary.already_has_account, summary.rejected), (1, 2, 1));
     }
 
     fn check(rows: &[[&str; 10]]) -> Vec<CheckedRow> {
@@ -495,6 +600,6 @@ mod tests {
         other[0] = "198807232012012004";
         other[5] = "dewi@yahoo.co.id";
         let rows = check_with(&[GOOD, bad, other], &["198807232012012004"]);
-        assert_eq!(summarize(&rows), Summary { eligible: 1, rejected: 1, already_has_account: 1 });
+        assert_eq!(summarize(&rows), Summary { eligible: 1, rejected: 1, already_has_account: 1, leaving: 0 });
     }
 }

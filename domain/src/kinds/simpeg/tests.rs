@@ -24,7 +24,7 @@ fn config(rows: usize, seed: u64) -> GeneratorConfig {
 fn judge(bytes: &[u8], has_mailbox: &HashSet<String>, mapping: Option<&ColumnMapping>) -> Result<Vec<CheckedRow>, ReadError> {
     let sheet = read_sheet(bytes, mapping)?;
     let units = UnitMatcher::new(&demo_units());
-    let ctx = RuleContext { today: TODAY, units: &units, official_domains: &["batam.go.id"], has_mailbox };
+    let ctx = RuleContext { today: TODAY, units: &units, official_domains: &["batam.go.id"], has_mailbox, working_mailbox: has_mailbox };
     Ok(check_sheet(&sheet, &ctx))
 }
 
@@ -46,6 +46,7 @@ fn assert_as_planted(g: &Generated, rows: &[CheckedRow]) {
         eligible: g.expected_eligible(),
         already_has_account: g.count(Planted::AlreadyHasAccount),
         rejected: g.rows.len() - g.expected_eligible() - g.count(Planted::AlreadyHasAccount),
+        leaving: 0,
     };
     assert_eq!(summarize(rows), planted);
 }

@@ -13,7 +13,8 @@ pub async fn rejected_xlsx(state: &AppState, actor: &Actor, batch_id: i32) -> Do
     let headers: Vec<String> = serde_json::from_str(&b.headers).unwrap_or_default();
     let rows = row::Entity::find()
         .filter(row::Column::BatchId.eq(b.id))
-        .filter(row::Column::Verdict.ne(RowVerdict::Eligible))
+        // left out of the request (a leaver's row is not for fixing in SIMPEG)
+        .filter(row::Column::Verdict.is_in([RowVerdict::Rejected, RowVerdict::HasAccount]))
         .order_by_asc(row::Column::Line)
         .all(&state.db)
         .await?;
@@ -51,6 +52,8 @@ pub async fn export_xlsx(state: &AppState, actor: &Actor, ticket: &str) -> Domai
     let rows = row::Entity::find()
         .filter(row::Column::BatchId.is_in(ids))
         .filter(row::Column::Status.eq(RowStatus::Done))
+        // mailboxes made, not the leavers' ones switched off
+        .filter(row::Column::Verdict.eq(RowVerdict::Eligible))
         .order_by_asc(row::Column::Id)
         .all(&state.db)
         .await?;

@@ -100,9 +100,15 @@ pub async fn work(state: &AppState, owner: &str, max_rows: Option<usize>, mut pr
 /// Every row worked: Surel moves the request to step 5 and tells the preparer.
 pub(super) async fn finish(state: &AppState, req: &request::Model) -> DomainResult<bool> {
     let (made, failed) = counts(&state.db, req.id).await?;
+    let batch_ids = batch::Entity::find().filter(batch::Column::RequestId.eq(req.id)).all(&state.db).await?.into_iter().map(|b| b.id).collect();
+    let off = switched_off(&state.db, batch_ids).await?;
     let mut change = Change::begin(state, Who::system("simpeg")).await?;
     let levels = state.service_levels(&*change).await?;
-    let note = format!("{made} akun dibuat, {failed} gagal.");
+    let note = if off > 0 {
+        format!("{made} akun dibuat, {off} dinonaktifkan (tidak aktif lagi), {failed} gagal.")
+    } else {
+        format!("{made} akun dibuat, {failed} gagal.")
+    };
     match requests::transition(
         &mut change,
         &levels,
@@ -133,6 +139,9 @@ pub(super) async fn process_row(state: &AppState, req: &request::Model, b: &batc
     let mut change = Change::begin(state, Who::system("simpeg")).await?;
     // Read again inside the transaction: another worker may have done it.
     let Some(r) = row::Entity::find_by_id(r.id).one(&*change).await?.filter(|r| r.status == RowStatus::Pending) else { return Ok(()) };
+    if r.verdict == RowVerdict::Leaving {
+        return switch_off_leaver(state, change, req, b, r).await;
+    }
     let now = change.now();
     let (nip, phone, email, local) = match (&r.nip, &r.phone, &r.email, &r.local_part) {
         (Some(n), Some(p), Some(e), Some(l)) => (n.clone(), p.clone(), e.clone(), l.clone()),
@@ -207,6 +216,57 @@ pub(super) async fn process_row(state: &AppState, req: &request::Model, b: &batc
     Ok(())
 }
 
+/// A person SIMPEG says has left: their personal mailbox (found again by
+/// NIP, inside this transaction) is switched off like an officer does it,
+/// with the request's ticket as the reason. Already off: nothing to do. A
+/// staff member's mailbox is left to the Admin sistem (the row fails,
+/// saying so), so a wrong SIMPEG row cannot lock staff out of Surel.
+async fn switch_off_leaver(state: &AppState, mut change: Change, req: &request::Model, b: &batch::Model, r: row::Model) -> DomainResult<()> {
+    let owner = match &r.nip {
+        Some(nip) => person::Entity::find().filter(person::Column::Nip.eq(nip.clone())).one(&*change).await?,
+        None => None,
+    };
+    let working = match &owner {
+        Some(p) => {
+            mailbox::Entity::find()
+                .filter(mailbox::Column::PersonId.eq(p.id))
+                .filter(mailbox::Column::Kind.eq("personal"))
+                .filter(mailbox::Column::Status.is_in(["active", "pending"]))
+                .one(&*change)
+                .await?
+        }
+        None => None,
+    };
+    let Some(m) = working else {
+        // switched off meanwhile (or by an earlier batch): done, nothing changed
+        return mark(change, &r, b, RowStatus::Done, r.mailbox_id, r.address.clone(), None).await;
+    };
+    if !crate::auth::grants_of(&*change, m.id).await?.is_empty() {
+        return mark(change, &r, b, RowStatus::Failed, Some(m.id), Some(m.address), Some(ErrorCode::MailboxStaff)).await;
+    }
+    let reason = format!("Tidak aktif lagi menurut data SIMPEG (tiket {})", req.ticket);
+    let details = json!({ "source": "simpeg", "ticket": req.ticket, "batch_id": b.id, "line": r.line });
+    match crate::mailboxes::changes::switch_off(state, &mut change, &m, &reason, details).await {
+        Ok(()) => {}
+        // an officer switched it off a moment ago: nothing left to do
+        Err(DomainError::Conflict { .. }) => return mark(change, &r, b, RowStatus::Done, Some(m.id), Some(m.address), None).await,
+        Err(e) => return Err(e),
+    }
+    mark(change, &r, b, RowStatus::Done, Some(m.id), Some(m.address), None).await?;
+    state.wake_outbox();
+    Ok(())
+}
+
+/// Leavers' mailboxes switched off over every batch of a request.
+pub(super) async fn switched_off<C: ConnectionTrait>(db: &C, batch_ids: Vec<i32>) -> DomainResult<u64> {
+    Ok(row::Entity::find()
+        .filter(row::Column::BatchId.is_in(batch_ids))
+        .filter(row::Column::Verdict.eq(RowVerdict::Leaving))
+        .filter(row::Column::Status.eq(RowStatus::Done))
+        .count(db)
+        .await?)
+}
+
 /// Marks a row worked (only if still pending) and counts it on its batch; commits.
 pub(super) async fn mark(
     change: Change,
@@ -230,6 +290,11 @@ pub(super) async fn mark(
         .await?;
     if done.rows_affected != 1 {
         // someone else marked it: roll this one back (dropping the transaction)
+        return Ok(());
+    }
+    // the batch counts mailboxes made and rows failed; a leaver switched off is counted from its rows
+    if r.verdict == RowVerdict::Leaving && status == RowStatus::Done {
+        change.commit().await?;
         return Ok(());
     }
     let col = if status == RowStatus::Done { batch::Column::Processed } else { batch::Column::Failed };

@@ -31,7 +31,7 @@ pub async fn list(state: &AppState, actor: &Actor) -> DomainResult<Vec<SimpegBat
 }
 
 /// One page of a batch, filtered by verdict (`eligible`, `rejected`,
-/// `has_account`, `failed`, or empty for all).
+/// `has_account`, `leaving`, `failed`, or empty for all).
 pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, page: u32) -> DomainResult<SimpegBatchView> {
     deny_unless(actor, SIMPEG_VIEW)?;
     let b = own_batch(state, actor, batch_id).await?;
@@ -50,6 +50,8 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
         None => None,
     };
     let now = state.now();
+    let leaving = row::Entity::find().filter(row::Column::BatchId.eq(b.id)).filter(row::Column::Verdict.eq(RowVerdict::Leaving)).count(&state.db).await?;
+    let switched_off = super::job::switched_off(&state.db, vec![b.id]).await?;
     Ok(SimpegBatchView {
         id: b.id,
         status: b.status,
@@ -60,6 +62,8 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
         eligible: b.eligible,
         rejected: b.rejected,
         already: b.already,
+        leaving: leaving as i32,
+        switched_off: switched_off as i32,
         processed: b.processed,
         failed: b.failed,
         ticket: req.as_ref().map(|r| r.ticket.clone()),

@@ -223,3 +223,74 @@ async fn hostile_names_are_kept_as_text() {
     assert!(v.rows.iter().any(|r| r.name.contains("\"Bud\" O'Brien")));
     assert!(v.rows.iter().all(|r| r.local_part.as_deref().is_none_or(|l| check_local_part(l).is_ok())));
 }
+
+/// SIMPEG's employment status: the working mailbox of someone who left is
+/// listed in the preview and switched off when the Petugas processes the
+/// request (audited, owner told, once); a staff member's is left to the
+/// Admin sistem; nobody who left gets a new mailbox.
+#[tokio::test]
+async fn people_who_left_are_switched_off_when_the_batch_is_processed() {
+    let (mut state, _clock) = state_with_clock().await;
+    let _dir = with_data_dir(&mut state).await;
+    let agus = staff_actor(&state, AGUS).await;
+    let budi = staff_actor(&state, BUDI).await;
+    let g = generate(&GeneratorConfig { rows: 4, bad_fraction: 0.0, ..Default::default() });
+    let mut table = g.table();
+    table[0].push("Kedudukan Hukum".into());
+    // yusuf.hakim retired; budi.santoso (a Petugas) too, by mistake; a newcomer who already left; one who works
+    let rows = [("199305172020121001", "Pensiun"), ("199001152015031002", "Pensiun (BUP)"), ("", "Meninggal Dunia"), ("", "Aktif")];
+    for (r, (nip, status)) in table.iter_mut().skip(1).zip(rows) {
+        if !nip.is_empty() {
+            r[0] = nip.into();
+        }
+        r.push(status.into());
+    }
+    let mut csv = String::new();
+    for r in &table {
+        csv.push_str(&r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(","));
+        csv.push('\n');
+    }
+    let id = checked_batch(&state, csv.as_bytes()).await;
+    let v = view(&state, &agus, id, "", 0).await.unwrap();
+    assert_eq!((v.eligible, v.leaving, v.rejected), (1, 2, 1), "{:?}", v.rows.iter().map(|r| (r.verdict, r.reasons.clone())).collect::<Vec<_>>());
+    let leaving = view(&state, &agus, id, "leaving", 0).await.unwrap();
+    let addresses: Vec<_> = leaving.rows.iter().map(|r| r.address.clone().unwrap_or_default()).collect();
+    assert_eq!(addresses, vec!["yusuf.hakim@batam.go.id", BUDI], "the preview names the mailboxes that go");
+    let rejected = view(&state, &agus, id, "rejected", 0).await.unwrap();
+    assert_eq!(rejected.rows[0].reasons, vec![ErrorCode::EmployeeLeft]);
+
+    let ticket = submit(&state, &agus, id, false).await.unwrap();
+    let (_, ver) = req_state(&state, &ticket).await;
+    start_processing(&state, &budi, &ticket, ver).await.unwrap();
+    let done = work(&state, "a", None, |_| {}).await.unwrap();
+    assert_eq!((done.rows, done.finished_requests), (3, 1));
+    let yusuf = mailbox::Entity::find().filter(mailbox::Column::Address.eq("yusuf.hakim@batam.go.id")).one(&state.db).await.unwrap().unwrap();
+    assert_eq!(yusuf.status, "disabled");
+    assert!(yusuf.status_reason.as_deref().unwrap_or_default().contains(&ticket), "{:?}", yusuf.status_reason);
+    let staff = mailbox::Entity::find().filter(mailbox::Column::Address.eq(BUDI)).one(&state.db).await.unwrap().unwrap();
+    assert_eq!(staff.status, "active", "a staff member's mailbox is for the Admin sistem to switch off");
+    let v = view(&state, &agus, id, "leaving", 0).await.unwrap();
+    assert_eq!(
+        v.rows.iter().map(|r| (r.status, r.error)).collect::<Vec<_>>(),
+        vec![(RowStatus::Done, None), (RowStatus::Failed, Some(ErrorCode::MailboxStaff))]
+    );
+    assert_eq!((v.switched_off, v.processed, v.failed), (1, 1, 1), "switched off is not counted as made");
+    // audited once, the owner told once (SMS to the reset phone)
+    let audits = crate::entities::audit_entry::Entity::find()
+        .filter(crate::entities::audit_entry::Column::Action.eq("mailbox.disabled"))
+        .filter(crate::entities::audit_entry::Column::TargetId.eq(yusuf.id.to_string()))
+        .all(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(audits.len(), 1);
+    assert!(audits[0].details.contains("simpeg"), "{}", audits[0].details);
+    let told = outbox::Entity::find().filter(outbox::Column::MessageKey.like(format!("mailbox-disabled:{}:%", yusuf.id))).count(&state.db).await.unwrap();
+    assert!(told >= 1);
+    let note = crate::entities::request_event::Entity::find().all(&state.db).await.unwrap().into_iter().filter_map(|e| e.note).collect::<Vec<_>>().join(" | ");
+    assert!(note.contains("1 akun dibuat, 1 dinonaktifkan"), "{note}");
+    // the export for SIMPEG lists the mailbox made, not the one switched off
+    assert_eq!(work(&state, "b", None, |_| {}).await.unwrap(), WorkDone::default(), "nothing twice");
+    let made =
+        row::Entity::find().filter(row::Column::BatchId.eq(id)).filter(row::Column::Verdict.eq(RowVerdict::Eligible)).one(&state.db).await.unwrap().unwrap();
+    assert_eq!(made.status, RowStatus::Done);
+}

@@ -130,24 +130,55 @@ pub async fn set_mapping(state: &AppState, actor: &Actor, batch_id: i32, columns
     Ok(())
 }
 
-/// NIPs that already own a personal mailbox.
-pub(super) async fn nips_with_mailbox<C: ConnectionTrait>(db: &C) -> DomainResult<HashSet<String>> {
-    let person_ids: Vec<i32> = mailbox::Entity::find()
+/// Owners of personal mailboxes, by NIP.
+pub(super) struct Owners {
+    /// Every NIP that owns a personal mailbox, whatever its state.
+    pub has_mailbox: HashSet<String>,
+    /// The NIPs whose personal mailbox still works (not switched off or
+    /// deleted), with that mailbox's id and address.
+    pub working: HashMap<String, (i32, String)>,
+}
+
+impl Owners {
+    pub fn working_nips(&self) -> HashSet<String> {
+        self.working.keys().cloned().collect()
+    }
+}
+
+/// Who owns a personal mailbox, by NIP (the rules' "already has one" and
+/// "left, switch it off").
+pub(super) async fn owners<C: ConnectionTrait>(db: &C) -> DomainResult<Owners> {
+    let boxes: Vec<(Option<i32>, i32, String, String)> = mailbox::Entity::find()
         .select_only()
         .column(mailbox::Column::PersonId)
+        .column(mailbox::Column::Id)
+        .column(mailbox::Column::Address)
+        .column(mailbox::Column::Status)
         .filter(mailbox::Column::Kind.eq("personal"))
         .filter(mailbox::Column::PersonId.is_not_null())
-        .into_tuple::<Option<i32>>()
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    let mut out = HashSet::new();
+        .await?;
+    let person_ids: Vec<i32> = boxes.iter().filter_map(|b| b.0).collect();
+    let mut nip_of: HashMap<i32, String> = HashMap::new();
     for chunk in person_ids.chunks(INSERT_CHUNK) {
-        let nips: Vec<Option<String>> =
-            person::Entity::find().select_only().column(person::Column::Nip).filter(person::Column::Id.is_in(chunk.to_vec())).into_tuple().all(db).await?;
-        out.extend(nips.into_iter().flatten());
+        let nips: Vec<(i32, Option<String>)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::Nip)
+            .filter(person::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        nip_of.extend(nips.into_iter().filter_map(|(id, nip)| nip.map(|n| (id, n))));
+    }
+    let mut out = Owners { has_mailbox: HashSet::new(), working: HashMap::new() };
+    for (person_id, id, address, status) in boxes {
+        let Some(nip) = person_id.and_then(|p| nip_of.get(&p)) else { continue };
+        out.has_mailbox.insert(nip.clone());
+        if matches!(status.as_str(), "active" | "pending") {
+            out.working.insert(nip.clone(), (id, address));
+        }
     }
     Ok(out)
 }
@@ -200,8 +231,10 @@ pub async fn dry_run(state: &AppState, sheet: &Sheet) -> DomainResult<rules::Sum
     let matcher = UnitMatcher::new(&unit_list);
     let domains: Vec<String> = domain_name::Entity::find().all(&state.db).await?.into_iter().map(|d| d.name).collect();
     let domain_refs: Vec<&str> = domains.iter().map(String::as_str).collect();
-    let has_mailbox = nips_with_mailbox(&state.db).await?;
-    let ctx = RuleContext { today: state.today(), units: &matcher, official_domains: &domain_refs, has_mailbox: &has_mailbox };
+    let owners = owners(&state.db).await?;
+    let working = owners.working_nips();
+    let ctx =
+        RuleContext { today: state.today(), units: &matcher, official_domains: &domain_refs, has_mailbox: &owners.has_mailbox, working_mailbox: &working };
     let checked = rules::check_sheet(sheet, &ctx);
     let taken = taken_locals(&state.db, 0).await?;
     let _ = crate::kinds::simpeg::addresses::propose_addresses(&checked, rule(state).await?, &taken);
@@ -215,8 +248,10 @@ pub(super) async fn check_into(state: &AppState, change: &mut Change, b: &batch:
     let matcher = UnitMatcher::new(&unit_list);
     let domains: Vec<String> = domain_name::Entity::find().all(&**change).await?.into_iter().map(|d| d.name).collect();
     let domain_refs: Vec<&str> = domains.iter().map(String::as_str).collect();
-    let has_mailbox = nips_with_mailbox(&**change).await?;
-    let ctx = RuleContext { today: state.today(), units: &matcher, official_domains: &domain_refs, has_mailbox: &has_mailbox };
+    let owners = owners(&**change).await?;
+    let working = owners.working_nips();
+    let ctx =
+        RuleContext { today: state.today(), units: &matcher, official_domains: &domain_refs, has_mailbox: &owners.has_mailbox, working_mailbox: &working };
     let checked = rules::check_sheet(sheet, &ctx);
     let summary = rules::summarize(&checked);
     let taken = taken_locals(&**change, b.id).await?;
@@ -228,6 +263,12 @@ pub(super) async fn check_into(state: &AppState, change: &mut Change, b: &batch:
             Verdict::Eligible => (RowVerdict::Eligible, String::new()),
             Verdict::Rejected(rs) => (RowVerdict::Rejected, rs.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")),
             Verdict::AlreadyHasAccount => (RowVerdict::HasAccount, ErrorCode::AlreadyHasAccount.to_string()),
+            Verdict::Leaving => (RowVerdict::Leaving, String::new()),
+        };
+        // the mailbox processing will switch off, shown in the preview
+        let (mailbox_id, address) = match (&r.verdict, r.nip.as_ref().and_then(|n| owners.working.get(n))) {
+            (Verdict::Leaving, Some((id, address))) => (Some(*id), Some(address.clone())),
+            _ => (None, None),
         };
         let (local, problem) = if r.verdict.is_eligible() {
             match alloc.propose(&r.name) {
@@ -251,9 +292,9 @@ pub(super) async fn check_into(state: &AppState, change: &mut Change, b: &batch:
             cells: Set(serde_json::to_string(&raw.cells).map_err(anyhow::Error::from)?),
             local_part: Set(local),
             address_problem: Set(problem),
-            status: Set(if verdict == RowVerdict::Eligible { RowStatus::Pending } else { RowStatus::Skipped }),
-            mailbox_id: Set(None),
-            address: Set(None),
+            status: Set(if matches!(verdict, RowVerdict::Eligible | RowVerdict::Leaving) { RowStatus::Pending } else { RowStatus::Skipped }),
+            mailbox_id: Set(mailbox_id),
+            address: Set(address),
             error: Set(None),
             processed_at: Set(None),
             ..Default::default()
@@ -278,7 +319,7 @@ pub(super) async fn check_into(state: &AppState, change: &mut Change, b: &batch:
             "simpeg.check",
             "simpeg_batch",
             b.id,
-            json!({ "rows": checked.len(), "eligible": summary.eligible, "rejected": summary.rejected, "already": summary.already_has_account }),
+            json!({ "rows": checked.len(), "eligible": summary.eligible, "rejected": summary.rejected, "already": summary.already_has_account, "leaving": summary.leaving }),
         )
         .await?;
     Ok(())

@@ -18,11 +18,14 @@ pub enum Field {
     DataComplete,
     TitleFront,
     TitleBack,
+    /// Employment status (aktif, pensiun, meninggal, berhenti …): a person
+    /// who left gets no mailbox, and a working one is switched off.
+    Employment,
 }
 
 impl Field {
     /// Every field, in the order the mapping screen shows them.
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 11] = [
         Field::Nip,
         Field::Name,
         Field::Unit,
@@ -33,6 +36,7 @@ impl Field {
         Field::DataComplete,
         Field::TitleFront,
         Field::TitleBack,
+        Field::Employment,
     ];
 
     /// Stable name, used in error arguments and translation keys.
@@ -48,13 +52,15 @@ impl Field {
             Field::DataComplete => "data_complete",
             Field::TitleFront => "title_front",
             Field::TitleBack => "title_back",
+            Field::Employment => "employment",
         }
     }
 
     /// Whether a file without this column can be checked at all. The three
-    /// status columns are required: SOP 004 step 2 selects on them.
+    /// status columns are required: SOP 004 step 2 selects on them. Without
+    /// an employment status every row counts as still working.
     pub fn required(self) -> bool {
-        !matches!(self, Field::TitleFront | Field::TitleBack)
+        !matches!(self, Field::TitleFront | Field::TitleBack | Field::Employment)
     }
 
     fn index(self) -> usize {
@@ -125,6 +131,16 @@ impl Field {
             }
             Field::TitleFront => &["GELAR DEPAN"],
             Field::TitleBack => &["GELAR BELAKANG"],
+            Field::Employment => &[
+                "STATUS PEGAWAI",
+                "STATUS KEPEGAWAIAN",
+                "KEDUDUKAN HUKUM",
+                "KEDUDUKAN PEGAWAI",
+                "KEDUDUKAN HUKUM PEGAWAI",
+                "STATUS ASN",
+                "STATUS AKTIF",
+                "KETERANGAN STATUS PEGAWAI",
+            ],
         }
     }
 }
@@ -140,21 +156,35 @@ pub fn normalize_header(header: &str) -> String {
     main.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
-/// Field → column index (0-based), as detected or as set on the mapping screen.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Field → column index (0-based), as detected or as set on the mapping
+/// screen. A list in [`Field::ALL`] order; a mapping stored before a field
+/// existed is shorter and simply lacks it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ColumnMapping {
-    columns: [Option<usize>; 10],
+    columns: Vec<Option<usize>>,
 }
+
+impl PartialEq for ColumnMapping {
+    fn eq(&self, other: &Self) -> bool {
+        Field::ALL.iter().all(|f| self.get(*f) == other.get(*f))
+    }
+}
+
+impl Eq for ColumnMapping {}
 
 impl ColumnMapping {
     /// The column holding `field`, if any.
     pub fn get(&self, field: Field) -> Option<usize> {
-        self.columns[field.index()]
+        self.columns.get(field.index()).copied().flatten()
     }
 
     /// Puts `field` in `column` (`None`: the file has no such column).
     pub fn set(&mut self, field: Field, column: Option<usize>) {
-        self.columns[field.index()] = column;
+        let i = field.index();
+        if self.columns.len() <= i {
+            self.columns.resize(Field::ALL.len(), None);
+        }
+        self.columns[i] = column;
     }
 
     /// Builder form of [`ColumnMapping::set`].
@@ -283,6 +313,20 @@ mod tests {
         assert_eq!(m.get(Field::Name), Some(2));
         assert_eq!(m.get(Field::Unit), Some(1));
         assert_eq!(m.first_missing(), Some(Field::Nip));
+    }
+
+    #[test]
+    fn the_employment_status_column_is_optional_and_old_mappings_still_read() {
+        let m = detect_mapping(&row(&["NIP", "NAMA", "OPD", "NO HP", "HP TERVERIFIKASI", "EMAIL", "EMAIL TERVERIFIKASI", "DATA LENGKAP", "Kedudukan Hukum"]));
+        assert_eq!(m.get(Field::Employment), Some(8));
+        assert_eq!(m.validate(9), Ok(()));
+        let without = detect_mapping(&row(&["NIP", "NAMA", "OPD", "NO HP", "HP TERVERIFIKASI", "EMAIL", "EMAIL TERVERIFIKASI", "DATA LENGKAP"]));
+        assert_eq!(without.first_missing(), None, "not required");
+        // a batch mapped before the field existed (ten columns stored)
+        let old: ColumnMapping = serde_json::from_str(r#"{"columns":[0,1,2,3,5,4,6,7,null,null]}"#).unwrap();
+        assert_eq!(old.get(Field::DataComplete), Some(7));
+        assert_eq!(old.get(Field::Employment), None);
+        assert_eq!(old, without);
     }
 
     #[test]
