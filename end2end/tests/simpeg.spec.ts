@@ -111,6 +111,43 @@ test('bulk accounts: uploaded, checked, submitted, processed, exported, reported
   await pejabat.getByTestId('step-terima_laporan').click();
   await expect(pejabat.getByTestId('request-state')).toHaveText('Selesai');
   await expect(pejabat.locator('[data-testid="timeline"] li').last()).toContainText('Terima laporan');
+
+  // Next month's export has the employment status: the first of them retired. The
+  // preview names the mailbox that goes; processing the request switches it off.
+  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const december = Buffer.from(
+    [
+      'NIP,NAMA,UNIT KERJA,NO HP,EMAIL PRIBADI,HP TERVERIFIKASI,EMAIL TERVERIFIKASI,DATA LENGKAP,KEDUDUKAN HUKUM',
+      [c.nip(1), q(c.names[0]), 'Dinas Pendidikan', c.phone(1), 'pensiun1@gmail.com', 'ya', 'ya', 'ya', 'Pensiun'].join(','),
+      [c.nip(2), q(c.names[1]), 'Dinas Pendidikan', c.phone(2), 'aktif2@gmail.com', 'ya', 'ya', 'ya', 'Aktif'].join(','),
+    ].join('\r\n') + '\r\n',
+  );
+  await page.goto('/admin/simpeg');
+  await hydrated(page);
+  await page.getByTestId('simpeg-file').setInputFiles({ name: 'simpeg-desember.csv', mimeType: 'text/csv', buffer: december });
+  await expect(page.getByTestId('simpeg-leaving')).toContainText('1 orang tidak aktif lagi menurut SIMPEG');
+  await page.getByTestId('simpeg-filter').selectOption('leaving');
+  const leaver = page.getByTestId('simpeg-rows').locator('tbody tr');
+  await expect(leaver).toHaveCount(1);
+  await expect(leaver).toContainText('Tidak aktif lagi: akun dinonaktifkan');
+  const address = /[a-z0-9.]+@batam\.go\.id/.exec(await leaver.innerText())![0];
+  await fitsPhone(page);
+  await page.getByTestId('simpeg-submit').click();
+  await expect(page.getByTestId('simpeg-submitted')).toContainText(/SRL-\d{4}-\d{6}/);
+  const second = /SRL-\d{4}-\d{6}/.exec(await page.getByTestId('simpeg-submitted').innerText())![0];
+  expect(second).not.toBe(ticket);
+  await officer.goto(`/admin/permohonan/${second}`);
+  await hydrated(officer);
+  await expect(officer.locator('[data-fact="simpeg_leavers"]')).toHaveText('0/1');
+  await officer.getByTestId('step-proses_batch').click();
+  await expect(async () => {
+    await officer.reload();
+    await expect(officer.getByTestId('request-state')).toHaveText('Pengisian email resmi di SIMPEG', { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(officer.locator('[data-fact="simpeg_leavers"]')).toHaveText('1/1');
+  await officer.goto(`/admin/akun?q=${address}`);
+  await hydrated(officer);
+  await expect(officer.locator(`.mailbox-row[data-address="${address}"]`)).toHaveAttribute('data-status', 'disabled');
   for (const p of [officer, pejabat]) await p.context().close();
 });
 

@@ -48,6 +48,7 @@ fn fact_label(i18n: I18nContext<Locale>, key: &str) -> String {
         "month" => t_string!(i18n, request.fact_month),
         "simpeg_batch" => t_string!(i18n, request.fact_simpeg_batch),
         "simpeg_progress" => t_string!(i18n, request.fact_simpeg_progress),
+        "simpeg_leavers" => t_string!(i18n, request.fact_simpeg_leavers),
         _ => t_string!(i18n, request.fact_subject),
     }
     .to_string()

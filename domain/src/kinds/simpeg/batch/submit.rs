@@ -28,7 +28,9 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
     if b.status != BatchStatus::Draft {
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
-    if b.eligible == 0 {
+    // people who left are work for the officer too (their mailbox goes)
+    let leaving = row::Entity::find().filter(row::Column::BatchId.eq(b.id)).filter(row::Column::Verdict.eq(RowVerdict::Leaving)).count(&state.db).await?;
+    if b.eligible == 0 && leaving == 0 {
         return Err(DomainError::field("batch", ErrorCode::BatchNothingEligible));
     }
     let eligible = |q: sea_orm::Select<row::Entity>| q.filter(row::Column::BatchId.eq(b.id)).filter(row::Column::Verdict.eq(RowVerdict::Eligible));
@@ -87,7 +89,8 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     change.log("simpeg.submit", "request", &req.ticket, json!({ "batch": b.id, "eligible": b.eligible, "merged": merged })).await?;
-    let text = format!("Surel: permohonan akun email ASN kolektif {month} (tiket {}) berisi {} akun baru; mohon diproses.", req.ticket, b.eligible);
+    let off = if leaving > 0 { format!(" dan {leaving} akun pegawai yang tidak aktif lagi untuk dinonaktifkan") } else { String::new() };
+    let text = format!("Surel: permohonan akun email ASN kolektif {month} (tiket {}) berisi {} akun baru{off}; mohon diproses.", req.ticket, b.eligible);
     notify::tell_role(state, &change, Role::Petugas, None, &req.ticket, &format!("batch{}", b.id), "Permohonan akun ASN kolektif", &text, false).await?;
     change.commit().await?;
     state.wake_outbox();
