@@ -233,9 +233,13 @@ async fn directory(db: Db) {
     let (status, _) = change(&s, &kepala, nurul, json!("ConfirmDeletion"), "Tidak berwenang").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let told = s.sms.to(nurul_phone).len();
-    let (status, text) = change(&s, &admin, nurul, json!("ConfirmDeletion"), "Masa simpan habis, pegawai sudah berhenti").await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    // 30 clicks on "delete" at once: deleted once, audited once, told once
+    let calls = (0..30).map(|_| change(&s, &admin, nurul, json!("ConfirmDeletion"), "Masa simpan habis, pegawai sudah berhenti"));
+    let results = futures::future::join_all(calls).await;
+    assert_eq!(results.iter().filter(|(st, _)| *st == StatusCode::OK).count(), 1, "{db:?}: {results:?}");
+    assert!(results.iter().all(|(st, t)| *st == StatusCode::OK || t.contains("mailbox_not_marked") || t.contains("mailbox_deleted")), "{results:?}");
     let d = detail(&s, &admin, nurul).await;
+    assert_eq!(d["audit"].as_array().unwrap().iter().filter(|a| a["action"] == "mailbox.deleted").count(), 1);
     assert_eq!((d["status"].as_str(), d["can_manage"].as_bool()), (Some("deleted"), Some(false)), "{d}");
     assert!(d["reset_phone_masked"].is_null() && d["activated"] == false, "the secrets go: {d}");
     assert!(s.sms.wait_nth(nurul_phone, told + 1).await.text.contains("dihapus"), "the owner is told before the phone goes");
@@ -248,6 +252,20 @@ async fn directory(db: Db) {
         vec!["nurul.aini@batam.go.id".to_string()],
         "the tombstone keeps the address"
     );
+    assert_eq!(s.sms.settle(nurul_phone).await.len(), told + 1, "one deletion SMS");
+
+    // two officers decide the same listed mailbox at once, one deleting, one keeping: one decision holds
+    let leaver = id_of(&s, &admin, "agus.salim@batam.go.id").await;
+    let calls = (0..30).map(|n| {
+        let what = if n % 2 == 0 { json!("ConfirmDeletion") } else { json!("KeepDisabled") };
+        change(&s, &admin, leaver, what, "Keputusan masa simpan")
+    });
+    let results = futures::future::join_all(calls).await;
+    assert_eq!(results.iter().filter(|(st, _)| *st == StatusCode::OK).count(), 1, "{db:?}: {results:?}");
+    let d = detail(&s, &admin, leaver).await;
+    let decided = d["audit"].as_array().unwrap().iter().filter(|a| a["action"] == "mailbox.deleted" || a["action"] == "mailbox.kept").count();
+    assert_eq!(decided, 1, "{d}");
+    assert_eq!(list(&s, &admin, json!({})).await["awaiting_deletion"], waiting - 1);
 
     let out = s.cli(&["audit", "verify"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
