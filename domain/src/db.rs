@@ -2,12 +2,17 @@
 use crate::entities::audit_head;
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, Set};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, EntityTrait, Set};
 use std::time::Duration;
 
 /// Opens the database named by `url` (`sqlite://path?mode=rwc` or `postgres://…`).
-/// SQLite gets WAL (readers never block the writer, Dovecot reads alongside),
-/// foreign keys and a generous busy timeout (writers queue instead of failing).
+/// Every pooled SQLite connection gets WAL (readers never block the writer,
+/// Dovecot reads alongside), foreign keys, a generous busy timeout (writers
+/// queue instead of failing) and a memory-mapped file (the directory's
+/// search reads the trigram index without copying pages). PostgreSQL
+/// connections turn off synchronised sequential scans: with them a scan
+/// with `LIMIT` starts where another one stopped, so the directory's "first
+/// 1,000 matches" would change from one search to the next.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut url = url.to_string();
     if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
@@ -23,16 +28,21 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.clone());
     opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
+        use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
         opts.max_connections(if url.contains(":memory:") { 1 } else { 8 }).min_connections(1);
+        // per connection, not once on the pool: each of the eight needs them
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(30))
+                .foreign_keys(true)
+                .synchronous(SqliteSynchronous::Normal)
+                .pragma("mmap_size", "1073741824")
+        });
     } else {
         opts.max_connections(16);
+        opts.map_sqlx_postgres_opts(|o| o.options([("synchronize_seqscans", "off")]));
     }
     let db = Database::connect(opts).await.with_context(|| format!("cannot open database {}", redact(&url)))?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 30000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"] {
-            db.execute_unprepared(pragma).await?;
-        }
-    }
     Ok(db)
 }
 

@@ -13,6 +13,8 @@ mod m20261202_000009_owner_sessions;
 mod m20261202_000010_mailbox_search;
 mod m20261202_000011_mailbox_retention;
 mod m20261202_000012_unit_forwarding;
+mod m20261202_000013_directory_search_pg;
+pub use m20261202_000013_directory_search_pg::SEARCH_TEXT;
 
 pub struct Migrator;
 
@@ -32,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_mailbox_search::Migration),
             Box::new(m20261202_000011_mailbox_retention::Migration),
             Box::new(m20261202_000012_unit_forwarding::Migration),
+            Box::new(m20261202_000013_directory_search_pg::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use crate::entities::{mailbox, person, unit};
 use crate::{AppState, DomainResult};
 use chrono::{NaiveDate, TimeZone};
 use model::{MailboxPage, MailboxQuery, MailboxRow, MailboxSort, MailboxStatus};
-use sea_orm::sea_query::{Alias, Expr, Func, JoinType};
+use sea_orm::sea_query::{Alias, Expr, JoinType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
@@ -66,6 +66,14 @@ fn like_escape(s: &str) -> String {
     s.chars().filter(|c| !matches!(c, '%' | '\\')).collect()
 }
 
+/// PostgreSQL: `w` (already without `%` and `\\`) as a LIKE pattern's
+/// middle. `_` is taken literally (backslash is PostgreSQL's LIKE escape),
+/// so it cannot stand for the separator between address and name, which
+/// is itself dropped.
+fn pg_like(w: &str) -> String {
+    w.chars().filter(|c| *c != '\u{1}').map(|c| if c == '_' { "\\_".to_string() } else { c.to_string() }).collect()
+}
+
 /// SQLite: only the mailboxes whose `columns` (of the FTS5 trigram table,
 /// see migration 000010) contain `text`, any case; three characters at
 /// least. A join, not `id IN (…)`: the FTS table then drives the query and
@@ -118,13 +126,8 @@ pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
             } else if sqlite {
                 q = in_search_index(q, "address display_name", &w);
             } else {
-                // pg_trgm's GIN indexes serve these LIKEs
-                let pattern = format!("%{w}%");
-                q = q.filter(
-                    Condition::any()
-                        .add(mailbox::Column::Address.like(pattern.clone()))
-                        .add(Expr::expr(Func::lower(Expr::col((mailbox::Entity, mailbox::Column::DisplayName)))).like(pattern)),
-                );
+                // address and name in one LIKE on the trigram index of migration 000013
+                q = q.filter(Expr::expr(Expr::cust(migrations::SEARCH_TEXT)).like(format!("%{}%", pg_like(&w))));
             }
         }
     }
@@ -168,10 +171,34 @@ fn sorted(q: Select<mailbox::Entity>, sort: MailboxSort) -> Select<mailbox::Enti
     }
 }
 
-/// The first [`COUNT_CAP`] + 1 mailboxes that match, in no particular order
-/// (the cheapest the indexes give): their number is the capped count.
-async fn first_matches(state: &AppState, q: Select<mailbox::Entity>) -> DomainResult<Vec<i32>> {
-    Ok(q.select_only().column(mailbox::Column::Id).limit(COUNT_CAP + 1).into_tuple::<i32>().all(&state.db).await?)
+/// One of the first matches: what the page's order needs.
+type Match = (i32, String, String);
+
+/// The first [`COUNT_CAP`] + 1 mailboxes that match, in the cheapest order
+/// the indexes give (for one or two letters: the address index, which is in
+/// address order anyway): their number is the capped count, and a page of
+/// them is sorted here rather than fetched again in order.
+async fn first_matches(state: &AppState, q: Select<mailbox::Entity>, query: &MailboxQuery) -> DomainResult<Vec<Match>> {
+    let short = matches!(Text::read(&query.text), Text::Words(w) if w.chars().count() < 3);
+    let q = if short { q.order_by_asc(mailbox::Column::Address) } else { q };
+    Ok(q.select_only()
+        .column(mailbox::Column::Id)
+        .column(mailbox::Column::Address)
+        .column(mailbox::Column::DisplayName)
+        .limit(COUNT_CAP + 1)
+        .into_tuple::<Match>()
+        .all(&state.db)
+        .await?)
+}
+
+/// `matches` in the page's order (the same as [`sorted`] gives on SQLite
+/// and on PostgreSQL with the C collation).
+fn sort_matches(matches: &mut [Match], sort: MailboxSort) {
+    match sort {
+        MailboxSort::Address => matches.sort_by(|a, b| a.1.cmp(&b.1)),
+        MailboxSort::Name => matches.sort_by(|a, b| (&a.2, &a.1).cmp(&(&b.2, &b.1))),
+        MailboxSort::Newest => matches.sort_by_key(|m| std::cmp::Reverse(m.0)),
+    }
 }
 
 /// Whether the page is sorted among the first matches rather than among all:
@@ -192,14 +219,21 @@ fn month_bounds(state: &AppState, month: &str) -> Option<(chrono::DateTime<chron
 pub async fn page(state: &AppState, actor: &Actor, query: &MailboxQuery) -> DomainResult<MailboxPage> {
     let scope = Scope::of(actor)?;
     let q = matching(state, &scope, query).await?;
-    let mut ids = first_matches(state, q.clone()).await?;
-    let more = ids.len() as u64 > COUNT_CAP;
-    ids.truncate(COUNT_CAP as usize);
-    let total = ids.len() as u64;
+    let mut firsts = first_matches(state, q.clone(), query).await?;
+    let more = firsts.len() as u64 > COUNT_CAP;
+    firsts.truncate(COUNT_CAP as usize);
+    let total = firsts.len() as u64;
     // pages past the counted ones hold nothing to show
     let page = query.page.min(total.div_ceil(PAGE_SIZE).max(1) - 1);
-    let among = if more && !sorts_first_matches(query) { q } else { mailbox::Entity::find().filter(mailbox::Column::Id.is_in(ids)) };
-    let found = sorted(among, query.sort).offset(page * PAGE_SIZE).limit(PAGE_SIZE).all(&state.db).await?;
+    let found = if more && !sorts_first_matches(query) {
+        sorted(q, query.sort).offset(page * PAGE_SIZE).limit(PAGE_SIZE).all(&state.db).await?
+    } else {
+        sort_matches(&mut firsts, query.sort);
+        let ids: Vec<i32> = firsts.iter().skip((page * PAGE_SIZE) as usize).take(PAGE_SIZE as usize).map(|m| m.0).collect();
+        let mut rows = mailbox::Entity::find().filter(mailbox::Column::Id.is_in(ids.clone())).all(&state.db).await?;
+        rows.sort_by_key(|m| ids.iter().position(|id| *id == m.id));
+        rows
+    };
     let mut unit_ids: Vec<i32> = found.iter().filter_map(|m| m.unit_id).collect();
     unit_ids.sort_unstable();
     unit_ids.dedup();
@@ -235,6 +269,24 @@ mod tests {
         assert_eq!(Text::read("123"), Text::Words("123".into()), "too short for a phone end");
         assert_eq!(Text::read("Yusuf.Hakim@"), Text::Words("yusuf.hakim@".into()));
         assert_eq!(Text::read("budi 2"), Text::Words("budi 2".into()));
+    }
+
+    #[test]
+    fn postgres_patterns_take_underscores_literally_and_never_the_separator() {
+        assert_eq!(super::pg_like("budi_s"), "budi\\_s");
+        assert_eq!(super::pg_like("id\u{1}budi"), "idbudi");
+    }
+
+    #[test]
+    fn a_page_of_the_first_matches_is_sorted_like_the_database_sorts() {
+        use model::MailboxSort;
+        let mut m = vec![(3, "b@x".to_string(), "Ani".to_string()), (1, "c@x".into(), "Ani".into()), (2, "a@x".into(), "Budi".into())];
+        super::sort_matches(&mut m, MailboxSort::Address);
+        assert_eq!(m.iter().map(|x| x.0).collect::<Vec<_>>(), [2, 3, 1]);
+        super::sort_matches(&mut m, MailboxSort::Name);
+        assert_eq!(m.iter().map(|x| x.0).collect::<Vec<_>>(), [3, 1, 2], "by name, then address");
+        super::sort_matches(&mut m, MailboxSort::Newest);
+        assert_eq!(m.iter().map(|x| x.0).collect::<Vec<_>>(), [3, 2, 1]);
     }
 
     #[test]
