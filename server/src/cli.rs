@@ -69,6 +69,12 @@ enum Command {
         process: bool,
         #[arg(long)]
         officer: Option<String>,
+        /// Which column holds a field, for exports whose headers Surel does
+        /// not recognise (as on the mapping screen): `--map nip="Nomor Induk"`.
+        /// Fields: nip, name, unit, phone, email, phone_verified,
+        /// email_verified, data_complete, title_front, title_back, employment.
+        #[arg(long = "map", value_name = "FIELD=HEADER")]
+        map: Vec<String>,
     },
     /// Print the current TOTP code of the demo staff (their shared demo secret),
     /// for trying `make run` without an authenticator app.
@@ -256,8 +262,15 @@ async fn run(cli: Cli) -> Result<()> {
                 Err(f) => anyhow::bail!("{address}: {} [{}]", f.message(), f.stage),
             }
         }
-        Some(Command::ImportSimpeg { file, dry_run, as_address, submit, process, officer }) => {
-            import_simpeg(&cli, file, *dry_run, as_address.as_deref(), *submit || *process, *process, officer.as_deref()).await
+        Some(Command::ImportSimpeg { file, dry_run, as_address, submit, process, officer, map }) => {
+            let opts = ImportOptions {
+                dry_run: *dry_run,
+                as_address: as_address.as_deref(),
+                submit: *submit || *process,
+                process: *process,
+                officer: officer.as_deref(),
+            };
+            import_simpeg(&cli, file, map, opts).await
         }
         Some(Command::GenerateSimpeg { rows, out, bad, seed }) => {
             use domain::kinds::simpeg::generator::{generate, GeneratorConfig};
@@ -351,15 +364,65 @@ fn domain_err(e: domain::DomainError) -> anyhow::Error {
     }
 }
 
-async fn import_simpeg(
-    cli: &Cli,
-    file: &std::path::Path,
+/// What `surel import-simpeg` was asked to do besides reading the file.
+struct ImportOptions<'a> {
     dry_run: bool,
-    as_address: Option<&str>,
+    as_address: Option<&'a str>,
     submit: bool,
     process: bool,
-    officer: Option<&str>,
-) -> Result<()> {
+    officer: Option<&'a str>,
+}
+
+/// The column mapping `--map FIELD=HEADER` asks for, on top of what the
+/// headers say by themselves; None when nothing is asked.
+fn mapping_from_args(bytes: &[u8], args: &[String]) -> Result<Option<domain::kinds::simpeg::read::columns::ColumnMapping>> {
+    use domain::kinds::simpeg::read::{self, columns::normalize_header, columns::Field};
+    if args.is_empty() {
+        return Ok(None);
+    }
+    let preview = read::preview(bytes, 0).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut mapping = preview.detected.clone();
+    for arg in args {
+        let (field, header) = arg.split_once('=').with_context(|| format!("--map {arg}: expected FIELD=HEADER"))?;
+        let codes: Vec<&str> = Field::ALL.iter().map(|f| f.code()).collect();
+        let field = Field::ALL
+            .iter()
+            .copied()
+            .find(|f| f.code() == field.trim())
+            .with_context(|| format!("--map {arg}: unknown field; one of {}", codes.join(", ")))?;
+        let wanted = normalize_header(header);
+        let column = preview
+            .headers
+            .iter()
+            .position(|h| normalize_header(h) == wanted)
+            .with_context(|| format!("--map {arg}: no column '{header}' in the file; its headers: {}", preview.headers.join(" | ")))?;
+        // a column given to this field is no other field's
+        for other in Field::ALL {
+            if other != field && mapping.get(other) == Some(column) {
+                mapping.set(other, None);
+            }
+        }
+        mapping.set(field, Some(column));
+    }
+    if let Err(e) = mapping.validate(preview.headers.len()) {
+        anyhow::bail!("the mapping cannot be used: {e:?}");
+    }
+    Ok(Some(mapping))
+}
+
+/// "rejected rows by reason:" and one line per reason with its words.
+fn print_reasons(reasons: &[(model::ErrorCode, usize)]) {
+    if reasons.is_empty() {
+        return;
+    }
+    println!("rejected rows by reason (a row can have several):");
+    for (code, n) in reasons {
+        println!("  {n:>7}  {:<28} {}", code.as_str(), domain::kinds::simpeg::batch::reason_text(*code));
+    }
+}
+
+async fn import_simpeg(cli: &Cli, file: &std::path::Path, map: &[String], opts: ImportOptions<'_>) -> Result<()> {
+    let ImportOptions { dry_run, as_address, submit, process, officer } = opts;
     use domain::kinds::simpeg::read;
     use indicatif::{ProgressBar, ProgressStyle};
     use model::{Role, SimpegUploaded};
@@ -368,11 +431,13 @@ async fn import_simpeg(
     let st = state(cli).await?;
     migrate(&st).await?;
     let started = Instant::now();
+    let mapping = mapping_from_args(&bytes, map)?;
     if dry_run {
         let spinner = ProgressBar::new_spinner().with_message("reading and checking");
         spinner.enable_steady_tick(std::time::Duration::from_millis(100));
-        let sheet = read::read_sheet(&bytes, None).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let s = domain::kinds::simpeg::batch::dry_run(&st, &sheet).await.map_err(domain_err)?;
+        let sheet = read::read_sheet(&bytes, mapping.as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let checked = domain::kinds::simpeg::batch::dry_run(&st, &sheet).await.map_err(domain_err)?;
+        let s = checked.summary;
         spinner.finish_and_clear();
         println!(
             "{}: {} rows ({:?}), {} eligible, {} rejected, {} already have an account, {} left (their mailbox is switched off); checked in {} ms",
@@ -385,15 +450,25 @@ async fn import_simpeg(
             s.leaving,
             started.elapsed().as_millis()
         );
+        print_reasons(&checked.reasons);
         return Ok(());
     }
     let pengelola = actor_for(&st, as_address, Role::PengelolaSimpeg).await?;
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let batch_id = match domain::kinds::simpeg::batch::upload(&st, &pengelola, &name, &bytes).await.map_err(domain_err)? {
-        SimpegUploaded::Checked { batch_id } => batch_id,
-        SimpegUploaded::NeedsMapping(m) => {
-            anyhow::bail!("columns not recognised (missing: {}); map them on the import screen (batch {})", m.missing.join(", "), m.batch_id)
+    let batch_id = match (domain::kinds::simpeg::batch::upload(&st, &pengelola, &name, &bytes).await.map_err(domain_err)?, &mapping) {
+        (SimpegUploaded::Checked { batch_id }, None) => batch_id,
+        // --map: the batch is checked again with the columns asked for, as the mapping screen does
+        (SimpegUploaded::Checked { batch_id } | SimpegUploaded::NeedsMapping(model::SimpegMapping { batch_id, .. }), Some(m)) => {
+            use domain::kinds::simpeg::read::columns::Field;
+            let columns = Field::ALL.iter().map(|f| (f.code().to_string(), m.get(*f))).collect();
+            domain::kinds::simpeg::batch::set_mapping(&st, &pengelola, batch_id, columns).await.map_err(domain_err)?;
+            batch_id
         }
+        (SimpegUploaded::NeedsMapping(m), None) => anyhow::bail!(
+            "columns not recognised (missing: {}); map them with --map FIELD=HEADER or on the import screen (batch {})",
+            m.missing.join(", "),
+            m.batch_id
+        ),
     };
     let v = domain::kinds::simpeg::batch::view(&st, &pengelola, batch_id, "", 0).await.map_err(domain_err)?;
     println!(
@@ -404,6 +479,10 @@ async fn import_simpeg(
         v.already,
         started.elapsed().as_millis()
     );
+    if v.leaving > 0 {
+        println!("{} people left (SIMPEG's employment status): processing switches their mailbox off", v.leaving);
+    }
+    print_reasons(&domain::kinds::simpeg::batch::reason_counts(&st, &pengelola, batch_id).await.map_err(domain_err)?);
     if !submit {
         return Ok(());
     }

@@ -149,3 +149,50 @@ async fn upload_preview_submit_process_with_a_restart_and_export() {
         assert_eq!(actions, ["buat", "proses_batch", "batch_selesai", "tandai_dimuat", "laporkan", "terima_laporan"]);
     }
 }
+
+/// `surel import-simpeg` (issue #14): the rejected rows counted per reason,
+/// and `--map FIELD=HEADER` for an export whose headers Surel does not know.
+#[tokio::test]
+async fn the_command_line_counts_rejections_per_reason_and_takes_a_mapping() {
+    let s = TestServer::start(crate::support::Db::Sqlite).await;
+    let g = generate(&GeneratorConfig { rows: 200, bad_fraction: 0.3, seed: 11, ..Default::default() });
+    let path = s.dir.path().join("simpeg.csv");
+    std::fs::write(&path, g.to_csv(b';').unwrap()).unwrap();
+    let file = path.to_str().unwrap();
+    let out = s.cli(&["import-simpeg", file, "--dry-run"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("rejected rows by reason"), "{text}");
+    // "     12  nip_length   NIP tidak valid": every planted bad NIP is counted under a nip_ reason
+    let count_of = |prefix: &str| -> usize {
+        text.lines()
+            .filter_map(|l| {
+                let mut w = l.split_whitespace();
+                let n = w.next()?.parse::<usize>().ok()?;
+                w.next().filter(|c| c.starts_with(prefix)).map(|_| n)
+            })
+            .sum()
+    };
+    assert!(g.count(Planted::BadNip) > 0 && count_of("nip_") >= g.count(Planted::BadNip), "{text}");
+    assert!(text.contains("NIP tidak valid"), "the reason in words too: {text}");
+
+    // headers it does not know: refused with the way out, then mapped by hand
+    let mut table = g.table();
+    table[0][0] = "Nomor Induk".into();
+    let csv: String = table.iter().map(|r| r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(";") + "\n").collect();
+    let other = s.dir.path().join("lain.csv");
+    std::fs::write(&other, csv).unwrap();
+    let other = other.to_str().unwrap();
+    let out = s.cli(&["import-simpeg", other]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--map FIELD=HEADER"), "{}", String::from_utf8_lossy(&out.stderr));
+    for (bad, says) in [("nomor=Nomor Induk", "unknown field"), ("nip=Tidak Ada", "no column 'Tidak Ada'"), ("nip", "expected FIELD=HEADER")] {
+        let out = s.cli(&["import-simpeg", other, "--dry-run", "--map", bad]);
+        assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains(says), "{bad}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = s.cli(&["import-simpeg", other, "--map", "nip=nomor induk"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    let expected = g.expected_eligible() + g.count(Planted::AlreadyHasAccount);
+    assert!(text.contains(&format!(" {expected} eligible")), "{expected} eligible expected: {text}");
+}

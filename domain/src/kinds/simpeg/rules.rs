@@ -127,6 +127,18 @@ pub fn summarize(rows: &[CheckedRow]) -> Summary {
     s
 }
 
+/// Rejected rows counted per reason (a row with two reasons counts for
+/// both), most frequent first, then in code order.
+pub fn reason_counts<'a>(reasons: impl IntoIterator<Item = &'a ErrorCode>) -> Vec<(ErrorCode, usize)> {
+    let mut counts: std::collections::BTreeMap<ErrorCode, usize> = Default::default();
+    for r in reasons {
+        *counts.entry(*r).or_default() += 1;
+    }
+    let mut out: Vec<(ErrorCode, usize)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
 /// NIPs and e-mails met so far in the file.
 #[derive(Default)]
 struct Seen {
@@ -393,6 +405,17 @@ mod tests {
         let has: HashSet<String> = has.iter().map(|s| s.to_string()).collect();
         let ctx = RuleContext { today: TODAY, units: &units, official_domains: &["batam.go.id"], has_mailbox: &has, working_mailbox: &has };
         check_sheet(&sheet(rows), &ctx)
+    }
+
+    #[test]
+    fn reasons_are_counted_most_frequent_first() {
+        let rows =
+            [vec![ErrorCode::PhoneUnverified, ErrorCode::NipLength], vec![ErrorCode::NipLength], vec![ErrorCode::DataIncomplete], vec![ErrorCode::NipLength]];
+        let got = reason_counts(rows.iter().flatten());
+        assert_eq!(got[0], (ErrorCode::NipLength, 3));
+        assert_eq!(got.len(), 3);
+        assert!(got[1..].iter().all(|(_, n)| *n == 1));
+        assert!(got[1].0 < got[2].0, "ties in code order");
     }
 
     #[test]

@@ -96,6 +96,7 @@ pub fn reason_text(code: ErrorCode) -> &'static str {
         ErrorCode::EmailOfficial => "email pribadi adalah alamat dinas",
         ErrorCode::DataIncomplete => "data kepegawaian belum lengkap",
         ErrorCode::DataCompleteUnreadable => "status kelengkapan data tidak terbaca",
+        ErrorCode::EmployeeLeft => "tidak aktif lagi menurut SIMPEG (tidak dibuatkan akun)",
         c if c.as_str().starts_with("nip_") => "NIP tidak valid",
         c if c.as_str().starts_with("phone_") => "nomor HP tidak valid",
         c if c.as_str().starts_with("email_") => "email pribadi tidak valid",

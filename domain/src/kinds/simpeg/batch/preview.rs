@@ -161,3 +161,20 @@ pub async fn discard(state: &AppState, actor: &Actor, batch_id: i32) -> DomainRe
 }
 
 // ---- Submit (step 3) ----------------------------------------------------------
+
+/// A batch's rejected rows counted per reason, most frequent first (the
+/// command line's summary; the screen filters the rows themselves).
+pub async fn reason_counts(state: &AppState, actor: &Actor, batch_id: i32) -> DomainResult<Vec<(ErrorCode, usize)>> {
+    deny_unless(actor, SIMPEG_VIEW)?;
+    let b = own_batch(state, actor, batch_id).await?;
+    let stored: Vec<String> = row::Entity::find()
+        .select_only()
+        .column(row::Column::Reasons)
+        .filter(row::Column::BatchId.eq(b.id))
+        .filter(row::Column::Verdict.eq(RowVerdict::Rejected))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let codes: Vec<ErrorCode> = stored.iter().flat_map(|r| r.split(',').filter(|s| !s.is_empty()).map(stored_code)).collect();
+    Ok(rules::reason_counts(codes.iter()))
+}

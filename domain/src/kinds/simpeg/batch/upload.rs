@@ -223,9 +223,15 @@ pub(super) async fn taken_locals<C: ConnectionTrait>(db: &C, except_batch: i32) 
     Ok(taken)
 }
 
+/// What `--dry-run` found: the counts, and the rejected rows per reason.
+pub struct DryRun {
+    pub summary: rules::Summary,
+    pub reasons: Vec<(ErrorCode, usize)>,
+}
+
 /// The checks alone, against the database's units, domains and mailboxes
 /// (the command line's `--dry-run`): nothing is stored.
-pub async fn dry_run(state: &AppState, sheet: &Sheet) -> DomainResult<rules::Summary> {
+pub async fn dry_run(state: &AppState, sheet: &Sheet) -> DomainResult<DryRun> {
     let units = unit::Entity::find().all(&state.db).await?;
     let unit_list: Vec<(i32, &str, &str)> = units.iter().map(|u| (u.id, u.code.as_str(), u.name.as_str())).collect();
     let matcher = UnitMatcher::new(&unit_list);
@@ -238,7 +244,8 @@ pub async fn dry_run(state: &AppState, sheet: &Sheet) -> DomainResult<rules::Sum
     let checked = rules::check_sheet(sheet, &ctx);
     let taken = taken_locals(&state.db, 0).await?;
     let _ = crate::kinds::simpeg::addresses::propose_addresses(&checked, rule(state).await?, &taken);
-    Ok(rules::summarize(&checked))
+    let reasons = rules::reason_counts(checked.iter().flat_map(|r| r.verdict.reasons()));
+    Ok(DryRun { summary: rules::summarize(&checked), reasons })
 }
 
 /// Checks every row of `sheet` and stores the rows of batch `b` (draft).
