@@ -239,20 +239,21 @@ async fn switch_off_leaver(state: &AppState, mut change: Change, req: &request::
     };
     let Some(m) = working else {
         // switched off meanwhile (or by an earlier batch): done, nothing changed
-        return mark(change, &r, b, RowStatus::Done, r.mailbox_id, r.address.clone(), None).await;
+        return mark(change, &r, b, RowStatus::Done, None, r.address.clone(), None).await;
     };
     if !crate::auth::grants_of(&*change, m.id).await?.is_empty() {
-        return mark(change, &r, b, RowStatus::Failed, Some(m.id), Some(m.address), Some(ErrorCode::MailboxStaff)).await;
+        return mark(change, &r, b, RowStatus::Failed, None, Some(m.address), Some(ErrorCode::MailboxStaff)).await;
     }
     let reason = format!("Tidak aktif lagi menurut data SIMPEG (tiket {})", req.ticket);
     let details = json!({ "source": "simpeg", "ticket": req.ticket, "batch_id": b.id, "line": r.line });
     match crate::mailboxes::changes::switch_off(state, &mut change, &m, &reason, details).await {
         Ok(()) => {}
         // an officer switched it off a moment ago: nothing left to do
-        Err(DomainError::Conflict { .. }) => return mark(change, &r, b, RowStatus::Done, Some(m.id), Some(m.address), None).await,
+        Err(DomainError::Conflict { .. }) => return mark(change, &r, b, RowStatus::Done, None, Some(m.address), None).await,
         Err(e) => return Err(e),
     }
-    mark(change, &r, b, RowStatus::Done, Some(m.id), Some(m.address), None).await?;
+    // the address only: `mailbox_id` names the mailbox a row made (unique)
+    mark(change, &r, b, RowStatus::Done, None, Some(m.address), None).await?;
     state.wake_outbox();
     Ok(())
 }

@@ -293,4 +293,24 @@ async fn people_who_left_are_switched_off_when_the_batch_is_processed() {
     let made =
         row::Entity::find().filter(row::Column::BatchId.eq(id)).filter(row::Column::Verdict.eq(RowVerdict::Eligible)).one(&state.db).await.unwrap().unwrap();
     assert_eq!(made.status, RowStatus::Done);
+
+    // next month the person whose mailbox this batch made leaves (their row
+    // above names that mailbox; a leaver's row names it by address only)
+    let mut next = vec![table[0].clone(), table[4].clone()];
+    *next[1].last_mut().unwrap() = "Mutasi keluar".into();
+    let mut csv = String::new();
+    for r in &next {
+        csv.push_str(&r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(","));
+        csv.push('\n');
+    }
+    let id2 = checked_batch(&state, csv.as_bytes()).await;
+    let v2 = view(&state, &agus, id2, "leaving", 0).await.unwrap();
+    assert_eq!(v2.rows.iter().map(|r| r.address.clone()).collect::<Vec<_>>(), vec![made.address.clone()]);
+    let ticket2 = submit(&state, &agus, id2, false).await.unwrap();
+    let (_, ver2) = req_state(&state, &ticket2).await;
+    start_processing(&state, &budi, &ticket2, ver2).await.unwrap();
+    assert_eq!(work(&state, "a", None, |_| {}).await.unwrap().finished_requests, 1);
+    let gone = mailbox::Entity::find_by_id(made.mailbox_id.unwrap()).one(&state.db).await.unwrap().unwrap();
+    assert_eq!(gone.status, "disabled");
+    assert_eq!(view(&state, &agus, id2, "leaving", 0).await.unwrap().switched_off, 1);
 }

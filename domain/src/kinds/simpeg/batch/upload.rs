@@ -135,8 +135,8 @@ pub(super) struct Owners {
     /// Every NIP that owns a personal mailbox, whatever its state.
     pub has_mailbox: HashSet<String>,
     /// The NIPs whose personal mailbox still works (not switched off or
-    /// deleted), with that mailbox's id and address.
-    pub working: HashMap<String, (i32, String)>,
+    /// deleted), with that mailbox's address.
+    pub working: HashMap<String, String>,
 }
 
 impl Owners {
@@ -148,10 +148,9 @@ impl Owners {
 /// Who owns a personal mailbox, by NIP (the rules' "already has one" and
 /// "left, switch it off").
 pub(super) async fn owners<C: ConnectionTrait>(db: &C) -> DomainResult<Owners> {
-    let boxes: Vec<(Option<i32>, i32, String, String)> = mailbox::Entity::find()
+    let boxes: Vec<(Option<i32>, String, String)> = mailbox::Entity::find()
         .select_only()
         .column(mailbox::Column::PersonId)
-        .column(mailbox::Column::Id)
         .column(mailbox::Column::Address)
         .column(mailbox::Column::Status)
         .filter(mailbox::Column::Kind.eq("personal"))
@@ -173,11 +172,11 @@ pub(super) async fn owners<C: ConnectionTrait>(db: &C) -> DomainResult<Owners> {
         nip_of.extend(nips.into_iter().filter_map(|(id, nip)| nip.map(|n| (id, n))));
     }
     let mut out = Owners { has_mailbox: HashSet::new(), working: HashMap::new() };
-    for (person_id, id, address, status) in boxes {
+    for (person_id, address, status) in boxes {
         let Some(nip) = person_id.and_then(|p| nip_of.get(&p)) else { continue };
         out.has_mailbox.insert(nip.clone());
         if matches!(status.as_str(), "active" | "pending") {
-            out.working.insert(nip.clone(), (id, address));
+            out.working.insert(nip.clone(), address);
         }
     }
     Ok(out)
@@ -272,10 +271,11 @@ pub(super) async fn check_into(state: &AppState, change: &mut Change, b: &batch:
             Verdict::AlreadyHasAccount => (RowVerdict::HasAccount, ErrorCode::AlreadyHasAccount.to_string()),
             Verdict::Leaving => (RowVerdict::Leaving, String::new()),
         };
-        // the mailbox processing will switch off, shown in the preview
-        let (mailbox_id, address) = match (&r.verdict, r.nip.as_ref().and_then(|n| owners.working.get(n))) {
-            (Verdict::Leaving, Some((id, address))) => (Some(*id), Some(address.clone())),
-            _ => (None, None),
+        // the mailbox processing will switch off, shown in the preview (its
+        // address only: `mailbox_id` is the mailbox a row made, one row each)
+        let address = match (&r.verdict, r.nip.as_ref().and_then(|n| owners.working.get(n))) {
+            (Verdict::Leaving, Some(address)) => Some(address.clone()),
+            _ => None,
         };
         let (local, problem) = if r.verdict.is_eligible() {
             match alloc.propose(&r.name) {
@@ -300,7 +300,7 @@ pub(super) async fn check_into(state: &AppState, change: &mut Change, b: &batch:
             local_part: Set(local),
             address_problem: Set(problem),
             status: Set(if matches!(verdict, RowVerdict::Eligible | RowVerdict::Leaving) { RowStatus::Pending } else { RowStatus::Skipped }),
-            mailbox_id: Set(mailbox_id),
+            mailbox_id: Set(None),
             address: Set(address),
             error: Set(None),
             processed_at: Set(None),
