@@ -36,6 +36,11 @@ mod tempdir {
     }
 }
 
+/// `table` as a CSV file, every cell quoted.
+fn csv_of(table: &[Vec<String>], separator: &str) -> String {
+    table.iter().map(|r| r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(separator) + "\n").collect()
+}
+
 async fn req_state(state: &AppState, ticket: &str) -> (RequestState, i32) {
     let r = load_request(state, ticket).await.unwrap();
     (r.state, r.version)
@@ -185,11 +190,7 @@ async fn unknown_headers_go_through_the_mapping_screen() {
     let g = generate(&GeneratorConfig { rows: 5, bad_fraction: 0.0, ..Default::default() });
     let mut table = g.table();
     table[0][0] = "Nomor Induk".into();
-    let mut csv = String::new();
-    for r in &table {
-        csv.push_str(&r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(";"));
-        csv.push('\n');
-    }
+    let csv = csv_of(&table, ";");
     let screen = match upload(&state, &agus, "lain.csv", csv.as_bytes()).await.unwrap() {
         SimpegUploaded::NeedsMapping(s) => s,
         other => panic!("{other:?}"),
@@ -212,11 +213,7 @@ async fn hostile_names_are_kept_as_text() {
     let mut table = g.table();
     table[1][1] = "<script>alert(1)</script>".into();
     table[2][1] = "Budi \"Bud\" O'Brien \u{202E}😀".into();
-    let mut csv = String::new();
-    for r in &table {
-        csv.push_str(&r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(","));
-        csv.push('\n');
-    }
+    let csv = csv_of(&table, ",");
     let id = checked_batch(&state, csv.as_bytes()).await;
     let v = view(&state, &agus, id, "", 0).await.unwrap();
     assert!(v.rows.iter().any(|r| r.name.contains("<script>alert(1)</script>")));
@@ -245,11 +242,7 @@ async fn people_who_left_are_switched_off_when_the_batch_is_processed() {
         }
         r.push(status.into());
     }
-    let mut csv = String::new();
-    for r in &table {
-        csv.push_str(&r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(","));
-        csv.push('\n');
-    }
+    let csv = csv_of(&table, ",");
     let id = checked_batch(&state, csv.as_bytes()).await;
     let v = view(&state, &agus, id, "", 0).await.unwrap();
     assert_eq!((v.eligible, v.leaving, v.rejected), (1, 2, 1), "{:?}", v.rows.iter().map(|r| (r.verdict, r.reasons.clone())).collect::<Vec<_>>());
@@ -298,11 +291,7 @@ async fn people_who_left_are_switched_off_when_the_batch_is_processed() {
     // above names that mailbox; a leaver's row names it by address only)
     let mut next = vec![table[0].clone(), table[4].clone()];
     *next[1].last_mut().unwrap() = "Mutasi keluar".into();
-    let mut csv = String::new();
-    for r in &next {
-        csv.push_str(&r.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect::<Vec<_>>().join(","));
-        csv.push('\n');
-    }
+    let csv = csv_of(&next, ",");
     let id2 = checked_batch(&state, csv.as_bytes()).await;
     let v2 = view(&state, &agus, id2, "leaving", 0).await.unwrap();
     assert_eq!(v2.rows.iter().map(|r| r.address.clone()).collect::<Vec<_>>(), vec![made.address.clone()]);
