@@ -258,6 +258,11 @@ async fn switch_off_leaver(state: &AppState, mut change: Change, req: &request::
     Ok(())
 }
 
+/// Rows of these batches whose owner left (their mailbox is to be switched off).
+pub(super) async fn leaving<C: ConnectionTrait>(db: &C, batch_ids: Vec<i32>) -> DomainResult<u64> {
+    Ok(row::Entity::find().filter(row::Column::BatchId.is_in(batch_ids)).filter(row::Column::Verdict.eq(RowVerdict::Leaving)).count(db).await?)
+}
+
 /// Leavers' mailboxes switched off over every batch of a request.
 pub(super) async fn switched_off<C: ConnectionTrait>(db: &C, batch_ids: Vec<i32>) -> DomainResult<u64> {
     Ok(row::Entity::find()

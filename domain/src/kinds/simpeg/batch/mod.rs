@@ -141,8 +141,7 @@ pub async fn facts(state: &AppState, r: &request::Model) -> DomainResult<Vec<(St
     out.push(("simpeg_progress".into(), format!("{made}/{eligible} · {failed}")));
     // people who left: mailboxes switched off / to switch off
     let ids: Vec<i32> = bs.iter().map(|b| b.id).collect();
-    let leaving =
-        row::Entity::find().filter(row::Column::BatchId.is_in(ids.clone())).filter(row::Column::Verdict.eq(RowVerdict::Leaving)).count(&state.db).await?;
+    let leaving = leaving(&state.db, ids.clone()).await?;
     if leaving > 0 {
         let off = switched_off(&state.db, ids).await?;
         out.push(("simpeg_leavers".into(), format!("{off}/{leaving}")));

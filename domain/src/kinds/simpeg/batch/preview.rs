@@ -50,7 +50,7 @@ pub async fn view(state: &AppState, actor: &Actor, batch_id: i32, filter: &str, 
         None => None,
     };
     let now = state.now();
-    let leaving = row::Entity::find().filter(row::Column::BatchId.eq(b.id)).filter(row::Column::Verdict.eq(RowVerdict::Leaving)).count(&state.db).await?;
+    let leaving = super::job::leaving(&state.db, vec![b.id]).await?;
     let switched_off = super::job::switched_off(&state.db, vec![b.id]).await?;
     Ok(SimpegBatchView {
         id: b.id,

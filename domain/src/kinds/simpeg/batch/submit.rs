@@ -29,7 +29,7 @@ pub async fn submit(state: &AppState, actor: &Actor, batch_id: i32, separate: bo
         return Err(DomainError::Conflict { code: ErrorCode::BatchNotDraft, by: None });
     }
     // people who left are work for the officer too (their mailbox goes)
-    let leaving = row::Entity::find().filter(row::Column::BatchId.eq(b.id)).filter(row::Column::Verdict.eq(RowVerdict::Leaving)).count(&state.db).await?;
+    let leaving = leaving(&state.db, vec![b.id]).await?;
     if b.eligible == 0 && leaving == 0 {
         return Err(DomainError::field("batch", ErrorCode::BatchNothingEligible));
     }
