@@ -30,7 +30,7 @@ if ! dpkg -s postfix >/dev/null 2>&1 && command -v debconf-set-selections >/dev/
 fi
 apt_install chromium dovecot-imapd dovecot-sqlite dovecot-pgsql dovecot-lmtpd \
             postfix postfix-sqlite postfix-pgsql \
-            postgresql sqlite3 pkg-config libssl-dev argon2
+            postgresql sqlite3 pkg-config libssl-dev argon2 nginx-light
 
 # --- Rust toolchain able to build wasm32 ---------------------------------------------
 TOOLPATH=""

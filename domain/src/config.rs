@@ -41,6 +41,9 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or
     /// CIDR ranges). Empty: the TCP peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Client addresses (after [`Config::trusted_proxies`]) allowed to read
+    /// `/metrics`. Default: loopback only.
+    pub metrics_allow: Vec<ipnet::IpNet>,
     pub session_idle: Duration,
     pub session_absolute: Duration,
     /// Who to contact, printed in notifications ("Diskominfo Kota Batam, 0778-…").
@@ -60,6 +63,11 @@ pub struct Config {
     pub upload_retention_hours: u32,
     /// The mail server, for account tests (LMTP delivery, IMAP master login).
     pub mail_server: Option<super::mail_check::MailServerConfig>,
+}
+
+/// Who may read `/metrics` unless told otherwise: this host only.
+pub fn default_metrics_allow() -> Vec<ipnet::IpNet> {
+    vec![ipnet::IpNet::from(std::net::IpAddr::from([127, 0, 0, 1])), ipnet::IpNet::from(std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST))]
 }
 
 impl Config {
@@ -91,6 +99,7 @@ impl Config {
             smtp: None,
             password_min_len: model::validation::password::DEFAULT_MIN_LEN,
             trusted_proxies: vec![],
+            metrics_allow: default_metrics_allow(),
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             support_contact: "Diskominfo".into(),

@@ -2,7 +2,7 @@
 use crate::entities::audit_head;
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, EntityTrait, Set};
 use std::time::Duration;
 
 /// Opens the database named by `url` (`sqlite://path?mode=rwc` or `postgres://…`).
@@ -43,6 +43,12 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 }
 
 /// Runs pending migrations and makes sure the audit chain has its head row.
+/// Migrations this binary has that the database has not run (`/readyz`:
+/// an instance older or newer than the schema says so instead of serving).
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    Ok(Migrator::get_pending_migrations(db).await?.len())
+}
+
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("migration failed")?;
     if audit_head::Entity::find_by_id(1).one(db).await?.is_none() {

@@ -19,6 +19,7 @@ pub mod kinds;
 pub mod mail_check;
 pub mod mailboxes;
 pub mod notify;
+pub mod ops;
 pub mod outbox;
 pub mod outbox_view;
 pub mod owner;

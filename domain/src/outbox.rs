@@ -123,6 +123,22 @@ pub async fn claim<C: ConnectionTrait>(db: &C, owner: &str, now: DateTime<Utc>, 
         .await
 }
 
+/// Gives back the rows `owner` claimed and did not send (a dispatcher
+/// stopping cleanly): due again at once for any instance, the claim's
+/// attempt not counted.
+pub async fn release<C: ConnectionTrait>(db: &C, owner: &str) -> Result<u64, DbErr> {
+    Ok(outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("pending"))
+        .col_expr(outbox::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(outbox::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).sub(1))
+        .filter(outbox::Column::LeaseOwner.eq(owner))
+        .filter(outbox::Column::Status.eq("sending"))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Records a delivery (only if this dispatcher still holds the lease).
 pub async fn mark_sent<C: ConnectionTrait>(db: &C, id: i32, owner: &str, now: DateTime<Utc>, note: Option<String>) -> Result<(), DbErr> {
     outbox::Entity::update_many()

@@ -44,7 +44,16 @@ impl Limit {
 
 /// Counts one hit and says whether it is still within the limit.
 pub async fn hit<C: ConnectionTrait>(db: &C, limit: &Limit, subject: &str, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    Ok(hit_count(db, limit, subject, now).await? <= limit.max)
+    let within = hit_count(db, limit, subject, now).await? <= limit.max;
+    if !within {
+        refused(limit);
+    }
+    Ok(within)
+}
+
+/// Counts a refusal for `/metrics` (`surel_rate_limit_refusals_total{limit}`).
+fn refused(limit: &Limit) {
+    metrics::counter!("surel_rate_limit_refusals_total", "limit" => limit.name).increment(1);
 }
 
 /// Counts one hit and returns the count in this window.
@@ -92,7 +101,11 @@ pub async fn take<C: ConnectionTrait>(db: &C, limit: &Limit, subject: &str, now:
         )
         .returning_col(rate_limit::Column::Count);
     let row = db.query_one(StatementBuilder::build(&insert, &db.get_database_backend())).await?;
-    row.map(|r| r.try_get::<i32>("", "count")).transpose()
+    let slot = row.map(|r| r.try_get::<i32>("", "count")).transpose()?;
+    if slot.is_none() {
+        refused(limit);
+    }
+    Ok(slot)
 }
 
 /// Gives back a slot taken with [`take`] (the guarded thing turned out fine,

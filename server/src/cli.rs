@@ -316,9 +316,9 @@ async fn run(cli: Cli) -> Result<()> {
 async fn serve(state: AppState) -> Result<()> {
     migrate(&state).await?;
     password_policy::warm_up();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
     crate::workers::spawn_housekeeping(state.clone());
-    crate::workers::spawn_outbox(state.clone());
-    crate::workers::spawn_simpeg(state.clone());
+    let workers = [crate::workers::spawn_outbox(state.clone(), stopped.clone()), crate::workers::spawn_simpeg(state.clone(), stopped)];
     if !state.config.demo && state.config.sms.is_none() {
         tracing::warn!("no SMS gateway (SUREL_SMS_URL) and not in demo mode: reset codes cannot be delivered");
     }
@@ -327,12 +327,38 @@ async fn serve(state: AppState) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, public_url = %state.config.public_url, demo = state.config.demo, "Surel is serving");
     println!("Surel is serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // SIGTERM (systemd, a deploy) or Ctrl-C: stop accepting, let requests in
+    // flight finish, and tell the workers at the same moment
+    let signal = async move {
+        stop_signal().await;
+        tracing::info!("stopping: finishing requests in flight and the current work");
+        let _ = stop.send(true);
+    };
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(signal).await?;
+    // a worker in the middle of a row or a send gets the time it needs, not forever
+    for w in workers {
+        if tokio::time::timeout(std::time::Duration::from_secs(30), w).await.is_err() {
+            tracing::warn!("a worker did not stop in 30 s; its lease runs out by itself");
+        }
+    }
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C (SIGINT).
+async fn stop_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
 }
 
 /// A signed-in-like actor for a staff address, or the first holder of `role`.

@@ -33,6 +33,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
         "reverse proxies whose X-Forwarded-For is believed: addresses or CIDR ranges, comma-separated (e.g. 127.0.0.1, 10.0.0.0/24); default none",
     ),
     ("trust_proxy", "replaced by trusted_proxies"),
+    ("metrics_allow", "client addresses or CIDR ranges allowed to read /metrics, comma-separated (default 127.0.0.1, ::1)"),
     ("session_idle_minutes", "minutes of inactivity that end a session (default 30)"),
     ("session_max_hours", "hours after which every session ends (default 12)"),
     ("support_contact", "who owners contact, printed in notifications"),
@@ -143,16 +144,22 @@ impl Raw {
                 self.values["trust_proxy"].1
             );
         }
-        let Some(list) = self.get("trusted_proxies") else { return Ok(vec![]) };
+        self.networks("trusted_proxies").map(Option::unwrap_or_default)
+    }
+
+    /// A comma-separated list of addresses or CIDR ranges (None when unset).
+    fn networks(&self, key: &str) -> Result<Option<Vec<ipnet::IpNet>>> {
+        let Some(list) = self.get(key) else { return Ok(None) };
         list.split([',', ' '])
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| {
                 s.parse::<ipnet::IpNet>()
                     .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| self.bad("trusted_proxies", "addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/24, ::1"))
+                    .map_err(|_| self.bad(key, "addresses or CIDR ranges such as 127.0.0.1, 10.0.0.0/24, ::1"))
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()
+            .map(Some)
     }
 
     /// Validates everything and builds the configuration.
@@ -233,6 +240,7 @@ impl Raw {
             smtp,
             password_min_len: self.number("password_min_len", 8, 64, 15)? as usize,
             trusted_proxies: self.trusted_proxies()?,
+            metrics_allow: self.networks("metrics_allow")?.unwrap_or_else(domain::config::default_metrics_allow),
             session_idle: Duration::from_secs(60 * self.number("session_idle_minutes", 1, 24 * 60, 30)?),
             session_absolute: Duration::from_secs(3600 * self.number("session_max_hours", 1, 24 * 7, 12)?),
             support_contact: self.get("support_contact").unwrap_or("Diskominfo").to_string(),

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod forms;
 pub mod middleware;
+pub mod observe;
 pub mod router;
 pub mod state;
 pub mod workers;

@@ -1,7 +1,7 @@
 //! The HTTP router: pages (server-rendered Leptos), server functions, plain
 //! form posts, static files, and the middleware around them.
 use crate::state::WebState;
-use crate::{forms, middleware};
+use crate::{forms, middleware, observe};
 use app::{shell, App};
 use axum::{
     extract::{Request, State},
@@ -30,14 +30,6 @@ async fn server_fn_handler(State(state): State<WebState>, req: Request) -> impl 
     leptos_axum::handle_server_fns_with_context(move || provide_context(app.clone()), req).await
 }
 
-async fn health(State(state): State<WebState>) -> &'static str {
-    use sea_orm::ConnectionTrait;
-    match state.app.db.execute_unprepared("SELECT 1").await {
-        Ok(_) => "ok",
-        Err(_) => "database unavailable",
-    }
-}
-
 /// `/pkg/`: the built CSS, JS and WASM, sent precompressed (`.br`, `.gz`
 /// made by `.ci/build-light.sh`) when the browser accepts it, with caching
 /// by version ([`middleware::static_cache`]).
@@ -58,6 +50,7 @@ pub fn build(app_state: AppState) -> Router {
     };
     let secure = app_state.config.secure_cookies();
     let public_url = app_state.config.public_url.clone();
+    observe::recorder();
 
     Router::new()
         // leptos_routes below also mounts every server function at its own
@@ -78,7 +71,9 @@ pub fn build(app_state: AppState) -> Router {
         .route("/simpeg/unggah", post(forms::simpeg::upload).layer(forms::simpeg::body_limit()))
         .route("/simpeg/ditolak/{batch}", get(forms::simpeg::rejected))
         .route("/simpeg/ekspor/{ticket}", get(forms::simpeg::export))
-        .route("/healthz", get(health))
+        .route("/healthz", get(observe::healthz))
+        .route("/readyz", get(observe::readyz))
+        .route("/metrics", get(observe::metrics))
         .nest("/pkg", pkg_files(&app_state.config.site_root))
         .leptos_routes_with_context(&state, routes, ctx.clone(), {
             let leptos = leptos.clone();
@@ -91,5 +86,7 @@ pub fn build(app_state: AppState) -> Router {
         .layer(from_fn(move |req, next| middleware::csrf::layer(public_url.clone(), req, next)))
         .layer(from_fn(move |req, next| middleware::security_headers::layer(secure, req, next)))
         .layer(CompressionLayer::new())
+        // outermost: times the whole answer, compression included
+        .layer(from_fn(observe::record))
         .with_state(state)
 }

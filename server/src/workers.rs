@@ -76,14 +76,31 @@ pub async fn housekeeping_round(state: &AppState) -> anyhow::Result<Housekept> {
     }
 }
 
+/// Tells the workers to stop: set once when the server is asked to stop.
+pub type Stop = tokio::sync::watch::Receiver<bool>;
+
+fn stopping(stop: &Stop) -> bool {
+    *stop.borrow()
+}
+
+/// Sleeps `d`, or less when asked to stop meanwhile.
+async fn pause(stop: &mut Stop, d: Duration) {
+    tokio::select! {
+        _ = stop.wait_for(|s| *s) => {}
+        _ = tokio::time::sleep(d) => {}
+    }
+}
+
 /// Delivers queued messages: claims a batch with a lease (so two instances
 /// never send the same row at once), sends, records the outcome. Wakes when a
 /// message is queued in this process and polls every two seconds otherwise.
-pub fn spawn_outbox(state: AppState) {
+/// Asked to stop, it finishes the message it is sending and gives the rest
+/// of its claim back, so another instance sends them at once.
+pub fn spawn_outbox(state: AppState, mut stop: Stop) -> tokio::task::JoinHandle<()> {
     use domain::{delivery, outbox};
     tokio::spawn(async move {
         let owner = format!("{}:{}", state.config.instance_id, &domain::crypto::random_token()[..8]);
-        loop {
+        while !stopping(&stop) {
             let now = state.now();
             let rows = match outbox::claim(&state.db, &owner, now, 20).await {
                 Ok(r) => r,
@@ -93,6 +110,9 @@ pub fn spawn_outbox(state: AppState) {
                 }
             };
             for row in &rows {
+                if stopping(&stop) {
+                    break;
+                }
                 let Some(body) = state.keys.open(&row.body_enc) else {
                     let _ = outbox::mark_failed(&state.db, row, &owner, state.now(), "cannot decrypt: server secret changed?", true).await;
                     continue;
@@ -117,29 +137,50 @@ pub fn spawn_outbox(state: AppState) {
             if rows.is_empty() {
                 tokio::select! {
                     _ = state.outbox_wake.notified() => {}
-                    _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    _ = pause(&mut stop, Duration::from_secs(2)) => {}
                 }
             }
         }
-    });
+        match outbox::release(&state.db, &owner).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "outbox: unsent claimed messages given back"),
+            Err(e) => tracing::warn!(error = %e, "giving back claimed messages failed (they are sent after the lease)"),
+        }
+    })
 }
+
+/// Rows a SIMPEG worker works before it looks whether it must stop.
+const SIMPEG_ROWS_PER_ROUND: usize = 25;
 
 /// Works collective SIMPEG requests (SOP 004 step 4) row by row. Started
 /// with the server, so a batch cut off by a crash or a restart resumes where
 /// it stopped; the batch lease keeps two instances off the same batch.
-pub fn spawn_simpeg(state: AppState) {
+/// Asked to stop, it finishes its round of rows (each row is one
+/// transaction) and gives its leases up, so another instance goes on at once.
+pub fn spawn_simpeg(state: AppState, mut stop: Stop) -> tokio::task::JoinHandle<()> {
     use domain::kinds::simpeg::batch;
     tokio::spawn(async move {
         let owner = format!("{}:{}", state.config.instance_id, &domain::crypto::random_token()[..8]);
-        loop {
-            match batch::work(&state, &owner, None, |_| {}).await {
+        while !stopping(&stop) {
+            let idle = match batch::work(&state, &owner, Some(SIMPEG_ROWS_PER_ROUND), |_| {}).await {
                 Ok(done) if done.rows > 0 || done.finished_requests > 0 => {
-                    tracing::info!(rows = done.rows, finished = done.finished_requests, "simpeg batches worked")
+                    tracing::info!(rows = done.rows, finished = done.finished_requests, "simpeg batches worked");
+                    done.rows < SIMPEG_ROWS_PER_ROUND
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "simpeg batch job failed; will retry"),
+                Ok(_) => true,
+                Err(e) => {
+                    tracing::warn!(error = %e, "simpeg batch job failed; will retry");
+                    true
+                }
+            };
+            if idle {
+                pause(&mut stop, Duration::from_secs(1)).await;
             }
-            tokio::time::sleep(Duration::from_secs(1)).await;
         }
-    });
+        match batch::release_leases(&state, &owner).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "simpeg: batch leases given up"),
+            Err(e) => tracing::warn!(error = %e, "giving up batch leases failed (another instance waits for the lease)"),
+        }
+    })
 }
