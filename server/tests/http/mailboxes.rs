@@ -117,6 +117,20 @@ async fn directory(db: Db) {
     let (status, _) = change(&s, &petugas, id, json!({ "RemoveAlias": { "alias_id": alias["id"] } }), "Alamat lama tidak dipakai").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(detail(&s, &petugas, id).await["aliases"].as_array().unwrap().len(), 0);
+    // 30 different aliases asked for at once: the limit holds (every change
+    // takes the audit head's lock first, so the count cannot be raced)
+    let calls = (0..30).map(|n| change(&s, &petugas, nurul, json!({ "AddAlias": { "address": format!("nurul.uji{n}") } }), "Uji batas alamat"));
+    let results = futures::future::join_all(calls).await;
+    assert_eq!(results.iter().filter(|(st, _)| *st == StatusCode::OK).count(), domain::accounts::MAX_ALIASES, "{db:?}: {results:?}");
+    assert!(results.iter().all(|(st, t)| *st == StatusCode::OK || t.contains("too_many")), "{results:?}");
+    let aliases = detail(&s, &petugas, nurul).await["aliases"].as_array().unwrap().clone();
+    assert_eq!(aliases.len(), domain::accounts::MAX_ALIASES);
+    for a in aliases {
+        let (status, _) = change(&s, &petugas, nurul, json!({ "RemoveAlias": { "alias_id": a["id"] } }), "Uji selesai").await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    // the owner was told of each change: 5 added, 5 removed
+    assert_eq!(s.sms.settle("+6281290000002").await.iter().filter(|m| m.text.contains("nurul.uji")).count(), 2 * domain::accounts::MAX_ALIASES);
 
     // an officer does not switch off their own mailbox
     let own = id_of(&s, &petugas, "budi.santoso@batam.go.id").await;

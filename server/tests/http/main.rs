@@ -6,6 +6,7 @@ mod support;
 mod attachments;
 mod auth_flow;
 mod authz;
+mod cluster;
 mod mail_server;
 mod mailboxes;
 mod owner;

@@ -16,7 +16,7 @@ const AGUS: &str = "agus.setiawan@batam.go.id";
 const BUDI: &str = "budi.santoso@batam.go.id";
 const MAYA: &str = "maya.sari@batam.go.id";
 
-async fn upload(s: &TestServer, c: &Client, filename: &str, bytes: &[u8]) -> (StatusCode, String) {
+pub(crate) async fn upload(s: &TestServer, c: &Client, filename: &str, bytes: &[u8]) -> (StatusCode, String) {
     let boundary = "----surel-simpeg-5a1";
     let mut body =
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
@@ -28,17 +28,17 @@ async fn upload(s: &TestServer, c: &Client, filename: &str, bytes: &[u8]) -> (St
     (r.status(), r.text().await.unwrap())
 }
 
-async fn ok(s: &TestServer, c: &Client, path: &str, body: Value) -> Value {
+pub(crate) async fn ok(s: &TestServer, c: &Client, path: &str, body: Value) -> Value {
     let (status, text) = s.call(c, path, body).await;
     assert_eq!(status, StatusCode::OK, "{path}: {text}");
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
-async fn progress(s: &TestServer, c: &Client, ticket: &str) -> Value {
+pub(crate) async fn progress(s: &TestServer, c: &Client, ticket: &str) -> Value {
     ok(s, c, "/api/simpeg/progress", json!({ "ticket": ticket })).await
 }
 
-async fn version(s: &TestServer, c: &Client, ticket: &str) -> i64 {
+pub(crate) async fn version(s: &TestServer, c: &Client, ticket: &str) -> i64 {
     ok(s, c, "/api/requests/get", json!({ "ticket": ticket })).await["version"].as_i64().unwrap()
 }
 

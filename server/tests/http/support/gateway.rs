@@ -1,4 +1,7 @@
-//! A small SMS gateway on loopback that records what Surel sends.
+//! A small SMS gateway on loopback that records what Surel sends. Like real
+//! gateways it honours `Idempotency-Key`: a message posted again under a key
+//! it has (a dispatcher that died between sending and recording) is answered
+//! 200 and not sent twice; [`Gateway::duplicates`] counts those posts.
 use axum::{extract::State, http::HeaderMap, routing::post, Json, Router};
 use std::{
     sync::{Arc, Mutex},
@@ -15,6 +18,8 @@ pub struct Sms {
 #[derive(Clone, Default)]
 struct Inbox {
     messages: Arc<Mutex<Vec<Sms>>>,
+    keys: Arc<Mutex<std::collections::HashSet<String>>>,
+    duplicates: Arc<Mutex<u64>>,
     /// Answer 503 to the next N posts (to test retries).
     fail_next: Arc<Mutex<u32>>,
 }
@@ -33,6 +38,12 @@ async fn receive(State(inbox): State<Inbox>, headers: HeaderMap, Json(v): Json<s
         }
     }
     let key = headers.get("idempotency-key").and_then(|h| h.to_str().ok()).map(str::to_string);
+    if let Some(k) = &key {
+        if !inbox.keys.lock().unwrap().insert(k.clone()) {
+            *inbox.duplicates.lock().unwrap() += 1;
+            return axum::http::StatusCode::OK;
+        }
+    }
     let sms = Sms { to: v["to"].as_str().unwrap_or_default().into(), text: v["text"].as_str().unwrap_or_default().into(), idempotency_key: key };
     inbox.messages.lock().unwrap().push(sms);
     axum::http::StatusCode::OK
@@ -54,6 +65,11 @@ impl Gateway {
 
     pub fn to(&self, phone: &str) -> Vec<Sms> {
         self.all().into_iter().filter(|m| m.to == phone).collect()
+    }
+
+    /// Posts answered without sending: their key had been sent already.
+    pub fn duplicates(&self) -> u64 {
+        *self.inbox.duplicates.lock().unwrap()
     }
 
     pub fn fail_next(&self, n: u32) {

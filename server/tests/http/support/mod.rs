@@ -2,6 +2,7 @@
 //! SQLite or a throwaway PostgreSQL, with a small SMS gateway on loopback.
 #![allow(dead_code)]
 pub mod gateway;
+pub mod nginx;
 pub mod postgres;
 
 use reqwest::{redirect::Policy, Client, StatusCode};
@@ -117,8 +118,7 @@ impl TestServer {
             let out = Command::new(surel_bin()).arg("seed-demo").envs(env.clone()).output().expect("run surel seed-demo");
             assert!(out.status.success(), "seed-demo failed: {}", String::from_utf8_lossy(&out.stderr));
         }
-        let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
-        let child = Command::new(surel_bin()).arg("serve").envs(env.clone()).stdout(Stdio::null()).stderr(log).spawn().expect("start surel serve");
+        let child = spawn_serve(&env, &dir.path().join("server.log"));
         let server =
             TestServer { url, dir, database_url, sms, child, env, _pg: pg, sessions: Mutex::default(), steps: Mutex::default(), secrets: Mutex::default() };
         server.wait_healthy().await;
@@ -131,26 +131,73 @@ impl TestServer {
         let _ = self.child.wait();
     }
 
+    /// Asks the `surel` process to stop (SIGTERM, as systemd does) and waits for it.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        terminate(&mut self.child)
+    }
+
     /// Starts another `surel serve` on the same database, port and data folder.
     pub async fn restart(&mut self) {
         self.kill();
-        let log = std::fs::OpenOptions::new().append(true).create(true).open(self.dir.path().join("server.log")).unwrap();
-        self.child = Command::new(surel_bin()).arg("serve").envs(self.env.clone()).stdout(Stdio::null()).stderr(log).spawn().expect("restart surel serve");
+        self.child = spawn_serve(&self.env, &self.dir.path().join("server.log"));
         self.wait_healthy().await;
     }
 
     async fn wait_healthy(&self) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let c = Client::new();
-        while Instant::now() < deadline {
-            if let Ok(r) = c.get(format!("{}/healthz", self.url)).send().await {
-                if r.status() == StatusCode::OK {
-                    return;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        if !wait_ready(&self.url).await {
+            panic!("server did not start: {}", self.log());
         }
-        panic!("server did not start: {}", self.log());
+    }
+
+    /// The throwaway PostgreSQL it runs on (None on SQLite).
+    pub fn postgres(&self) -> Option<&postgres::Postgres> {
+        self._pg.as_ref()
+    }
+
+    /// The settings this server runs with.
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+
+    /// A second `surel serve` on the same database, secret, data folder and
+    /// SMS gateway, on its own port, with its own instance name (several
+    /// instances behind one proxy, issue #14).
+    pub async fn another_instance(&self, name: &str) -> Instance {
+        let port = free_port();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut env = self.env.clone();
+        env.push(("SUREL_BIND".into(), format!("127.0.0.1:{port}")));
+        env.push(("SUREL_INSTANCE_ID".into(), name.into()));
+        let log = self.dir.path().join(format!("server-{name}.log"));
+        let child = spawn_serve(&env, &log);
+        let i = Instance { url, child, env, log };
+        if !wait_ready(&i.url).await {
+            panic!("instance {name} did not start: {}", i.log());
+        }
+        i
+    }
+
+    /// The session token `address` signed in with ([`TestServer::signed_in`]).
+    pub fn session_of(&self, address: &str) -> Option<String> {
+        self.sessions.lock().unwrap().get(address).cloned()
+    }
+
+    /// A browser-like client of the site at `base` (another instance, the
+    /// proxy), with this session cookie if any.
+    pub fn client_at(&self, base: &str, session: Option<&str>) -> Client {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        if let Some(token) = session {
+            jar.add_cookie_str(&format!("surel_session={token}; Path=/"), &base.parse().unwrap());
+        }
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::ORIGIN, base.parse().unwrap());
+        Client::builder().cookie_provider(jar).redirect(Policy::none()).default_headers(headers).build().unwrap()
+    }
+
+    /// [`TestServer::call`] on the site at `base`.
+    pub async fn call_at(&self, base: &str, c: &Client, path: &str, body: serde_json::Value) -> (StatusCode, String) {
+        let r = c.post(format!("{base}{path}")).header("content-type", "application/json").body(body.to_string()).send().await.unwrap();
+        (r.status(), r.text().await.unwrap_or_default())
     }
 
     /// The server's process id (to read its memory, say).
@@ -324,6 +371,76 @@ impl TestServer {
     pub async fn call(&self, c: &Client, path: &str, body: serde_json::Value) -> (StatusCode, String) {
         let r = c.post(format!("{}{path}", self.url)).header("content-type", "application/json").body(body.to_string()).send().await.unwrap();
         (r.status(), r.text().await.unwrap_or_default())
+    }
+}
+
+/// Starts `surel serve` with these settings, its log appended to `log`.
+fn spawn_serve(env: &[(String, String)], log: &Path) -> Child {
+    let log = std::fs::OpenOptions::new().append(true).create(true).open(log).unwrap();
+    Command::new(surel_bin()).arg("serve").envs(env.iter().cloned()).stdout(Stdio::null()).stderr(log).spawn().expect("start surel serve")
+}
+
+/// SIGTERM, then the exit status.
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    child.wait().unwrap()
+}
+
+/// Waits (30 s at most) for `/readyz` to answer 200: the database answers
+/// and the schema is current.
+pub async fn wait_ready(url: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let c = Client::new();
+    while Instant::now() < deadline {
+        if let Ok(r) = c.get(format!("{url}/readyz")).send().await {
+            if r.status() == StatusCode::OK {
+                return true;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+/// Another `surel serve` process next to a [`TestServer`].
+pub struct Instance {
+    pub url: String,
+    child: Child,
+    env: Vec<(String, String)>,
+    log: PathBuf,
+}
+
+impl Instance {
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        terminate(&mut self.child)
+    }
+
+    /// Starts it again on the same port (after [`Instance::kill`] or [`Instance::terminate`]).
+    pub async fn restart(&mut self) {
+        self.kill();
+        self.child = spawn_serve(&self.env, &self.log);
+        if !wait_ready(&self.url).await {
+            panic!("instance did not restart: {}", self.log());
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.kill();
     }
 }
 

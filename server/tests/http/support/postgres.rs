@@ -10,6 +10,8 @@ pub struct Postgres {
     pub url: String,
     dir: PathBuf,
     bin: PathBuf,
+    /// The server options it was started with (to start it again).
+    opts: String,
 }
 
 fn bin_dir() -> Option<PathBuf> {
@@ -66,7 +68,22 @@ impl Postgres {
             assert!(Instant::now() < deadline, "createdb: {}", String::from_utf8_lossy(&out.stderr));
             std::thread::sleep(Duration::from_millis(200));
         }
-        Postgres { url: format!("postgres://postgres@127.0.0.1:{port}/surel"), dir, bin }
+        Postgres { url: format!("postgres://postgres@127.0.0.1:{port}/surel"), dir, bin, opts }
+    }
+
+    /// Stops the server (fast shutdown: sessions are cut, as in a restart).
+    pub fn stop(&self) {
+        let data = self.dir.join("data");
+        let out = as_postgres(&self.bin, "pg_ctl", &["-D", data.to_str().unwrap(), "-m", "fast", "-w", "stop"]);
+        assert!(out.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Starts it again on the same port and data.
+    pub fn start_again(&self) {
+        let data = self.dir.join("data");
+        let out =
+            as_postgres(&self.bin, "pg_ctl", &["-D", data.to_str().unwrap(), "-o", &self.opts, "-l", self.dir.join("log").to_str().unwrap(), "-w", "start"]);
+        assert!(out.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
 
