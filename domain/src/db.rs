@@ -1,7 +1,7 @@
 //! Connecting to SQLite or PostgreSQL, and bringing the schema up to date.
 use crate::entities::audit_head;
 use anyhow::Context;
-use migrations::{Migrator, MigratorTrait};
+use migrations::{MigrationName, Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, EntityTrait, Set};
 use std::time::Duration;
 
@@ -43,10 +43,31 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 }
 
 /// Runs pending migrations and makes sure the audit chain has its head row.
-/// Migrations this binary has that the database has not run (`/readyz`:
-/// an instance older or newer than the schema says so instead of serving).
-pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
-    Ok(Migrator::get_pending_migrations(db).await?.len())
+/// How the database's schema stands against this binary's migrations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schema {
+    Current,
+    /// This many of the binary's migrations have not run (`surel migrate`).
+    Behind(usize),
+    /// The database ran migrations this binary does not know: a newer
+    /// instance migrated it (a rolling upgrade; migrations are additive).
+    Ahead,
+}
+
+/// Reads the migrations table only (`/readyz` asks often; sea-orm's own
+/// check would create the table when missing).
+pub async fn schema(db: &DatabaseConnection) -> Result<Schema, DbErr> {
+    use sea_orm::ConnectionTrait;
+    let stmt = sea_orm::Statement::from_string(db.get_database_backend(), "SELECT version FROM seaql_migrations");
+    let applied: Vec<String> = db.query_all(stmt).await?.iter().map(|r| r.try_get::<String>("", "version")).collect::<Result<_, _>>()?;
+    let known: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+    if applied.iter().any(|a| !known.contains(a)) {
+        return Ok(Schema::Ahead);
+    }
+    Ok(match known.iter().filter(|k| !applied.contains(k)).count() {
+        0 => Schema::Current,
+        n => Schema::Behind(n),
+    })
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
@@ -87,5 +108,20 @@ mod tests {
     fn redacts_passwords() {
         assert_eq!(super::redact("postgres://surel:geheim@127.0.0.1/surel"), "postgres://surel:***@127.0.0.1/surel");
         assert_eq!(super::redact("sqlite://data/surel.db"), "sqlite://data/surel.db");
+    }
+
+    /// `/readyz`'s view of the schema: current after `migrate`, behind when a
+    /// migration has not run, ahead when a newer binary migrated it.
+    #[tokio::test]
+    async fn the_schema_is_current_behind_or_ahead() {
+        use super::{connect, migrate, schema, Schema};
+        use sea_orm::ConnectionTrait;
+        let db = connect("sqlite::memory:").await.unwrap();
+        migrate(&db).await.unwrap();
+        assert_eq!(schema(&db).await.unwrap(), Schema::Current);
+        db.execute_unprepared("DELETE FROM seaql_migrations WHERE version = (SELECT MAX(version) FROM seaql_migrations)").await.unwrap();
+        assert_eq!(schema(&db).await.unwrap(), Schema::Behind(1));
+        db.execute_unprepared("INSERT INTO seaql_migrations (version, applied_at) VALUES ('m20991231_000001_from_a_newer_binary', 0)").await.unwrap();
+        assert_eq!(schema(&db).await.unwrap(), Schema::Ahead);
     }
 }

@@ -5,7 +5,7 @@
 use crate::audit::Change;
 use crate::auth::Actor;
 use crate::entities::{request, request_event, setting, unit};
-use crate::requests::access::{may_see, may_see_row};
+use crate::requests::access::{may_see, visible_rows};
 use crate::requests::sla::Calendar;
 use crate::requests::workflow::{self, Flow};
 use crate::requests::{ServiceLevels, CALENDAR_KEY, STANDARDS_KEY};
@@ -13,7 +13,11 @@ use crate::{AppState, DomainError, DomainResult};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use model::validation::FieldErrors;
 use model::{Dashboard, ErrorCode, FlowStats, OfficeDay, RequestKind, RequestState, ServiceLevelSettings, StepStandard, StepStats};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, SimpleExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    Statement,
+};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
 
@@ -63,35 +67,54 @@ pub fn median(values: &mut [i64]) -> Option<i64> {
     Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2 })
 }
 
-/// Per-step figures from the step events that left a state in `[from, to)`.
-fn step_stats(flow: &Flow, levels: &ServiceLevels, events: &[&request_event::Model]) -> Vec<StepStats> {
+/// What `events` add up to per state they left (the recap's steps, counted
+/// in memory over the month's own requests; the dashboard's come from
+/// [`step_rows`]). Only events that left a state and took a known time count.
+fn step_rows_of(events: &[&request_event::Model]) -> HashMap<RequestState, StepRow> {
+    let mut minutes: HashMap<RequestState, Vec<i64>> = HashMap::new();
+    let mut out: HashMap<RequestState, StepRow> = HashMap::new();
+    for e in events {
+        let (Some(from), Some(secs)) = (e.from_state, e.duration_secs) else { continue };
+        if e.to_state == from {
+            continue;
+        }
+        let r = out.entry(from).or_default();
+        r.count += 1;
+        if e.standard_secs.is_none_or(|st| secs <= st) {
+            r.within += 1;
+        }
+        minutes.entry(from).or_default().push(secs / 60);
+    }
+    for (state, mut m) in minutes {
+        if let Some(r) = out.get_mut(&state) {
+            r.median_minutes = median(&mut m);
+        }
+    }
+    out
+}
+
+/// Per-step figures of a flow, from what its step events added up to.
+fn step_stats(flow: &Flow, levels: &ServiceLevels, rows: &HashMap<RequestState, StepRow>) -> Vec<StepStats> {
     flow.numbered_steps()
         .into_iter()
         .map(|(s, step_no)| {
-            let mut taken: Vec<i64> = Vec::new();
-            let mut within = 0u32;
-            for e in events.iter().filter(|e| e.from_state == Some(s.code) && e.to_state != s.code) {
-                let Some(secs) = e.duration_secs else { continue };
-                let minutes = secs / 60;
-                if e.standard_secs.is_none_or(|st| secs <= st) {
-                    within += 1;
-                }
-                taken.push(minutes);
-            }
+            let r = rows.get(&s.code);
             StepStats {
                 state: s.code,
                 sop_step: s.sop_step,
                 step_no,
-                count: taken.len() as u32,
-                median_minutes: median(&mut taken),
+                count: r.map_or(0, |r| r.count),
+                median_minutes: r.and_then(|r| r.median_minutes),
                 standard_minutes: levels.standard_minutes(flow, s.code).map(i64::from),
-                within_standard: within,
+                within_standard: r.map_or(0, |r| r.within),
             }
         })
         .collect()
 }
 
 /// The dashboard for the request types the actor handles or oversees.
+/// Counted in the database (three grouped queries per type), never by
+/// loading requests: a province has a hundred thousand in a month.
 pub async fn dashboard(state: &AppState, actor: &Actor, month: &str) -> DomainResult<Dashboard> {
     let month = if month.trim().is_empty() {
         Month::of(state.local_date())
@@ -107,38 +130,119 @@ pub async fn dashboard(state: &AppState, actor: &Actor, month: &str) -> DomainRe
     let now = state.now();
     let mut out = Vec::new();
     for flow in flows {
-        let rows: Vec<request::Model> = request::Entity::find()
-            .filter(request::Column::Kind.eq(flow.kind))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .filter(|r| may_see_row(actor, flow, r))
-            .collect();
-        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-        let events = if ids.is_empty() {
-            vec![]
-        } else {
-            request_event::Entity::find()
-                .filter(request_event::Column::RequestId.is_in(ids))
-                .filter(request_event::Column::At.gte(from))
-                .filter(request_event::Column::At.lt(to))
-                .all(&state.db)
-                .await?
-        };
-        let refs: Vec<&request_event::Model> = events.iter().collect();
-        let open = rows.iter().filter(|r| r.closed_at.is_none()).count() as u32;
-        let overdue = rows.iter().filter(|r| r.closed_at.is_none() && r.step_due_at.is_some_and(|d| d < now)).count() as u32;
+        let seen = || Condition::all().add(request::Column::Kind.eq(flow.kind)).add(visible_rows(actor, flow));
+        let counts = request_counts(&state.db, seen(), from, to, now).await?;
+        let events = Query::select().column(request::Column::Id).from(request::Entity).cond_where(seen()).to_owned();
+        let step_rows = step_rows(&state.db, events, from, to).await?;
         out.push(FlowStats {
             kind: flow.kind,
             sop: flow.sop.to_string(),
-            open,
-            overdue,
-            created: rows.iter().filter(|r| r.created_at >= from && r.created_at < to).count() as u32,
-            closed: rows.iter().filter(|r| r.closed_at.is_some_and(|c| c >= from && c < to)).count() as u32,
-            steps: step_stats(flow, &levels, &refs),
+            open: counts.open,
+            overdue: counts.overdue,
+            created: counts.created,
+            closed: counts.closed,
+            steps: step_stats(flow, &levels, &step_rows),
         });
     }
     Ok(Dashboard { month: month.label(), flows: out })
+}
+
+/// A type's request counts for the dashboard.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct RequestCounts {
+    open: u32,
+    overdue: u32,
+    created: u32,
+    closed: u32,
+}
+
+/// `1` for the rows meeting `cond`, summed: several counts in one pass.
+fn count_if(cond: SimpleExpr) -> SimpleExpr {
+    Func::sum(Expr::case(cond, 1).finally(0)).into()
+}
+
+async fn request_counts(db: &DatabaseConnection, seen: Condition, from: DateTime<Utc>, to: DateTime<Utc>, now: DateTime<Utc>) -> DomainResult<RequestCounts> {
+    use request::Column as C;
+    type Sums = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let row: Option<Sums> = request::Entity::find()
+        .select_only()
+        .column_as(count_if(C::ClosedAt.is_null()), "open")
+        .column_as(count_if(C::ClosedAt.is_null().and(C::StepDueAt.lt(now))), "overdue")
+        .column_as(count_if(C::CreatedAt.gte(from).and(C::CreatedAt.lt(to))), "created")
+        .column_as(count_if(C::ClosedAt.gte(from).and(C::ClosedAt.lt(to))), "closed")
+        .filter(seen)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let n = |v: Option<i64>| v.unwrap_or(0) as u32;
+    Ok(row.map(|(o, d, c, x)| RequestCounts { open: n(o), overdue: n(d), created: n(c), closed: n(x) }).unwrap_or_default())
+}
+
+/// What the month's step events of one state add up to.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct StepRow {
+    count: u32,
+    within: u32,
+    median_minutes: Option<i64>,
+}
+
+/// Per state left during `[from, to)` by the requests `ids` selects: how
+/// many steps, how many within their standard, and the median minutes (the
+/// lower middle and the upper middle averaged, as [`median`] does), by
+/// window functions both databases have.
+async fn step_rows(db: &DatabaseConnection, ids: SelectStatement, from: DateTime<Utc>, to: DateTime<Utc>) -> DomainResult<HashMap<RequestState, StepRow>> {
+    use request_event::Column as E;
+    let backend = db.get_database_backend();
+    let steps = || {
+        Condition::all()
+            .add(E::RequestId.in_subquery(ids.clone()))
+            .add(E::At.gte(from))
+            .add(E::At.lt(to))
+            .add(E::FromState.is_not_null())
+            .add(E::DurationSecs.is_not_null())
+            .add(Expr::col(E::ToState).ne(Expr::col(E::FromState)))
+    };
+    let totals: Vec<(String, i64, Option<i64>)> = request_event::Entity::find()
+        .select_only()
+        .column(E::FromState)
+        .column_as(Expr::col(E::Id).count(), "count")
+        .column_as(count_if(E::StandardSecs.is_null().or(Expr::col(E::DurationSecs).lte(Expr::col(E::StandardSecs)))), "within")
+        .filter(steps())
+        .group_by(E::FromState)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: HashMap<RequestState, StepRow> = HashMap::new();
+    for (state, count, within) in totals {
+        if let Some(s) = RequestState::parse(&state) {
+            out.insert(s, StepRow { count: count as u32, within: within.unwrap_or(0) as u32, median_minutes: None });
+        }
+    }
+    // minutes per step, numbered in order within its state; the middle one or two kept
+    let inner = Query::select()
+        .column(E::FromState)
+        .expr_as(Expr::col(E::DurationSecs).div(60), Alias::new("m"))
+        .from(request_event::Entity)
+        .cond_where(steps())
+        .to_owned();
+    let (inner_sql, values) = match backend {
+        DatabaseBackend::Postgres => inner.build(sea_orm::sea_query::PostgresQueryBuilder),
+        DatabaseBackend::Sqlite => inner.build(sea_orm::sea_query::SqliteQueryBuilder),
+        DatabaseBackend::MySql => inner.build(sea_orm::sea_query::MysqlQueryBuilder),
+    };
+    let sql = format!(
+        "SELECT from_state, CAST(SUM(m) AS BIGINT) / COUNT(*) AS median_minutes FROM (\
+         SELECT from_state, m, ROW_NUMBER() OVER (PARTITION BY from_state ORDER BY m) AS rn, COUNT(*) OVER (PARTITION BY from_state) AS n \
+         FROM ({inner_sql}) AS steps) AS ranked WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2 GROUP BY from_state"
+    );
+    for row in db.query_all(Statement::from_sql_and_values(backend, sql, values)).await? {
+        let state: String = row.try_get("", "from_state")?;
+        let median: i64 = row.try_get("", "median_minutes")?;
+        if let Some(r) = RequestState::parse(&state).and_then(|s| out.get_mut(&s)) {
+            r.median_minutes = Some(median);
+        }
+    }
+    Ok(out)
 }
 
 /// One request in the monthly recap.
@@ -172,18 +276,18 @@ pub async fn recap(state: &AppState, actor: &Actor, sop: &str, month: &str) -> D
     let month = Month::parse(month).ok_or_else(|| DomainError::field("month", ErrorCode::DateInvalid))?;
     let (from, to) = month.range(state.config.utc_offset_hours);
     let levels = state.service_levels(&state.db).await?;
-    let rows: Vec<request::Model> = request::Entity::find()
-        .filter(request::Column::Kind.eq(flow.kind))
-        .filter(request::Column::CreatedAt.gte(from))
-        .filter(request::Column::CreatedAt.lt(to))
-        .order_by_asc(request::Column::Id)
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .filter(|r| may_see_row(actor, flow, r))
-        .collect();
-    let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-    let events = if ids.is_empty() { vec![] } else { request_event::Entity::find().filter(request_event::Column::RequestId.is_in(ids)).all(&state.db).await? };
+    let listed = || {
+        Condition::all()
+            .add(request::Column::Kind.eq(flow.kind))
+            .add(request::Column::CreatedAt.gte(from))
+            .add(request::Column::CreatedAt.lt(to))
+            .add(visible_rows(actor, flow))
+    };
+    let rows: Vec<request::Model> = request::Entity::find().filter(listed()).order_by_asc(request::Column::Id).all(&state.db).await?;
+    // a subquery, not the ids: a month may hold more requests than a statement may bind values
+    let ids = Query::select().column(request::Column::Id).from(request::Entity).cond_where(listed()).to_owned();
+    let events =
+        request_event::Entity::find().filter(request_event::Column::RequestId.in_subquery(ids)).order_by_asc(request_event::Column::Id).all(&state.db).await?;
     let units: HashMap<i32, String> = unit::Entity::find().all(&state.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
     let now = state.now();
     let out = rows
@@ -203,7 +307,7 @@ pub async fn recap(state: &AppState, actor: &Actor, sop: &str, month: &str) -> D
         })
         .collect();
     let refs: Vec<&request_event::Model> = events.iter().collect();
-    Ok(Recap { sop: flow.sop.to_string(), kind: flow.kind, month: month.label(), rows: out, steps: step_stats(flow, &levels, &refs) })
+    Ok(Recap { sop: flow.sop.to_string(), kind: flow.kind, month: month.label(), rows: out, steps: step_stats(flow, &levels, &step_rows_of(&refs)) })
 }
 
 const HEADERS: [&str; 8] = ["Tiket", "Perihal", "OPD", "Dibuat", "Status", "Selesai", "Waktu kerja (menit)", "Langkah terlambat"];
@@ -379,6 +483,7 @@ pub async fn save_service_levels(state: &AppState, actor: &Actor, input: Service
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::requests::access::may_see_row;
     use crate::testing::{staff_actor, state_with_clock};
 
     #[test]
@@ -466,5 +571,100 @@ mod tests {
         assert!(matches!(recap(&state, &kasi, "000", "2026-11").await, Err(DomainError::Forbidden)));
         let r = recap(&state, &kasi, "001", "2026-11").await.unwrap();
         assert!(r.rows.is_empty());
+    }
+
+    /// The dashboard is counted in SQL; counting each request in memory (the
+    /// way it was done before, with the row-by-row visibility rule) must give
+    /// the same figures, for every role's scope, over requests of every type,
+    /// unit, state and age, with steps inside and outside the month.
+    #[tokio::test]
+    async fn the_dashboard_counted_in_sql_agrees_with_counting_each_request() {
+        use crate::entities::request_event;
+        use chrono::Duration;
+        let (state, _) = state_with_clock().await;
+        let units: Vec<i32> = unit::Entity::find().all(&state.db).await.unwrap().into_iter().map(|u| u.id).collect();
+        let applicant = staff_actor(&state, "siti.rahma@batam.go.id").await.mailbox_id;
+        let now = state.now();
+        let (from, to) = Month::of(state.local_date()).range(state.config.utc_offset_hours);
+        for n in 0..300usize {
+            let flow = workflow::ALL[n % workflow::ALL.len()];
+            let created = from - Duration::days(6) + Duration::hours(((n * 37) % (24 * 45)) as i64);
+            let r = request::ActiveModel {
+                ticket: Set(format!("SRL-UJI-{n:06}")),
+                kind: Set(flow.kind),
+                state: Set(flow.states[n % flow.states.len()].code),
+                unit_id: Set((n % 11 != 0).then(|| units[n % units.len()])),
+                applicant_mailbox_id: Set((n % 5 == 0).then_some(applicant)),
+                applicant_person_id: Set(None),
+                subject: Set(format!("uji {n}")),
+                payload: Set("{}".into()),
+                version: Set(1),
+                step_started_at: Set(created),
+                // due an odd number of hours before or after now (never exactly now)
+                step_due_at: Set((n % 4 != 0).then(|| now + Duration::hours(((n % 8) as i64 - 4) * 2 + 1))),
+                created_at: Set(created),
+                updated_at: Set(created),
+                closed_at: Set((n % 3 == 0).then(|| created + Duration::hours((n % 200) as i64))),
+                ..Default::default()
+            }
+            .insert(&state.db)
+            .await
+            .unwrap();
+            for k in 0..(n % 5) {
+                let states = flow.states;
+                request_event::ActiveModel {
+                    request_id: Set(r.id),
+                    seq: Set(k as i32),
+                    action: Set(model::Action::Buat),
+                    from_state: Set((k != 0).then(|| states[k % states.len()].code)),
+                    to_state: Set(states[(k + n) % states.len()].code),
+                    actor_mailbox_id: Set(None),
+                    actor_label: Set("uji".into()),
+                    note: Set(None),
+                    step_started_at: Set(created),
+                    at: Set(created + Duration::hours((k * 13 + n % 7) as i64)),
+                    due_at: Set(None),
+                    duration_secs: Set((n % 13 != 0).then_some(((n * 37 + k * 101) % 5000) as i64 * 60 + (n % 60) as i64)),
+                    standard_secs: Set((k % 2 == 0).then_some(2500 * 60)),
+                    ..Default::default()
+                }
+                .insert(&state.db)
+                .await
+                .unwrap();
+            }
+        }
+        let levels = state.service_levels(&state.db).await.unwrap();
+        let all_requests = request::Entity::find().all(&state.db).await.unwrap();
+        let all_events = crate::entities::request_event::Entity::find().all(&state.db).await.unwrap();
+        let mut compared = 0;
+        for address in [
+            "andi.pratama@batam.go.id",
+            "siti.rahma@batam.go.id",
+            "hendra.gunawan@batam.go.id",
+            "rudi.hartono@batam.go.id",
+            "agus.setiawan@batam.go.id",
+            "maya.sari@batam.go.id",
+            "budi.santoso@batam.go.id",
+        ] {
+            let actor = staff_actor(&state, address).await;
+            for got in dashboard(&state, &actor, "").await.unwrap().flows {
+                let flow = workflow::flow(got.kind);
+                let rows: Vec<&request::Model> = all_requests.iter().filter(|r| r.kind == flow.kind && may_see_row(&actor, flow, r)).collect();
+                let events: Vec<&request_event::Model> =
+                    all_events.iter().filter(|e| e.at >= from && e.at < to && rows.iter().any(|r| r.id == e.request_id)).collect();
+                let expected = FlowStats {
+                    kind: flow.kind,
+                    sop: flow.sop.to_string(),
+                    open: rows.iter().filter(|r| r.closed_at.is_none()).count() as u32,
+                    overdue: rows.iter().filter(|r| r.closed_at.is_none() && r.step_due_at.is_some_and(|d| d < now)).count() as u32,
+                    created: rows.iter().filter(|r| r.created_at >= from && r.created_at < to).count() as u32,
+                    closed: rows.iter().filter(|r| r.closed_at.is_some_and(|c| c >= from && c < to)).count() as u32,
+                    steps: step_stats(flow, &levels, &step_rows_of(&events)),
+                };
+                assert_eq!(got, expected, "{address}: {:?}", flow.kind);
+                compared += usize::from(expected.steps.iter().any(|s| s.count > 0));
+            }
+        }
+        assert!(compared >= 10, "the figures compared hold steps: {compared}");
     }
 }

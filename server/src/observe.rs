@@ -12,6 +12,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use domain::db::Schema;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use sea_orm::ConnectionTrait;
 use std::{sync::OnceLock, time::Instant};
@@ -86,9 +87,12 @@ pub async fn readyz(State(state): State<WebState>) -> (StatusCode, &'static str)
     if !database_answers(&state).await {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
     }
-    match domain::db::pending_migrations(&state.app.db).await {
-        Ok(0) => (StatusCode::OK, "ready"),
-        Ok(_) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending: run `surel migrate`"),
+    match domain::db::schema(&state.app.db).await {
+        Ok(Schema::Current) => (StatusCode::OK, "ready"),
+        Ok(Schema::Behind(_)) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending: run `surel migrate`"),
+        // during a rolling upgrade the instance not yet replaced meets the
+        // new migrations (additive: it keeps working) and says so
+        Ok(Schema::Ahead) => (StatusCode::OK, "ready; the database has newer migrations: upgrade this instance"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
 }

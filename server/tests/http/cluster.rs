@@ -112,7 +112,10 @@ async fn wait_for_sms(s: &TestServer, prefix: &str, at_least: usize) {
     }
 }
 
-#[tokio::test]
+// Two worker threads: the test waits for processes to stop (blocking),
+// and the SMS gateway it runs must keep answering the instances meanwhile
+// (on one thread a stopping instance's last send would hang and be retried).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_behind_nginx_keep_every_promise() {
     let ci = std::env::var("CI").is_ok();
     if !crate::support::nginx::available() || !crate::support::postgres::available() {

@@ -1,0 +1,148 @@
+//! `make bench` (issue #14): the dashboard counted in SQL at a province's
+//! scale. Seeds 100,000 requests created this month (every type, spread over
+//! the units and states, four step events each) into `BENCH_DATABASE_URL`
+//! (default: a fresh SQLite file), then renders the dashboard as the Admin
+//! sistem (every request) and as a Kepala OPD (one unit) and prints p50 /
+//! p95. Fails when a p95 is over the budget (200 ms). `BENCH_REQUESTS`
+//! changes the size.
+use chrono::Duration as Span;
+use domain::auth::Actor;
+use domain::entities::{request, request_event, unit};
+use domain::requests::workflow;
+use domain::{clock::SystemClock, config::Config, db, reports, seed, AppState};
+use model::{Action, Role, RoleGrant};
+use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait, TransactionTrait};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const BUDGET: Duration = Duration::from_millis(200);
+const RUNS: usize = 20;
+const BATCH: usize = 1_000;
+
+fn mix(n: u64) -> u64 {
+    n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 17
+}
+
+async fn seed_requests(state: &AppState, n: usize) {
+    let units: Vec<i32> = unit::Entity::find().all(&state.db).await.unwrap().into_iter().map(|u| u.id).collect();
+    let (from, _) = reports::Month::of(state.local_date()).range(state.config.utc_offset_hours);
+    let t0 = Instant::now();
+    let mut next_id = request::Entity::find().count(&state.db).await.unwrap() as usize;
+    for chunk in 0..n.div_ceil(BATCH) {
+        let txn = state.db.begin().await.unwrap();
+        let mut rows = Vec::with_capacity(BATCH);
+        let range = chunk * BATCH..((chunk + 1) * BATCH).min(n);
+        let first_id = next_id;
+        for i in range.clone() {
+            let r = mix(i as u64);
+            let flow = workflow::ALL[(r % workflow::ALL.len() as u64) as usize];
+            let created = from + Span::minutes((r % (20 * 24 * 60)) as i64);
+            let closed = (!r.is_multiple_of(3)).then(|| created + Span::minutes((r % 5000) as i64));
+            rows.push(request::ActiveModel {
+                ticket: Set(format!("SRL-BENCH-{i:07}")),
+                kind: Set(flow.kind),
+                state: Set(flow.states[(r >> 8) as usize % flow.states.len()].code),
+                unit_id: Set(Some(units[(r >> 12) as usize % units.len()])),
+                applicant_mailbox_id: Set(None),
+                applicant_person_id: Set(None),
+                subject: Set(format!("Permohonan {i}")),
+                payload: Set("{}".into()),
+                version: Set(1),
+                step_started_at: Set(created),
+                step_due_at: Set(Some(created + Span::hours(8))),
+                created_at: Set(created),
+                updated_at: Set(created),
+                closed_at: Set(closed),
+                ..Default::default()
+            });
+        }
+        request::Entity::insert_many(rows).exec(&txn).await.unwrap();
+        let inserted: Vec<request::Model> =
+            request::Entity::find().filter(sea_orm::ColumnTrait::gt(&request::Column::Id, first_id as i32)).all(&txn).await.unwrap();
+        let mut events = Vec::with_capacity(BATCH * 4);
+        for req in &inserted {
+            let flow = workflow::flow(req.kind);
+            let r = mix(req.id as u64 + 99);
+            for k in 0..4usize {
+                let secs = ((r >> (k * 7)) % (3 * 24 * 3600)) as i64;
+                events.push(request_event::ActiveModel {
+                    request_id: Set(req.id),
+                    seq: Set(k as i32),
+                    action: Set(Action::Buat),
+                    from_state: Set((k > 0).then(|| flow.states[(k - 1) % flow.states.len()].code)),
+                    to_state: Set(flow.states[k % flow.states.len()].code),
+                    actor_mailbox_id: Set(None),
+                    actor_label: Set("bench".into()),
+                    note: Set(None),
+                    step_started_at: Set(req.created_at),
+                    at: Set(req.created_at + Span::seconds(secs * (k as i64 + 1) / 4)),
+                    due_at: Set(None),
+                    duration_secs: Set((k > 0).then_some(secs)),
+                    standard_secs: Set(Some(8 * 3600)),
+                    ..Default::default()
+                });
+            }
+        }
+        request_event::Entity::insert_many(events).exec(&txn).await.unwrap();
+        txn.commit().await.unwrap();
+        next_id = inserted.iter().map(|r| r.id as usize).max().unwrap_or(next_id);
+    }
+    println!("seeded {n} requests (4 step events each) in {:.1?}", t0.elapsed());
+}
+
+use sea_orm::QueryFilter;
+
+#[tokio::main]
+async fn main() {
+    let n: usize = std::env::var("BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let tmp = tempfile::tempdir().unwrap();
+    let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}/surel.db?mode=rwc", tmp.path().display()));
+    let which = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let conn = db::connect(&url).await.unwrap();
+    db::migrate(&conn).await.unwrap();
+    let mut config = Config::for_tests(&url);
+    config.demo = false;
+    let state = AppState::new(conn, config, Arc::new(SystemClock));
+    if unit::Entity::find().count(&state.db).await.unwrap() == 0 {
+        seed::seed_demo(&state).await.unwrap();
+    }
+    if (request::Entity::find().count(&state.db).await.unwrap() as usize) < n {
+        seed_requests(&state, n).await;
+    }
+    sea_orm::ConnectionTrait::execute_unprepared(&state.db, "ANALYZE").await.unwrap();
+    let some_unit = unit::Entity::find().one(&state.db).await.unwrap().unwrap().id;
+    let actor = |role: Role, unit_id: Option<i32>| Actor {
+        mailbox_id: 1,
+        address: "bench@batam.go.id".into(),
+        name: "Bench".into(),
+        grants: vec![RoleGrant { id: 0, role, unit_id, unit_name: None }],
+        session_id: 0,
+        locale: None,
+        ip: None,
+    };
+    let cases = [("Admin sistem (every request)", actor(Role::Admin, None)), ("Kepala OPD (one unit)", actor(Role::KepalaOpd, Some(some_unit)))];
+    println!("\n{which}, {n} requests this month: reports::dashboard");
+    println!("{:<32} {:>9} {:>9} {:>9}", "who", "counted", "p50", "p95");
+    let mut worst = Duration::ZERO;
+    for (name, who) in &cases {
+        let first = reports::dashboard(&state, who, "").await.unwrap();
+        let created: u32 = first.flows.iter().map(|f| f.created).sum();
+        let mut samples = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let d = reports::dashboard(&state, who, "").await.unwrap();
+            samples.push(t.elapsed());
+            assert_eq!(d, first);
+        }
+        samples.sort();
+        let (p50, p95) = (samples[RUNS / 2], samples[RUNS * 95 / 100]);
+        worst = worst.max(p95);
+        println!("{name:<32} {created:>9} {p50:>9.2?} {p95:>9.2?}{}", if p95 > BUDGET { "  OVER BUDGET" } else { "" });
+        assert!(created > 0, "{name}: the dashboard should count something");
+    }
+    println!("worst p95: {worst:.2?} (budget {BUDGET:?})");
+    if worst > BUDGET {
+        eprintln!("FAILED: dashboard p95 over {BUDGET:?} on {which}");
+        std::process::exit(1);
+    }
+}
