@@ -1,7 +1,7 @@
 //! Connecting to SQLite or PostgreSQL, and bringing the schema up to date.
 use crate::entities::audit_head;
 use anyhow::Context;
-use migrations::{MigrationName, Migrator, MigratorTrait};
+use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, EntityTrait, Set};
 use std::time::Duration;
 
