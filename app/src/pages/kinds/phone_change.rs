@@ -96,19 +96,22 @@ pub fn PhoneChangeActions(p: super::StepPanel) -> impl IntoView {
     use model::Action as A;
     let i18n = use_i18n();
     let (errors, pending, send) = (p.errors, p.pending, p.send);
-    let code = RwSignal::new(String::new());
+    // read from the field itself when sent: after a wrong code the request
+    // is fetched again and this panel drawn anew, and a value kept in a
+    // signal could then differ from what the officer sees typed
+    let code = NodeRef::<leptos::html::Input>::new();
     let (can_reject, can_cancel) = (p.may(A::Tolak), p.may(A::Batalkan));
     view! {
         {p.may(A::KonfirmasiKode).then(|| view! {
             <form class="form" novalidate data-testid="confirm-code" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
-                send.run(StepCall::Phone(PhoneChangeAction::ConfirmCode { code: code.get_untracked() }));
+                let typed = code.get().map(|e| e.value()).unwrap_or_default();
+                send.run(StepCall::Phone(PhoneChangeAction::ConfirmCode { code: typed }));
             }>
                 <div class="field">
                     <label for="rq-code">{t!(i18n, request.code_label)}</label>
-                    <input id="rq-code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" pattern="[0-9]{6}" class="code-input"
-                        aria-describedby="code-error" aria-invalid=invalid(errors, "code")
-                        on:input=move |ev| code.set(event_target_value(&ev))/>
+                    <input id="rq-code" node_ref=code type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" pattern="[0-9]{6}" class="code-input"
+                        aria-describedby="code-error" aria-invalid=invalid(errors, "code")/>
                     <FieldMessages field="code" errors=errors/>
                 </div>
                 <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>{t!(i18n, request.confirm_code)}</button>
