@@ -83,7 +83,10 @@ async fn seed_requests(state: &AppState, n: usize) {
                 });
             }
         }
-        request_event::Entity::insert_many(events).exec(&txn).await.unwrap();
+        // 14 values a row: SQLite binds at most 32,766 per statement
+        for part in events.chunks(1_000) {
+            request_event::Entity::insert_many(part.to_vec()).exec(&txn).await.unwrap();
+        }
         txn.commit().await.unwrap();
         next_id = inserted.iter().map(|r| r.id as usize).max().unwrap_or(next_id);
     }
@@ -132,7 +135,9 @@ async fn main() {
             let t = Instant::now();
             let d = reports::dashboard(&state, who, "").await.unwrap();
             samples.push(t.elapsed());
-            assert_eq!(d, first);
+            // the same figures each time ("overdue" moves with the clock)
+            let figures = |d: &model::Dashboard| d.flows.iter().map(|f| (f.kind, f.open, f.created, f.closed, f.steps.clone())).collect::<Vec<_>>();
+            assert_eq!(figures(&d), figures(&first));
         }
         samples.sort();
         let (p50, p95) = (samples[RUNS / 2], samples[RUNS * 95 / 100]);
