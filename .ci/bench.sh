@@ -87,24 +87,24 @@ rm -rf "$SIMPEG"
 
 echo "== mailbox directory (issue #13): 1,000,000 mailboxes, every search p95 < 20 ms, SQLite then PostgreSQL"
 source "$ROOT/.ci/pg-throwaway.sh"
+# A domain bench on a fresh SQLite file, then on a throwaway PostgreSQL; fails if either does.
+bench_both_databases() {
+  local ok=0
+  cargo bench -q -p domain --bench "$1" || ok=1
+  if pg_throwaway_start; then
+    BENCH_DATABASE_URL="$PG_URL" cargo bench -q -p domain --bench "$1" || ok=1
+    pg_throwaway_stop
+  else
+    ok=1
+  fi
+  return $ok
+}
 directory_ok=0
-cargo bench -q -p domain --bench directory || directory_ok=1
-if pg_throwaway_start; then
-  BENCH_DATABASE_URL="$PG_URL" cargo bench -q -p domain --bench directory || directory_ok=1
-  pg_throwaway_stop
-else
-  directory_ok=1
-fi
+bench_both_databases directory || directory_ok=1
 
 echo "== dashboard (issue #14): 100,000 requests in a month, counted in SQL, p95 < 200 ms, SQLite then PostgreSQL"
 dashboard_ok=0
-cargo bench -q -p domain --bench dashboard || dashboard_ok=1
-if pg_throwaway_start; then
-  BENCH_DATABASE_URL="$PG_URL" cargo bench -q -p domain --bench dashboard || dashboard_ok=1
-  pg_throwaway_stop
-else
-  dashboard_ok=1
-fi
+bench_both_databases dashboard || dashboard_ok=1
 
 echo "== cluster (issue #14): two instances on PostgreSQL behind nginx, measured side by side, ratios first"
 cluster_ok=0
