@@ -57,8 +57,8 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
     pub database_url: String,
     pub sms: gateway::Gateway,
-    child: Child,
-    env: Vec<(String, String)>,
+    /// The `surel serve` process (its settings, its log in `dir`).
+    process: Instance,
     _pg: Option<postgres::Postgres>,
     /// A live session per address, reused by [`TestServer::signed_in`].
     sessions: Mutex<HashMap<String, String>>,
@@ -70,8 +70,8 @@ pub struct TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // before the data folder and the database go
+        self.process.kill();
     }
 }
 
@@ -118,29 +118,27 @@ impl TestServer {
             let out = Command::new(surel_bin()).arg("seed-demo").envs(env.clone()).output().expect("run surel seed-demo");
             assert!(out.status.success(), "seed-demo failed: {}", String::from_utf8_lossy(&out.stderr));
         }
-        let child = spawn_serve(&env, &dir.path().join("server.log"));
+        let log = dir.path().join("server.log");
+        let process = Instance { url: url.clone(), child: spawn_serve(&env, &log), env, log };
         let server =
-            TestServer { url, dir, database_url, sms, child, env, _pg: pg, sessions: Mutex::default(), steps: Mutex::default(), secrets: Mutex::default() };
+            TestServer { url, dir, database_url, sms, process, _pg: pg, sessions: Mutex::default(), steps: Mutex::default(), secrets: Mutex::default() };
         server.wait_healthy().await;
         server
     }
 
     /// Kills the `surel` process at once (SIGKILL: a crash, no clean shutdown).
     pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.process.kill();
     }
 
     /// Asks the `surel` process to stop (SIGTERM, as systemd does) and waits for it.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
-        terminate(&mut self.child)
+        self.process.terminate()
     }
 
     /// Starts another `surel serve` on the same database, port and data folder.
     pub async fn restart(&mut self) {
-        self.kill();
-        self.child = spawn_serve(&self.env, &self.dir.path().join("server.log"));
-        self.wait_healthy().await;
+        self.process.restart().await;
     }
 
     async fn wait_healthy(&self) {
@@ -156,7 +154,7 @@ impl TestServer {
 
     /// The settings this server runs with.
     pub fn env(&self) -> &[(String, String)] {
-        &self.env
+        &self.process.env
     }
 
     /// A second `surel serve` on the same database, secret, data folder and
@@ -165,7 +163,7 @@ impl TestServer {
     pub async fn another_instance(&self, name: &str) -> Instance {
         let port = free_port();
         let url = format!("http://127.0.0.1:{port}");
-        let mut env = self.env.clone();
+        let mut env = self.process.env.clone();
         env.push(("SUREL_BIND".into(), format!("127.0.0.1:{port}")));
         env.push(("SUREL_INSTANCE_ID".into(), name.into()));
         let log = self.dir.path().join(format!("server-{name}.log"));
@@ -202,7 +200,7 @@ impl TestServer {
 
     /// The server's process id (to read its memory, say).
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.process.pid()
     }
 
     /// Peak resident memory of the server process so far, in KB (Linux).
@@ -218,7 +216,7 @@ impl TestServer {
 
     /// Runs a `surel` subcommand against this server's database and settings.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
-        Command::new(surel_bin()).args(args).envs(self.env.clone()).output().expect("run surel")
+        Command::new(surel_bin()).args(args).envs(self.process.env.clone()).output().expect("run surel")
     }
 
     /// Gives `address` a role with `surel user add`; a new mailbox gets the
@@ -239,7 +237,7 @@ impl TestServer {
     }
 
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+        self.process.log()
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects, and
