@@ -7,11 +7,12 @@
 //!
 //! `BENCH_ROWS` changes the size (for a quick look); a database that already
 //! holds that many mailboxes is measured as it is.
+mod common;
+
 use chrono::{Duration as Days, TimeZone, Utc};
-use domain::auth::Actor;
 use domain::entities::{mailbox, person, unit};
 use domain::{clock::SystemClock, config::Config, db, mailboxes::directory, seed, AppState};
-use model::{MailboxKind, MailboxQuery, MailboxSort, MailboxStatus, Role, RoleGrant};
+use model::{MailboxKind, MailboxQuery, MailboxSort, MailboxStatus, Role};
 use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait, TransactionTrait};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -147,15 +148,7 @@ async fn main() {
     }
     // as a database that has lived a while: planner statistics present
     sea_orm::ConnectionTrait::execute_unprepared(&state.db, "ANALYZE").await.unwrap();
-    let officer = Actor {
-        mailbox_id: 1,
-        address: "budi.santoso@batam.go.id".into(),
-        name: "Budi Santoso".into(),
-        grants: vec![RoleGrant { id: 0, role: Role::Petugas, unit_id: None, unit_name: None }],
-        session_id: 0,
-        locale: None,
-        ip: None,
-    };
+    let officer = common::actor("budi.santoso@batam.go.id", Role::Petugas, None);
     let some_unit = unit::Entity::find().one(&state.db).await.unwrap().unwrap().id;
     // a NIP, an address part and a phone end that exist
     let sample = mailbox::Entity::find_by_id(1234).one(&state.db).await.unwrap().unwrap();

@@ -4,20 +4,18 @@
 //! as XLSX and CSV.
 use crate::audit::Change;
 use crate::auth::Actor;
-use crate::entities::{request, request_event, setting, unit};
-use crate::requests::access::{may_see, visible_rows};
+use crate::entities::{request, request_event, setting, step_minute, unit};
+use crate::requests::access::{may_see, scope, visible_rows, Scope};
 use crate::requests::sla::Calendar;
+use crate::requests::step_minutes::Histogram;
 use crate::requests::workflow::{self, Flow};
 use crate::requests::{ServiceLevels, CALENDAR_KEY, STANDARDS_KEY};
 use crate::{AppState, DomainError, DomainResult};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use model::validation::FieldErrors;
 use model::{Dashboard, ErrorCode, FlowStats, OfficeDay, RequestKind, RequestState, ServiceLevelSettings, StepStandard, StepStats};
-use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, SimpleExpr};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    Statement,
-};
+use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
 
@@ -113,8 +111,9 @@ fn step_stats(flow: &Flow, levels: &ServiceLevels, rows: &HashMap<RequestState, 
 }
 
 /// The dashboard for the request types the actor handles or oversees.
-/// Counted in the database (three grouped queries per type), never by
-/// loading requests: a province has a hundred thousand in a month.
+/// Counted in the database, never by loading requests (a province has a
+/// hundred thousand in a month): three grouped counts over `requests` on
+/// their indexes, and the steps summed from [`crate::requests::step_minutes`] rows.
 pub async fn dashboard(state: &AppState, actor: &Actor, month: &str) -> DomainResult<Dashboard> {
     let month = if month.trim().is_empty() {
         Month::of(state.local_date())
@@ -127,28 +126,34 @@ pub async fn dashboard(state: &AppState, actor: &Actor, month: &str) -> DomainRe
     }
     let levels = state.service_levels(&state.db).await?;
     let (from, to) = month.range(state.config.utc_offset_hours);
-    let now = state.now();
-    let mut out = Vec::new();
-    for flow in flows {
-        let seen = || Condition::all().add(request::Column::Kind.eq(flow.kind)).add(visible_rows(actor, flow));
-        let counts = request_counts(&state.db, seen(), from, to, now).await?;
-        let events = Query::select().column(request::Column::Id).from(request::Entity).cond_where(seen()).to_owned();
-        let step_rows = step_rows(&state.db, events, from, to).await?;
-        out.push(FlowStats {
-            kind: flow.kind,
-            sop: flow.sop.to_string(),
-            open: counts.open,
-            overdue: counts.overdue,
-            created: counts.created,
-            closed: counts.closed,
-            steps: step_stats(flow, &levels, &step_rows),
-        });
-    }
+    let seen = flows.iter().fold(Condition::any(), |c, f| c.add(Condition::all().add(request::Column::Kind.eq(f.kind)).add(visible_rows(actor, f))));
+    let counts = request_counts(&state.db, seen, from, to, state.now()).await?;
+    let mut steps = step_histograms(&state.db, actor, &flows, &month.label(), from, to).await?;
+    let out = flows
+        .into_iter()
+        .map(|flow| {
+            let c = counts.get(&flow.kind).copied().unwrap_or_default();
+            let rows: HashMap<RequestState, StepRow> = flow
+                .states
+                .iter()
+                .filter_map(|s| steps.remove(&(flow.kind, s.code)).map(|h| (s.code, StepRow { count: h.steps, within: h.within, median_minutes: h.median() })))
+                .collect();
+            FlowStats {
+                kind: flow.kind,
+                sop: flow.sop.to_string(),
+                open: c.open,
+                overdue: c.overdue,
+                created: c.created,
+                closed: c.closed,
+                steps: step_stats(flow, &levels, &rows),
+            }
+        })
+        .collect();
     Ok(Dashboard { month: month.label(), flows: out })
 }
 
 /// A type's request counts for the dashboard.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct RequestCounts {
     open: u32,
     overdue: u32,
@@ -161,21 +166,35 @@ fn count_if(cond: SimpleExpr) -> SimpleExpr {
     Func::sum(Expr::case(cond, 1).finally(0)).into()
 }
 
-async fn request_counts(db: &DatabaseConnection, seen: Condition, from: DateTime<Utc>, to: DateTime<Utc>, now: DateTime<Utc>) -> DomainResult<RequestCounts> {
+/// Per type among the requests `seen` selects: open now (and of those,
+/// overdue), created in `[from, to)`, closed in `[from, to)`. One query
+/// each, each on its own index (migration 000014).
+async fn request_counts(
+    db: &DatabaseConnection,
+    seen: Condition,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DomainResult<HashMap<RequestKind, RequestCounts>> {
     use request::Column as C;
-    type Sums = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-    let row: Option<Sums> = request::Entity::find()
-        .select_only()
-        .column_as(count_if(C::ClosedAt.is_null()), "open")
-        .column_as(count_if(C::ClosedAt.is_null().and(C::StepDueAt.lt(now))), "overdue")
-        .column_as(count_if(C::CreatedAt.gte(from).and(C::CreatedAt.lt(to))), "created")
-        .column_as(count_if(C::ClosedAt.gte(from).and(C::ClosedAt.lt(to))), "closed")
-        .filter(seen)
-        .into_tuple()
-        .one(db)
-        .await?;
-    let n = |v: Option<i64>| v.unwrap_or(0) as u32;
-    Ok(row.map(|(o, d, c, x)| RequestCounts { open: n(o), overdue: n(d), created: n(c), closed: n(x) }).unwrap_or_default())
+    let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+    let mut out: HashMap<RequestKind, RequestCounts> = HashMap::new();
+    let per_kind = || request::Entity::find().select_only().column(C::Kind).column_as(Expr::col(C::Id).count(), "n").filter(seen.clone()).group_by(C::Kind);
+    let open: Vec<(RequestKind, i64, Option<i64>)> =
+        per_kind().column_as(count_if(C::StepDueAt.lt(now)), "overdue").filter(C::ClosedAt.is_null()).into_tuple().all(db).await?;
+    for (kind, open, overdue) in open {
+        let c = out.entry(kind).or_default();
+        (c.open, c.overdue) = (n(open), n(overdue.unwrap_or(0)));
+    }
+    let created: Vec<(RequestKind, i64)> = per_kind().filter(C::CreatedAt.gte(from)).filter(C::CreatedAt.lt(to)).into_tuple().all(db).await?;
+    for (kind, created) in created {
+        out.entry(kind).or_default().created = n(created);
+    }
+    let closed: Vec<(RequestKind, i64)> = per_kind().filter(C::ClosedAt.gte(from)).filter(C::ClosedAt.lt(to)).into_tuple().all(db).await?;
+    for (kind, closed) in closed {
+        out.entry(kind).or_default().closed = n(closed);
+    }
+    Ok(out)
 }
 
 /// What the month's step events of one state add up to.
@@ -186,60 +205,75 @@ struct StepRow {
     median_minutes: Option<i64>,
 }
 
-/// Per state left during `[from, to)` by the requests `ids` selects: how
-/// many steps, how many within their standard, and the median minutes (the
-/// lower middle and the upper middle averaged, as [`median`] does), by
-/// window functions both databases have.
-async fn step_rows(db: &DatabaseConnection, ids: SelectStatement, from: DateTime<Utc>, to: DateTime<Utc>) -> DomainResult<HashMap<RequestState, StepRow>> {
-    use request_event::Column as E;
-    let backend = db.get_database_backend();
-    let steps = || {
-        Condition::all()
-            .add(E::RequestId.in_subquery(ids.clone()))
-            .add(E::At.gte(from))
-            .add(E::At.lt(to))
-            .add(E::FromState.is_not_null())
-            .add(E::DurationSecs.is_not_null())
-            .add(Expr::col(E::ToState).ne(Expr::col(E::FromState)))
-    };
-    let totals: Vec<(String, i64, Option<i64>)> = request_event::Entity::find()
-        .select_only()
-        .column(E::FromState)
-        .column_as(Expr::col(E::Id).count(), "count")
-        .column_as(count_if(E::StandardSecs.is_null().or(Expr::col(E::DurationSecs).lte(Expr::col(E::StandardSecs)))), "within")
-        .filter(steps())
-        .group_by(E::FromState)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut out: HashMap<RequestState, StepRow> = HashMap::new();
-    for (state, count, within) in totals {
-        if let Some(s) = RequestState::parse(&state) {
-            out.insert(s, StepRow { count: count as u32, within: within.unwrap_or(0) as u32, median_minutes: None });
+/// The month's steps per type and state left, for what the actor sees:
+/// summed from the `step_minutes` rows of the units they see (of every
+/// unit for a grant without one), plus the events of the requests they
+/// applied for outside those units (a handful, read as they are).
+async fn step_histograms(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    flows: &[&'static Flow],
+    month: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> DomainResult<HashMap<(RequestKind, RequestState), Histogram>> {
+    use step_minute::Column as S;
+    let mut seen = Condition::any();
+    let mut own: Vec<(RequestKind, Vec<i32>)> = Vec::new();
+    for flow in flows {
+        match scope(actor, flow) {
+            Scope::All => seen = seen.add(S::Kind.eq(flow.kind)),
+            Scope::Units { units, own: applied } => {
+                if !units.is_empty() {
+                    seen = seen.add(Condition::all().add(S::Kind.eq(flow.kind)).add(S::UnitId.is_in(units.clone())));
+                }
+                if applied {
+                    own.push((flow.kind, units));
+                }
+            }
         }
     }
-    // minutes per step, numbered in order within its state; the middle one or two kept
-    let inner = Query::select()
-        .column(E::FromState)
-        .expr_as(Expr::col(E::DurationSecs).div(60), Alias::new("m"))
-        .from(request_event::Entity)
-        .cond_where(steps())
-        .to_owned();
-    let (inner_sql, values) = match backend {
-        DatabaseBackend::Postgres => inner.build(sea_orm::sea_query::PostgresQueryBuilder),
-        DatabaseBackend::Sqlite => inner.build(sea_orm::sea_query::SqliteQueryBuilder),
-        DatabaseBackend::MySql => inner.build(sea_orm::sea_query::MysqlQueryBuilder),
-    };
-    let sql = format!(
-        "SELECT from_state, CAST(SUM(m) AS BIGINT) / COUNT(*) AS median_minutes FROM (\
-         SELECT from_state, m, ROW_NUMBER() OVER (PARTITION BY from_state ORDER BY m) AS rn, COUNT(*) OVER (PARTITION BY from_state) AS n \
-         FROM ({inner_sql}) AS steps) AS ranked WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2 GROUP BY from_state"
-    );
-    for row in db.query_all(Statement::from_sql_and_values(backend, sql, values)).await? {
-        let state: String = row.try_get("", "from_state")?;
-        let median: i64 = row.try_get("", "median_minutes")?;
-        if let Some(r) = RequestState::parse(&state).and_then(|s| out.get_mut(&s)) {
-            r.median_minutes = Some(median);
+    let mut out: HashMap<(RequestKind, RequestState), Histogram> = HashMap::new();
+    if !seen.is_empty() {
+        let rows: Vec<(RequestKind, RequestState, i64, i64, i64)> = step_minute::Entity::find()
+            .select_only()
+            .columns([S::Kind, S::FromState, S::Minutes])
+            .column_as(Expr::col(S::Steps).sum(), "steps")
+            .column_as(Expr::col(S::Within).sum(), "within")
+            .filter(S::Month.eq(month))
+            .filter(seen)
+            .group_by(S::Kind)
+            .group_by(S::FromState)
+            .group_by(S::Minutes)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (kind, state, minutes, steps, within) in rows {
+            out.entry((kind, state)).or_default().add(minutes, steps as u32, within as u32);
+        }
+    }
+    for (kind, units) in own {
+        use request::Column as R;
+        use request_event::Column as E;
+        let mut theirs =
+            Query::select().column(R::Id).from(request::Entity).and_where(R::Kind.eq(kind)).and_where(R::ApplicantMailboxId.eq(actor.mailbox_id)).to_owned();
+        if !units.is_empty() {
+            theirs.cond_where(Condition::any().add(R::UnitId.is_null()).add(R::UnitId.is_not_in(units)));
+        }
+        let events = request_event::Entity::find()
+            .filter(E::RequestId.in_subquery(theirs))
+            .filter(E::At.gte(from))
+            .filter(E::At.lt(to))
+            .filter(E::FromState.is_not_null())
+            .filter(E::DurationSecs.is_not_null())
+            .all(db)
+            .await?;
+        for e in events {
+            if let (Some(from_state), Some(secs)) = (e.from_state, e.duration_secs) {
+                if e.to_state != from_state {
+                    out.entry((kind, from_state)).or_default().add_step(secs, e.standard_secs);
+                }
+            }
         }
     }
     Ok(out)
@@ -633,8 +667,29 @@ mod tests {
                 .unwrap();
             }
         }
+        // the events went in directly, as before an upgrade: summed as `surel migrate` does
+        crate::requests::step_minutes::ensure(&state).await.unwrap();
         let levels = state.service_levels(&state.db).await.unwrap();
         let all_requests = request::Entity::find().all(&state.db).await.unwrap();
+        // the step figures counted one event at a time: counts as the recap
+        // counts them, medians read from the same buckets
+        let bucketed = |events: &[&request_event::Model]| -> HashMap<RequestState, StepRow> {
+            let exact = step_rows_of(events);
+            let mut h: HashMap<RequestState, Histogram> = HashMap::new();
+            for e in events {
+                if let (Some(from), Some(secs)) = (e.from_state, e.duration_secs) {
+                    if e.to_state != from {
+                        h.entry(from).or_default().add_step(secs, e.standard_secs);
+                    }
+                }
+            }
+            h.into_iter()
+                .map(|(s, h)| {
+                    assert_eq!((h.steps, h.within), (exact[&s].count, exact[&s].within));
+                    (s, StepRow { count: h.steps, within: h.within, median_minutes: h.median() })
+                })
+                .collect()
+        };
         let all_events = crate::entities::request_event::Entity::find().all(&state.db).await.unwrap();
         let mut compared = 0;
         for address in [
@@ -659,7 +714,7 @@ mod tests {
                     overdue: rows.iter().filter(|r| r.closed_at.is_none() && r.step_due_at.is_some_and(|d| d < now)).count() as u32,
                     created: rows.iter().filter(|r| r.created_at >= from && r.created_at < to).count() as u32,
                     closed: rows.iter().filter(|r| r.closed_at.is_some_and(|c| c >= from && c < to)).count() as u32,
-                    steps: step_stats(flow, &levels, &step_rows_of(&events)),
+                    steps: step_stats(flow, &levels, &bucketed(&events)),
                 };
                 assert_eq!(got, expected, "{address}: {:?}", flow.kind);
                 compared += usize::from(expected.steps.iter().any(|s| s.count > 0));

@@ -157,6 +157,7 @@ async fn state(cli: &Cli) -> Result<AppState> {
 async fn migrate(st: &AppState) -> Result<()> {
     db::migrate(&st.db).await?;
     domain::audit::ensure_keyed(st).await?;
+    domain::requests::step_minutes::ensure(st).await?;
     Ok(())
 }
 

@@ -22,5 +22,6 @@ pub mod simpeg_batch;
 pub mod simpeg_row;
 pub mod staff_factor;
 pub mod staff_role;
+pub mod step_minute;
 pub mod ticket_counter;
 pub mod unit;

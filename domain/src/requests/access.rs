@@ -22,21 +22,32 @@ pub fn may_see(actor: &Actor, flow: &Flow) -> bool {
     roles_see(&actor.grants.iter().map(|g| g.role).collect::<Vec<_>>(), flow)
 }
 
-/// Which requests of a type the actor sees, as a condition on `requests`
-/// (the dashboard counts in SQL): the ones they applied for, and those in
-/// the units of the grants whose role sees the type (every unit for a grant
-/// without a unit). Agrees with [`may_see_row`] row for row.
-pub fn visible_rows(actor: &Actor, flow: &Flow) -> sea_orm::Condition {
-    use sea_orm::ColumnTrait;
+/// Which requests of a type the actor sees, in the terms the dashboard's
+/// queries use. Agrees with [`may_see_row`] row for row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every request of the type (a grant without a unit).
+    All,
+    /// Those of these units, and (`own`) the ones the actor applied for.
+    Units { units: Vec<i32>, own: bool },
+}
+
+pub fn scope(actor: &Actor, flow: &Flow) -> Scope {
     let units: Vec<Option<i32>> = actor.grants.iter().filter(|g| roles_see(&[g.role], flow)).map(|g| g.unit_id).collect();
     if units.iter().any(Option::is_none) {
-        return sea_orm::Condition::all();
+        return Scope::All;
     }
+    Scope::Units { units: units.into_iter().flatten().collect(), own: may_see(actor, flow) }
+}
+
+/// [`scope`] as a condition on `requests` (the dashboard counts in SQL).
+pub fn visible_rows(actor: &Actor, flow: &Flow) -> sea_orm::Condition {
+    use sea_orm::ColumnTrait;
+    let Scope::Units { units, own } = scope(actor, flow) else { return sea_orm::Condition::all() };
     let mut c = sea_orm::Condition::any();
-    if may_see(actor, flow) {
+    if own {
         c = c.add(request::Column::ApplicantMailboxId.eq(actor.mailbox_id));
     }
-    let units: Vec<i32> = units.into_iter().flatten().collect();
     if !units.is_empty() {
         c = c.add(request::Column::UnitId.is_in(units));
     }

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod queues;
 pub mod sla;
+pub mod step_minutes;
 pub mod view;
 pub mod workflow;
 
@@ -261,6 +262,7 @@ pub async fn transition(
         return Err(already_handled());
     }
     let worked = levels.calendar.working_minutes(current.step_started_at, now) * 60;
+    let standard_secs = levels.standard_minutes(flow, current.state).map(|m| m as i64 * 60);
     request_event::ActiveModel {
         request_id: Set(current.id),
         seq: Set(events.last().map(|e| e.seq).unwrap_or(0) + 1),
@@ -274,11 +276,16 @@ pub async fn transition(
         at: Set(now),
         due_at: Set(current.step_due_at),
         duration_secs: Set(Some(worked)),
-        standard_secs: Set(levels.standard_minutes(flow, current.state).map(|m| m as i64 * 60)),
+        standard_secs: Set(standard_secs),
         ..Default::default()
     }
     .insert(&**change)
     .await?;
+    if t.to != current.state {
+        // the dashboard's sums (a self-loop is not a step taken)
+        let month = step_minutes::month_key(now, levels.calendar.utc_offset_hours);
+        step_minutes::record(&**change, &month, flow.kind, current.unit_id, current.state, worked, standard_secs).await?;
+    }
     change.log(&format!("request.{action}"), "request", ticket, json!({ "kind": flow.kind, "from": current.state, "to": t.to })).await?;
     let after = request::Entity::find_by_id(current.id).one(&**change).await?.ok_or(DomainError::NotFound)?;
     Ok((after, t))
@@ -361,6 +368,53 @@ mod tests {
         let events = request_event::Entity::find().filter(request_event::Column::RequestId.eq(r.id)).all(&state.db).await.unwrap();
         assert_eq!(events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["buat", "konfirmasi_kode", "setujui"]);
         assert_eq!(events[1].standard_secs, Some(3600));
+    }
+
+    /// What transitions add to `step_minutes` as they happen is what
+    /// summing the events afresh gives (the upgrade path, `rebuild`).
+    #[tokio::test]
+    async fn transitions_keep_the_dashboard_sums_that_a_rebuild_gives() {
+        use crate::entities::step_minute;
+        let (state, clock) = state().await;
+        let levels = ServiceLevels::load(&state.db, 7).await.unwrap();
+        let step = |ticket: String, version: i32, action: Action, who: Acting| {
+            let (state, levels) = (state.clone(), levels.clone());
+            async move {
+                let mut c = Change::begin(&state, Who::system("test")).await.unwrap();
+                let id = match &who {
+                    Acting::Staff { mailbox_id, .. } => Some(*mailbox_id),
+                    _ => None,
+                };
+                let actor = StepActor { acting: who, mailbox_id: id, label: "uji".into(), scopes: vec![] };
+                transition(&mut c, &levels, &ticket, version, action, &actor, Some("ok"), Effects::default()).await.unwrap();
+                c.commit().await.unwrap();
+            }
+        };
+        for n in 0..6i64 {
+            let r = open(&state, &levels, &petugas(1)).await;
+            clock.advance(chrono::Duration::minutes(7 + n * 45));
+            step(r.ticket.clone(), 1, Action::KonfirmasiKode, petugas(1)).await;
+            if n % 2 == 0 {
+                clock.advance(chrono::Duration::minutes(n * 300));
+                step(r.ticket.clone(), 2, Action::Setujui, kasi(5)).await;
+            }
+        }
+        let rows = || async {
+            let mut rows: Vec<_> = step_minute::Entity::find()
+                .all(&state.db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.month, r.kind, r.unit_id, r.from_state, r.minutes, r.steps, r.within))
+                .collect();
+            rows.sort();
+            rows
+        };
+        let kept = rows().await;
+        assert_eq!(kept.iter().map(|r| r.5).sum::<i32>(), 6 + 3, "one per step taken");
+        assert!(kept.iter().all(|r| r.2 == step_minutes::NO_UNIT));
+        assert_eq!(step_minutes::rebuild(&state.db, 7).await.unwrap(), kept.len());
+        assert_eq!(rows().await, kept);
     }
 
     #[tokio::test]
