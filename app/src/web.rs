@@ -12,6 +12,20 @@ pub struct RequestMeta {
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
 
+/// The example passphrase this response shows, when the server chose it
+/// before rendering (a page kept by the server's page cache gets a fresh one
+/// per answer, swapped in like the nonce).
+#[derive(Clone, Debug)]
+pub struct Suggestion(pub String);
+
+/// This response's example passphrase: the one the request carries, or a new one.
+#[cfg(feature = "ssr")]
+pub fn suggestion() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<Suggestion>().map(|s| s.0.clone()))
+        .unwrap_or_else(|| model::validation::password::passphrase(domain::crypto::random_below))
+}
+
 /// Makes the response's CSP nonce available to `<HydrationScripts>`.
 pub fn provide_request_nonce() {
     let nonce = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned());

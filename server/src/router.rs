@@ -84,6 +84,8 @@ pub fn build(app_state: AppState) -> Router {
         .layer(from_fn(middleware::staff_area::layer))
         .layer(from_fn_with_state(app_state.clone(), middleware::session::layer))
         .layer(from_fn(move |req, next| middleware::csrf::layer(public_url.clone(), req, next)))
+        // inside the security headers (it needs the request's nonce), outside the session lookup
+        .layer(from_fn(middleware::page_cache::layer))
         .layer(from_fn(move |req, next| middleware::security_headers::layer(secure, req, next)))
         .layer(CompressionLayer::new())
         // outermost: times the whole answer, compression included

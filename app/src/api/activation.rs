@@ -24,7 +24,7 @@ pub async fn activation_info(token: String) -> Result<Option<ActivationView>, Ap
             address: i.mailbox.address,
             name: i.mailbox.display_name,
             min_len: cx.state.config.password_min_len,
-            suggestion: model::validation::password::passphrase(domain::crypto::random_below),
+            suggestion: crate::web::suggestion(),
         }))
     })
     .await

@@ -49,7 +49,7 @@ pub async fn reset_state() -> Result<ResetPage, AppError> {
         Ok(ResetPage {
             step,
             min_len: cx.state.config.password_min_len,
-            suggestion: model::validation::password::passphrase(domain::crypto::random_below),
+            suggestion: crate::web::suggestion(),
             support: cx.state.config.support_contact.clone(),
         })
     })

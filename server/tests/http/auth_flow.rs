@@ -155,6 +155,24 @@ async fn cross_site_posts_are_refused_and_headers_are_set() {
     let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
     let html = page.text().await.unwrap();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the page's module script carries this response's nonce");
+    // the page is kept and served from memory (server::middleware::page_cache),
+    // yet every answer has its own nonce, and its own example passphrase (in the page's data)
+    let suggestion =
+        |html: &str| html.split_once("suggestion\\\":\\\"").and_then(|(_, r)| r.split_once('\\')).map(|(s, _)| s.to_string()).expect("a suggestion");
+    let mut suggestions = std::collections::HashSet::from([suggestion(&html)]);
+    let mut pages = std::collections::HashSet::from([html.replace(&nonce, "NONCE").replace(&suggestion(&html), "SUGGESTION")]);
+    for _ in 0..5 {
+        let again = s.client().get(format!("{}/ganti-sandi", s.url)).send().await.unwrap();
+        let csp = again.headers()["content-security-policy"].to_str().unwrap().to_string();
+        let n = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+        let html = again.text().await.unwrap();
+        assert_ne!(n, nonce);
+        assert!(html.contains(&format!("nonce=\"{n}\"")) && !html.contains(&nonce), "the kept page carries this answer's nonce only");
+        suggestions.insert(suggestion(&html));
+        pages.insert(html.replace(&n, "NONCE").replace(&suggestion(&html), "SUGGESTION"));
+    }
+    assert_eq!(pages.len(), 1, "the same page apart from the nonce and the suggestion");
+    assert_eq!(suggestions.len(), 6, "two people are not given the same suggested password: {suggestions:?}");
     // no server function changes state on GET
     let r = admin.get(format!("{}/api/sessions/end-all", s.url)).send().await.unwrap();
     assert_ne!(r.status(), StatusCode::OK);

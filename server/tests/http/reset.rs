@@ -50,6 +50,13 @@ async fn full_reset_without_javascript() {
             assert!(html.contains(needle), "{db:?}: step 2 lacks {needle}");
         }
         assert!(!html.contains("****"), "the phone is not shown before a valid code");
+        // the password step is never a kept page: another person's shows another example passphrase
+        let suggestion =
+            |html: &str| html.split_once("hint suggestion").and_then(|(_, r)| r.split_once("<code>")).map(|(_, r)| r.split('<').next().unwrap().to_string());
+        let other = s.client();
+        assert_eq!(start(&s, &other, OTHER, "10.1.0.2").await.status(), StatusCode::SEE_OTHER);
+        let (mine, theirs) = (suggestion(&html).expect("an example passphrase"), suggestion(&page(&s, &other).await).expect("an example passphrase"));
+        assert_ne!(mine, theirs);
         let sms = s.sms.wait_nth(OWNER_PHONE, 1).await;
         let code = code_in(&sms.text);
         assert_eq!(sms.idempotency_key.as_deref().map(|k| k.starts_with("reset:")), Some(true));
