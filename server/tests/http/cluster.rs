@@ -3,7 +3,8 @@
 //! parallel requests land on both instances, two Kabid decisions through
 //! different instances, the outbox sent exactly once while both dispatchers
 //! run and one is killed with -9 (and one stopped with SIGTERM), the
-//! database restarted under the instances, `/healthz`, `/readyz` and
+//! database restarted under the instances while resets come in,
+//! `/healthz`, `/readyz` and
 //! `/metrics`, and the audit log still one chain at the end.
 use crate::simpeg;
 use crate::support::{free_port, gateway::code_in, nginx::Nginx, wait_ready, Db, Options, TestServer};
@@ -109,6 +110,103 @@ async fn wait_for_sms(s: &TestServer, prefix: &str, at_least: usize) {
     while s.sms.all().iter().filter(|m| m.idempotency_key.as_deref().is_some_and(|k| k.starts_with(&format!("{prefix}:")))).count() < at_least {
         assert!(Instant::now() < deadline, "{prefix}: sending did not start");
         tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// When a request was sent, when its answer came, and the answer (`None`: none within 15 s).
+type Answer = (Instant, Instant, Option<StatusCode>);
+
+const LOAD_ACCOUNTS: usize = 40;
+
+/// Reset starts sent through nginx by six clients, each from its own
+/// addresses, for 40 accounts made for it (active, with a reset phone),
+/// until stopped; every answer kept with its times.
+struct ResetLoad {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    tasks: Vec<tokio::task::JoinHandle<Vec<Answer>>>,
+}
+
+impl ResetLoad {
+    async fn start(s: &TestServer, proxy: &str) -> ResetLoad {
+        use domain::entities::mailbox;
+        use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, Set};
+        let conn = s.db().await;
+        let model = mailbox::Entity::find().filter(mailbox::Column::Address.eq(OWNER)).one(&conn).await.unwrap().unwrap();
+        for i in 0..LOAD_ACCOUNTS {
+            let mut m: mailbox::ActiveModel = model.clone().into();
+            m.id = NotSet;
+            m.address = Set(format!("beban{i:02}@batam.go.id"));
+            m.local_part = Set(format!("beban{i:02}"));
+            m.display_name = Set(format!("Beban {i}"));
+            m.person_id = Set(None);
+            m.reset_phone = Set(Some(format!("+62812910{i:05}")));
+            m.insert(&conn).await.unwrap();
+        }
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let tasks = (0..6usize)
+            .map(|t| {
+                let (stop, url, proxy) = (stop.clone(), format!("{proxy}/ganti-sandi"), proxy.to_string());
+                let origin: reqwest::header::HeaderValue = proxy.parse().unwrap();
+                let web = Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .timeout(Duration::from_secs(15))
+                    .default_headers([(reqwest::header::ORIGIN, origin)].into_iter().collect())
+                    .build()
+                    .unwrap();
+                tokio::spawn(async move {
+                    let mut answers = Vec::new();
+                    let mut n = 0usize;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        n += 1;
+                        let address = format!("beban{:02}@batam.go.id", (t * 7 + n) % LOAD_ACCOUNTS);
+                        // a client address per request: the per-address limit is tested above
+                        let ip = format!("10.81.{t}.{}", n % 250 + 1);
+                        let sent = Instant::now();
+                        let r = web.post(&url).header("x-forwarded-for", ip).form(&[("action", "start"), ("address", address.as_str())]).send().await;
+                        answers.push((sent, Instant::now(), r.ok().map(|r| r.status())));
+                        tokio::time::sleep(Duration::from_millis(25)).await;
+                    }
+                    answers
+                })
+            })
+            .collect();
+        ResetLoad { stop, tasks }
+    }
+
+    /// Stops the clients; their answers, in no particular order.
+    async fn stop(&mut self) -> Vec<Answer> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        join_all(self.tasks.drain(..)).await.into_iter().flat_map(|t| t.expect("load task")).collect()
+    }
+
+    /// Every saved start is whole: an attempt whose code was sent has
+    /// exactly that code's SMS queued, one withheld (the account's daily
+    /// limit) has none, no SMS lacks its attempt, and every start answered
+    /// "saved" is there (a few more may be, whose answer was lost).
+    async fn check_nothing_half_written(&self, conn: &sea_orm::DatabaseConnection, answered: usize) {
+        use domain::entities::reset_attempt;
+        use std::collections::HashMap;
+        let attempts: HashMap<i32, reset_attempt::Model> = reset_attempt::Entity::find()
+            .filter(reset_attempt::Column::Address.starts_with("beban"))
+            .all(conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let sms: Vec<outbox::Model> = outbox::Entity::find().filter(outbox::Column::Recipient.starts_with("+62812910")).all(conn).await.unwrap();
+        assert!(attempts.len() >= answered, "every start answered as saved is there: {} of {answered}", attempts.len());
+        for m in &sms {
+            let id: i32 = m.message_key.split(':').nth(1).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("key {}", m.message_key));
+            let a = attempts.get(&id).unwrap_or_else(|| panic!("an SMS without its attempt: {}", m.message_key));
+            assert_eq!(m.message_key, format!("reset:{id}:{}", a.code_seq));
+        }
+        for a in attempts.values() {
+            let queued = sms.iter().filter(|m| m.message_key.starts_with(&format!("reset:{}:", a.id))).count();
+            assert_eq!(queued, usize::from(a.code_mac.is_some()), "attempt {}: code stored and SMS queued together", a.id);
+            assert!(a.mailbox_id.is_some() && a.code_seq == 1, "attempt {}: a whole start", a.id);
+        }
+        assert!(sms.len() >= 20, "codes were sent: {}", sms.len());
     }
 }
 
@@ -319,8 +417,13 @@ async fn two_instances_behind_nginx_keep_every_promise() {
     let m = metrics_of(&b.url).await;
     assert!(m.contains("surel_outbox_queued 0"), "the shared queue is empty: {}", m.lines().filter(|l| l.contains("outbox")).collect::<Vec<_>>().join("\n"));
 
-    // PostgreSQL restarted under both instances: they say so, then recover by themselves
+    // PostgreSQL restarted under both instances while resets keep coming in:
+    // they say so, answer errors at once (no hanging), recover by themselves,
+    // and nothing is half-written
+    let mut load = ResetLoad::start(&a, &proxy.url).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     let pg = a.postgres().unwrap();
+    let stopped = Instant::now();
     pg.stop();
     for u in &urls {
         let r = Client::new().get(format!("{u}/healthz")).send().await.unwrap();
@@ -336,10 +439,40 @@ async fn two_instances_behind_nginx_keep_every_promise() {
         .await
         .unwrap();
     assert!(during.status().is_server_error(), "no database, no reset: {}", during.status());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let restarted = Instant::now();
     pg.start_again();
     for u in &urls {
         assert!(wait_ready(u).await, "{u} recovered by itself");
     }
+    let ready = Instant::now();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let answers = load.stop().await;
+    let tally = |a: &[&Answer]| {
+        let mut t = std::collections::BTreeMap::<String, usize>::new();
+        a.iter().for_each(|(_, _, s)| *t.entry(s.map_or("none".into(), |s| s.as_u16().to_string())).or_default() += 1);
+        t
+    };
+    let all: Vec<&Answer> = answers.iter().collect();
+    let saved = |s: &Option<StatusCode>| *s == Some(StatusCode::SEE_OTHER);
+    let sent_in = |from: Instant, to: Instant| answers.iter().filter(move |(sent, _, _)| *sent >= from && *sent < to);
+    assert!(answers.iter().filter(|(sent, _, s)| *sent < stopped && saved(s)).count() >= 10, "resets went through before: {:?}", tally(&all));
+    // sent during the outage: an error, or saved once the database was back (a request waits up to its pool's 10 s)
+    let outage: Vec<_> = sent_in(stopped + Duration::from_millis(500), restarted).collect();
+    assert!(!outage.is_empty(), "requests were sent during the outage");
+    for (_, answered, status) in &outage {
+        assert!(status.is_some_and(|s| s.is_server_error()) || (saved(status) && *answered >= restarted), "{status:?}: {:?}", tally(&outage));
+    }
+    assert!(outage.iter().any(|(_, _, s)| s.is_some_and(|s| s.is_server_error())), "the outage was felt: {:?}", tally(&outage));
+    let after: Vec<_> = sent_in(ready + Duration::from_secs(1), Instant::now()).collect();
+    assert!(after.len() >= 10 && after.iter().all(|(_, _, s)| saved(s)), "all saved again once ready: {:?}", tally(&after));
+    assert!(answers.iter().all(|(_, _, s)| s.is_some()), "every request was answered within 15 s");
+    let slowest = answers.iter().map(|(sent, answered, _)| *answered - *sent).max().unwrap();
+    eprintln!("reset load: {} requests, slowest answer {slowest:?}", answers.len());
+    let conn = a.db().await;
+    let answered = answers.iter().filter(|(_, _, s)| saved(s)).count();
+    load.check_nothing_half_written(&conn, answered).await;
+
     let owner = a.client_at(&proxy.url, None);
     let r = owner
         .post(format!("{}/ganti-sandi", proxy.url))
