@@ -52,6 +52,9 @@ pub struct Config {
     pub instance_id: String,
     /// Argon2 hashes computed at once (each takes ~19 MiB).
     pub hash_concurrency: usize,
+    /// How long an outbox message claimed by one instance is kept from the
+    /// others: after a crash, how long its claim waits to be sent by another.
+    pub outbox_lease: Duration,
     /// Local time zone for messages and reports: 7 (WIB), 8 (WITA) or 9 (WIT).
     pub utc_offset_hours: i32,
     /// Days reset attempts and phone proofs (with their client addresses) are kept.
@@ -105,6 +108,7 @@ impl Config {
             support_contact: "Diskominfo".into(),
             instance_id: "test".into(),
             hash_concurrency: 2,
+            outbox_lease: Duration::from_secs(crate::outbox::DEFAULT_LEASE_SECS as u64),
             utc_offset_hours: 7,
             retention_days: 30,
             upload_retention_hours: 24,

@@ -74,8 +74,9 @@ use sea_orm::{sea_query::Expr, ColumnTrait, Condition, QueryFilter, QueryOrder, 
 
 /// Attempts before a message becomes a dead letter.
 pub const MAX_ATTEMPTS: i32 = 8;
-/// How long a claimed message is reserved for one dispatcher.
-pub const LEASE_SECS: i64 = 120;
+/// How long a claimed message is reserved for one dispatcher, unless
+/// configured otherwise (`Config::outbox_lease`).
+pub const DEFAULT_LEASE_SECS: i64 = 120;
 
 /// Wait before attempt `n + 1`: 15 s, 30 s, 1 min, 2 min … at most an hour.
 pub fn backoff(attempts: i32) -> Duration {
@@ -90,9 +91,10 @@ fn due(now: DateTime<Utc>) -> Condition {
         .add(Condition::all().add(outbox::Column::Status.eq("sending")).add(outbox::Column::LeaseUntil.lt(now)))
 }
 
-/// Reserves up to `limit` due messages for `owner`. The condition is repeated
-/// in the UPDATE, so of two instances racing for a row exactly one gets it.
-pub async fn claim<C: ConnectionTrait>(db: &C, owner: &str, now: DateTime<Utc>, limit: u64) -> Result<Vec<Row>, DbErr> {
+/// Reserves up to `limit` due messages for `owner` for `lease`. The condition
+/// is repeated in the UPDATE, so of two instances racing for a row exactly
+/// one gets it.
+pub async fn claim<C: ConnectionTrait>(db: &C, owner: &str, now: DateTime<Utc>, limit: u64, lease: Duration) -> Result<Vec<Row>, DbErr> {
     let ids: Vec<i32> = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Id)
@@ -105,7 +107,7 @@ pub async fn claim<C: ConnectionTrait>(db: &C, owner: &str, now: DateTime<Utc>, 
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let lease_until = now + Duration::seconds(LEASE_SECS);
+    let lease_until = now + lease;
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value("sending"))
         .col_expr(outbox::Column::LeaseOwner, Expr::value(owner))

@@ -102,7 +102,8 @@ pub fn spawn_outbox(state: AppState, mut stop: Stop) -> tokio::task::JoinHandle<
         let owner = format!("{}:{}", state.config.instance_id, &domain::crypto::random_token()[..8]);
         while !stopping(&stop) {
             let now = state.now();
-            let rows = match outbox::claim(&state.db, &owner, now, 20).await {
+            let lease = chrono::Duration::from_std(state.config.outbox_lease).unwrap_or(chrono::Duration::seconds(outbox::DEFAULT_LEASE_SECS));
+            let rows = match outbox::claim(&state.db, &owner, now, 20, lease).await {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::warn!(error = %e, "claiming outbox rows failed");
