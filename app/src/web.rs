@@ -21,9 +21,7 @@ pub struct Suggestion(pub String);
 /// This response's example passphrase: the one the request carries, or a new one.
 #[cfg(feature = "ssr")]
 pub fn suggestion() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<Suggestion>().map(|s| s.0.clone()))
-        .unwrap_or_else(|| model::validation::password::passphrase(domain::crypto::random_below))
+    use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<Suggestion>().map(|s| s.0.clone())).unwrap_or_else(domain::crypto::example_passphrase)
 }
 
 /// Makes the response's CSP nonce available to `<HydrationScripts>`.

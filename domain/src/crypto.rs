@@ -22,6 +22,12 @@ pub fn random_below(n: u32) -> u32 {
     OsRng.gen_range(0..n)
 }
 
+/// An example passphrase to suggest, from ThreadRng (a CSPRNG seeded from
+/// the OS): pages make one per answer, without a system call per word.
+pub fn example_passphrase() -> String {
+    model::validation::password::passphrase(|n| rand::thread_rng().gen_range(0..n))
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }

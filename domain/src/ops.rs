@@ -49,6 +49,10 @@ mod tests {
     use super::*;
     use crate::audit::{Change, Who};
 
+    fn lease() -> chrono::Duration {
+        chrono::Duration::seconds(crate::outbox::DEFAULT_LEASE_SECS)
+    }
+
     #[tokio::test]
     async fn a_queued_message_counts_with_its_age_and_a_sent_one_does_not() {
         let (state, _clock) = crate::testing::state_with_clock().await;
@@ -62,7 +66,7 @@ mod tests {
         assert_eq!((b.outbox_queued, b.outbox_dead), (before.outbox_queued + 1, before.outbox_dead));
         assert!(b.outbox_oldest_secs >= 89.0, "{b:?}");
         // delivered: no longer waiting
-        let claimed = crate::outbox::claim(&state.db, "ops-test", later, 1000, chrono::Duration::seconds(crate::outbox::DEFAULT_LEASE_SECS)).await.unwrap();
+        let claimed = crate::outbox::claim(&state.db, "ops-test", later, 1000, lease()).await.unwrap();
         for r in &claimed {
             crate::outbox::mark_sent(&state.db, r.id, "ops-test", later, None).await.unwrap();
         }
@@ -80,14 +84,11 @@ mod tests {
         }
         change.commit().await.unwrap();
         let now = state.now();
-        let claimed = crate::outbox::claim(&state.db, "a", now, 1000, chrono::Duration::seconds(crate::outbox::DEFAULT_LEASE_SECS)).await.unwrap();
+        let claimed = crate::outbox::claim(&state.db, "a", now, 1000, lease()).await.unwrap();
         assert!(claimed.len() >= 3);
-        assert!(
-            crate::outbox::claim(&state.db, "b", now, 1000, chrono::Duration::seconds(crate::outbox::DEFAULT_LEASE_SECS)).await.unwrap().is_empty(),
-            "leased to a"
-        );
+        assert!(crate::outbox::claim(&state.db, "b", now, 1000, lease()).await.unwrap().is_empty(), "leased to a");
         assert_eq!(crate::outbox::release(&state.db, "a").await.unwrap(), claimed.len() as u64);
-        let again = crate::outbox::claim(&state.db, "b", now, 1000, chrono::Duration::seconds(crate::outbox::DEFAULT_LEASE_SECS)).await.unwrap();
+        let again = crate::outbox::claim(&state.db, "b", now, 1000, lease()).await.unwrap();
         assert_eq!(again.len(), claimed.len(), "due again at once for another instance");
         assert!(again.iter().zip(&claimed).all(|(x, y)| x.attempts == y.attempts), "the given-back claim is not counted as an attempt");
     }

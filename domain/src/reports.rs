@@ -7,7 +7,7 @@ use crate::auth::Actor;
 use crate::entities::{request, request_event, setting, step_minute, unit};
 use crate::requests::access::{may_see, scope, visible_rows, Scope};
 use crate::requests::sla::Calendar;
-use crate::requests::step_minutes::Histogram;
+use crate::requests::step_minutes::{self, Histogram};
 use crate::requests::workflow::{self, Flow};
 use crate::requests::{ServiceLevels, CALENDAR_KEY, STANDARDS_KEY};
 use crate::{AppState, DomainError, DomainResult};
@@ -15,7 +15,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Ut
 use model::validation::FieldErrors;
 use model::{Dashboard, ErrorCode, FlowStats, OfficeDay, RequestKind, RequestState, ServiceLevelSettings, StepStandard, StepStats};
 use sea_orm::sea_query::{Expr, Func, Query, SimpleExpr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
 
@@ -72,13 +72,10 @@ fn step_rows_of(events: &[&request_event::Model]) -> HashMap<RequestState, StepR
     let mut minutes: HashMap<RequestState, Vec<i64>> = HashMap::new();
     let mut out: HashMap<RequestState, StepRow> = HashMap::new();
     for e in events {
-        let (Some(from), Some(secs)) = (e.from_state, e.duration_secs) else { continue };
-        if e.to_state == from {
-            continue;
-        }
+        let Some((from, secs)) = e.step_taken() else { continue };
         let r = out.entry(from).or_default();
         r.count += 1;
-        if e.standard_secs.is_none_or(|st| secs <= st) {
+        if step_minutes::within(secs, e.standard_secs) {
             r.within += 1;
         }
         minutes.entry(from).or_default().push(secs / 60);
@@ -269,10 +266,8 @@ async fn step_histograms(
             .all(db)
             .await?;
         for e in events {
-            if let (Some(from_state), Some(secs)) = (e.from_state, e.duration_secs) {
-                if e.to_state != from_state {
-                    out.entry((kind, from_state)).or_default().add_step(secs, e.standard_secs);
-                }
+            if let Some((from_state, secs)) = e.step_taken() {
+                out.entry((kind, from_state)).or_default().add_step(secs, e.standard_secs);
             }
         }
     }
@@ -502,12 +497,7 @@ pub async fn save_service_levels(state: &AppState, actor: &Actor, input: Service
         (STANDARDS_KEY, serde_json::to_string(&overrides).map_err(anyhow::Error::from)?),
         (CALENDAR_KEY, serde_json::to_string(&calendar).map_err(anyhow::Error::from)?),
     ] {
-        let row = setting::ActiveModel { key: Set(key.to_string()), value: Set(value), updated_at: Set(now) };
-        if setting::Entity::find_by_id(key.to_string()).one(&*change).await?.is_some() {
-            row.update(&*change).await?;
-        } else {
-            row.insert(&*change).await?;
-        }
+        setting::put(&*change, key, value, now).await?;
     }
     change.log("settings.service_levels", "setting", "sla", json!({ "overrides": overrides, "holidays": calendar.holidays.len() })).await?;
     change.commit().await?;
@@ -519,6 +509,7 @@ mod tests {
     use super::*;
     use crate::requests::access::may_see_row;
     use crate::testing::{staff_actor, state_with_clock};
+    use sea_orm::{ActiveModelTrait, Set};
 
     #[test]
     fn medians() {
@@ -677,10 +668,8 @@ mod tests {
             let exact = step_rows_of(events);
             let mut h: HashMap<RequestState, Histogram> = HashMap::new();
             for e in events {
-                if let (Some(from), Some(secs)) = (e.from_state, e.duration_secs) {
-                    if e.to_state != from {
-                        h.entry(from).or_default().add_step(secs, e.standard_secs);
-                    }
+                if let Some((from, secs)) = e.step_taken() {
+                    h.entry(from).or_default().add_step(secs, e.standard_secs);
                 }
             }
             h.into_iter()

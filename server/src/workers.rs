@@ -100,9 +100,9 @@ pub fn spawn_outbox(state: AppState, mut stop: Stop) -> tokio::task::JoinHandle<
     use domain::{delivery, outbox};
     tokio::spawn(async move {
         let owner = format!("{}:{}", state.config.instance_id, &domain::crypto::random_token()[..8]);
+        let lease = chrono::Duration::from_std(state.config.outbox_lease).unwrap_or(chrono::Duration::seconds(outbox::DEFAULT_LEASE_SECS));
         while !stopping(&stop) {
             let now = state.now();
-            let lease = chrono::Duration::from_std(state.config.outbox_lease).unwrap_or(chrono::Duration::seconds(outbox::DEFAULT_LEASE_SECS));
             let rows = match outbox::claim(&state.db, &owner, now, 20, lease).await {
                 Ok(r) => r,
                 Err(e) => {

@@ -27,3 +27,13 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The step this event ends: the state it left and the seconds that took.
+    /// `None` for a request's creation, a self-loop (a resend, a retry: the
+    /// step goes on) or an event without a known time.
+    pub fn step_taken(&self) -> Option<(RequestState, i64)> {
+        let (from, secs) = (self.from_state?, self.duration_secs?);
+        (self.to_state != from).then_some((from, secs))
+    }
+}

@@ -87,8 +87,8 @@ fn applicant_actor(name: &str) -> StepActor {
 
 /// The configured rule for proposed addresses (Admin sistem), `first.last` by default.
 pub async fn address_rule(state: &AppState) -> DomainResult<AddressRule> {
-    let row = setting::Entity::find_by_id(ADDRESS_RULE_KEY.to_string()).one(&state.db).await?;
-    Ok(row.and_then(|r| AddressRule::from_code(r.value.trim())).unwrap_or(AddressRule::FirstDotLast))
+    let rule = setting::get(&state.db, ADDRESS_RULE_KEY).await?;
+    Ok(rule.and_then(|r| AddressRule::from_code(r.trim())).unwrap_or(AddressRule::FirstDotLast))
 }
 
 /// A free address for a name under the configured rule (`siti.rahma2` when taken).

@@ -68,10 +68,9 @@ pub const STANDARDS_KEY: &str = "sla.standards";
 
 impl ServiceLevels {
     pub async fn load<C: ConnectionTrait>(db: &C, utc_offset_hours: i32) -> Result<Self, DbErr> {
-        let get = |key: &'static str| async move { setting::Entity::find_by_id(key.to_string()).one(db).await };
         let calendar =
-            get(CALENDAR_KEY).await?.and_then(|s| serde_json::from_str(&s.value).ok()).unwrap_or_else(|| Calendar::indonesian_office(utc_offset_hours));
-        let overrides = get(STANDARDS_KEY).await?.and_then(|s| serde_json::from_str(&s.value).ok()).unwrap_or_default();
+            setting::get(db, CALENDAR_KEY).await?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_else(|| Calendar::indonesian_office(utc_offset_hours));
+        let overrides = setting::get(db, STANDARDS_KEY).await?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
         Ok(ServiceLevels { calendar, overrides })
     }
 

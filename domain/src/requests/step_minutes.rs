@@ -14,7 +14,7 @@ use crate::AppState;
 use chrono::{DateTime, FixedOffset, Utc};
 use model::{RequestKind, RequestState};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 
@@ -111,17 +111,25 @@ pub async fn record<C: ConnectionTrait>(
     secs: i64,
     standard_secs: Option<i64>,
 ) -> Result<(), DbErr> {
-    let row = step_minute::ActiveModel {
-        month: Set(month.to_string()),
+    add_rows(db, vec![row(key(month.to_string(), kind, unit_id, from, secs), 1, i32::from(within(secs, standard_secs)))]).await
+}
+
+/// The row a step of `secs` seconds is counted in.
+fn key(month: String, kind: RequestKind, unit_id: Option<i32>, from: RequestState, secs: i64) -> Key {
+    (month, kind, unit_id.unwrap_or(NO_UNIT), from, bucket(secs / 60))
+}
+
+fn row((month, kind, unit_id, from_state, minutes): Key, steps: i32, within: i32) -> step_minute::ActiveModel {
+    step_minute::ActiveModel {
+        month: Set(month),
         kind: Set(kind),
-        unit_id: Set(unit_id.unwrap_or(NO_UNIT)),
-        from_state: Set(from),
-        minutes: Set(bucket(secs / 60)),
-        steps: Set(1),
-        within: Set(i32::from(within(secs, standard_secs))),
+        unit_id: Set(unit_id),
+        from_state: Set(from_state),
+        minutes: Set(minutes),
+        steps: Set(steps),
+        within: Set(within),
         ..Default::default()
-    };
-    add_rows(db, vec![row]).await
+    }
 }
 
 /// Inserts rows, adding to the ones already there.
@@ -178,25 +186,13 @@ pub async fn rebuild<C: ConnectionTrait>(db: &C, utc_offset_hours: i32) -> Resul
             if to == from {
                 continue; // a resend or retry: the step goes on
             }
-            let s = sums.entry((month_key(at, utc_offset_hours), kind, unit.unwrap_or(NO_UNIT), from, bucket(secs / 60))).or_default();
+            let s = sums.entry(key(month_key(at, utc_offset_hours), kind, unit, from, secs)).or_default();
             s.0 += 1;
             s.1 += i32::from(within(secs, standard));
         }
     }
     let written = sums.len();
-    let rows: Vec<step_minute::ActiveModel> = sums
-        .into_iter()
-        .map(|((month, kind, unit_id, from_state, minutes), (steps, within))| step_minute::ActiveModel {
-            month: Set(month),
-            kind: Set(kind),
-            unit_id: Set(unit_id),
-            from_state: Set(from_state),
-            minutes: Set(minutes),
-            steps: Set(steps),
-            within: Set(within),
-            ..Default::default()
-        })
-        .collect();
+    let rows: Vec<step_minute::ActiveModel> = sums.into_iter().map(|(k, (steps, within))| row(k, steps, within)).collect();
     // 8 values a row: SQLite binds at most 32,766 per statement
     for chunk in rows.chunks(2_000) {
         add_rows(db, chunk.to_vec()).await?;
@@ -210,23 +206,16 @@ pub async fn rebuild<C: ConnectionTrait>(db: &C, utc_offset_hours: i32) -> Resul
 pub async fn ensure(state: &AppState) -> Result<(), DbErr> {
     let offset = state.service_levels(&state.db).await?.calendar.utc_offset_hours;
     let want = offset.to_string();
-    let summed = || async { Ok::<_, DbErr>(setting::Entity::find_by_id(SUMMED_IN.to_string()).one(&state.db).await?.map(|s| s.value)) };
-    if summed().await?.as_deref() == Some(want.as_str()) {
+    if setting::get(&state.db, SUMMED_IN).await?.as_deref() == Some(want.as_str()) {
         return Ok(());
     }
     let mut change = Change::begin(state, Who::system("reports")).await?;
-    let current = setting::Entity::find_by_id(SUMMED_IN.to_string()).one(&*change).await?;
-    if current.as_ref().map(|s| s.value.as_str()) == Some(want.as_str()) {
+    if setting::get(&*change, SUMMED_IN).await?.as_deref() == Some(want.as_str()) {
         return Ok(()); // another instance did it meanwhile
     }
     let rows = rebuild(&*change, offset).await?;
     let now = change.now();
-    let row = setting::ActiveModel { key: Set(SUMMED_IN.to_string()), value: Set(want), updated_at: Set(now) };
-    if current.is_some() {
-        row.update(&*change).await?;
-    } else {
-        row.insert(&*change).await?;
-    }
+    setting::put(&*change, SUMMED_IN, want, now).await?;
     change.log("reports.step_minutes", "setting", SUMMED_IN, json!({ "utc_offset_hours": offset, "rows": rows })).await?;
     change.commit().await?;
     Ok(())

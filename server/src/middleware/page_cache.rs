@@ -107,20 +107,18 @@ pub async fn layer(mut req: Request, next: Next) -> Response {
     let Some(path) = PATHS.iter().copied().find(|p| cacheable && *p == req.uri().path()) else { return next.run(req).await };
     let Some(language) = only_language(req.headers()) else { return next.run(req).await };
     let nonce = req.extensions().get::<CspNonce>().map(|n| n.0.clone()).unwrap_or_default();
-    // ThreadRng: a CSPRNG seeded from the system, without a system call per word
-    let new_suggestion = || model::validation::password::passphrase(|n| rand::Rng::gen_range(&mut rand::thread_rng(), 0..n));
     {
         let map = kept().lock().expect("page cache");
         if let Some(hit) = map.iter().find(|k| k.path == path && k.language == language && k.at.elapsed() < FRESH_FOR) {
             // made only for a page that carries one
-            let suggestion = if hit.pieces.contains(&Piece::Suggestion) { new_suggestion() } else { String::new() };
+            let suggestion = if hit.pieces.contains(&Piece::Suggestion) { domain::crypto::example_passphrase() } else { String::new() };
             let mut res = Response::new(Body::from(joined(&hit.pieces, &nonce, &suggestion)));
             *res.status_mut() = hit.status;
             *res.headers_mut() = hit.headers.clone();
             return res;
         }
     }
-    let suggestion = new_suggestion();
+    let suggestion = domain::crypto::example_passphrase();
     req.extensions_mut().insert(Suggestion(suggestion.clone()));
     let res = next.run(req).await;
     let html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
