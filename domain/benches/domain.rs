@@ -22,6 +22,35 @@ fn measure(name: &str, iterations: usize, mut f: impl FnMut()) {
     println!("{name:<44} median {:>10.3?}   p95 {:>10.3?}   ({iterations} runs)", median, p95);
 }
 
+/// Hashes a second on one thread, then on one thread per core at once: the
+/// floor of the cluster bench's burst (N resets need N hashes; on this
+/// machine's cores at once they cannot finish sooner than N / that rate).
+fn hashes_per_second() {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let per_thread = 30;
+    let run = |threads: usize| {
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    let mut memory = passwords::Memory::default();
+                    for _ in 0..per_thread {
+                        std::hint::black_box(passwords::hash_with("damai-Pelita-ombak-3-rotan", &mut memory));
+                    }
+                });
+            }
+        });
+        (threads * per_thread) as f64 / start.elapsed().as_secs_f64()
+    };
+    let (one, all) = (run(1), run(cores));
+    println!(
+        "{:<44} {one:.0}/s on one thread, {all:.0}/s on {cores} at once ({:.2}x): 50 hashes need at least {:.0} ms",
+        "argon2id hashes a second",
+        all / one,
+        50.0 / all * 1000.0
+    );
+}
+
 fn main() {
     let who = Personal { address: "budi.santoso@batam.go.id", name: Some("Budi Santoso, S.Kom"), nip: Some("197611231995111002") };
     let today = Ymd { year: 2026, month: 11, day: 23 };
@@ -38,6 +67,7 @@ fn main() {
     measure("argon2id verify, kept memory (the server)", 20, || {
         assert!(passwords::verify_with("damai-Pelita-ombak-3-rotan", &hash, &mut memory));
     });
+    hashes_per_second();
     measure("new-password check (list + zxcvbn + personal)", 200, || {
         std::hint::black_box(password_policy::check_new_password("damai-Pelita-ombak-3-rotan", "damai-Pelita-ombak-3-rotan", 15, &who));
     });

@@ -109,14 +109,20 @@ pub async fn set_password(change: &mut Change, mailbox_id: i32, hash: String) ->
 /// [`set_password`], keeping one session alive (the owner's own, on `/akun`).
 pub async fn set_password_keeping(change: &mut Change, mailbox_id: i32, hash: String, keep: Option<i32>) -> DomainResult<()> {
     let now = change.now();
-    let mut mb: mailbox::ActiveModel = mailbox::Entity::find_by_id(mailbox_id).one(&**change).await?.ok_or(DomainError::NotFound)?.into();
-    mb.password_hash = Set(Some(hash));
-    mb.password_changed_at = Set(Some(now));
-    if mb.status.as_ref() == "pending" {
-        mb.status = Set("active".into());
+    // One statement, not a read and a write: it runs under the audit chain's lock.
+    let pending_to_active = Expr::case(Expr::col(mailbox::Column::Status).eq("pending"), "active").finally(Expr::col(mailbox::Column::Status));
+    let updated = mailbox::Entity::update_many()
+        .col_expr(mailbox::Column::PasswordHash, Expr::value(Some(hash)))
+        .col_expr(mailbox::Column::PasswordChangedAt, Expr::value(Some(now)))
+        .col_expr(mailbox::Column::Status, pending_to_active.into())
+        .col_expr(mailbox::Column::UpdatedAt, Expr::value(now))
+        .filter(mailbox::Column::Id.eq(mailbox_id))
+        .exec(&**change)
+        .await?
+        .rows_affected;
+    if updated != 1 {
+        return Err(DomainError::NotFound);
     }
-    mb.updated_at = Set(now);
-    mb.update(&**change).await?;
     let ended = sessions::revoke_all(&**change, mailbox_id, keep, now).await?;
     change.log("mailbox.password_set", "mailbox", mailbox_id, json!({ "sessions_ended": ended })).await?;
     Ok(())

@@ -110,9 +110,16 @@ impl Change {
 
     pub async fn begin_on(db: &DatabaseConnection, keys: &Keys, who: Who, now: DateTime<Utc>) -> Result<Change, DbErr> {
         let txn = db.begin().await?;
-        // Take the lock before reading the head.
-        audit_head::Entity::update_many().col_expr(audit_head::Column::UpdatedAt, Expr::value(now)).filter(audit_head::Column::Id.eq(1)).exec(&txn).await?;
-        let head = audit_head::Entity::find_by_id(1).one(&txn).await?.ok_or_else(|| DbErr::Custom("audit head missing: run `surel migrate`".into()))?;
+        // Take the lock and read the head in one statement (RETURNING): every
+        // round trip from here to the commit is one that all other writers
+        // wait for.
+        let head = audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::UpdatedAt, Expr::value(now))
+            .filter(audit_head::Column::Id.eq(1))
+            .exec_with_returning(&txn)
+            .await?
+            .pop()
+            .ok_or_else(|| DbErr::Custom("audit head missing: run `surel migrate`".into()))?;
         Ok(Change { txn, keys: keys.clone(), last_id: head.last_id, last_hash: head.last_hash, who, now })
     }
 

@@ -52,6 +52,9 @@ pub struct Config {
     pub instance_id: String,
     /// Argon2 hashes computed at once (each takes ~19 MiB).
     pub hash_concurrency: usize,
+    /// Linux nice steps the hashing threads run below the rest of the server
+    /// (0 to 19; see [`crate::passwords::DEFAULT_HASH_NICE`]).
+    pub hash_nice: i32,
     /// How long an outbox message claimed by one instance is kept from the
     /// others: after a crash, how long its claim waits to be sent by another.
     pub outbox_lease: Duration,
@@ -108,6 +111,7 @@ impl Config {
             support_contact: "Diskominfo".into(),
             instance_id: "test".into(),
             hash_concurrency: 2,
+            hash_nice: crate::passwords::DEFAULT_HASH_NICE,
             outbox_lease: Duration::from_secs(crate::outbox::DEFAULT_LEASE_SECS as u64),
             utc_offset_hours: 7,
             retention_days: 30,

@@ -1,11 +1,10 @@
-//! Argon2id hashing in Dovecot's `{ARGON2ID}` format, on a bounded blocking
-//! pool that keeps Argon2's working memory between hashes.
+//! Argon2id hashing in Dovecot's `{ARGON2ID}` format, on a few low-priority
+//! threads of its own that keep Argon2's working memory between hashes.
 use argon2::{
     password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, SaltString},
     Algorithm, Argon2, Block, Params, Version,
 };
 use std::sync::{Arc, Mutex, OnceLock};
-use tokio::sync::Semaphore;
 
 /// Dovecot's scheme prefix; the rest is the PHC string the `argon2` crate writes.
 pub const SCHEME: &str = "{ARGON2ID}";
@@ -95,28 +94,67 @@ fn dummy_hash() -> &'static str {
     H.get_or_init(|| hash_now("surel-dummy-password-for-timing"))
 }
 
-/// Runs hashes on tokio's blocking pool, at most `n` at once, so a burst of
-/// logins cannot starve the async workers or exhaust memory; each of the `n`
-/// keeps its Argon2 memory for the next hash.
+/// How much lower than the rest of the server hashing threads run unless
+/// configured otherwise (Linux nice steps, 0 to 19; `SUREL_HASH_NICE`). A hash is 20 ms of pure CPU that nobody waits on but its
+/// one requester; the database work between hashes (a reset's transaction
+/// holds the audit chain's lock) and page views are what everyone else
+/// waits on. Ten steps lower, the scheduler gives a runnable server thread about
+/// ten times a hashing thread's share: the chain's lock is released sooner
+/// and hashing fills the idle time. Hashing still progresses under load
+/// (nice is a weight, not an idle class).
+pub const DEFAULT_HASH_NICE: i32 = 10;
+
+type Job = Box<dyn FnOnce(&mut Memory) + Send>;
+
+/// Hashes on `n` threads of its own, `nice` steps below the server (see
+/// [`DEFAULT_HASH_NICE`]), so a burst of logins
+/// cannot starve the async workers or exhaust memory; the `n` keep their
+/// Argon2 memories for the next hash. The threads end when the last clone
+/// is dropped.
 #[derive(Clone)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
+    jobs: std::sync::mpsc::Sender<Job>,
     memories: Arc<Mutex<Vec<Memory>>>,
 }
 
 impl Hasher {
-    pub fn new(concurrency: usize) -> Self {
-        Hasher { permits: Arc::new(Semaphore::new(concurrency.max(1))), memories: Arc::default() }
+    pub fn new(concurrency: usize, nice: i32) -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        let memories: Arc<Mutex<Vec<Memory>>> = Arc::default();
+        for i in 0..concurrency.max(1) {
+            let (queue, memories) = (queue.clone(), memories.clone());
+            std::thread::Builder::new()
+                .name(format!("surel-hash-{i}"))
+                .spawn(move || {
+                    lower_this_threads_priority(nice);
+                    loop {
+                        // the guard is dropped before the job runs
+                        let Ok(job) = queue.lock().expect("hash queue lock").recv() else { return };
+                        // a memory kept by the pool, not by the thread: one
+                        // hash at a time reuses the same one
+                        let mut memory = memories.lock().expect("memories lock").pop().unwrap_or_default();
+                        // a panicking job drops its result sender (its caller
+                        // panics) and its memory; the thread serves on
+                        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory))).is_ok() {
+                            memories.lock().expect("memories lock").push(memory);
+                        }
+                    }
+                })
+                .expect("spawning a hashing thread");
+        }
+        Hasher { jobs, memories }
     }
 
-    /// Runs `f` on the blocking pool with a kept memory (a new one the first
-    /// `n` times, or after a task panicked with one).
+    /// Runs `f` on a hashing thread with a kept memory (a new one the first
+    /// `n` times, or after a job panicked with one).
     async fn run<T: Send + 'static>(&self, f: impl FnOnce(&mut Memory) -> T + Send + 'static) -> T {
-        let _permit = self.permits.acquire().await.expect("semaphore never closed");
-        let mut memory = self.memories.lock().expect("memories lock").pop().unwrap_or_default();
-        let (out, memory) = tokio::task::spawn_blocking(move || (f(&mut memory), memory)).await.expect("hash task");
-        self.memories.lock().expect("memories lock").push(memory);
-        out
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |m| {
+            let _ = tx.send(f(m));
+        });
+        self.jobs.send(job).expect("hashing threads run while a Hasher exists");
+        rx.await.expect("hash task")
     }
 
     pub async fn hash(&self, password: String) -> String {
@@ -140,6 +178,29 @@ impl Hasher {
     pub fn memories_kept(&self) -> usize {
         self.memories.lock().expect("memories lock").len()
     }
+}
+
+/// The calling thread `steps` below the thread that made it (at most nice
+/// 19; 0 leaves it as it is). On Linux a thread's nice value is its own (setpriority's
+/// "process" 0 is the calling thread) and a new thread inherits its maker's.
+/// Elsewhere, or if the call is refused, hashing runs at normal priority.
+fn lower_this_threads_priority(steps: i32) {
+    #[cfg(target_os = "linux")]
+    if steps > 0 {
+        let nice = (this_threads_nice() + steps).min(19);
+        // SAFETY: setpriority reads no memory of ours; 0 is the calling thread.
+        if unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, nice) } != 0 {
+            tracing::warn!(error = %std::io::Error::last_os_error(), "hashing threads run at normal priority");
+        }
+    }
+}
+
+/// The calling thread's nice value (Linux; -20 to 19, so it cannot fail for
+/// the calling thread).
+#[cfg(target_os = "linux")]
+fn this_threads_nice() -> i32 {
+    // SAFETY: getpriority reads no memory of ours; 0 is the calling thread.
+    unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) }
 }
 
 #[cfg(test)]
@@ -179,7 +240,7 @@ mod tests {
 
     #[tokio::test]
     async fn pool_verifies_and_fakes_unknown_accounts() {
-        let hasher = Hasher::new(2);
+        let hasher = Hasher::new(2, DEFAULT_HASH_NICE);
         let h = hasher.hash("sandi-yang-panjang-sekali".into()).await;
         assert!(hasher.verify("sandi-yang-panjang-sekali".into(), Some(h)).await);
         assert!(!hasher.verify("sandi-yang-panjang-sekali".into(), None).await);
@@ -196,5 +257,28 @@ mod tests {
             assert!(t.await.unwrap().starts_with(SCHEME));
         }
         assert!(hasher.memories_kept() <= 2, "never more memories than hashes at once");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashes_run_below_the_servers_priority() {
+        let hasher = Hasher::new(1, DEFAULT_HASH_NICE);
+        let (mine, hashing) = (this_threads_nice(), hasher.run(|_| this_threads_nice()).await);
+        assert_eq!(hashing, (mine + DEFAULT_HASH_NICE).min(19), "server thread at {mine}, hashing at {hashing}");
+        assert!(hashing > mine || mine == 19, "hashing yields to the server's threads");
+        let unchanged = Hasher::new(1, 0);
+        assert_eq!(unchanged.run(|_| this_threads_nice()).await, mine, "0 leaves hashing at the server's priority");
+        let name = hasher.run(|_| std::thread::current().name().map(str::to_string)).await;
+        assert_eq!(name.as_deref(), Some("surel-hash-0"));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_leaves_the_pool_working() {
+        let hasher = Hasher::new(1, DEFAULT_HASH_NICE);
+        let h = hasher.clone();
+        let failed = tokio::spawn(async move { h.run(|_| -> u8 { panic!("a job that fails") }).await }).await;
+        assert!(failed.is_err(), "the caller hears of it");
+        let h = hasher.hash("sandi-yang-panjang-sekali".into()).await;
+        assert!(hasher.verify("sandi-yang-panjang-sekali".into(), Some(h)).await, "the one thread still hashes");
     }
 }

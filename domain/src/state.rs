@@ -18,7 +18,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Config, clock: SharedClock) -> Self {
         let keys = Keys::from_secret(&config.secret);
-        let hasher = Hasher::new(config.hash_concurrency);
+        let hasher = Hasher::new(config.hash_concurrency, config.hash_nice);
         AppState { db, config: Arc::new(config), clock, hasher, keys, outbox_wake: Arc::new(tokio::sync::Notify::new()) }
     }
 
