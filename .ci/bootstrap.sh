@@ -36,7 +36,10 @@ apt_install chromium dovecot-imapd dovecot-sqlite dovecot-pgsql dovecot-lmtpd \
 TOOLPATH=""
 rustup_ok() {   # rustup's rustc must be >= 1.96 (cargo-leptos needs it) and able to target wasm32
   command -v rustup >/dev/null || return 1
-  local v; v=$(rustc --version 2>/dev/null | awk '{print $2}') || return 1
+  # rustup's own rustc, not whichever is first on PATH (after `source
+  # .ci/env.sh` that is Debian's 1.96, which said nothing about rustup's)
+  local rc v; rc=$(rustup which rustc 2>/dev/null) || return 1
+  v=$("$rc" --version 2>/dev/null | awk '{print $2}') || return 1
   [ "$(printf '%s\n1.96.0\n' "$v" | sort -V | head -1)" = "1.96.0" ] || return 1
   rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
     || rustup target add wasm32-unknown-unknown >/dev/null 2>&1
