@@ -104,7 +104,10 @@ fn dummy_hash() -> &'static str {
 /// (nice is a weight, not an idle class).
 pub const DEFAULT_HASH_NICE: i32 = 10;
 
-type Job = Box<dyn FnOnce(&mut Memory) + Send>;
+/// A hash to run; what it returns hands the result to its caller, which
+/// the thread does only after its memory is back in the pool (so the next
+/// hash finds it there).
+type Job = Box<dyn FnOnce(&mut Memory) -> Box<dyn FnOnce() + Send> + Send>;
 
 /// Hashes on `n` threads of its own, `nice` steps below the server (see
 /// [`DEFAULT_HASH_NICE`]), so a burst of logins
@@ -136,8 +139,9 @@ impl Hasher {
                         let mut memory = memories.lock().expect("memories lock").pop().unwrap_or_default();
                         // a panicking job drops its result sender (its caller
                         // panics) and its memory; the thread serves on
-                        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory))).is_ok() {
+                        if let Ok(deliver) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory))) {
                             memories.lock().expect("memories lock").push(memory);
+                            deliver();
                         }
                     }
                 })
@@ -151,7 +155,10 @@ impl Hasher {
     async fn run<T: Send + 'static>(&self, f: impl FnOnce(&mut Memory) -> T + Send + 'static) -> T {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |m| {
-            let _ = tx.send(f(m));
+            let out = f(m);
+            Box::new(move || {
+                let _ = tx.send(out);
+            })
         });
         self.jobs.send(job).expect("hashing threads run while a Hasher exists");
         rx.await.expect("hash task")
