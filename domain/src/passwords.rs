@@ -95,13 +95,14 @@ fn dummy_hash() -> &'static str {
 }
 
 /// How much lower than the rest of the server hashing threads run unless
-/// configured otherwise (Linux nice steps, 0 to 19; `SUREL_HASH_NICE`). A hash is 20 ms of pure CPU that nobody waits on but its
-/// one requester; the database work between hashes (a reset's transaction
-/// holds the audit chain's lock) and page views are what everyone else
-/// waits on. Ten steps lower, the scheduler gives a runnable server thread about
-/// ten times a hashing thread's share: the chain's lock is released sooner
-/// and hashing fills the idle time. Hashing still progresses under load
-/// (nice is a weight, not an idle class).
+/// configured otherwise (Linux nice steps, 0 to 19; `SUREL_HASH_NICE`).
+/// A hash is 20 ms of pure CPU that nobody waits on but its one requester;
+/// the database work between hashes (a reset's transaction holds the audit
+/// chain's lock) and page views are what everyone else waits on. Ten steps
+/// lower, the scheduler gives a runnable server thread about ten times a
+/// hashing thread's share: the chain's lock is released sooner and hashing
+/// fills the idle time. Hashing still progresses under load (nice is a
+/// weight, not an idle class).
 pub const DEFAULT_HASH_NICE: i32 = 10;
 
 /// A hash to run; what it returns hands the result to its caller, which
@@ -110,9 +111,9 @@ pub const DEFAULT_HASH_NICE: i32 = 10;
 type Job = Box<dyn FnOnce(&mut Memory) -> Box<dyn FnOnce() + Send> + Send>;
 
 /// Hashes on `n` threads of its own, `nice` steps below the server (see
-/// [`DEFAULT_HASH_NICE`]), so a burst of logins
-/// cannot starve the async workers or exhaust memory; the `n` keep their
-/// Argon2 memories for the next hash. The threads end when the last clone
+/// [`DEFAULT_HASH_NICE`]), so a burst of logins cannot starve the async
+/// workers or exhaust memory; the `n` keep their Argon2 memories for the
+/// next hash. The threads end when the last clone
 /// is dropped.
 #[derive(Clone)]
 pub struct Hasher {
@@ -188,9 +189,11 @@ impl Hasher {
 }
 
 /// The calling thread `steps` below the thread that made it (at most nice
-/// 19; 0 leaves it as it is). On Linux a thread's nice value is its own (setpriority's
-/// "process" 0 is the calling thread) and a new thread inherits its maker's.
-/// Elsewhere, or if the call is refused, hashing runs at normal priority.
+/// 19; 0 leaves it as it is). On Linux a thread's nice value is its own
+/// (setpriority's "process" 0 is the calling thread) and a new thread
+/// inherits its maker's. Elsewhere, or if the call is refused, hashing runs
+/// at normal priority.
+#[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
 fn lower_this_threads_priority(steps: i32) {
     #[cfg(target_os = "linux")]
     if steps > 0 {
