@@ -15,6 +15,7 @@ mod m20261202_000011_mailbox_retention;
 mod m20261202_000012_unit_forwarding;
 mod m20261202_000013_directory_search_pg;
 mod m20261203_000014_dashboard_figures;
+mod m20261203_000015_search_unit_tag;
 pub use m20261202_000013_directory_search_pg::SEARCH_TEXT;
 
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_unit_forwarding::Migration),
             Box::new(m20261202_000013_directory_search_pg::Migration),
             Box::new(m20261203_000014_dashboard_figures::Migration),
+            Box::new(m20261203_000015_search_unit_tag::Migration),
         ]
     }
 }

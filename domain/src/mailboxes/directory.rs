@@ -74,13 +74,44 @@ fn pg_like(w: &str) -> String {
     w.chars().filter(|c| *c != '\u{1}').map(|c| if c == '_' { "\\_".to_string() } else { c.to_string() }).collect()
 }
 
+/// Units named in a search index query at most; a wider scope is left to
+/// the `unit_id` filter alone (an OR of hundreds of phrases costs more than
+/// it saves).
+const MAX_UNIT_TAGS: usize = 32;
+
+/// The units a search is limited to, for the index's unit tags: the chosen
+/// unit, else the viewer's units; `None` when any unit will do.
+fn search_units(scope: &Scope, query: &MailboxQuery) -> Option<Vec<i32>> {
+    match (query.unit_id, scope) {
+        (Some(unit), _) => Some(vec![unit]),
+        (None, Scope::Units(units)) if !units.is_empty() && units.len() <= MAX_UNIT_TAGS => Some(units.clone()),
+        _ => None,
+    }
+}
+
+/// The FTS5 query: `text` as one phrase in `columns`, and, when the search
+/// is limited to `units`, one of their tags (migration 000015) in
+/// `unit_tag`. Phrases are quoted, so nothing typed is read as syntax.
+fn search_phrase(columns: &str, text: &str, units: Option<&[i32]>) -> String {
+    let words = format!("{{{columns}}} : \"{}\"", text.replace('"', "\"\""));
+    match units {
+        None => words,
+        Some(units) => {
+            let tags: Vec<String> = units.iter().map(|u| format!("\"~{u}~\"")).collect();
+            format!("{words} AND unit_tag : ({})", tags.join(" OR "))
+        }
+    }
+}
+
 /// SQLite: only the mailboxes whose `columns` (of the FTS5 trigram table,
-/// see migration 000010) contain `text`, any case; three characters at
-/// least. A join, not `id IN (…)`: the FTS table then drives the query and
-/// the capped count stops after its first rows, where the subquery had to
-/// collect every match first (25,000 for a common name in a million).
-fn in_search_index(mut q: Select<mailbox::Entity>, columns: &str, text: &str) -> Select<mailbox::Entity> {
-    let phrase = format!("{{{columns}}} : \"{}\"", text.replace('"', "\"\""));
+/// see migrations 000010 and 000015) contain `text`, any case, in one of
+/// `units` if given; three characters at least. A join, not `id IN (…)`:
+/// the FTS table then drives the query and the capped count stops after its
+/// first rows, where the subquery had to collect every match first (25,000
+/// for a common name in a million). The unit tags keep a small unit's search
+/// from reading a common word's matches in every other unit.
+fn in_search_index(mut q: Select<mailbox::Entity>, columns: &str, text: &str, units: Option<&[i32]>) -> Select<mailbox::Entity> {
+    let phrase = search_phrase(columns, text, units);
     QueryTrait::query(&mut q)
         .join(JoinType::InnerJoin, Alias::new("mailbox_search"), Expr::cust("\"mailbox_search\".\"rowid\" = \"mailboxes\".\"id\""))
         .and_where(Expr::cust_with_values("\"mailbox_search\" MATCH ?", [phrase]));
@@ -96,6 +127,7 @@ pub async fn filtered(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
 pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> DomainResult<Select<mailbox::Entity>> {
     let sqlite = state.db.get_database_backend() == DatabaseBackend::Sqlite;
     let mut q = mailbox::Entity::find();
+    let units = search_units(scope, query);
     if let Scope::Units(units) = scope {
         q = q.filter(mailbox::Column::UnitId.is_in(units.clone()));
     }
@@ -122,9 +154,9 @@ pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
             } else if let Some((local, _)) = w.split_once('@').filter(|(l, _)| sqlite && l.chars().count() >= 3) {
                 // an address: the domain's trigrams are in every row, so the
                 // index looks for the local part and the row is checked whole
-                q = in_search_index(q, "address", &format!("{local}@")).filter(mailbox::Column::Address.like(format!("%{w}%")));
+                q = in_search_index(q, "address", &format!("{local}@"), units.as_deref()).filter(mailbox::Column::Address.like(format!("%{w}%")));
             } else if sqlite {
-                q = in_search_index(q, "address display_name", &w);
+                q = in_search_index(q, "address display_name", &w, units.as_deref());
             } else {
                 // address and name in one LIKE on the trigram index of migration 000013
                 q = q.filter(Expr::expr(Expr::cust(migrations::SEARCH_TEXT)).like(format!("%{}%", pg_like(&w))));
@@ -328,6 +360,69 @@ mod tests {
         assert!(find("hakim yus").await.is_empty());
         assert_eq!(find("abdurrahman").await, vec!["yusuf.hakim@batam.go.id"], "the index follows a rename");
         assert!(find("Yusuf Hakim").await.is_empty(), "and forgets the old name");
+    }
+
+    #[test]
+    fn unit_limited_searches_name_the_units_in_the_index() {
+        use super::{search_phrase, search_units, Scope};
+        assert_eq!(search_phrase("address", "a\"b", None), "{address} : \"a\"\"b\"");
+        assert_eq!(search_phrase("address display_name", "budi", Some(&[1, 12])), "{address display_name} : \"budi\" AND unit_tag : (\"~1~\" OR \"~12~\")");
+        let q = |unit_id| model::MailboxQuery { unit_id, ..Default::default() };
+        assert_eq!(search_units(&Scope::All, &q(None)), None);
+        assert_eq!(search_units(&Scope::All, &q(Some(3))), Some(vec![3]));
+        assert_eq!(search_units(&Scope::Units(vec![4, 5]), &q(None)), Some(vec![4, 5]));
+        assert_eq!(search_units(&Scope::Units(vec![4, 5]), &q(Some(4))), Some(vec![4]), "the chosen unit narrows the scope");
+        assert_eq!(search_units(&Scope::Units(vec![]), &q(None)), None, "no units: the SQL filter alone (it finds nothing)");
+        assert_eq!(search_units(&Scope::Units((1..=40).collect()), &q(None)), None, "too many to name");
+    }
+
+    /// A search in one unit finds that unit's mailboxes only, unit 1 is not
+    /// unit 11, and the index follows a mailbox moved to another unit.
+    #[tokio::test]
+    async fn unit_searches_follow_moves_and_tell_units_apart() {
+        use crate::entities::{mailbox, unit};
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+        let (state, _clock) = crate::testing::state_with_clock().await;
+        let admin = crate::testing::staff_actor(&state, "andi.pratama@batam.go.id").await;
+        let now = state.now();
+        for (id, code) in [(1001, "T1"), (10011, "T11")] {
+            unit::ActiveModel { id: Set(id), code: Set(code.into()), name: Set(format!("Unit {code}")), created_at: Set(now), ..Default::default() }
+                .insert(&state.db)
+                .await
+                .unwrap();
+        }
+        let yusuf = mailbox::Entity::find().filter(mailbox::Column::Address.eq("yusuf.hakim@batam.go.id")).one(&state.db).await.unwrap().unwrap();
+        let find = |text: &str, unit_id: i32| {
+            let q = model::MailboxQuery { text: text.into(), unit_id: Some(unit_id), ..Default::default() };
+            let state = state.clone();
+            let admin = admin.clone();
+            async move { super::page(&state, &admin, &q).await.unwrap().rows.into_iter().map(|r| r.address).collect::<Vec<_>>() }
+        };
+        let mut am: mailbox::ActiveModel = yusuf.into();
+        am.unit_id = Set(Some(10011));
+        am.update(&state.db).await.unwrap();
+        assert_eq!(find("hakim", 10011).await, vec!["yusuf.hakim@batam.go.id"]);
+        assert_eq!(find("hakim@", 10011).await, vec!["yusuf.hakim@batam.go.id"], "an address search too");
+        assert!(find("hakim", 1001).await.is_empty(), "unit 1001's tag is not a part of 10011's");
+        let moved = mailbox::Entity::find().filter(mailbox::Column::Address.eq("yusuf.hakim@batam.go.id")).one(&state.db).await.unwrap().unwrap();
+        let mut am: mailbox::ActiveModel = moved.into();
+        am.unit_id = Set(Some(1001));
+        am.update(&state.db).await.unwrap();
+        assert_eq!(find("hakim", 1001).await, vec!["yusuf.hakim@batam.go.id"], "the index follows the move");
+        assert!(find("hakim", 10011).await.is_empty(), "and forgets the old unit");
+    }
+
+    /// Migration 000015 undone and done again leaves a working index.
+    #[tokio::test]
+    async fn the_unit_tag_migration_goes_down_and_up() {
+        use migrations::MigratorTrait;
+        let (state, _clock) = crate::testing::state_with_clock().await;
+        let admin = crate::testing::staff_actor(&state, "andi.pratama@batam.go.id").await;
+        migrations::Migrator::down(&state.db, Some(1)).await.unwrap();
+        migrations::Migrator::up(&state.db, None).await.unwrap();
+        let q = model::MailboxQuery { text: "hakim".into(), ..Default::default() };
+        let rows = super::page(&state, &admin, &q).await.unwrap().rows;
+        assert_eq!(rows.iter().map(|r| r.address.as_str()).collect::<Vec<_>>(), ["yusuf.hakim@batam.go.id"]);
     }
 
     /// Past the cap the count stops, says "more", and pages stay in range.
