@@ -146,8 +146,20 @@ async fn main() {
         seed::seed_demo(&state).await.unwrap();
         seed_million(&state, rows).await;
     }
-    // as a database that has lived a while: planner statistics present
-    sea_orm::ConnectionTrait::execute_unprepared(&state.db, "ANALYZE").await.unwrap();
+    // as a database that has lived a while: planner statistics present, on
+    // SQLite gathered as the server does (hourly), on PostgreSQL as autovacuum would
+    if which == "SQLite" {
+        assert!(db::refresh_statistics(&state.db).await.unwrap());
+    } else {
+        sea_orm::ConnectionTrait::execute_unprepared(&state.db, "ANALYZE").await.unwrap();
+    }
+    // SQLite reads the statistics when a connection opens: measure with
+    // connections that have them, as the server has after a restart
+    state.db.clone().close().await.unwrap();
+    let conn = db::connect(&url).await.unwrap();
+    let mut config = Config::for_tests(&url);
+    config.demo = false;
+    let state = AppState::new(conn, config, Arc::new(SystemClock));
     let officer = common::actor("budi.santoso@batam.go.id", Role::Petugas, None);
     let some_unit = unit::Entity::find().one(&state.db).await.unwrap().unwrap().id;
     // a NIP, an address part and a phone end that exist

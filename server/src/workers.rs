@@ -1,12 +1,13 @@
 //! Background work that every instance runs: housekeeping (and, as flows
 //! arrive, the outbox dispatcher and scheduled jobs).
-use domain::{accounts, audit, rate_limit, retention, sessions, AppState};
+use domain::{accounts, audit, db, rate_limit, retention, sessions, AppState};
 use std::time::Duration;
 
 /// Every ten minutes: deletes expired rate-limit counters, old sessions and
 /// personal data past its retention; reminds and ends event accounts
 /// (SOP 000). Every hour (and at start): verifies the audit chain and keeps
-/// the verdict for the audit page.
+/// the verdict for the audit page, and (SQLite) refreshes the query
+/// planner's statistics.
 pub fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -17,6 +18,9 @@ pub fn spawn_housekeeping(state: AppState) {
             if ticks % 6 == 1 {
                 if let Err(e) = audit::verify_and_record(&state).await {
                     tracing::warn!(error = %e, "verifying the audit chain failed");
+                }
+                if let Err(e) = db::refresh_statistics(&state.db).await {
+                    tracing::warn!(error = %e, "refreshing the planner's statistics failed");
                 }
             }
             if let Err(e) = housekeeping_round(&state).await {

@@ -98,7 +98,9 @@ fn search_phrase(columns: &str, text: &str, units: Option<&[i32]>) -> String {
         None => words,
         Some(units) => {
             let tags: Vec<String> = units.iter().map(|u| format!("\"~{u}~\"")).collect();
-            format!("{words} AND unit_tag : ({})", tags.join(" OR "))
+            // the tag first: FTS5 then walks the word's matches within the
+            // unit's list (measured 5 ms against 8 ms the other way round)
+            format!("unit_tag : ({}) AND {words}", tags.join(" OR "))
         }
     }
 }
@@ -110,11 +112,22 @@ fn search_phrase(columns: &str, text: &str, units: Option<&[i32]>) -> String {
 /// first rows, where the subquery had to collect every match first (25,000
 /// for a common name in a million). The unit tags keep a small unit's search
 /// from reading a common word's matches in every other unit.
+///
+/// With units named, the search index is made the outer loop (SQLite's
+/// `CROSS JOIN` keeps the order written): word and unit there cost at most
+/// the unit's tag list, while the planner, left to itself on a small or
+/// unanalysed database, may walk the unit's rows and query the index once
+/// per row (5 s for a unit of 125,000).
 fn in_search_index(mut q: Select<mailbox::Entity>, columns: &str, text: &str, units: Option<&[i32]>) -> Select<mailbox::Entity> {
     let phrase = search_phrase(columns, text, units);
-    QueryTrait::query(&mut q)
-        .join(JoinType::InnerJoin, Alias::new("mailbox_search"), Expr::cust("\"mailbox_search\".\"rowid\" = \"mailboxes\".\"id\""))
-        .and_where(Expr::cust_with_values("\"mailbox_search\" MATCH ?", [phrase]));
+    let on = Expr::cust("\"mailbox_search\".\"rowid\" = \"mailboxes\".\"id\"");
+    let select = QueryTrait::query(&mut q);
+    if units.is_some() {
+        select.from_clear().from(Alias::new("mailbox_search")).join(JoinType::CrossJoin, mailbox::Entity, on);
+    } else {
+        select.join(JoinType::InnerJoin, Alias::new("mailbox_search"), on);
+    }
+    select.and_where(Expr::cust_with_values("\"mailbox_search\" MATCH ?", [phrase]));
     q
 }
 
@@ -366,7 +379,7 @@ mod tests {
     fn unit_limited_searches_name_the_units_in_the_index() {
         use super::{search_phrase, search_units, Scope};
         assert_eq!(search_phrase("address", "a\"b", None), "{address} : \"a\"\"b\"");
-        assert_eq!(search_phrase("address display_name", "budi", Some(&[1, 12])), "{address display_name} : \"budi\" AND unit_tag : (\"~1~\" OR \"~12~\")");
+        assert_eq!(search_phrase("address display_name", "budi", Some(&[1, 12])), "unit_tag : (\"~1~\" OR \"~12~\") AND {address display_name} : \"budi\"");
         let q = |unit_id| model::MailboxQuery { unit_id, ..Default::default() };
         assert_eq!(search_units(&Scope::All, &q(None)), None);
         assert_eq!(search_units(&Scope::All, &q(Some(3))), Some(vec![3]));
@@ -410,6 +423,22 @@ mod tests {
         am.update(&state.db).await.unwrap();
         assert_eq!(find("hakim", 1001).await, vec!["yusuf.hakim@batam.go.id"], "the index follows the move");
         assert!(find("hakim", 10011).await.is_empty(), "and forgets the old unit");
+    }
+
+    /// Searching one unit starts from the search index whatever the
+    /// planner would guess (here: a database of a few rows, analysed).
+    #[tokio::test]
+    async fn a_unit_search_starts_from_the_index() {
+        use sea_orm::{ConnectionTrait, DatabaseBackend, QueryTrait};
+        let (state, _clock) = crate::testing::state_with_clock().await;
+        crate::db::refresh_statistics(&state.db).await.unwrap();
+        let q = model::MailboxQuery { text: "hakim".into(), unit_id: Some(1), ..Default::default() };
+        let mut stmt = super::matching(&state, &super::Scope::All, &q).await.unwrap().build(DatabaseBackend::Sqlite);
+        stmt.sql = format!("EXPLAIN QUERY PLAN {}", stmt.sql);
+        let plan = state.db.query_all(stmt).await.unwrap();
+        let steps: Vec<String> = plan.iter().map(|r| r.try_get::<String>("", "detail").unwrap()).collect();
+        assert!(steps[0].contains("mailbox_search"), "the search index drives: {steps:?}");
+        assert!(steps[1].contains("mailboxes USING INTEGER PRIMARY KEY"), "then one row each: {steps:?}");
     }
 
     /// Migration 000015 undone and done again leaves a working index.
