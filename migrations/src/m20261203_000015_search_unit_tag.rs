@@ -80,25 +80,28 @@ fn down_statements() -> Vec<String> {
     s
 }
 
+/// All of `statements` as one batch, so one pooled connection runs them.
+/// Dropped and re-created under the same names: spread over connections, a
+/// connection whose schema cache predates the drop refused the `CREATE
+/// TRIGGER` ("already exists"), which SQLite checks against that cache when
+/// it compiles the statement, before it notices the schema changed.
+async fn run_on_one_connection(m: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
+    m.get_connection().execute_unprepared(&statements.join(";\n")).await.map(|_| ())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         if m.get_database_backend() != DatabaseBackend::Sqlite {
             return Ok(());
         }
-        for s in up_statements() {
-            m.get_connection().execute_unprepared(&s).await?;
-        }
-        Ok(())
+        run_on_one_connection(m, up_statements()).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         if m.get_database_backend() != DatabaseBackend::Sqlite {
             return Ok(());
         }
-        for s in down_statements() {
-            m.get_connection().execute_unprepared(&s).await?;
-        }
-        Ok(())
+        run_on_one_connection(m, down_statements()).await
     }
 }
