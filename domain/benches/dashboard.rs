@@ -120,15 +120,16 @@ async fn main() {
     // planner statistics as a database that has lived a while has them: on
     // SQLite gathered as the server does (hourly) and read by connections
     // opened afterwards, on PostgreSQL as autovacuum would
-    if which == "SQLite" {
+    let state = if which == "SQLite" {
         db::refresh_statistics(&state.db).await.unwrap();
+        state.db.clone().close().await.unwrap();
+        let mut config = Config::for_tests(&url);
+        config.demo = false;
+        AppState::new(db::connect(&url).await.unwrap(), config, Arc::new(SystemClock))
     } else {
         sea_orm::ConnectionTrait::execute_unprepared(&state.db, "ANALYZE").await.unwrap();
-    }
-    state.db.clone().close().await.unwrap();
-    let mut config = Config::for_tests(&url);
-    config.demo = false;
-    let state = AppState::new(db::connect(&url).await.unwrap(), config, Arc::new(SystemClock));
+        state
+    };
     let some_unit = unit::Entity::find().one(&state.db).await.unwrap().unwrap().id;
     let actor = |role: Role, unit_id: Option<i32>| common::actor("bench@batam.go.id", role, unit_id);
     let cases = [("Admin sistem (every request)", actor(Role::Admin, None)), ("Kepala OPD (one unit)", actor(Role::KepalaOpd, Some(some_unit)))];

@@ -148,18 +148,18 @@ async fn main() {
     }
     // as a database that has lived a while: planner statistics present, on
     // SQLite gathered as the server does (hourly), on PostgreSQL as autovacuum would
-    if which == "SQLite" {
+    let state = if which == "SQLite" {
         assert!(db::refresh_statistics(&state.db).await.unwrap());
+        // SQLite reads the statistics when a connection opens: measure with
+        // connections that have them, as the server has after a restart
+        state.db.clone().close().await.unwrap();
+        let mut config = Config::for_tests(&url);
+        config.demo = false;
+        AppState::new(db::connect(&url).await.unwrap(), config, Arc::new(SystemClock))
     } else {
         sea_orm::ConnectionTrait::execute_unprepared(&state.db, "ANALYZE").await.unwrap();
-    }
-    // SQLite reads the statistics when a connection opens: measure with
-    // connections that have them, as the server has after a restart
-    state.db.clone().close().await.unwrap();
-    let conn = db::connect(&url).await.unwrap();
-    let mut config = Config::for_tests(&url);
-    config.demo = false;
-    let state = AppState::new(conn, config, Arc::new(SystemClock));
+        state
+    };
     let officer = common::actor("budi.santoso@batam.go.id", Role::Petugas, None);
     let some_unit = unit::Entity::find().one(&state.db).await.unwrap().unwrap().id;
     // a NIP, an address part and a phone end that exist
