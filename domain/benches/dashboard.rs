@@ -10,10 +10,9 @@ mod common;
 use chrono::Duration as Span;
 use domain::entities::{request, request_event, unit};
 use domain::requests::workflow;
-use domain::{clock::SystemClock, config::Config, db, reports, seed, AppState};
+use domain::{db, reports, seed, AppState};
 use model::{Action, Role};
 use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait, TransactionTrait};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const BUDGET: Duration = Duration::from_millis(200);
@@ -102,11 +101,8 @@ async fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}/surel.db?mode=rwc", tmp.path().display()));
     let which = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
-    let conn = db::connect(&url).await.unwrap();
-    db::migrate(&conn).await.unwrap();
-    let mut config = Config::for_tests(&url);
-    config.demo = false;
-    let state = AppState::new(conn, config, Arc::new(SystemClock));
+    let state = common::open(&url).await;
+    db::migrate(&state.db).await.unwrap();
     if unit::Entity::find().count(&state.db).await.unwrap() == 0 {
         seed::seed_demo(&state).await.unwrap();
     }
@@ -117,19 +113,7 @@ async fn main() {
         let rows = domain::requests::step_minutes::rebuild(&state.db, state.config.utc_offset_hours).await.unwrap();
         println!("summed the step events into {rows} step_minutes rows in {:.1?} (what `surel migrate` does once)", t.elapsed());
     }
-    // planner statistics as a database that has lived a while has them: on
-    // SQLite gathered as the server does (hourly) and read by connections
-    // opened afterwards, on PostgreSQL as autovacuum would
-    let state = if which == "SQLite" {
-        db::refresh_statistics(&state.db).await.unwrap();
-        state.db.clone().close().await.unwrap();
-        let mut config = Config::for_tests(&url);
-        config.demo = false;
-        AppState::new(db::connect(&url).await.unwrap(), config, Arc::new(SystemClock))
-    } else {
-        sea_orm::ConnectionTrait::execute_unprepared(&state.db, "ANALYZE").await.unwrap();
-        state
-    };
+    let state = common::with_statistics(state, &url).await;
     let some_unit = unit::Entity::find().one(&state.db).await.unwrap().unwrap().id;
     let actor = |role: Role, unit_id: Option<i32>| common::actor("bench@batam.go.id", role, unit_id);
     let cases = [("Admin sistem (every request)", actor(Role::Admin, None)), ("Kepala OPD (one unit)", actor(Role::KepalaOpd, Some(some_unit)))];

@@ -11,10 +11,9 @@ mod common;
 
 use chrono::{Duration as Days, TimeZone, Utc};
 use domain::entities::{mailbox, person, unit};
-use domain::{clock::SystemClock, config::Config, db, mailboxes::directory, seed, AppState};
+use domain::{db, mailboxes::directory, seed, AppState};
 use model::{MailboxKind, MailboxQuery, MailboxSort, MailboxStatus, Role};
 use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait, TransactionTrait};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const BUDGET: Duration = Duration::from_millis(20);
@@ -136,30 +135,14 @@ async fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}/surel.db?mode=rwc", tmp.path().display()));
     let which = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
-    let conn = db::connect(&url).await.unwrap();
-    db::migrate(&conn).await.unwrap();
-    let mut config = Config::for_tests(&url);
-    config.demo = false;
-    let state = AppState::new(conn, config, Arc::new(SystemClock));
+    let state = common::open(&url).await;
+    db::migrate(&state.db).await.unwrap();
     // a database seeded by an earlier run (BENCH_DATABASE_URL) is used as it is
     if mailbox::Entity::find().count(&state.db).await.unwrap() < rows as u64 {
         seed::seed_demo(&state).await.unwrap();
         seed_million(&state, rows).await;
     }
-    // as a database that has lived a while: planner statistics present, on
-    // SQLite gathered as the server does (hourly), on PostgreSQL as autovacuum would
-    let state = if which == "SQLite" {
-        assert!(db::refresh_statistics(&state.db).await.unwrap());
-        // SQLite reads the statistics when a connection opens: measure with
-        // connections that have them, as the server has after a restart
-        state.db.clone().close().await.unwrap();
-        let mut config = Config::for_tests(&url);
-        config.demo = false;
-        AppState::new(db::connect(&url).await.unwrap(), config, Arc::new(SystemClock))
-    } else {
-        sea_orm::ConnectionTrait::execute_unprepared(&state.db, "ANALYZE").await.unwrap();
-        state
-    };
+    let state = common::with_statistics(state, &url).await;
     let officer = common::actor("budi.santoso@batam.go.id", Role::Petugas, None);
     let some_unit = unit::Entity::find().one(&state.db).await.unwrap().unwrap().id;
     // a NIP, an address part and a phone end that exist
