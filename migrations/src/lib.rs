@@ -16,7 +16,9 @@ mod m20261202_000012_unit_forwarding;
 mod m20261202_000013_directory_search_pg;
 mod m20261203_000014_dashboard_figures;
 mod m20261203_000015_search_unit_tag;
+mod m20261203_000016_search_parts_pg;
 pub use m20261202_000013_directory_search_pg::SEARCH_TEXT;
+pub use m20261203_000016_search_parts_pg::{search_part, SEARCH_PARTS};
 
 pub struct Migrator;
 
@@ -39,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_directory_search_pg::Migration),
             Box::new(m20261203_000014_dashboard_figures::Migration),
             Box::new(m20261203_000015_search_unit_tag::Migration),
+            Box::new(m20261203_000016_search_parts_pg::Migration),
         ]
     }
 }

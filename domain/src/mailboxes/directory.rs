@@ -6,7 +6,7 @@ use crate::entities::{mailbox, person, unit};
 use crate::{AppState, DomainResult};
 use chrono::{NaiveDate, TimeZone};
 use model::{MailboxPage, MailboxQuery, MailboxRow, MailboxSort, MailboxStatus};
-use sea_orm::sea_query::{Alias, Expr, JoinType};
+use sea_orm::sea_query::{Alias, Expr, JoinType, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
@@ -138,8 +138,43 @@ pub async fn filtered(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
 
 /// The filters of `query` on a `mailboxes` select, unordered.
 pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> DomainResult<Select<mailbox::Entity>> {
+    Ok(filters(state, scope, query).await?.whole())
+}
+
+/// The filters of a search, with PostgreSQL's text search kept apart: it is
+/// asked part by part (migration 000016) where only the first matches are
+/// wanted, as one condition over all parts elsewhere.
+#[derive(Clone)]
+struct Filters {
+    /// Every other filter.
+    rest: Select<mailbox::Entity>,
+    /// PostgreSQL: the `LIKE` pattern over [`migrations::SEARCH_TEXT`].
+    pg_text: Option<String>,
+}
+
+impl Filters {
+    /// The text in part `k` of the search index.
+    fn in_part(pattern: &str, k: i32) -> Condition {
+        Condition::all().add(Expr::cust(migrations::search_part(k))).add(Expr::expr(Expr::cust(migrations::SEARCH_TEXT)).like(pattern))
+    }
+
+    /// All the filters as one select: the text in any part (PostgreSQL
+    /// combines the parts' bitmaps).
+    fn whole(self) -> Select<mailbox::Entity> {
+        match self.pg_text {
+            None => self.rest,
+            Some(pattern) => {
+                let any = (0..migrations::SEARCH_PARTS).fold(Condition::any(), |any, k| any.add(Self::in_part(&pattern, k)));
+                self.rest.filter(any)
+            }
+        }
+    }
+}
+
+async fn filters(state: &AppState, scope: &Scope, query: &MailboxQuery) -> DomainResult<Filters> {
     let sqlite = state.db.get_database_backend() == DatabaseBackend::Sqlite;
     let mut q = mailbox::Entity::find();
+    let mut pg_text = None;
     let units = search_units(scope, query);
     if let Scope::Units(units) = scope {
         q = q.filter(mailbox::Column::UnitId.is_in(units.clone()));
@@ -171,8 +206,8 @@ pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
             } else if sqlite {
                 q = in_search_index(q, "address display_name", &w, units.as_deref());
             } else {
-                // address and name in one LIKE on the trigram index of migration 000013
-                q = q.filter(Expr::expr(Expr::cust(migrations::SEARCH_TEXT)).like(format!("%{}%", pg_like(&w))));
+                // address and name in one LIKE on the trigram index of migrations 000013 and 000016
+                pg_text = Some(format!("%{}%", pg_like(&w)));
             }
         }
     }
@@ -196,7 +231,7 @@ pub async fn matching(state: &AppState, scope: &Scope, query: &MailboxQuery) -> 
     if let Some((from, to)) = query.created_month.as_deref().and_then(|m| month_bounds(state, m)) {
         q = q.filter(mailbox::Column::CreatedAt.gte(from)).filter(mailbox::Column::CreatedAt.lt(to));
     }
-    Ok(q)
+    Ok(Filters { rest: q, pg_text })
 }
 
 /// Mailboxes in `scope` listed for deletion, waiting for a person's decision.
@@ -223,17 +258,31 @@ type Match = (i32, String, String);
 /// the indexes give (for one or two letters: the address index, which is in
 /// address order anyway): their number is the capped count, and a page of
 /// them is sorted here rather than fetched again in order.
-async fn first_matches(state: &AppState, q: Select<mailbox::Entity>, query: &MailboxQuery) -> DomainResult<Vec<Match>> {
+///
+/// PostgreSQL's text search asks the index's parts one after the other
+/// (`UNION ALL`, whose branches PostgreSQL runs in order and only as far as
+/// `LIMIT` needs): a common word stops in its first part instead of
+/// collecting every match in the index first.
+async fn first_matches(state: &AppState, filters: Filters, query: &MailboxQuery) -> DomainResult<Vec<Match>> {
     let short = matches!(Text::read(&query.text), Text::Words(w) if w.chars().count() < 3);
-    let q = if short { q.order_by_asc(mailbox::Column::Address) } else { q };
-    Ok(q.select_only()
-        .column(mailbox::Column::Id)
-        .column(mailbox::Column::Address)
-        .column(mailbox::Column::DisplayName)
-        .limit(COUNT_CAP + 1)
-        .into_tuple::<Match>()
-        .all(&state.db)
-        .await?)
+    let columns =
+        |q: Select<mailbox::Entity>| q.select_only().column(mailbox::Column::Id).column(mailbox::Column::Address).column(mailbox::Column::DisplayName);
+    let mut q = match &filters.pg_text {
+        None => columns(filters.whole()),
+        Some(pattern) => {
+            let part = |k| columns(filters.rest.clone().filter(Filters::in_part(pattern, k)));
+            let mut first = part(0);
+            let select = QueryTrait::query(&mut first);
+            for k in 1..migrations::SEARCH_PARTS {
+                select.union(UnionType::All, part(k).into_query());
+            }
+            first
+        }
+    };
+    if short {
+        q = q.order_by_asc(mailbox::Column::Address);
+    }
+    Ok(q.limit(COUNT_CAP + 1).into_tuple::<Match>().all(&state.db).await?)
 }
 
 /// `matches` in the page's order (the same as [`sorted`] gives on SQLite
@@ -263,8 +312,9 @@ fn month_bounds(state: &AppState, month: &str) -> Option<(chrono::DateTime<chron
 
 pub async fn page(state: &AppState, actor: &Actor, query: &MailboxQuery) -> DomainResult<MailboxPage> {
     let scope = Scope::of(actor)?;
-    let q = matching(state, &scope, query).await?;
-    let mut firsts = first_matches(state, q.clone(), query).await?;
+    let filters = filters(state, &scope, query).await?;
+    let mut firsts = first_matches(state, filters.clone(), query).await?;
+    let q = filters.whole();
     let more = firsts.len() as u64 > COUNT_CAP;
     firsts.truncate(COUNT_CAP as usize);
     let total = firsts.len() as u64;
@@ -447,7 +497,11 @@ mod tests {
         use migrations::MigratorTrait;
         let (state, _clock) = crate::testing::state_with_clock().await;
         let admin = crate::testing::staff_actor(&state, "andi.pratama@batam.go.id").await;
-        migrations::Migrator::down(&state.db, Some(1)).await.unwrap();
+        // 000015 and the migrations after it
+        let undo = migrations::Migrator::migrations().iter().rev().position(|m| m.name().contains("_000015_")).unwrap() as u32 + 1;
+        migrations::Migrator::down(&state.db, Some(undo)).await.unwrap();
+        use sea_orm::ConnectionTrait;
+        assert!(state.db.execute_unprepared("SELECT unit_tag FROM mailbox_search LIMIT 0").await.is_err(), "000015 undone");
         migrations::Migrator::up(&state.db, None).await.unwrap();
         let q = model::MailboxQuery { text: "hakim".into(), ..Default::default() };
         let rows = super::page(&state, &admin, &q).await.unwrap().rows;

@@ -207,6 +207,44 @@ async fn directory(db: Db) {
     let kepala_csv = kepala.get(format!("{}/laporan/akun?format=csv", s.url)).send().await.unwrap().text().await.unwrap();
     assert!(kepala_csv.contains("nurul.aini@") && !kepala_csv.contains("dimas.saputra@"), "the Kepala OPD's file holds the unit only: {kepala_csv}");
 
+    // past the count's cap: the search stops at "more than", and a narrower
+    // one finds every match, whichever part of PostgreSQL's index it is in
+    // (ids run across all of them), in the page, the unit and the file
+    let conn = s.db().await;
+    let units: Vec<domain::entities::unit::Model> = domain::entities::unit::Entity::find().all(&conn).await.unwrap();
+    let unit = |code: &str| units.iter().find(|u| u.code == code).unwrap().id;
+    let now = chrono::Utc::now();
+    let many: Vec<mailbox::ActiveModel> = (0..domain::mailboxes::directory::COUNT_CAP + 20)
+        .map(|n| mailbox::ActiveModel {
+            address: sea_orm::Set(format!("massal.{n}@batam.go.id")),
+            local_part: sea_orm::Set(format!("massal.{n}")),
+            domain_id: sea_orm::Set(1),
+            kind: sea_orm::Set("personal".into()),
+            display_name: sea_orm::Set(format!("Pegawai Massal {n}")),
+            unit_id: sea_orm::Set(Some(unit(if n % 2 == 0 { "DISDIK" } else { "DINKES" }))),
+            status: sea_orm::Set("pending".into()),
+            quota_mb: sea_orm::Set(1024),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in many.chunks(200) {
+        mailbox::Entity::insert_many(chunk.to_vec()).exec(&conn).await.unwrap();
+    }
+    let all = list(&s, &petugas, json!({ "text": "massal" })).await;
+    assert_eq!((all["total"].as_u64(), all["more"].as_bool(), all["rows"].as_array().unwrap().len()), (Some(1000), Some(true), 50), "{db:?}");
+    let mut few = addresses(&list(&s, &petugas, json!({ "text": "Massal.99" })).await);
+    few.sort();
+    let mut expected: Vec<String> = std::iter::once(99).chain(990..1000).map(|n| format!("massal.{n}@batam.go.id")).collect();
+    expected.sort();
+    assert_eq!(few, expected, "{db:?}: massal.99 and massal.990 … 999, from every part");
+    let mut in_unit = addresses(&list(&s, &kepala, json!({ "text": "massal.99" })).await);
+    in_unit.sort();
+    assert_eq!(in_unit, ["massal.990", "massal.992", "massal.994", "massal.996", "massal.998"].map(|a| format!("{a}@batam.go.id")), "{db:?}: DISDIK's only");
+    let csv = petugas.get(format!("{}/laporan/akun?q=massal.99&format=csv", s.url)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(csv.lines().filter(|l| l.starts_with("massal.")).count(), 11, "{db:?}: the file holds the same matches: {csv}");
+
     // a colleague's or an admin's mailbox is the Admin sistem's to switch off
     let admin_box = id_of(&s, &petugas, "andi.pratama@batam.go.id").await;
     let (status, text) = change(&s, &petugas, admin_box, json!("Disable"), "Uji menonaktifkan admin").await;
