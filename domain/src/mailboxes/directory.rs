@@ -199,10 +199,17 @@ async fn filters(state: &AppState, scope: &Scope, query: &MailboxQuery) -> Domai
             if w.chars().count() < 3 {
                 // too short for a trigram: the start of the address, on its unique index
                 q = q.filter(mailbox::Column::Address.gte(w.clone())).filter(mailbox::Column::Address.lt(format!("{w}\u{10FFFF}")));
-            } else if let Some((local, _)) = w.split_once('@').filter(|(l, _)| sqlite && l.chars().count() >= 3) {
+            } else if let Some((local, _)) = w.split_once('@').filter(|(l, _)| l.chars().count() >= 3) {
                 // an address: the domain's trigrams are in every row, so the
                 // index looks for the local part and the row is checked whole
-                q = in_search_index(q, "address", &format!("{local}@"), units.as_deref()).filter(mailbox::Column::Address.like(format!("%{w}%")));
+                // (PostgreSQL, one whole address: 1.6 → 0.6 ms a part)
+                q = q.filter(mailbox::Column::Address.like(format!("%{w}%")));
+                let local = format!("{local}@");
+                if sqlite {
+                    q = in_search_index(q, "address", &local, units.as_deref());
+                } else {
+                    pg_text = Some(format!("%{}%", pg_like(&local)));
+                }
             } else if sqlite {
                 q = in_search_index(q, "address display_name", &w, units.as_deref());
             } else {
