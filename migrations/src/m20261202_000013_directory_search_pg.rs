@@ -15,6 +15,11 @@ pub struct Migration;
 /// The indexed expression; the query must spell it the same way.
 pub const SEARCH_TEXT: &str = "(\"mailboxes\".\"address\" || chr(1) || lower(\"mailboxes\".\"display_name\"))";
 
+/// The index after `ON mailboxes`: [`SEARCH_TEXT`] and the unit, as this
+/// migration makes it whole and 000016 makes it in parts (and whole again
+/// when undone).
+pub(crate) const SEARCH_INDEX: &str = "USING gin ((address || chr(1) || lower(display_name)) gin_trgm_ops, unit_id) WITH (fastupdate = off)";
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -24,11 +29,7 @@ impl MigrationTrait for Migration {
         let db = m.get_connection();
         // trusted since PostgreSQL 13, like pg_trgm: the database owner may create it
         db.execute_unprepared("CREATE EXTENSION IF NOT EXISTS btree_gin").await?;
-        db.execute_unprepared(
-            "CREATE INDEX idx_mailboxes_search_trgm ON mailboxes \
-             USING gin ((address || chr(1) || lower(display_name)) gin_trgm_ops, unit_id) WITH (fastupdate = off)",
-        )
-        .await?;
+        db.execute_unprepared(&format!("CREATE INDEX idx_mailboxes_search_trgm ON mailboxes {SEARCH_INDEX}")).await?;
         db.execute_unprepared("DROP INDEX IF EXISTS idx_mailboxes_address_trgm").await?;
         db.execute_unprepared("DROP INDEX IF EXISTS idx_mailboxes_name_trgm").await?;
         Ok(())

@@ -8,6 +8,7 @@
 //! (measured in psql on 1,000,000 mailboxes: 11.5 ms → 1.7 ms of
 //! execution). A rare word reads every part, about what the whole index
 //! cost. SQLite keeps its FTS5 table, which stops by itself.
+use crate::m20261202_000013_directory_search_pg::SEARCH_INDEX;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
@@ -32,13 +33,7 @@ impl MigrationTrait for Migration {
         }
         let db = m.get_connection();
         for k in 0..SEARCH_PARTS {
-            db.execute_unprepared(&format!(
-                "CREATE INDEX idx_mailboxes_search_part{k} ON mailboxes \
-                 USING gin ((address || chr(1) || lower(display_name)) gin_trgm_ops, unit_id) WITH (fastupdate = off) \
-                 WHERE {}",
-                search_part(k)
-            ))
-            .await?;
+            db.execute_unprepared(&format!("CREATE INDEX idx_mailboxes_search_part{k} ON mailboxes {SEARCH_INDEX} WHERE {}", search_part(k))).await?;
         }
         db.execute_unprepared("DROP INDEX IF EXISTS idx_mailboxes_search_trgm").await?;
         Ok(())
@@ -49,11 +44,7 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let db = m.get_connection();
-        db.execute_unprepared(
-            "CREATE INDEX idx_mailboxes_search_trgm ON mailboxes \
-             USING gin ((address || chr(1) || lower(display_name)) gin_trgm_ops, unit_id) WITH (fastupdate = off)",
-        )
-        .await?;
+        db.execute_unprepared(&format!("CREATE INDEX idx_mailboxes_search_trgm ON mailboxes {SEARCH_INDEX}")).await?;
         for k in 0..SEARCH_PARTS {
             db.execute_unprepared(&format!("DROP INDEX IF EXISTS idx_mailboxes_search_part{k}")).await?;
         }
