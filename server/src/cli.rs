@@ -149,7 +149,11 @@ fn init_logging() {
 
 async fn state(cli: &Cli) -> Result<AppState> {
     let config = Raw::load(cli.config.as_deref(), |k| std::env::var(k).ok())?.build()?;
-    let db = db::connect(&config.database_url).await?;
+    let db = if matches!(cli.command, None | Some(Command::Serve)) {
+        db::connect_server(&config.database_url).await?
+    } else {
+        db::connect(&config.database_url).await?
+    };
     Ok(AppState::new(db, config, Arc::new(SystemClock)))
 }
 
